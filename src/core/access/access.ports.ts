@@ -1,0 +1,36 @@
+import { Access, Actor, Tenant } from '../context/request-context';
+
+/**
+ * Ports the kernel calls and domain modules implement (identity and agencies), so the kernel
+ * holds no grant knowledge. Each is bound to its token by the module that implements it.
+ */
+export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
+export interface Authenticator {
+  /** Verify a bearer token; return the actor, or throw UnauthenticatedError. */
+  authenticate(bearerToken: string): Promise<Actor>;
+}
+
+export const TENANT_DIRECTORY = Symbol('TENANT_DIRECTORY');
+export interface TenantDirectory {
+  /** The active agency with this code, or undefined (unknown codes answer 404). */
+  findByCode(agencyCode: string): Tenant | undefined;
+}
+
+export interface AuthorizationRequest {
+  actor: Actor | undefined;
+  /** Undefined on routes outside an agency. */
+  tenant?: Tenant;
+  /** Undefined on @Public routes inside an agency (membership is then not required). */
+  permission?: string;
+  params: Record<string, string>;
+}
+
+export const ACCESS_POLICY = Symbol('ACCESS_POLICY');
+export interface AccessPolicy {
+  /**
+   * Runs inside the request transaction, after the tenant is set. Returns the caller's access in
+   * the agency; throws NotFoundError for a non-member (the agency's existence is not revealed)
+   * and ForbiddenError for a member without the permission.
+   */
+  authorize(request: AuthorizationRequest): Promise<Access | undefined>;
+}

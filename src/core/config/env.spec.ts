@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './env';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'gc-env-'));
+
+describe('loadConfig', () => {
+  it('names every bad variable and what is wrong with it', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        DATA_DIR: dataDir(),
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        MIGRATE_ON_START: 'maybe',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT: must be an integer/),
+        expect.stringMatching(/^DATABASE_URL: must use postgres:/),
+        expect.stringMatching(/^MIGRATE_ON_START: must be true or false/),
+      ]),
+    );
+  });
+
+  it('requires real secrets and an external database in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() })).toThrow(
+      /AUTH_TOKEN_SECRET: is required[\s\S]*PAYEE_ENCRYPTION_KEY: is required[\s\S]*DATABASE_URL: is required/,
+    );
+  });
+
+  it('defaults to the embedded database and in-process jobs, and keeps dev secrets across loads', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first.databaseUrl).toBeUndefined();
+    expect(first.workerInProcess).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir }).auth.tokenSecret).toBe(first.auth.tokenSecret);
+  });
+
+  it('runs jobs out of process when Redis is configured', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config.workerInProcess).toBe(false);
+  });
+});

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/**
+ * The process configuration, read once from the environment and validated before anything
+ * starts. A bad value stops the process with a message naming the variable (see ConfigError).
+ */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** App-role connection (non-owner, no BYPASSRLS). Undefined = start embedded PostgreSQL. */
+  databaseUrl?: string;
+  /** Owner-role connection used for migrations and agency sync. Defaults to databaseUrl. */
+  databaseOwnerUrl?: string;
+  databasePoolSize: number;
+  migrateOnStart: boolean;
+  embedded: { dataDir: string; port: number };
+  redisUrl?: string;
+  /** Run the job relay and handlers inside the API process (the default without Redis). */
+  workerInProcess: boolean;
+  agencyConfigDir: string;
+  dataDir: string;
+  auth: { tokenSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
+  smtpUrl?: string;
+  storageDir: string;
+  /** 32-byte key (base64) for payee bank details at rest. */
+  payeeEncryptionKey: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  str(name: string, fallback?: string): string | undefined {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    return raw.trim();
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.str(name, fallback)!;
+    if (!allowed.includes(value as T)) {
+      this.problems.push(`${name}: must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.str(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name}: must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.str(name);
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    this.problems.push(`${name}: must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const raw = this.str(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(
+          `${name}: must use ${protocols.join(' or ')} (got "${parsed.protocol}")`,
+        );
+      }
+    } catch {
+      this.problems.push(`${name}: is not a valid URL`);
+    }
+    return raw;
+  }
+}
+
+/**
+ * Development secrets are generated once and kept under the data directory so tokens survive a
+ * restart of `npm start`. Production must set them explicitly.
+ */
+function devSecret(dataDir: string, name: string, bytes: number): string {
+  const file = resolve(dataDir, 'dev-secrets.json');
+  let secrets: Record<string, string> = {};
+  if (existsSync(file)) secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  if (!secrets[name]) {
+    secrets[name] = randomBytes(bytes).toString('base64');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return secrets[name];
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const r = new Reader(env);
+  const nodeEnv = r.oneOf(
+    'NODE_ENV',
+    ['development', 'production', 'test'] as const,
+    'development',
+  );
+  const dataDir = resolve(r.str('DATA_DIR', '.data')!);
+  const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseOwnerUrl = r.url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']) ?? databaseUrl;
+  const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
+  const production = nodeEnv === 'production';
+
+  let tokenSecret = r.str('AUTH_TOKEN_SECRET');
+  if (tokenSecret !== undefined && tokenSecret.length < 32) {
+    r.problems.push('AUTH_TOKEN_SECRET: must be at least 32 characters');
+  }
+  if (tokenSecret === undefined && production) {
+    r.problems.push('AUTH_TOKEN_SECRET: is required when NODE_ENV=production');
+  }
+
+  let payeeEncryptionKey = r.str('PAYEE_ENCRYPTION_KEY');
+  if (payeeEncryptionKey !== undefined && Buffer.from(payeeEncryptionKey, 'base64').length !== 32) {
+    r.problems.push('PAYEE_ENCRYPTION_KEY: must be 32 bytes, base64-encoded');
+  }
+  if (payeeEncryptionKey === undefined && production) {
+    r.problems.push('PAYEE_ENCRYPTION_KEY: is required when NODE_ENV=production');
+  }
+  if (production && !databaseUrl) {
+    r.problems.push(
+      'DATABASE_URL: is required when NODE_ENV=production (embedded PostgreSQL is for development)',
+    );
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    host: r.str('HOST', '127.0.0.1')!,
+    port: r.int('PORT', 3000, 0, 65535),
+    logLevel: r.oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      nodeEnv === 'test' ? 'silent' : 'info',
+    ),
+    databaseUrl,
+    databaseOwnerUrl,
+    databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 500),
+    migrateOnStart: r.bool('MIGRATE_ON_START', true),
+    embedded: {
+      dataDir: resolve(dataDir, 'postgres'),
+      port: r.int('EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    },
+    redisUrl,
+    workerInProcess: r.bool('WORKER_IN_PROCESS', !redisUrl),
+    agencyConfigDir: resolve(r.str('AGENCY_CONFIG_DIR', 'config/agencies')!),
+    dataDir,
+    auth: {
+      tokenSecret: '',
+      accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86400),
+      refreshTokenTtlSeconds: r.int('REFRESH_TOKEN_TTL_SECONDS', 1209600, 300, 31536000),
+    },
+    smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
+    storageDir: resolve(r.str('STORAGE_DIR', resolve(dataDir, 'attachments'))!),
+    payeeEncryptionKey: '',
+  };
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  // Secrets are resolved last so an invalid config never writes a dev secret file.
+  tokenSecret ??= devSecret(dataDir, 'AUTH_TOKEN_SECRET', 48);
+  payeeEncryptionKey ??= devSecret(dataDir, 'PAYEE_ENCRYPTION_KEY', 32);
+  config.auth.tokenSecret = tokenSecret;
+  config.payeeEncryptionKey = payeeEncryptionKey;
+  return config;
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsService } from 'nestjs-cls';
+import { EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import { DomainError } from '../errors/domain-error';
+import { Actor, GrantCommonsStore, RequestContext, Tenant } from './request-context';
+import { setTenantInTransaction } from './tenant-session';
+
+export class NoTransactionError extends DomainError {
+  constructor() {
+    super('internal.no_transaction', 500, 'Data was accessed outside a transaction.');
+  }
+}
+
+/**
+ * The data access services use: the current transaction's EntityManager, available only inside a
+ * tenant context. Reaching tenant data without one throws instead of silently seeing nothing.
+ */
+@Injectable()
+export class TenantDb {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly context: RequestContext,
+  ) {}
+
+  get manager(): EntityManager {
+    this.context.requireTenant();
+    if (!this.txHost.isTransactionActive()) throw new NoTransactionError();
+    return this.txHost.tx;
+  }
+
+  get agencyId(): string {
+    return this.context.agencyId;
+  }
+
+  repo<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
+    return this.manager.getRepository(entity);
+  }
+}
+
+/**
+ * Runs work outside HTTP (job handlers, scripts, schedules) the same way a request runs: a fresh
+ * context, one transaction, the tenant set first.
+ */
+@Injectable()
+export class TenantRunner {
+  constructor(
+    private readonly cls: ClsService<GrantCommonsStore>,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+  ) {}
+
+  run<R>(tenant: Tenant, actor: Actor, work: () => Promise<R>, requestId?: string): Promise<R> {
+    return this.cls.run(async () => {
+      this.cls.set('tenant', tenant);
+      this.cls.set('actor', actor);
+      if (requestId) this.cls.set('requestId', requestId);
+      return this.txHost.withTransaction(async () => {
+        await setTenantInTransaction(this.txHost.tx, tenant.agencyId);
+        return work();
+      });
+    });
+  }
+
+  /** Platform-level work with no tenant (e.g. syncing agencies): a transaction, no agency. */
+  runWithoutTenant<R>(actor: Actor, work: () => Promise<R>): Promise<R> {
+    return this.cls.run(async () => {
+      this.cls.set('actor', actor);
+      return this.txHost.withTransaction(work);
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+
+/**
+ * Entities and migrations are found by file pattern so the same options work from TypeScript
+ * (tests) and from the compiled dist/ tree.
+ */
+const root = join(__dirname, '..', '..', '..');
+export const ENTITY_GLOB = join(root, 'src', '**', '*.entity.{ts,js}');
+export const MIGRATION_GLOB = join(root, 'migrations', '*.{ts,js}');
+
+export function dataSourceOptions(
+  url: string,
+  poolSize: number,
+  applicationName: string,
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [ENTITY_GLOB],
+    migrations: [MIGRATION_GLOB],
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    applicationName,
+    extra: { max: poolSize, idleTimeoutMillis: 30_000 },
+  };
+}

@@ -1,0 +1,4 @@
+/** Startup problems with the database configuration (not request errors). */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+}

@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { ConfigError, loadConfig } from './core/config/env';
+import { prepareDatabase } from './core/database/database-bootstrap';
+import { createRootLogger, PinoNestLogger } from './core/logging/logger';
+
+/**
+ * The worker process: the same modules as the API without HTTP. It runs the outbox relay and the
+ * job handlers (BullMQ workers with REDIS_URL). Scale it separately from the API.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = { ...loadConfig(), workerInProcess: true };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createRootLogger(config.logLevel === 'silent' ? 'info' : config.logLevel);
+  const database = await prepareDatabase(config, logger);
+  const app = await NestFactory.createApplicationContext(AppModule.register(database.config), {
+    logger: new PinoNestLogger(logger),
+  });
+  await app.init();
+  logger.info('worker started');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker shutting down');
+    setTimeout(() => process.exit(1), 25_000).unref();
+    await app.close(); // in-flight jobs finish or go back to the queue
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `worker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});

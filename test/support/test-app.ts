@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
+import { join } from 'node:path';
+import { AppConfig, loadConfig } from '../../src/core/config/env';
+import { createApp } from '../../src/core/http/create-app';
+import { createTestDatabase, TestDatabase } from './database';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  db: TestDatabase;
+  config: AppConfig;
+  /** Send a request through Fastify's inject (no socket): the full HTTP pipeline. */
+  request(options: InjectOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface InjectOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  payload?: unknown;
+  headers?: Record<string, string>;
+  token?: string;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: string;
+  json<T = any>(): T;
+}
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+/**
+ * Boots the real application on this test file's own database, connected as the app role.
+ * `env` overrides environment variables (e.g. AGENCY_CONFIG_DIR, REDIS_URL).
+ */
+export async function bootTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: join(REPO_ROOT, '.data', 'test'),
+    AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    PAYEE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    MIGRATE_ON_START: 'false',
+    AGENCY_CONFIG_DIR: join(REPO_ROOT, 'config', 'agencies'),
+    ...env,
+    DATABASE_URL: db.appUrl,
+    DATABASE_OWNER_URL: db.ownerUrl,
+  });
+  const app = await createApp(config, pino({ level: 'silent' }));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    db,
+    config,
+    request: async ({ method, url, payload, headers = {}, token }) => {
+      const response = await app.inject({
+        method,
+        url,
+        payload: payload as string | object | undefined,
+        headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: response.body,
+        json: () => response.json(),
+      };
+    },
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
