@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import {
-  ADMIN_URL_VAR,
-  roleUrl,
-  TEMPLATE_DATABASE,
-  TEST_APP,
-  TEST_OWNER,
-} from './test-database-env';
+import { ADMIN_URL_VAR, roleUrl, TEMPLATE_VAR, TEST_APP, TEST_OWNER } from './test-database-env';
 
 export interface TestDatabase {
   name: string;
@@ -31,7 +25,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const client = new Client({ connectionString: admin });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE} OWNER ${TEST_OWNER}`);
+    await client.query(
+      `CREATE DATABASE ${name} TEMPLATE ${process.env[TEMPLATE_VAR]} OWNER ${TEST_OWNER}`,
+    );
   } finally {
     await client.end();
   }

@@ -4,13 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../src/core/database/embedded-postgres';
 import { provisionDatabase, runMigrations } from '../../src/core/database/provisioning';
-import {
-  ADMIN_URL_VAR,
-  roleUrl,
-  TEMPLATE_DATABASE,
-  TEST_APP,
-  TEST_OWNER,
-} from './test-database-env';
+import { ADMIN_URL_VAR, roleUrl, TEMPLATE_VAR, TEST_APP, TEST_OWNER } from './test-database-env';
 
 /**
  * Once per `jest` run: a PostgreSQL (TEST_DATABASE_URL, else an embedded throwaway), the owner
@@ -26,16 +20,18 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as { __embeddedPg?: { stop(): Promise<void> } }).__embeddedPg = server;
     adminUrl = server.adminUrl;
   }
+  const template = `gc_test_template_${process.pid}`;
   process.env[ADMIN_URL_VAR] = adminUrl;
+  process.env[TEMPLATE_VAR] = template;
 
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+  await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
   await admin.end();
   await provisionDatabase({
     adminUrl,
-    ownerUrl: roleUrl(adminUrl, TEST_OWNER, TEMPLATE_DATABASE),
-    appUrl: roleUrl(adminUrl, TEST_APP, TEMPLATE_DATABASE),
+    ownerUrl: roleUrl(adminUrl, TEST_OWNER, template),
+    appUrl: roleUrl(adminUrl, TEST_APP, template),
   });
-  await runMigrations(roleUrl(adminUrl, TEST_OWNER, TEMPLATE_DATABASE));
+  await runMigrations(roleUrl(adminUrl, TEST_OWNER, template));
 }
