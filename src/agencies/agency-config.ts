@@ -1,0 +1,52 @@
+/**
+ * The shape of one per-agency configuration module (config/agencies/<code>.yaml): policy as data.
+ * Validation (with messages naming file, field and problem) lives beside this file; other modules
+ * read an agency's settings through the agencies module's public service, typed by this interface.
+ * Money values are decimal strings ("25000.00"), never numbers.
+ */
+export interface AgencyConfig {
+  code: string; // lowercase, a-z0-9 and '-', also the URL segment
+  name: string;
+  jurisdiction: string; // e.g. "Missouri"
+  timeZone: string; // IANA, e.g. "America/Chicago"
+  fiscalYearStart: string; // "MM-DD", e.g. "07-01"
+  branding: {
+    displayName: string;
+    primaryColor: string; // "#RRGGBB"
+    logoUrl?: string;
+    emailFooter: string;
+  };
+  finance: {
+    /** Which payment request types the agency accepts. */
+    paymentModels: Array<'reimbursement' | 'advance'>;
+    /** At or above this amount a second, different finance officer must approve. */
+    dualApprovalThreshold: string;
+    /** A budget line may move by this percent before a revision needs approval. */
+    budgetTolerancePercent: string;
+    allowedFunctionCodes: string[]; // NCES function codes, e.g. "1000"
+    allowedObjectCodes: string[]; // NCES object codes, e.g. "100"
+    /** Strategy name, e.g. "csv" or "nacha-ach". Unknown names stop boot. */
+    paymentExportFormat: string;
+    /** Requests approved in [cutoff window] are paid in the next batch. */
+    paymentCutoff: { requestWindowStartDay: number; requestWindowEndDay: number; payByDay: number };
+  };
+  review: {
+    reviewersPerApplication: number;
+    aggregation: 'mean' | 'trimmed-mean' | 'z-score';
+    outlierThresholdPoints: string;
+  };
+  applications: {
+    maxAttachmentBytes: number;
+    allowedAttachmentTypes: string[]; // e.g. "application/pdf"
+    deadlineReminderDays: number[]; // e.g. [7, 1]
+    submissionGraceMinutes: number;
+  };
+  notifications: {
+    senderName: string;
+    senderEmail: string;
+    replyTo?: string;
+    /** Per-template overrides of subject/body, keyed by template name. */
+    templateOverrides?: Record<string, { subject?: string; text?: string; html?: string }>;
+  };
+  features: Record<string, boolean>;
+}
