@@ -1,0 +1,181 @@
+import { toCents } from '../../core/money/money';
+import { isRoutingNumber } from './routing-number';
+
+/**
+ * A NACHA ACH file of CCD credits (payments to school districts and other organizations):
+ * fixed-width 94-character records, one batch, padded with 9s to a block of ten records.
+ */
+export interface AchOriginator {
+  /** The receiving point (the agency's bank or the Federal Reserve): 9-digit routing number. */
+  immediateDestination: string;
+  immediateDestinationName: string;
+  /** 10 characters, usually "1" + the agency's 9-digit federal tax id. */
+  immediateOrigin: string;
+  immediateOriginName: string;
+  companyName: string;
+  /** 10 characters, as assigned by the ODFI. */
+  companyIdentification: string;
+  /** First 8 digits of the originating bank's routing number. */
+  odfiIdentification: string;
+}
+
+export interface AchCredit {
+  id: string; // goes into the individual identification field (15)
+  payeeName: string;
+  routingNumber: string;
+  accountNumber: string;
+  accountType: 'checking' | 'savings';
+  amount: string;
+}
+
+export interface AchFileInput {
+  originator: AchOriginator;
+  credits: AchCredit[];
+  /** YYYY-MM-DD. */
+  effectiveDate: string;
+  createdAt: Date;
+  batchDescription: string; // e.g. "GRANTPAY"
+  fileIdModifier?: string; // A-Z, 0-9
+}
+
+export class AchFormatError extends Error {}
+
+const RECORD = 94;
+
+/** ACH fields are uppercase ASCII; anything else becomes a space so widths stay exact. */
+function alpha(value: string, width: number): string {
+  const clean = value
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '')
+    .toUpperCase();
+  return clean.slice(0, width).padEnd(width, ' ');
+}
+
+function numeric(value: bigint | number | string, width: number): string {
+  const text = String(value);
+  if (!/^\d+$/.test(text) || text.length > width)
+    throw new AchFormatError(`"${text}" does not fit ${width} digits`);
+  return text.padStart(width, '0');
+}
+
+function record(...fields: string[]): string {
+  const line = fields.join('');
+  if (line.length !== RECORD)
+    throw new AchFormatError(`record is ${line.length} characters, not ${RECORD}`);
+  return line;
+}
+
+const yymmdd = (iso: string) => iso.slice(2, 4) + iso.slice(5, 7) + iso.slice(8, 10);
+
+export function renderAchFile(input: AchFileInput): string {
+  const { originator: o, credits } = input;
+  if (!isRoutingNumber(o.immediateDestination))
+    throw new AchFormatError('immediateDestination is not a valid routing number');
+  if (!/^\d{8}$/.test(o.odfiIdentification))
+    throw new AchFormatError('odfiIdentification must be 8 digits');
+  if (!/^(\d{10}| \d{9}|\d{9})$/.test(o.immediateOrigin))
+    throw new AchFormatError('immediateOrigin must be 9 or 10 digits');
+  const created = input.createdAt.toISOString();
+  const lines: string[] = [];
+
+  lines.push(
+    record(
+      '1',
+      '01',
+      ' ' + o.immediateDestination,
+      o.immediateOrigin.padStart(10, ' '),
+      yymmdd(created),
+      created.slice(11, 13) + created.slice(14, 16),
+      alpha(input.fileIdModifier ?? 'A', 1),
+      '094',
+      '10',
+      '1',
+      alpha(o.immediateDestinationName, 23),
+      alpha(o.immediateOriginName, 23),
+      alpha('', 8),
+    ),
+  );
+  const batchNumber = numeric(1, 7);
+  lines.push(
+    record(
+      '5',
+      '220', // credits only
+      alpha(o.companyName, 16),
+      alpha('', 20),
+      alpha(o.companyIdentification, 10),
+      'CCD',
+      alpha(input.batchDescription, 10),
+      alpha('', 6),
+      yymmdd(input.effectiveDate),
+      '   ',
+      '1',
+      o.odfiIdentification,
+      batchNumber,
+    ),
+  );
+
+  let entryHash = 0n;
+  let totalCredit = 0n;
+  credits.forEach((credit, index) => {
+    if (!isRoutingNumber(credit.routingNumber)) {
+      throw new AchFormatError(`payment ${credit.id}: routing number fails its check digit`);
+    }
+    if (!/^[0-9A-Za-z-]{1,17}$/.test(credit.accountNumber)) {
+      throw new AchFormatError(
+        `payment ${credit.id}: account number must be 1-17 letters or digits`,
+      );
+    }
+    const cents = toCents(credit.amount);
+    if (cents <= 0n) throw new AchFormatError(`payment ${credit.id}: amount must be positive`);
+    entryHash += BigInt(credit.routingNumber.slice(0, 8));
+    totalCredit += cents;
+    lines.push(
+      record(
+        '6',
+        credit.accountType === 'savings' ? '32' : '22',
+        credit.routingNumber.slice(0, 8),
+        credit.routingNumber[8],
+        alpha(credit.accountNumber, 17),
+        numeric(cents, 10),
+        alpha(credit.id.replace(/-/g, ''), 15),
+        alpha(credit.payeeName, 22),
+        '  ',
+        '0',
+        o.odfiIdentification + numeric(index + 1, 7),
+      ),
+    );
+  });
+
+  const hash = numeric(entryHash % 10_000_000_000n, 10);
+  lines.push(
+    record(
+      '8',
+      '220',
+      numeric(credits.length, 6),
+      hash,
+      numeric(0, 12),
+      numeric(totalCredit, 12),
+      alpha(o.companyIdentification, 10),
+      alpha('', 19),
+      alpha('', 6),
+      o.odfiIdentification,
+      batchNumber,
+    ),
+  );
+  const recordsWithControl = lines.length + 1;
+  const blocks = Math.ceil(recordsWithControl / 10);
+  lines.push(
+    record(
+      '9',
+      numeric(1, 6),
+      numeric(blocks, 6),
+      numeric(credits.length, 8),
+      hash,
+      numeric(0, 12),
+      numeric(totalCredit, 12),
+      alpha('', 39),
+    ),
+  );
+  while (lines.length % 10 !== 0) lines.push('9'.repeat(RECORD));
+  return lines.join('\n') + '\n';
+}
