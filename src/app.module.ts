@@ -1,6 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './core/config/env';
 import { CoreModule } from './core/core.module';
+import { AuditModule } from './core/audit/audit.module';
+import { AgenciesModule } from './agencies/agencies.module';
+import { JobsModule } from './core/jobs/jobs.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { IdentityModule } from './identity/identity.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { ProgramsModule } from './programs/programs.module';
+import { ApplicationsModule } from './applications/applications.module';
 
 /** The monolith: the kernel plus one module per business capability. */
 @Module({})
@@ -8,7 +16,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(config)],
+      imports: [CoreModule.register(config), AuditModule, AgenciesModule, JobsModule, NotificationsModule, IdentityModule, ProgramsModule, OrganizationsModule, ApplicationsModule],
     };
   }
 }

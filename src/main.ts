@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './core/config/env';
 import { prepareDatabase } from './core/database/database-bootstrap';
 import { createApp } from './core/http/create-app';
 import { createRootLogger } from './core/logging/logger';
+import { seedDemoIfEmpty } from './identity/demo/demo-seeder';
 
 /**
  * The API process. Without DATABASE_URL it starts the embedded PostgreSQL first; without
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel === 'silent' ? 'info' : config.logLevel);
   const database = await prepareDatabase(config, logger);
   const app = await createApp(database.config, logger);
+  // A fresh embedded database gets demo staff (printed below); never an external DATABASE_URL.
+  if (database.embedded) await seedDemoIfEmpty(app);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -21,6 +21,16 @@ export interface AppConfig {
   redisUrl?: string;
   /** Run the job relay and handlers inside the API process (the default without Redis). */
   workerInProcess: boolean;
+  /** Background jobs: BullMQ key prefix and the relay/worker tunables (JOB_* variables). */
+  jobs: {
+    queuePrefix: string;
+    concurrency: number;
+    /** A claimed or running job silent this long is taken as lost and run again. */
+    leaseMs: number;
+    pollMs: number;
+    retryBaseMs: number;
+    maxAttempts: number;
+  };
   agencyConfigDir: string;
   dataDir: string;
   auth: { tokenSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
@@ -163,6 +173,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     redisUrl,
     workerInProcess: r.bool('WORKER_IN_PROCESS', !redisUrl),
+    jobs: {
+      queuePrefix: r.str('JOB_QUEUE_PREFIX', 'gc')!,
+      concurrency: r.int('JOB_CONCURRENCY', 8, 1, 256),
+      leaseMs: r.int('JOB_LEASE_MS', 30_000, 500, 3_600_000),
+      pollMs: r.int('JOB_POLL_MS', 1000, 20, 60_000),
+      retryBaseMs: r.int('JOB_RETRY_BASE_MS', 5000, 1, 3_600_000),
+      maxAttempts: r.int('JOB_MAX_ATTEMPTS', 8, 1, 100),
+    },
     agencyConfigDir: resolve(r.str('AGENCY_CONFIG_DIR', 'config/agencies')!),
     dataDir,
     auth: {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -60,6 +61,8 @@ export async function createApp(
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   });
 
+  // Multipart is parsed lazily (request.file()): uploads stream; limits are set per route.
+  await app.register(multipart, { limits: { files: 1, fields: 10, parts: 11 } });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

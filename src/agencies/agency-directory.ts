@@ -1,0 +1,156 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TenantDirectory } from '../core/access/access.ports';
+import { APP_CONFIG } from '../core/config/config.module';
+import { AppConfig } from '../core/config/env';
+import { Tenant } from '../core/context/request-context';
+import { AgencyConfig } from './agency-config';
+import { loadAgencyConfigs } from './agency-config.loader';
+import { syncAgencies } from './agency-sync';
+import { UnknownAgencyError } from './agencies.errors';
+import { AgencyStrategies, STRATEGY_FIELDS, StrategyKind } from './strategies';
+
+export interface AgencySummary {
+  agencyId: string;
+  code: string;
+  name: string;
+  jurisdiction: string;
+  timeZone: string;
+}
+
+interface AgencyEntry extends AgencySummary {
+  config: AgencyConfig;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** How an agency's YAML chooses each strategy kind. */
+const CHOSEN: Record<StrategyKind, (config: AgencyConfig) => string> = {
+  paymentExport: (config) => config.finance.paymentExportFormat,
+};
+
+/**
+ * The active agencies, in memory: the TENANT_DIRECTORY the request interceptor resolves paths
+ * with, and the public way other modules read an agency's configuration (finance policy, time
+ * zone, notification sender). At start it validates config/agencies/*.yaml (any problem stops
+ * boot), syncs them into the agencies table as the owner role, then loads the active rows.
+ * A changed file takes effect at the next restart.
+ */
+@Injectable()
+export class AgencyDirectory implements TenantDirectory, OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('Agencies');
+  private byCode = new Map<string, AgencyEntry>();
+  private byId = new Map<string, AgencyEntry>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly strategies: AgencyStrategies,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const loaded = loadAgencyConfigs(this.config.agencyConfigDir, (kind) =>
+      this.strategies.names(kind),
+    );
+    const result = await syncAgencies(
+      this.config.databaseOwnerUrl,
+      loaded,
+      async (text, params) => ({
+        rows: await this.dataSource.query<unknown[]>(text, params),
+      }),
+    );
+    if (result.inserted.length + result.updated.length + result.deactivated.length > 0) {
+      this.logger.log({ ...result, unchanged: undefined }, 'agency configuration synced');
+    }
+    await this.reload();
+  }
+
+  /**
+   * Once any implementation of a strategy kind is registered (modules register in their
+   * constructors or onModuleInit), every active agency's choice of that kind must be
+   * implemented. Kinds with no implementation yet are only warned about.
+   */
+  onApplicationBootstrap(): void {
+    const problems: string[] = [];
+    for (const kind of Object.keys(CHOSEN) as StrategyKind[]) {
+      const anyBound = this.strategies
+        .names(kind)
+        .some((n) => this.strategies.isImplemented(kind, n));
+      for (const agency of this.byId.values()) {
+        const name = CHOSEN[kind](agency.config);
+        if (this.strategies.isImplemented(kind, name)) continue;
+        const message = `${agency.code}: ${STRATEGY_FIELDS[kind]}: "${name}" has no implementation installed`;
+        if (anyBound) problems.push(message);
+        else this.logger.warn(message);
+      }
+    }
+    if (problems.length > 0) {
+      throw new Error(`Agency strategies are missing:\n  - ${problems.join('\n  - ')}`);
+    }
+  }
+
+  /** Re-reads the active agencies from the table (after a sync). */
+  async reload(): Promise<void> {
+    const rows: Array<{
+      id: string;
+      code: string;
+      name: string;
+      jurisdiction: string;
+      time_zone: string;
+      config: AgencyConfig;
+    }> = await this.dataSource.query(
+      `SELECT id, code, name, jurisdiction, time_zone, config FROM agencies WHERE active ORDER BY code`,
+    );
+    const entries = rows.map((row) =>
+      deepFreeze<AgencyEntry>({
+        agencyId: row.id,
+        code: row.code,
+        name: row.name,
+        jurisdiction: row.jurisdiction,
+        timeZone: row.time_zone,
+        config: row.config,
+      }),
+    );
+    this.byCode = new Map(entries.map((entry) => [entry.code, entry]));
+    this.byId = new Map(entries.map((entry) => [entry.agencyId, entry]));
+  }
+
+  /** TENANT_DIRECTORY: the active agency with this code (unknown and inactive codes answer 404). */
+  findByCode(code: string): Tenant | undefined {
+    const entry = this.byCode.get(code);
+    return entry && { agencyId: entry.agencyId, agencyCode: entry.code };
+  }
+
+  findById(agencyId: string): AgencySummary | undefined {
+    const entry = this.byId.get(agencyId);
+    return entry && summaryOf(entry);
+  }
+
+  /** The agency's validated configuration (frozen). Throws for an unknown or inactive agency. */
+  configOf(agencyId: string): AgencyConfig {
+    const entry = this.byId.get(agencyId);
+    if (!entry) throw new UnknownAgencyError(agencyId);
+    return entry.config;
+  }
+
+  /** Active agencies, by code. */
+  list(): AgencySummary[] {
+    return [...this.byCode.values()].map(summaryOf);
+  }
+}
+
+function summaryOf(entry: AgencyEntry): AgencySummary {
+  return {
+    agencyId: entry.agencyId,
+    code: entry.code,
+    name: entry.name,
+    jurisdiction: entry.jurisdiction,
+    timeZone: entry.timeZone,
+  };
+}

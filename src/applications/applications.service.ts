@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import Decimal from 'decimal.js';
+import { AuditLog } from '../core/audit/audit-log';
+import { Clock } from '../core/clock/clock';
+import { RequestContext } from '../core/context/request-context';
+import { TenantDb } from '../core/context/tenant-db';
+import { IfMatch } from '../core/idempotency/etag';
+import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { OrganizationDirectory } from '../organizations/organization-directory';
+import { ProgramCatalog, windowState } from '../programs/program-catalog';
+import { ApplicationRecords, ApplicationScope } from './application-records';
+import { applicationSummary, applicationView } from './application.view';
+import {
+  ApplicationInvalidError,
+  DuplicateApplicationError,
+  NotEligibleError,
+  ProgramNotAcceptingError,
+  WindowClosedError,
+} from './applications.errors';
+import {
+  attachmentView,
+  ApplicationAttachments,
+} from './attachments/application-attachments.service';
+import { ApplicationBudget } from './budget/application-budget.service';
+import {
+  ApplicationListQuery,
+  StartApplicationDto,
+  UpdateApplicationDto,
+} from './dto/application.dto';
+import { Application } from './entities/application.entity';
+import { eligibilityProblems, SubmissionReadiness } from './submission/submission-readiness';
+
+/** Applicants' working copies: start one, read it (with what still blocks submission), save it. */
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly context: RequestContext,
+    private readonly records: ApplicationRecords,
+    private readonly catalog: ProgramCatalog,
+    private readonly organizations: OrganizationDirectory,
+    private readonly budget: ApplicationBudget,
+    private readonly attachments: ApplicationAttachments,
+    private readonly readiness: SubmissionReadiness,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Starts a draft for an approved, eligible organization while the program accepts
+   * applications. One active application per organization and program unless the program
+   * allows more: concurrent starts are serialised by a transaction-scoped advisory lock.
+   */
+  async start(organizationId: string, dto: StartApplicationDto) {
+    const organization = await this.organizations.get(organizationId);
+    const terms = await this.catalog.terms(dto.programId);
+    if (terms.status !== 'published' || !terms.currentFormVersion)
+      throw new ProgramNotAcceptingError(terms.status);
+    const now = this.clock.now();
+    if (windowState(terms, now) === 'closed') {
+      throw new WindowClosedError({
+        closesAt: terms.closesAt?.toISOString() ?? null,
+        acceptsUntil: terms.acceptsUntil?.toISOString() ?? null,
+        now: now.toISOString(),
+      });
+    }
+    // Identifiers may still be added before submission; type and approval cannot change.
+    const eligibility = eligibilityProblems(organization, terms).filter(
+      (p) => p.pointer === '/organization/status' || p.pointer === '/organization/type',
+    );
+    if (eligibility.length > 0) throw new NotEligibleError(eligibility);
+
+    if (!terms.allowMultipleApplications) {
+      await this.db.manager.query(
+        `SELECT pg_advisory_xact_lock(hashtext('application:' || $1 || ':' || $2))`,
+        [organizationId, dto.programId],
+      );
+      const existing = await this.db.manager.query<Array<{ id: string }>>(
+        `SELECT id FROM applications WHERE agency_id = $1 AND organization_id = $2 AND program_id = $3 AND status <> 'withdrawn' LIMIT 1`,
+        [this.db.agencyId, organizationId, dto.programId],
+      );
+      if (existing.length > 0) throw new DuplicateApplicationError(existing[0].id);
+    }
+    const repo = this.db.repo(Application);
+    const application = await repo.save(
+      repo.create({
+        agencyId: this.db.agencyId,
+        programId: dto.programId,
+        organizationId,
+        status: 'draft',
+        formVersion: terms.currentFormVersion,
+        projectTitle: dto.projectTitle ?? null,
+        answers: {},
+        createdBy: this.context.actor?.userId ?? null,
+      }),
+    );
+    await this.records.recordStatus(application, null);
+    await this.audit.record({
+      action: 'application.started',
+      entityType: 'application',
+      entityId: application.id,
+      after: { programId: dto.programId, organizationId, formVersion: application.formVersion },
+    });
+    return this.detail({ organizationId }, application.id);
+  }
+
+  /** The working copy with its budget, attachments, history and what still blocks submission. */
+  async detail(scope: ApplicationScope, applicationId: string) {
+    const application = await this.records.find(scope, applicationId);
+    const terms = await this.catalog.terms(application.programId);
+    const problems = ['draft', 'returned'].includes(application.status)
+      ? await this.readiness.problems(application, terms)
+      : [];
+    return {
+      ...applicationView(application),
+      program: {
+        id: terms.id,
+        code: terms.code,
+        title: terms.title,
+        timeZone: terms.timeZone,
+        opensAt: terms.opensAt?.toISOString() ?? null,
+        closesAt: terms.closesAt?.toISOString() ?? null,
+        acceptsSubmissionsUntil: terms.acceptsUntil?.toISOString() ?? null,
+        window: windowState(terms, this.clock.now()),
+        requiredAttachments: terms.requiredAttachments,
+      },
+      budget: await this.budget.view(application, terms),
+      attachments: (await this.attachments.current(application.id)).map(attachmentView),
+      readiness: { canSubmit: problems.length === 0, problems },
+      history: await this.records.history(application.id),
+    };
+  }
+
+  /** Saves answers, title and amount. Answers are checked against the form: partial, not wrong. */
+  async update(
+    scope: ApplicationScope,
+    applicationId: string,
+    dto: UpdateApplicationDto,
+    ifMatch: IfMatch,
+  ) {
+    const application = await this.records.forEdit(scope, applicationId, ifMatch);
+    const changed: string[] = [];
+    if (dto.answers !== undefined) {
+      const problems = await this.catalog.validateAnswers(
+        application.programId,
+        application.formVersion,
+        dto.answers,
+        'draft',
+      );
+      if (problems.length > 0) throw new ApplicationInvalidError(problems);
+      application.answers = dto.answers;
+      changed.push('answers');
+    }
+    if (dto.amountRequested !== undefined) {
+      application.amountRequested =
+        dto.amountRequested === null ? null : new Decimal(dto.amountRequested).toFixed(2);
+      changed.push('amountRequested');
+    }
+    if (dto.projectTitle !== undefined) {
+      application.projectTitle = dto.projectTitle;
+      changed.push('projectTitle');
+    }
+    application.version += 1;
+    await this.records.save(application);
+    await this.audit.record({
+      action: 'application.saved',
+      entityType: 'application',
+      entityId: application.id,
+      after: {
+        changed,
+        amountRequested: application.amountRequested,
+        version: application.version,
+      },
+    });
+    return applicationView(application);
+  }
+
+  /** An organization's applications, newest first. */
+  async listForOrganization(organizationId: string, query: ApplicationListQuery) {
+    const limit = pageLimit(query.limit);
+    const qb = this.db
+      .repo(Application)
+      .createQueryBuilder('a')
+      .where('a.agency_id = :agencyId AND a.organization_id = :organizationId', {
+        agencyId: this.db.agencyId,
+        organizationId,
+      });
+    if (query.status) qb.andWhere('a.status = :status', { status: query.status });
+    if (query.programId) qb.andWhere('a.program_id = :programId', { programId: query.programId });
+    const cursor = decodeCursor(query.cursor, 2);
+    if (cursor)
+      qb.andWhere('(a.created_at, a.id) < (:at::timestamptz, :id::uuid)', {
+        at: cursor[0],
+        id: cursor[1],
+      });
+    const rows = await qb
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    return toPage(
+      rows,
+      limit,
+      (a) => [a.createdAt.toISOString(), a.id],
+      (a) => applicationSummary(a),
+    );
+  }
+}

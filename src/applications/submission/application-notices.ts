@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { formatForPeople } from '../../core/clock/zoned-time';
+import { RequestContext } from '../../core/context/request-context';
+import { TenantDb } from '../../core/context/tenant-db';
+import { OrganizationMemberships } from '../../identity/memberships/organization-memberships.service';
+import { NotificationService } from '../../notifications/notification.service';
+import { OrganizationDirectory } from '../../organizations/organization-directory';
+import { ProgramTerms } from '../../programs/program-catalog';
+import { Application } from '../entities/application.entity';
+
+/** A short reference people can quote: program code and the start of the id. */
+export const applicationRef = (
+  terms: Pick<ProgramTerms, 'code'>,
+  application: Pick<Application, 'id'>,
+) => `${terms.code}-${application.id.slice(0, 8).toUpperCase()}`;
+
+/**
+ * The applications module's notices to people, all through NotificationService inside the
+ * business transaction (in-app rows and email outbox jobs commit with the change or not at all).
+ */
+@Injectable()
+export class ApplicationNotices {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly context: RequestContext,
+    private readonly notifications: NotificationService,
+    private readonly memberships: OrganizationMemberships,
+    private readonly organizations: OrganizationDirectory,
+  ) {}
+
+  /** Active members of the organization: everyone who works on its applications. */
+  async organizationMembers(organizationId: string): Promise<string[]> {
+    return (await this.memberships.members(organizationId))
+      .filter((m) => m.status === 'active')
+      .map((m) => m.userId);
+  }
+
+  private link(application: Application): string {
+    const agency = this.context.requireTenant().agencyCode;
+    return `/agencies/${agency}/organizations/${application.organizationId}/applications/${application.id}`;
+  }
+
+  /** The applicant's team and the program's officer each hear about a submission. */
+  async submitted(
+    application: Application,
+    terms: ProgramTerms,
+    submissionNumber: number,
+  ): Promise<void> {
+    const organization = await this.organizations.get(application.organizationId);
+    const data = {
+      programTitle: terms.title,
+      applicationRef: applicationRef(terms, application),
+      organizationName: organization.legalName,
+      submittedAt: formatForPeople(application.submittedAt!, terms.timeZone),
+    };
+    const members = await this.organizationMembers(application.organizationId);
+    if (members.length > 0) {
+      await this.notifications.notify({
+        agencyId: this.db.agencyId,
+        template: 'application.submitted.applicant',
+        data,
+        userIds: members,
+        link: this.link(application),
+        dedupeKey: `application.submitted:${application.id}:${submissionNumber}`,
+      });
+    }
+    if (terms.ownerUserId) {
+      await this.notifications.notify({
+        agencyId: this.db.agencyId,
+        template: 'application.submitted.officer',
+        data,
+        userIds: [terms.ownerUserId],
+        link: `/agencies/${this.context.requireTenant().agencyCode}/programs/${terms.id}/applications/${application.id}`,
+        dedupeKey: `application.submitted.officer:${application.id}:${submissionNumber}`,
+      });
+    }
+  }
+
+  async returned(application: Application, terms: ProgramTerms): Promise<void> {
+    const members = await this.organizationMembers(application.organizationId);
+    if (members.length === 0) return;
+    await this.notifications.notify({
+      agencyId: this.db.agencyId,
+      template: 'application.returned',
+      data: {
+        programTitle: terms.title,
+        applicationRef: applicationRef(terms, application),
+        reason: application.returnComment ?? '',
+        ...(application.revisionDueAt
+          ? { resubmitBy: formatForPeople(application.revisionDueAt, terms.timeZone) }
+          : {}),
+      },
+      userIds: members,
+      link: this.link(application),
+      dedupeKey: `application.returned:${application.id}:${application.version}`,
+    });
+  }
+}

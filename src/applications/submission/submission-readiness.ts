@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import Decimal from 'decimal.js';
+import { FieldProblem } from '../../core/errors/domain-error';
+import {
+  OrganizationDirectory,
+  OrganizationSummary,
+} from '../../organizations/organization-directory';
+import { ProgramCatalog, ProgramTerms } from '../../programs/program-catalog';
+import { ApplicationAttachments } from '../attachments/application-attachments.service';
+import { ApplicationBudget } from '../budget/application-budget.service';
+import { submissionBudgetProblems } from '../budget/budget-math';
+import { Application } from '../entities/application.entity';
+
+const IDENTIFIER_LABELS: Record<string, string> = {
+  stateDistrictCode: 'state district code',
+  ncesLeaId: 'NCES LEA id',
+  uei: 'UEI',
+};
+
+/** Eligibility of an organization for a program (type, identifiers, approved). */
+export function eligibilityProblems(org: OrganizationSummary, terms: ProgramTerms): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (org.status !== 'active') {
+    problems.push({
+      pointer: '/organization/status',
+      detail: `the organization is ${org.status}, not approved`,
+    });
+  }
+  const types = terms.eligibility.organizationTypes ?? [];
+  if (types.length > 0 && !types.includes(org.type)) {
+    problems.push({
+      pointer: '/organization/type',
+      detail: `${org.type} organizations are not eligible (eligible: ${types.join(', ')})`,
+    });
+  }
+  for (const id of terms.eligibility.requiredIdentifiers ?? []) {
+    if (!org[id as keyof OrganizationSummary]) {
+      problems.push({
+        pointer: `/organization/${id}`,
+        detail: `the program requires the organization's ${IDENTIFIER_LABELS[id] ?? id}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Everything that must hold before an application can be submitted, as one list of JSON
+ * Pointer problems: complete answers, a budget within the rules that totals the request, the
+ * required attachments, an amount within the award range, an eligible organization.
+ */
+@Injectable()
+export class SubmissionReadiness {
+  constructor(
+    private readonly catalog: ProgramCatalog,
+    private readonly organizations: OrganizationDirectory,
+    private readonly budget: ApplicationBudget,
+    private readonly attachments: ApplicationAttachments,
+  ) {}
+
+  async problems(application: Application, terms: ProgramTerms): Promise<FieldProblem[]> {
+    const problems = await this.catalog.validateAnswers(
+      application.programId,
+      application.formVersion,
+      application.answers,
+      'complete',
+    );
+    const current = await this.attachments.current(application.id);
+    const currentIds = new Set(current.map((a) => a.id));
+    for (const file of await this.catalog.fileAnswers(
+      application.programId,
+      application.formVersion,
+      application.answers,
+    )) {
+      if (!currentIds.has(file.id))
+        problems.push({ pointer: file.pointer, detail: 'names no attachment of this application' });
+    }
+
+    const amount = application.amountRequested;
+    if (amount === null) {
+      problems.push({ pointer: '/amountRequested', detail: 'is required' });
+    } else {
+      if (terms.awardFloor && new Decimal(amount).lt(terms.awardFloor)) {
+        problems.push({
+          pointer: '/amountRequested',
+          detail: `must be at least the award floor of ${terms.awardFloor}`,
+        });
+      }
+      if (terms.awardCeiling && new Decimal(amount).gt(terms.awardCeiling)) {
+        problems.push({
+          pointer: '/amountRequested',
+          detail: `must be at most the award ceiling of ${terms.awardCeiling}`,
+        });
+      }
+    }
+    problems.push(
+      ...submissionBudgetProblems(
+        await this.budget.lines(application.id),
+        terms.budgetRules,
+        amount,
+      ),
+    );
+
+    for (const requirement of terms.requiredAttachments) {
+      if (!current.some((a) => a.requirementKey === requirement.key)) {
+        problems.push({
+          pointer: `/attachments/${requirement.key}`,
+          detail: `is required: ${requirement.label}`,
+        });
+      }
+    }
+    problems.push(
+      ...eligibilityProblems(await this.organizations.get(application.organizationId), terms),
+    );
+    return problems;
+  }
+}

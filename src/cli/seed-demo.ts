@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { loadConfig } from '../core/config/env';
+import { prepareDatabase } from '../core/database/database-bootstrap';
+import { createApp } from '../core/http/create-app';
+import { createRootLogger } from '../core/logging/logger';
+import { DemoSeeder, formatDemoLogins } from '../identity/demo/demo-seeder';
+import { runCli } from './run';
+
+/**
+ * `npm run seed:demo`: demo staff for every agency (one user per agency role) and a platform
+ * admin, with a known password; idempotent. Runs through the application's own services (app
+ * role, tenant context, audit log), on DATABASE_URL or the embedded database.
+ */
+runCli('seed:demo', async () => {
+  const config = loadConfig();
+  if (config.nodeEnv === 'production') {
+    throw new Error(
+      'refusing to seed demo users with a published password when NODE_ENV=production',
+    );
+  }
+  const logger = createRootLogger('warn');
+  const database = await prepareDatabase(config, logger);
+  try {
+    // No job handlers in this short-lived process: anything enqueued waits for the real worker.
+    const app = await createApp({ ...database.config, workerInProcess: false }, logger);
+    try {
+      await app.init();
+      process.stdout.write(formatDemoLogins(await app.get(DemoSeeder).seed()));
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.stop();
+  }
+});

@@ -1,0 +1,57 @@
+import { Client } from 'pg';
+import { ChainScope, ChainVerification, Sql, verifyChain } from './audit-chain';
+
+export interface LogVerification {
+  /** The agency code, or "platform". */
+  log: string;
+  result: ChainVerification;
+}
+
+/**
+ * Seals and verifies every agency's chain (active or not: a deactivated agency's trail still
+ * matters) and the platform chain, each in a transaction of its own, as the app role.
+ */
+export async function verifyAllAuditLogs(appUrl: string): Promise<LogVerification[]> {
+  const client = new Client({ connectionString: appUrl, application_name: 'grant-commons-audit' });
+  await client.connect();
+  const sql: Sql = async <T>(text: string, params?: unknown[]) =>
+    (await client.query(text, params)).rows as T[];
+  const inTransaction = async (scope: ChainScope) => {
+    await client.query('BEGIN');
+    try {
+      if (scope !== 'platform') {
+        await client.query(`SELECT set_config('app.agency_id', $1, true)`, [scope.agencyId]);
+      }
+      const result = await verifyChain(sql, scope);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  };
+  try {
+    const agencies = await sql<{ id: string; code: string }>(
+      'SELECT id, code FROM agencies ORDER BY code',
+    );
+    const results: LogVerification[] = [];
+    for (const agency of agencies) {
+      results.push({ log: agency.code, result: await inTransaction({ agencyId: agency.id }) });
+    }
+    results.push({ log: 'platform', result: await inTransaction('platform') });
+    return results;
+  } finally {
+    await client.end();
+  }
+}
+
+/** One line per log, as `npm run audit:verify` prints it. */
+export function describeVerification({ log, result }: LogVerification): string {
+  if (result.ok) {
+    const head = result.head ? `, head ${result.head.position} ${result.head.hash}` : '';
+    return `${log}: ok (${result.checked} links${head})`;
+  }
+  const broken = result.firstBrokenLink!;
+  const at = broken.position === null ? 'outside the chain' : `at position ${broken.position}`;
+  return `${log}: BROKEN ${at}: event ${broken.eventId} (${broken.problem})`;
+}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AuditLog } from '../../core/audit/audit-log';
+import { RequestContext } from '../../core/context/request-context';
+import {
+  InvalidCredentialsError,
+  LoginLockedError,
+  RefreshTokenInvalidError,
+  RefreshTokenReusedError,
+} from '../identity.errors';
+import { normalizeEmail } from './email';
+import { LoginThrottle } from './login-throttle';
+import { PasswordHasher } from './password-hasher';
+import { SessionService, TokenPair } from './session.service';
+
+interface LoginCandidate {
+  id: string;
+  email: string;
+  password_hash: string | null;
+  platform_admin: boolean;
+}
+
+/**
+ * Sign-in, refresh and sign-out. Login and refresh manage their own transactions (their routes
+ * are @WithoutTransaction): a failed attempt must still be counted and a reused refresh token
+ * must still revoke its family even though the request ends in an error, and no pooled
+ * connection is held while argon2 runs.
+ */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly sessions: SessionService,
+    private readonly throttle: LoginThrottle,
+    private readonly passwords: PasswordHasher,
+    private readonly audit: AuditLog,
+    private readonly context: RequestContext,
+  ) {}
+
+  async login(rawEmail: string, password: string, userAgent?: string): Promise<TokenPair> {
+    const email = normalizeEmail(rawEmail);
+    const verdict = await this.throttle.countAttempt(email);
+    if (verdict.locked) {
+      await this.auditFailure(email, undefined, 'locked');
+      throw new LoginLockedError(verdict.retryAfterSeconds);
+    }
+    const rows: LoginCandidate[] = await this.txHost.tx.query(
+      `SELECT id, email, password_hash, platform_admin FROM users WHERE email = $1`,
+      [email],
+    );
+    const user = rows[0];
+    // Unknown emails and password-less (invited) users cost one argon2 verification too.
+    const valid = await this.passwords.verifyOrBurn(user?.password_hash, password);
+    if (!user || !valid) {
+      await this.auditFailure(email, user?.id, 'invalid_credentials');
+      throw new InvalidCredentialsError();
+    }
+    const started = await this.txHost.withTransaction(async () => {
+      await this.throttle.clear(email);
+      return this.sessions.start(
+        { id: user.id, email: user.email, platformAdmin: user.platform_admin },
+        { ip: this.context.ip, userAgent },
+      );
+    });
+    await this.audit.recordIndependently({
+      action: 'auth.login_succeeded',
+      entityType: 'session',
+      entityId: started.sessionId,
+      actorUserId: user.id,
+      after: { userId: user.id },
+    });
+    return started.tokens;
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    // The revocation on reuse commits with this transaction; the error is thrown after it.
+    const outcome = await this.txHost.withTransaction(() => this.sessions.rotate(refreshToken));
+    if (outcome.kind === 'rotated') return outcome.tokens;
+    if (outcome.kind === 'reused') {
+      await this.audit.recordIndependently({
+        action: 'auth.refresh_reused',
+        entityType: 'session',
+        entityId: outcome.sessionId,
+        actorUserId: outcome.userId,
+        after: { revoked: true },
+      });
+      throw new RefreshTokenReusedError();
+    }
+    throw new RefreshTokenInvalidError();
+  }
+
+  /**
+   * Ends the caller's session: the one of the access token when it is valid, else the one the
+   * refresh token belongs to. Always succeeds, so it reveals nothing about unknown tokens.
+   */
+  async logout(refreshToken?: string): Promise<void> {
+    const actor = this.context.actor;
+    const target =
+      actor?.sessionId && actor.userId
+        ? { sessionId: actor.sessionId, userId: actor.userId }
+        : refreshToken
+          ? await this.sessions.sessionOfRefreshToken(refreshToken)
+          : undefined;
+    if (!target) return;
+    if (await this.sessions.revokeSession(target.sessionId, 'logout')) {
+      await this.audit.recordPlatform({
+        action: 'auth.logout',
+        entityType: 'session',
+        entityId: target.sessionId,
+        after: { revokedReason: 'logout', userId: target.userId },
+      });
+    }
+  }
+
+  private async auditFailure(
+    email: string,
+    userId: string | undefined,
+    reason: 'invalid_credentials' | 'locked',
+  ): Promise<void> {
+    await this.audit.recordIndependently({
+      action: 'auth.login_failed',
+      entityType: 'user',
+      entityId: userId ?? email,
+      actorUserId: userId,
+      after: { email, reason },
+    });
+  }
+}

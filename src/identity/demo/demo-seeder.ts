@@ -1,0 +1,166 @@
+import { INestApplication, Inject, Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { DataSource } from 'typeorm';
+import { AuditLog } from '../../core/audit/audit-log';
+import { Actor } from '../../core/context/request-context';
+import { TenantRunner } from '../../core/context/tenant-db';
+import { PasswordHasher } from '../auth/password-hasher';
+import { AGENCY_ROLES } from '../permissions';
+
+/** Printed with the logins; for local demos only (the CLI refuses NODE_ENV=production). */
+export const DEMO_PASSWORD = 'grant-commons-demo';
+export const DEMO_PLATFORM_ADMIN = 'platform.admin@grantcommons.example.org';
+
+export interface DemoLogin {
+  email: string;
+  password: string;
+  agency: string | null;
+  roles: string[];
+}
+
+const SEEDER: Actor = { kind: 'system' };
+
+export const demoEmail = (agencyCode: string, role: string): string =>
+  `${role.replace(/_/g, '.')}@${agencyCode}.example.org`;
+
+/**
+ * Demo staff: in every active agency one user per agency role, plus a platform admin, all with
+ * DEMO_PASSWORD. Idempotent (existing users and memberships are left as they are) and audited
+ * like any other change, through the app role and the tenant context.
+ */
+@Injectable()
+export class DemoSeeder {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly runner: TenantRunner,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly passwords: PasswordHasher,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Seeds only a database with no users at all (the first `npm start` on embedded PostgreSQL). */
+  async seedIfEmpty(): Promise<DemoLogin[] | undefined> {
+    const rows: Array<{ any: boolean }> = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM users) AS any`,
+    );
+    return rows[0].any ? undefined : this.seed();
+  }
+
+  async seed(): Promise<DemoLogin[]> {
+    const logins: DemoLogin[] = [];
+    await this.runner.runWithoutTenant(SEEDER, async () => {
+      const { id, created } = await this.ensureUser(
+        DEMO_PLATFORM_ADMIN,
+        'Demo Platform Admin',
+        true,
+      );
+      if (created) {
+        await this.audit.recordPlatform({
+          action: 'user.created',
+          entityType: 'user',
+          entityId: id,
+          after: { email: DEMO_PLATFORM_ADMIN, platformAdmin: true, demo: true },
+        });
+      }
+    });
+    logins.push({
+      email: DEMO_PLATFORM_ADMIN,
+      password: DEMO_PASSWORD,
+      agency: null,
+      roles: ['platform_admin'],
+    });
+
+    const agencies: Array<{ id: string; code: string }> = await this.dataSource.query(
+      `SELECT id, code FROM agencies WHERE active ORDER BY code`,
+    );
+    for (const agency of agencies) {
+      const tenant = { agencyId: agency.id, agencyCode: agency.code };
+      await this.runner.run(tenant, SEEDER, async () => {
+        for (const role of AGENCY_ROLES) {
+          const email = demoEmail(agency.code, role);
+          await this.ensureStaff(
+            agency.id,
+            email,
+            `Demo ${role.replace(/_/g, ' ')} (${agency.code})`,
+            role,
+          );
+          logins.push({ email, password: DEMO_PASSWORD, agency: agency.code, roles: [role] });
+        }
+      });
+    }
+    return logins;
+  }
+
+  private async ensureStaff(
+    agencyId: string,
+    email: string,
+    name: string,
+    role: string,
+  ): Promise<void> {
+    const user = await this.ensureUser(email, name, false);
+    if (user.created) {
+      await this.audit.record({
+        action: 'user.created',
+        entityType: 'user',
+        entityId: user.id,
+        after: { email, name, demo: true },
+      });
+    }
+    const added: unknown[] = await this.txHost.tx.query(
+      `INSERT INTO agency_memberships (agency_id, user_id, roles) VALUES ($1, $2, $3)
+       ON CONFLICT (agency_id, user_id) DO NOTHING RETURNING user_id`,
+      [agencyId, user.id, [role]],
+    );
+    if (added.length > 0) {
+      await this.audit.record({
+        action: 'staff.invited',
+        entityType: 'agency_membership',
+        entityId: user.id,
+        after: { email, roles: [role], status: 'active', demo: true },
+      });
+    }
+  }
+
+  private async ensureUser(
+    email: string,
+    name: string,
+    platformAdmin: boolean,
+  ): Promise<{ id: string; created: boolean }> {
+    const existing: Array<{ id: string }> = await this.txHost.tx.query(
+      `SELECT id FROM users WHERE email = $1`,
+      [email],
+    );
+    if (existing[0]) return { id: existing[0].id, created: false };
+    const hash = await this.passwords.hash(DEMO_PASSWORD);
+    const inserted: Array<{ id: string }> = await this.txHost.tx.query(
+      `INSERT INTO users (email, name, password_hash, platform_admin) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (email) DO NOTHING RETURNING id`,
+      [email, name, hash, platformAdmin],
+    );
+    if (inserted[0]) return { id: inserted[0].id, created: true };
+    return this.ensureUser(email, name, platformAdmin); // created concurrently: read it
+  }
+}
+
+/** The logins as a small table for the terminal. */
+export function formatDemoLogins(logins: DemoLogin[]): string {
+  const lines = logins.map(
+    (login) =>
+      `  ${login.email.padEnd(52)} ${(login.agency ?? '(platform)').padEnd(10)} ${login.roles.join(', ')}`,
+  );
+  return [`Demo logins (password for all: ${DEMO_PASSWORD}):`, ...lines, ''].join('\n');
+}
+
+/**
+ * `npm start` on the embedded database: seeds the demo staff when there are no users yet and
+ * prints their logins. Initializes the app first (agencies are synced during init).
+ */
+export async function seedDemoIfEmpty(
+  app: INestApplication,
+  out: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<void> {
+  await app.init();
+  const logins = await app.get(DemoSeeder).seedIfEmpty();
+  if (logins) out(formatDemoLogins(logins));
+}

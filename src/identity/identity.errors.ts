@@ -1,0 +1,78 @@
+import { ConflictError, DomainError, NotFoundError } from '../core/errors/domain-error';
+
+/** Wrong email or password, or an unknown email: deliberately one answer for all three. */
+export class InvalidCredentialsError extends DomainError {
+  constructor() {
+    super('auth.invalid_credentials', 401, 'The email or password is incorrect.');
+  }
+}
+
+/** Too many failed logins for this email in the window; known and unknown emails alike. */
+export class LoginLockedError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super('auth.locked', 429, 'Too many failed sign-in attempts. Try again later.', {
+      retryAfterSeconds,
+    });
+  }
+}
+
+export class AccessTokenInvalidError extends DomainError {
+  constructor() {
+    super('auth.token_invalid', 401, 'The access token is not valid.');
+  }
+}
+
+export class AccessTokenExpiredError extends DomainError {
+  constructor() {
+    super('auth.token_expired', 401, 'The access token has expired; refresh it.');
+  }
+}
+
+/** The token is genuine but its session was revoked (logout, deactivation, reuse) or ended. */
+export class SessionEndedError extends DomainError {
+  constructor() {
+    super('auth.session_ended', 401, 'This session has ended; sign in again.');
+  }
+}
+
+export class RefreshTokenInvalidError extends DomainError {
+  constructor() {
+    super('auth.refresh_invalid', 401, 'The refresh token is not valid.');
+  }
+}
+
+/** A refresh token was presented a second time: the whole session is revoked. */
+export class RefreshTokenReusedError extends DomainError {
+  constructor() {
+    super(
+      'auth.refresh_reused',
+      401,
+      'This refresh token was already used; the session has been revoked. Sign in again.',
+    );
+  }
+}
+
+export class InvitationInvalidError extends DomainError {
+  constructor() {
+    super('auth.invitation_invalid', 400, 'The invitation is not valid or has expired.');
+  }
+}
+
+export class StaffNotFoundError extends NotFoundError {
+  constructor() {
+    super('staff member', 'staff.not_found');
+  }
+}
+
+export class AlreadyStaffError extends ConflictError {
+  constructor() {
+    super('staff.already_member', 'This person is already active staff of the agency.');
+  }
+}
+
+/** An agency must keep at least one active agency admin, or nobody could manage its staff. */
+export class LastAgencyAdminError extends ConflictError {
+  constructor() {
+    super('staff.last_admin', 'The agency must keep at least one active agency admin.');
+  }
+}

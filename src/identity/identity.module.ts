@@ -1,0 +1,55 @@
+import { Global, Module } from '@nestjs/common';
+import { ACCESS_POLICY, AUTHENTICATOR } from '../core/access/access.ports';
+import { MembershipAccessPolicy } from './access/membership-access-policy';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { BearerAuthenticator } from './auth/bearer-authenticator';
+import { LoginThrottle } from './auth/login-throttle';
+import { PasswordHasher } from './auth/password-hasher';
+import { SessionService } from './auth/session.service';
+import { DemoSeeder } from './demo/demo-seeder';
+import { MeController } from './me/me.controller';
+import { MeService } from './me/me.service';
+import { AgencyStaffDirectory } from './memberships/agency-staff-directory';
+import { OrganizationMemberships } from './memberships/organization-memberships.service';
+import { UserAccounts } from './memberships/user-accounts.service';
+import { InvitationService } from './staff/invitation.service';
+import { StaffController } from './staff/staff.controller';
+import { StaffService } from './staff/staff.service';
+
+/**
+ * Users, sessions, memberships and the access policy. Global so the kernel's guard and
+ * interceptor (in CoreModule) can inject the AUTHENTICATOR and ACCESS_POLICY ports it binds.
+ * Other modules use UserAccounts and OrganizationMemberships, never the tables.
+ */
+@Global()
+@Module({
+  controllers: [AuthController, MeController, StaffController],
+  providers: [
+    PasswordHasher,
+    SessionService,
+    LoginThrottle,
+    AuthService,
+    BearerAuthenticator,
+    MembershipAccessPolicy,
+    MeService,
+    InvitationService,
+    UserAccounts,
+    OrganizationMemberships,
+    AgencyStaffDirectory,
+    StaffService,
+    DemoSeeder,
+    { provide: AUTHENTICATOR, useExisting: BearerAuthenticator },
+    { provide: ACCESS_POLICY, useExisting: MembershipAccessPolicy },
+  ],
+  exports: [
+    AUTHENTICATOR,
+    ACCESS_POLICY,
+    UserAccounts,
+    OrganizationMemberships,
+    AgencyStaffDirectory,
+    PasswordHasher,
+    DemoSeeder,
+  ],
+})
+export class IdentityModule {}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog } from '../../core/audit/audit-log';
+import { TenantDb } from '../../core/context/tenant-db';
+import { ValidationFailedError } from '../../core/errors/domain-error';
+import { ORGANIZATION_ROLES } from '../permissions';
+
+export interface OrganizationMember {
+  userId: string;
+  email: string;
+  name: string;
+  roles: string[];
+  status: 'active' | 'deactivated';
+}
+
+/**
+ * The identity module's public surface for applicant organizations: who holds which
+ * organization roles. Used by the organizations module (org admins managing members, staff
+ * registering an organization); runs in the current agency's transaction, audited there.
+ */
+@Injectable()
+export class OrganizationMemberships {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Sets (replaces) the user's roles in the organization and makes the membership active. */
+  async grant(organizationId: string, userId: string, roles: string[]): Promise<void> {
+    const next = [...new Set(roles)];
+    const unknown = next.filter((r) => !(ORGANIZATION_ROLES as readonly string[]).includes(r));
+    if (next.length === 0 || unknown.length > 0) {
+      throw new ValidationFailedError([
+        { pointer: '/roles', detail: `must be one or more of ${ORGANIZATION_ROLES.join(', ')}` },
+      ]);
+    }
+    const before = await this.find(organizationId, userId);
+    await this.db.manager.query(
+      `INSERT INTO organization_memberships (agency_id, organization_id, user_id, roles)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (agency_id, organization_id, user_id)
+       DO UPDATE SET roles = EXCLUDED.roles, status = 'active', updated_at = now()`,
+      [this.db.agencyId, organizationId, userId, next],
+    );
+    await this.audit.record({
+      action: 'organization_member.roles_granted',
+      entityType: 'organization_membership',
+      entityId: `${organizationId}/${userId}`,
+      before: before ? { roles: before.roles, status: before.status } : undefined,
+      after: { roles: next, status: 'active' },
+    });
+  }
+
+  /** Returns false when there was no active membership to deactivate. */
+  async deactivate(organizationId: string, userId: string): Promise<boolean> {
+    const [, count] = await this.db.manager.query<[unknown, number]>(
+      `UPDATE organization_memberships SET status = 'deactivated', updated_at = now()
+        WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3 AND status = 'active'`,
+      [this.db.agencyId, organizationId, userId],
+    );
+    if (count === 0) return false;
+    await this.audit.record({
+      action: 'organization_member.deactivated',
+      entityType: 'organization_membership',
+      entityId: `${organizationId}/${userId}`,
+      before: { status: 'active' },
+      after: { status: 'deactivated' },
+    });
+    return true;
+  }
+
+  async members(organizationId: string): Promise<OrganizationMember[]> {
+    return this.db.manager.query(
+      `SELECT om.user_id AS "userId", u.email, u.name, om.roles, om.status
+         FROM organization_memberships om JOIN users u ON u.id = om.user_id
+        WHERE om.agency_id = $1 AND om.organization_id = $2
+        ORDER BY u.email`,
+      [this.db.agencyId, organizationId],
+    );
+  }
+
+  /** Active organization memberships of a user in this agency (e.g. to exclude reviewers). */
+  async organizationsOf(
+    userId: string,
+  ): Promise<Array<{ organizationId: string; roles: string[] }>> {
+    return this.db.manager.query(
+      `SELECT organization_id AS "organizationId", roles FROM organization_memberships
+        WHERE agency_id = $1 AND user_id = $2 AND status = 'active'`,
+      [this.db.agencyId, userId],
+    );
+  }
+
+  private async find(
+    organizationId: string,
+    userId: string,
+  ): Promise<{ roles: string[]; status: string } | undefined> {
+    const rows: Array<{ roles: string[]; status: string }> = await this.db.manager.query(
+      `SELECT roles, status FROM organization_memberships
+        WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3 FOR UPDATE`,
+      [this.db.agencyId, organizationId, userId],
+    );
+    return rows[0];
+  }
+}

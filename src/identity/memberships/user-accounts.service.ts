@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AuditLog } from '../../core/audit/audit-log';
+import { RequestContext } from '../../core/context/request-context';
+import { normalizeEmail } from '../auth/email';
+import { InvitationService, IssuedInvitation } from '../staff/invitation.service';
+
+export interface UserAccount {
+  id: string;
+  email: string;
+  name: string;
+  hasPassword: boolean;
+}
+
+export interface EnsuredAccount {
+  user: UserAccount;
+  created: boolean;
+  /** Present when the user has no password yet: the link secret for the invitation email. */
+  invitation?: IssuedInvitation;
+}
+
+/**
+ * Finds or creates global user accounts for the people an agency admin (staff) or an org admin
+ * (organization members) adds. A new account has no password; it gets an invitation.
+ */
+@Injectable()
+export class UserAccounts {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly invitations: InvitationService,
+    private readonly audit: AuditLog,
+    private readonly context: RequestContext,
+  ) {}
+
+  async ensure(input: { email: string; name: string }): Promise<EnsuredAccount> {
+    const email = normalizeEmail(input.email);
+    // ON CONFLICT: two admins adding the same new person at once both end with one account.
+    const inserted: Array<{ id: string }> = await this.txHost.tx.query(
+      `INSERT INTO users (email, name) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING RETURNING id`,
+      [email, input.name.trim()],
+    );
+    const created = inserted.length > 0;
+    const rows: Array<{ id: string; email: string; name: string; has_password: boolean }> =
+      await this.txHost.tx.query(
+        `SELECT id, email, name, password_hash IS NOT NULL AS has_password
+           FROM users WHERE email = $1`,
+        [email],
+      );
+    const row = rows[0];
+    const user = { id: row.id, email: row.email, name: row.name, hasPassword: row.has_password };
+    if (created) {
+      await this.audit.record({
+        action: 'user.created',
+        entityType: 'user',
+        entityId: user.id,
+        after: { email: user.email, name: user.name },
+      });
+    }
+    const invitation = user.hasPassword
+      ? undefined
+      : await this.invitations.issue(user.id, this.context.actor?.userId);
+    return { user, created, invitation };
+  }
+
+  async findByEmail(email: string): Promise<UserAccount | undefined> {
+    const rows: Array<{ id: string; email: string; name: string; has_password: boolean }> =
+      await this.txHost.tx.query(
+        `SELECT id, email, name, password_hash IS NOT NULL AS has_password
+           FROM users WHERE email = $1`,
+        [normalizeEmail(email)],
+      );
+    const row = rows[0];
+    return row
+      ? { id: row.id, email: row.email, name: row.name, hasPassword: row.has_password }
+      : undefined;
+  }
+}

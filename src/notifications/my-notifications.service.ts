@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { RequestContext } from '../core/context/request-context';
+import { ValidationFailedError } from '../core/errors/domain-error';
+import { NotificationPage, NotificationView } from './dto/notifications.dto';
+import { NotificationNotFoundError } from './notifications.errors';
+
+interface Row {
+  id: string;
+  agency_code: string;
+  agency_name: string;
+  template: string;
+  subject: string;
+  body: string;
+  link: string | null;
+  read_at: Date | null;
+  created_at: Date;
+  created_text: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COLUMNS = `n.id, a.code AS agency_code, a.name AS agency_name, n.template, n.subject, n.body,
+  n.link, n.read_at, n.created_at, n.created_at::text AS created_text`;
+
+/**
+ * A signed-in user's own notices in every agency (GET /me/notifications). These requests have
+ * no agency; the access policy set app.user_id, and the notifications_own_rows policies show
+ * and let update exactly that user's rows. The user_id filter repeats it for the index.
+ */
+@Injectable()
+export class MyNotifications {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly context: RequestContext,
+  ) {}
+
+  async list(options: { unread?: boolean; limit?: number; cursor?: string }): Promise<NotificationPage> {
+    const { userId } = this.context.requireUser();
+    const limit = options.limit ?? 50;
+    const after = options.cursor ? decodeCursor(options.cursor) : undefined;
+    const rows: Row[] = await this.txHost.tx.query(
+      `SELECT ${COLUMNS} FROM notifications n JOIN agencies a ON a.id = n.agency_id
+        WHERE n.user_id = $1
+          AND ($2::boolean IS NOT TRUE OR n.read_at IS NULL)
+          AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::uuid))
+        ORDER BY n.created_at DESC, n.id DESC
+        LIMIT $5`,
+      [userId, options.unread ?? false, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+    );
+    const [{ count }]: Array<{ count: number }> = await this.txHost.tx.query(
+      `SELECT count(*)::int AS count FROM notifications WHERE user_id = $1 AND read_at IS NULL`,
+      [userId],
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(view),
+      unreadCount: count,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.created_text, last.id) : null,
+    };
+  }
+
+  /** Marks one of the caller's notices read (again: no change). Someone else's answers 404. */
+  async markRead(id: string): Promise<NotificationView> {
+    const { userId } = this.context.requireUser();
+    if (!UUID.test(id)) throw new NotificationNotFoundError();
+    const rows: Row[] = await this.txHost.tx.query(
+      `WITH marked AS (
+         UPDATE notifications SET read_at = COALESCE(read_at, now())
+          WHERE id = $1 AND user_id = $2
+          RETURNING *)
+       SELECT ${COLUMNS} FROM marked n JOIN agencies a ON a.id = n.agency_id`,
+      [id, userId],
+    );
+    if (!rows[0]) throw new NotificationNotFoundError();
+    return view(rows[0]);
+  }
+}
+
+function view(r: Row): NotificationView {
+  return {
+    id: r.id,
+    agencyCode: r.agency_code,
+    agencyName: r.agency_name,
+    template: r.template,
+    subject: r.subject,
+    body: r.body,
+    link: r.link,
+    readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof createdAt !== 'string' || !UUID.test(id) || Number.isNaN(Date.parse(createdAt))) throw new Error();
+    return { createdAt, id };
+  } catch {
+    throw new ValidationFailedError([{ pointer: '/cursor', detail: 'cursor is not valid' }]);
+  }
+}

@@ -1,0 +1,19 @@
+import { Global, Module } from '@nestjs/common';
+import { EmailNotificationHandler } from './email-notification.job';
+import { MailTransport } from './mail-transport';
+import { MyNotificationsController } from './my-notifications.controller';
+import { MyNotifications } from './my-notifications.service';
+import { NotificationService } from './notification.service';
+
+/**
+ * Notices to people: in-app (GET /me/notifications) and email (an outbox job per recipient,
+ * sent over SMTP with the agency's sender and branding). Other modules use NotificationService
+ * (global, like the audit log: every capability tells people things).
+ */
+@Global()
+@Module({
+  controllers: [MyNotificationsController],
+  providers: [NotificationService, MyNotifications, MailTransport, EmailNotificationHandler],
+  exports: [NotificationService],
+})
+export class NotificationsModule {}

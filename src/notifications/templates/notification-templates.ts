@@ -1,0 +1,134 @@
+/**
+ * The notices Grant Commons sends, with the data each needs. Money is a decimal string
+ * ("1250.00"); dates are strings already formatted for the agency's time zone by the caller.
+ */
+export interface TemplateData {
+  'application.submitted.applicant': {
+    programTitle: string;
+    applicationRef: string;
+    organizationName: string;
+    submittedAt: string;
+  };
+  'application.submitted.officer': {
+    programTitle: string;
+    applicationRef: string;
+    organizationName: string;
+    submittedAt: string;
+  };
+  'application.returned': {
+    programTitle: string;
+    applicationRef: string;
+    reason: string;
+    resubmitBy?: string;
+  };
+  'decision.released': {
+    programTitle: string;
+    applicationRef: string;
+    decision: 'approved' | 'denied' | 'waitlisted';
+    note?: string;
+  };
+  'award.offered': {
+    programTitle: string;
+    awardRef: string;
+    amount: string;
+    acceptBy?: string;
+  };
+  'payment.approved': { awardRef: string; requestRef: string; amount: string };
+  'payment.rejected': { awardRef: string; requestRef: string; amount: string; reason: string };
+  'payment.paid': { awardRef: string; requestRef: string; amount: string; paidOn: string };
+  'deadline.reminder': { programTitle: string; closesAt: string; daysLeft: number };
+}
+
+export type TemplateName = keyof TemplateData;
+
+/** A notice before branding: a subject and paragraphs (plain text, escaped for HTML later). */
+export interface NoticeContent {
+  subject: string;
+  paragraphs: string[];
+}
+
+/** "1250.5" or "1250.50" -> "$1,250.50", without floats. */
+export function dollars(amount: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(amount.trim());
+  if (!match) return amount;
+  const [, sign, whole, cents = ''] = match;
+  return `${sign}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents.padEnd(2, '0')}`;
+}
+
+const DECISIONS = { approved: 'approved', denied: 'not funded', waitlisted: 'placed on the waitlist' };
+
+type Renderers = { [T in TemplateName]: (data: TemplateData[T]) => NoticeContent };
+
+export const TEMPLATES: Renderers = {
+  'application.submitted.applicant': (d) => ({
+    subject: `Application ${d.applicationRef} submitted: ${d.programTitle}`,
+    paragraphs: [
+      `${d.organizationName} submitted application ${d.applicationRef} to ${d.programTitle} on ${d.submittedAt}.`,
+      'We will let you know when it has been reviewed. You can follow its status in Grant Commons.',
+    ],
+  }),
+  'application.submitted.officer': (d) => ({
+    subject: `New application ${d.applicationRef} for ${d.programTitle}`,
+    paragraphs: [
+      `${d.organizationName} submitted application ${d.applicationRef} to ${d.programTitle} on ${d.submittedAt}.`,
+      'It is ready for eligibility screening.',
+    ],
+  }),
+  'application.returned': (d) => ({
+    subject: `Application ${d.applicationRef} returned for revision`,
+    paragraphs: [
+      `Your application ${d.applicationRef} to ${d.programTitle} was returned for revision.`,
+      `Reason: ${d.reason}`,
+      ...(d.resubmitBy ? [`Please resubmit by ${d.resubmitBy}.`] : []),
+    ],
+  }),
+  'decision.released': (d) => ({
+    subject: `Decision on application ${d.applicationRef}`,
+    paragraphs: [
+      `The decision on your application ${d.applicationRef} to ${d.programTitle} has been released: it was ${DECISIONS[d.decision]}.`,
+      ...(d.note ? [d.note] : []),
+    ],
+  }),
+  'award.offered': (d) => ({
+    subject: `Award ${d.awardRef} offered: ${d.programTitle}`,
+    paragraphs: [
+      `You have been offered award ${d.awardRef} of ${dollars(d.amount)} under ${d.programTitle}.`,
+      d.acceptBy
+        ? `Your authorized representative must accept it by ${d.acceptBy}.`
+        : 'Your authorized representative can review and accept it in Grant Commons.',
+    ],
+  }),
+  'payment.approved': (d) => ({
+    subject: `Payment request ${d.requestRef} approved`,
+    paragraphs: [
+      `Payment request ${d.requestRef} of ${dollars(d.amount)} on award ${d.awardRef} was approved.`,
+      'It will be paid in the next payment batch.',
+    ],
+  }),
+  'payment.rejected': (d) => ({
+    subject: `Payment request ${d.requestRef} rejected`,
+    paragraphs: [
+      `Payment request ${d.requestRef} of ${dollars(d.amount)} on award ${d.awardRef} was rejected.`,
+      `Reason: ${d.reason}`,
+    ],
+  }),
+  'payment.paid': (d) => ({
+    subject: `Payment request ${d.requestRef} paid`,
+    paragraphs: [
+      `Payment request ${d.requestRef} of ${dollars(d.amount)} on award ${d.awardRef} was paid on ${d.paidOn}.`,
+    ],
+  }),
+  'deadline.reminder': (d) => ({
+    subject: `${d.daysLeft === 1 ? '1 day' : `${d.daysLeft} days`} left to apply: ${d.programTitle}`,
+    paragraphs: [
+      `The application window for ${d.programTitle} closes on ${d.closesAt}.`,
+      'Applications not submitted by then cannot be accepted.',
+    ],
+  }),
+};
+
+export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
+
+export function isTemplateName(name: string): name is TemplateName {
+  return Object.prototype.hasOwnProperty.call(TEMPLATES, name);
+}

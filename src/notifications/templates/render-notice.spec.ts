@@ -1,0 +1,85 @@
+import { renderNotice } from './render-notice';
+import { dollars, TEMPLATE_NAMES } from './notification-templates';
+
+const agency = {
+  name: 'Missouri Department of Elementary and Secondary Education',
+  branding: {
+    displayName: 'Missouri DESE Grants',
+    primaryColor: '#003B71',
+    emailFooter: 'Missouri DESE, Jefferson City, MO',
+  },
+  notifications: { senderName: 'Missouri DESE Grants', senderEmail: 'grants@dese.mo.example' },
+};
+
+describe('renderNotice', () => {
+  it('escapes every value in the HTML body and keeps the text body verbatim', () => {
+    const notice = renderNotice(
+      'application.returned',
+      { programTitle: 'Title I <Part A>', applicationRef: 'APP-7', reason: 'Budget "line 3" & totals' },
+      agency,
+      { recipientName: 'Ana <script>' },
+    );
+    expect(notice.html).toContain('Title I &lt;Part A&gt;');
+    expect(notice.html).toContain('Budget &quot;line 3&quot; &amp; totals');
+    expect(notice.html).toContain('Hello Ana &lt;script&gt;,');
+    expect(notice.html).not.toContain('<script>');
+    expect(notice.text).toContain('Reason: Budget "line 3" & totals');
+    expect(notice.text).toContain('Missouri DESE, Jefferson City, MO');
+    expect(notice.html).toContain('border-top:6px solid #003B71');
+  });
+
+  it("applies an agency's override of subject, text and html with placeholders", () => {
+    const notice = renderNotice(
+      'payment.paid',
+      { awardRef: 'AW-1', requestRef: 'PR-2', amount: '1250.00', paidOn: 'July 3, 2026' },
+      {
+        ...agency,
+        notifications: {
+          ...agency.notifications,
+          templateOverrides: {
+            'payment.paid': {
+              subject: '{{agencyName}}: {{requestRef}} paid',
+              text: 'Paid {{amount}} on {{paidOn}}. {{unknown}}',
+              html: '<p>Paid <b>{{requestRef}}</b> {{missing}}</p>',
+            },
+          },
+        },
+      },
+    );
+    expect(notice.subject).toBe('Missouri DESE Grants: PR-2 paid');
+    expect(notice.body).toBe('Paid 1250.00 on July 3, 2026.');
+    expect(notice.html).toContain('<p>Paid <b>PR-2</b> </p>');
+  });
+
+  it('renders every template with a subject and a body', () => {
+    const sample: Record<string, unknown> = {
+      programTitle: 'P',
+      applicationRef: 'A',
+      organizationName: 'O',
+      submittedAt: 'now',
+      reason: 'r',
+      decision: 'approved',
+      awardRef: 'W',
+      amount: '1.00',
+      requestRef: 'R',
+      paidOn: 'd',
+      closesAt: 'c',
+      daysLeft: 7,
+    };
+    for (const name of TEMPLATE_NAMES) {
+      const notice = renderNotice(name, sample as never, agency);
+      expect(notice.subject.length).toBeGreaterThan(3);
+      expect(notice.body.length).toBeGreaterThan(3);
+    }
+    expect(TEMPLATE_NAMES).toHaveLength(9);
+  });
+});
+
+describe('dollars', () => {
+  it('formats decimal strings with grouping and cents, without floats', () => {
+    expect(dollars('1250.5')).toBe('$1,250.50');
+    expect(dollars('1234567.89')).toBe('$1,234,567.89');
+    expect(dollars('0')).toBe('$0.00');
+    expect(dollars('not money')).toBe('not money');
+  });
+});

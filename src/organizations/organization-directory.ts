@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { TenantDb } from '../core/context/tenant-db';
+import { Organization } from './entities/organization.entity';
+import { OrganizationNotFoundError } from './organizations.errors';
+import { OrganizationStatus, OrganizationType } from './organization-types';
+
+export interface OrganizationSummary {
+  id: string;
+  legalName: string;
+  type: OrganizationType;
+  status: OrganizationStatus;
+  stateDistrictCode: string | null;
+  ncesLeaId: string | null;
+  uei: string | null;
+}
+
+/** The organizations module's public surface: what other modules may know of an applicant. */
+@Injectable()
+export class OrganizationDirectory {
+  constructor(private readonly db: TenantDb) {}
+
+  async get(organizationId: string): Promise<OrganizationSummary> {
+    const o = /^[0-9a-f-]{36}$/i.test(organizationId)
+      ? await this.db
+          .repo(Organization)
+          .findOne({ where: { agencyId: this.db.agencyId, id: organizationId } })
+      : null;
+    if (!o) throw new OrganizationNotFoundError();
+    return {
+      id: o.id,
+      legalName: o.legalName,
+      type: o.type,
+      status: o.status,
+      stateDistrictCode: o.stateDistrictCode,
+      ncesLeaId: o.ncesLeaId,
+      uei: o.uei,
+    };
+  }
+
+  /**
+   * Organizations of this agency by state district code or NCES LEA id (as data files name
+   * districts): identifier as given -> organization id. Used by formula allocation uploads.
+   */
+  async idsByIdentifier(identifiers: string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(identifiers.map((i) => i.trim().toUpperCase()).filter(Boolean))];
+    if (wanted.length === 0) return new Map();
+    const rows: Array<{ id: string; state_district_code: string | null; nces_lea_id: string | null }> =
+      await this.db.manager.query(
+        `SELECT id, state_district_code, nces_lea_id FROM organizations
+          WHERE agency_id = $1 AND status <> 'rejected'
+            AND (state_district_code = ANY($2::text[]) OR nces_lea_id = ANY($2::text[]))`,
+        [this.db.agencyId, wanted],
+      );
+    const byIdentifier = new Map<string, string>();
+    for (const row of rows) {
+      if (row.nces_lea_id) byIdentifier.set(row.nces_lea_id, row.id);
+    }
+    // A state district code wins over an NCES id that happens to read the same.
+    for (const row of rows) {
+      if (row.state_district_code) byIdentifier.set(row.state_district_code, row.id);
+    }
+    const result = new Map<string, string>();
+    for (const identifier of identifiers) {
+      const id = byIdentifier.get(identifier.trim().toUpperCase());
+      if (id) result.set(identifier, id);
+    }
+    return result;
+  }
+
+  /** Legal names by id, for lists and exports. */
+  async names(organizationIds: string[]): Promise<Map<string, string>> {
+    if (organizationIds.length === 0) return new Map();
+    const rows: Array<{ id: string; legal_name: string }> = await this.db.manager.query(
+      'SELECT id, legal_name FROM organizations WHERE agency_id = $1 AND id = ANY($2::uuid[])',
+      [this.db.agencyId, [...new Set(organizationIds)]],
+    );
+    return new Map(rows.map((r) => [r.id, r.legal_name]));
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../core/errors/domain-error';
+import { OrganizationMemberships } from '../identity/memberships/organization-memberships.service';
+import { UserAccounts } from '../identity/memberships/user-accounts.service';
+import { OrganizationsService } from './organizations.service';
+
+export class LastOrganizationAdminError extends DomainError {
+  constructor() {
+    super(
+      'organization.last_admin',
+      409,
+      'An organization must keep at least one active org admin.',
+    );
+  }
+}
+
+export class OrganizationMemberNotFoundError extends DomainError {
+  constructor() {
+    super('organization.member_not_found', 404, 'The member was not found.');
+  }
+}
+
+/**
+ * Org admins manage who works on their organization's applications. Accounts and membership
+ * rows belong to the identity module; this goes through its public services only.
+ */
+@Injectable()
+export class OrganizationMembersService {
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly memberships: OrganizationMemberships,
+    private readonly accounts: UserAccounts,
+  ) {}
+
+  async list(organizationId: string) {
+    await this.organizations.find(organizationId);
+    return { items: await this.memberships.members(organizationId) };
+  }
+
+  /** Adds a person (creating their account, with an invitation, when the email is new). */
+  async invite(organizationId: string, input: { email: string; name: string; roles: string[] }) {
+    await this.organizations.find(organizationId, true);
+    const { user, created } = await this.accounts.ensure({ email: input.email, name: input.name });
+    await this.memberships.grant(organizationId, user.id, input.roles);
+    const member = (await this.memberships.members(organizationId)).find(
+      (m) => m.userId === user.id,
+    );
+    return { ...member, accountCreated: created, invitationPending: !user.hasPassword };
+  }
+
+  async setRoles(organizationId: string, userId: string, roles: string[]) {
+    await this.organizations.find(organizationId, true);
+    const members = await this.memberships.members(organizationId);
+    const member = members.find((m) => m.userId === userId);
+    if (!member) throw new OrganizationMemberNotFoundError();
+    if (!roles.includes('org_admin')) this.assertAnotherAdmin(members, userId);
+    await this.memberships.grant(organizationId, userId, roles);
+    return (await this.memberships.members(organizationId)).find((m) => m.userId === userId);
+  }
+
+  async remove(organizationId: string, userId: string): Promise<void> {
+    await this.organizations.find(organizationId, true);
+    const members = await this.memberships.members(organizationId);
+    if (!members.some((m) => m.userId === userId && m.status === 'active'))
+      throw new OrganizationMemberNotFoundError();
+    this.assertAnotherAdmin(members, userId);
+    await this.memberships.deactivate(organizationId, userId);
+  }
+
+  private assertAnotherAdmin(
+    members: Array<{ userId: string; roles: string[]; status: string }>,
+    leaving: string,
+  ): void {
+    const admins = members.filter((m) => m.status === 'active' && m.roles.includes('org_admin'));
+    if (admins.length === 1 && admins[0].userId === leaving) throw new LastOrganizationAdminError();
+  }
+}

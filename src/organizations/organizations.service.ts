@@ -1,0 +1,250 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog } from '../core/audit/audit-log';
+import { Clock } from '../core/clock/clock';
+import { RequestContext } from '../core/context/request-context';
+import { TenantDb } from '../core/context/tenant-db';
+import { FieldProblem } from '../core/errors/domain-error';
+import { etagOf, IfMatch, ifMatchHolds } from '../core/idempotency/etag';
+import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { OrganizationMemberships } from '../identity/memberships/organization-memberships.service';
+import { UserAccounts } from '../identity/memberships/user-accounts.service';
+import {
+  CreateOrganizationDto,
+  OrganizationDto,
+  OrganizationListQuery,
+  UpdateOrganizationDto,
+} from './dto/organization.dto';
+import { Organization } from './entities/organization.entity';
+import { normalizeIdentifier } from './organization-identifiers';
+import { OrganizationStatus } from './organization-types';
+import { organizationView, OrganizationView } from './organization.view';
+import {
+  OrganizationIdentifierTakenError,
+  OrganizationNotFoundError,
+  OrganizationPreconditionRequiredError,
+  OrganizationStaleError,
+  OrganizationTransitionError,
+} from './organizations.errors';
+
+const IDENTIFIERS = ['stateDistrictCode', 'ncesLeaId', 'uei'] as const;
+const COLUMNS = {
+  stateDistrictCode: 'state_district_code',
+  ncesLeaId: 'nces_lea_id',
+  uei: 'uei',
+} as const;
+
+/** pending -> active | rejected (agency decision); active <-> inactive. */
+const TRANSITIONS: Record<OrganizationStatus, OrganizationStatus[]> = {
+  pending: ['active', 'rejected'],
+  active: ['inactive'],
+  inactive: ['active'],
+  rejected: [],
+};
+
+/** Applicant organizations: self-registration, agency approval, staff creation and edits. */
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly context: RequestContext,
+    private readonly audit: AuditLog,
+    private readonly memberships: OrganizationMemberships,
+    private readonly accounts: UserAccounts,
+    private readonly clock: Clock,
+  ) {}
+
+  async find(organizationId: string, lock = false): Promise<Organization> {
+    if (!/^[0-9a-f-]{36}$/i.test(organizationId)) throw new OrganizationNotFoundError();
+    const qb = this.db
+      .repo(Organization)
+      .createQueryBuilder('o')
+      .where('o.agency_id = :agencyId AND o.id = :organizationId', {
+        agencyId: this.db.agencyId,
+        organizationId,
+      });
+    if (lock) qb.setLock('pessimistic_write');
+    const organization = await qb.getOne();
+    if (!organization) throw new OrganizationNotFoundError();
+    return organization;
+  }
+
+  /** Identifiers must be unique among this agency's organizations that were not rejected. */
+  private async assertIdentifiersFree(
+    values: Partial<Organization>,
+    exceptId?: string,
+  ): Promise<void> {
+    const problems: FieldProblem[] = [];
+    for (const field of IDENTIFIERS) {
+      const value = values[field];
+      if (!value) continue;
+      const rows: unknown[] = await this.db.manager.query(
+        `SELECT 1 FROM organizations WHERE agency_id = $1 AND ${COLUMNS[field]} = $2 AND status <> 'rejected' AND id IS DISTINCT FROM $3::uuid LIMIT 1`,
+        [this.db.agencyId, value, exceptId ?? null],
+      );
+      if (rows.length > 0)
+        problems.push({ pointer: `/${field}`, detail: 'is already registered in this agency' });
+    }
+    if (problems.length > 0) throw new OrganizationIdentifierTakenError(problems);
+  }
+
+  private fields(dto: UpdateOrganizationDto): Partial<Organization> {
+    const changes: Partial<Organization> = {};
+    if (dto.legalName !== undefined) changes.legalName = dto.legalName.trim();
+    if (dto.type !== undefined) changes.type = dto.type;
+    for (const field of IDENTIFIERS)
+      if (dto[field] !== undefined) changes[field] = normalizeIdentifier(dto[field]);
+    if (dto.address !== undefined) changes.address = { ...dto.address };
+    if (dto.contacts !== undefined) changes.contacts = dto.contacts.map((c) => ({ ...c }));
+    return changes;
+  }
+
+  private async insert(dto: OrganizationDto, status: OrganizationStatus): Promise<Organization> {
+    const values = this.fields(dto);
+    await this.assertIdentifiersFree(values);
+    const actor = this.context.requireUser();
+    const repo = this.db.repo(Organization);
+    const selfRegistered = status === 'pending';
+    return repo.save(
+      repo.create({
+        ...values,
+        contacts: values.contacts ?? [],
+        agencyId: this.db.agencyId,
+        status,
+        registeredBy: selfRegistered ? actor.userId : null,
+        decidedBy: selfRegistered ? null : actor.userId,
+        decidedAt: selfRegistered ? null : this.clock.now(),
+      }),
+    );
+  }
+
+  /** Any signed-in user registers an organization: pending approval, with them as its org admin. */
+  async register(dto: OrganizationDto): Promise<OrganizationView> {
+    const organization = await this.insert(dto, 'pending');
+    await this.audit.record({
+      action: 'organization.registered',
+      entityType: 'organization',
+      entityId: organization.id,
+      after: this.summary(organization),
+    });
+    await this.memberships.grant(organization.id, this.context.requireUser().userId, ['org_admin']);
+    return organizationView(await this.find(organization.id));
+  }
+
+  /** Agency staff create an active organization, optionally inviting its first org admin. */
+  async create(dto: CreateOrganizationDto): Promise<OrganizationView> {
+    const organization = await this.insert(dto, 'active');
+    await this.audit.record({
+      action: 'organization.created',
+      entityType: 'organization',
+      entityId: organization.id,
+      after: this.summary(organization),
+    });
+    if (dto.initialAdmin) {
+      const { user } = await this.accounts.ensure(dto.initialAdmin);
+      await this.memberships.grant(organization.id, user.id, ['org_admin']);
+    }
+    return organizationView(await this.find(organization.id));
+  }
+
+  async update(
+    organizationId: string,
+    dto: UpdateOrganizationDto,
+    ifMatch: IfMatch,
+  ): Promise<OrganizationView> {
+    if (ifMatch.kind === 'missing') throw new OrganizationPreconditionRequiredError();
+    const organization = await this.find(organizationId, true);
+    if (!ifMatchHolds(ifMatch, organization.version))
+      throw new OrganizationStaleError(etagOf(organization.version));
+    const changes = this.fields(dto);
+    await this.assertIdentifiersFree(changes, organization.id);
+    const before = this.summary(organization);
+    Object.assign(organization, changes);
+    organization.version += 1;
+    await this.db.repo(Organization).save(organization);
+    await this.audit.record({
+      action: 'organization.updated',
+      entityType: 'organization',
+      entityId: organization.id,
+      before,
+      after: this.summary(organization),
+    });
+    return organizationView(organization);
+  }
+
+  async decide(
+    organizationId: string,
+    to: OrganizationStatus,
+    reason?: string,
+  ): Promise<OrganizationView> {
+    const organization = await this.find(organizationId, true);
+    const from = organization.status;
+    if (!TRANSITIONS[from].includes(to)) throw new OrganizationTransitionError(from, to);
+    if (to === 'active' && from === 'pending')
+      await this.assertIdentifiersFree(organization, organization.id);
+    organization.status = to;
+    organization.decidedBy = this.context.requireUser().userId;
+    organization.decidedAt = this.clock.now();
+    organization.decisionReason = reason ?? null;
+    organization.version += 1;
+    await this.db.repo(Organization).save(organization);
+    const action = {
+      active: from === 'pending' ? 'approved' : 'reactivated',
+      rejected: 'rejected',
+      inactive: 'deactivated',
+      pending: 'pending',
+    }[to];
+    await this.audit.record({
+      action: `organization.${action}`,
+      entityType: 'organization',
+      entityId: organization.id,
+      before: { status: from },
+      after: { status: to, reason },
+    });
+    return organizationView(organization);
+  }
+
+  async get(organizationId: string): Promise<OrganizationView> {
+    return organizationView(await this.find(organizationId));
+  }
+
+  /** Staff list: by name, filtered by status, type and a name/identifier search. */
+  async list(query: OrganizationListQuery) {
+    const limit = pageLimit(query.limit);
+    const qb = this.db
+      .repo(Organization)
+      .createQueryBuilder('o')
+      .where('o.agency_id = :agencyId', { agencyId: this.db.agencyId });
+    if (query.status) qb.andWhere('o.status = :status', { status: query.status });
+    if (query.type) qb.andWhere('o.type = :type', { type: query.type });
+    if (query.search) {
+      const term = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(
+        '(o.legal_name ILIKE :term OR o.uei = :exact OR o.nces_lea_id = :exact OR o.state_district_code = :exact)',
+        {
+          term,
+          exact: query.search.trim().toUpperCase(),
+        },
+      );
+    }
+    const cursor = decodeCursor(query.cursor, 2);
+    if (cursor)
+      qb.andWhere('(o.legal_name, o.id) > (:name, :id::uuid)', { name: cursor[0], id: cursor[1] });
+    const rows = await qb
+      .orderBy('o.legal_name', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
+    return toPage(rows, limit, (o) => [o.legalName, o.id], organizationView);
+  }
+
+  private summary(o: Organization) {
+    return {
+      legalName: o.legalName,
+      type: o.type,
+      status: o.status,
+      stateDistrictCode: o.stateDistrictCode,
+      ncesLeaId: o.ncesLeaId,
+      uei: o.uei,
+    };
+  }
+}

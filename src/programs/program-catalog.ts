@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { TenantDb } from '../core/context/tenant-db';
+import { FieldProblem } from '../core/errors/domain-error';
+import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { AgencyDirectory } from '../agencies/agency-directory';
+import { Program } from './entities/program.entity';
+import { AnswerMode, AnswerValidator, fileAnswers } from './forms/answer-validator';
+import { FormDefinition } from './forms/form-definition';
+import { agencyLimits } from './program-input';
+import {
+  BudgetRules,
+  effectiveBudgetRules,
+  Eligibility,
+  RequiredAttachment,
+  Rubric,
+} from './program-settings';
+import { ProgramFormVersions } from './program-form-versions.service';
+import { ProgramNotFoundError } from './programs.errors';
+import { publicProgramView } from './program.view';
+
+/** What the applications module needs to know about a program (the programs public surface). */
+export interface ProgramTerms {
+  id: string;
+  code: string;
+  title: string;
+  status: Program['status'];
+  kind: Program['kind'];
+  fiscalYear: number | null;
+  assistanceListingNumber: string | null;
+  timeZone: string;
+  opensAt: Date | null;
+  closesAt: Date | null;
+  /** closesAt plus the grace minutes (program's, else the agency's). */
+  acceptsUntil: Date | null;
+  currentFormVersion: number | null;
+  allowMultipleApplications: boolean;
+  awardFloor: string | null;
+  awardCeiling: string | null;
+  /** Read by the reviews module (funding decisions) and the allocations module. */
+  fundsAvailable: string | null;
+  rubric: Rubric | null;
+  budgetRules: Required<Omit<BudgetRules, 'indirectCostCapPercent'>> &
+    Pick<BudgetRules, 'indirectCostCapPercent'>;
+  requiredAttachments: RequiredAttachment[];
+  eligibility: Eligibility;
+  /** The program officer who created it (told about new submissions). */
+  ownerUserId: string | null;
+}
+
+export type WindowState = 'not_yet_open' | 'open' | 'closed';
+
+export function windowState(
+  terms: Pick<ProgramTerms, 'opensAt' | 'acceptsUntil' | 'status'>,
+  now: Date,
+): WindowState {
+  if (terms.status !== 'published' || !terms.opensAt || !terms.acceptsUntil) return 'closed';
+  if (now < terms.opensAt) return 'not_yet_open';
+  return now <= terms.acceptsUntil ? 'open' : 'closed';
+}
+
+/** Read-only program information for other modules and for the public listing. */
+@Injectable()
+export class ProgramCatalog {
+  private readonly validator = new AnswerValidator();
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly agencies: AgencyDirectory,
+    private readonly formVersions: ProgramFormVersions,
+  ) {}
+
+  private async load(programId: string): Promise<Program> {
+    const program = /^[0-9a-f-]{36}$/i.test(programId)
+      ? await this.db
+          .repo(Program)
+          .findOne({ where: { agencyId: this.db.agencyId, id: programId } })
+      : null;
+    if (!program) throw new ProgramNotFoundError();
+    return program;
+  }
+
+  async terms(programId: string): Promise<ProgramTerms> {
+    return this.termsOf(await this.load(programId));
+  }
+
+  private termsOf(p: Program): ProgramTerms {
+    const agency = this.agencies.configOf(this.db.agencyId);
+    const grace = p.graceMinutes ?? agency.applications.submissionGraceMinutes;
+    return {
+      id: p.id,
+      code: p.code,
+      title: p.title,
+      status: p.status,
+      kind: p.kind,
+      fiscalYear: p.fiscalYear,
+      assistanceListingNumber: p.assistanceListingNumber,
+      timeZone: agency.timeZone,
+      opensAt: p.opensAt,
+      closesAt: p.closesAt,
+      acceptsUntil: p.closesAt ? new Date(p.closesAt.getTime() + grace * 60_000) : null,
+      currentFormVersion: p.currentFormVersion,
+      allowMultipleApplications: p.allowMultipleApplications,
+      awardFloor: p.awardFloor,
+      awardCeiling: p.awardCeiling,
+      fundsAvailable: p.fundsAvailable,
+      rubric: p.rubric,
+      budgetRules: effectiveBudgetRules(p.budgetRules, agencyLimits(agency)),
+      requiredAttachments: p.requiredAttachments,
+      eligibility: p.eligibility,
+      ownerUserId: p.createdBy,
+    };
+  }
+
+  /** Published programs whose window closes between `now` and `now + withinMs` (for reminders). */
+  async closingWithin(now: Date, withinMs: number): Promise<ProgramTerms[]> {
+    const rows = await this.db
+      .repo(Program)
+      .createQueryBuilder('p')
+      .where('p.agency_id = :agencyId AND p.status = :status', {
+        agencyId: this.db.agencyId,
+        status: 'published',
+      })
+      .andWhere('p.closes_at > :now AND p.closes_at <= :until', {
+        now,
+        until: new Date(now.getTime() + withinMs),
+      })
+      .orderBy('p.closes_at', 'ASC')
+      .getMany();
+    return rows.map((p) => this.termsOf(p));
+  }
+
+  async form(programId: string, version: number): Promise<FormDefinition> {
+    const form = await this.formVersions.get(programId, version);
+    if (!form) throw new ProgramNotFoundError();
+    return form.definition;
+  }
+
+  /** Answers checked against a published form version: partial for drafts, complete to submit. */
+  async validateAnswers(
+    programId: string,
+    version: number,
+    answers: unknown,
+    mode: AnswerMode,
+  ): Promise<FieldProblem[]> {
+    const form = await this.formVersions.get(programId, version);
+    if (!form) throw new ProgramNotFoundError();
+    return this.validator.validate(
+      `${this.db.agencyId}:${programId}:${version}`,
+      form.jsonSchema,
+      answers,
+      mode,
+    );
+  }
+
+  /** Attachment ids named by file questions in the answers, with where they are named. */
+  async fileAnswers(programId: string, version: number, answers: unknown) {
+    return fileAnswers(await this.form(programId, version), answers);
+  }
+
+  /** Programs funded under the same Assistance Listing (a program's earlier years), for copying budgets. */
+  async sameFunding(programId: string, otherProgramId: string): Promise<boolean> {
+    if (programId === otherProgramId) return true;
+    const [a, b] = await Promise.all([this.load(programId), this.load(otherProgramId)]);
+    return (
+      a.assistanceListingNumber !== null && a.assistanceListingNumber === b.assistanceListingNumber
+    );
+  }
+
+  /** Published programs, for anyone (no login): search, filters, keyset by deadline. */
+  async listPublished(query: {
+    search?: string;
+    kind?: string;
+    fiscalYear?: string;
+    cursor?: string;
+    limit?: string;
+  }) {
+    const limit = pageLimit(query.limit);
+    const qb = this.db
+      .repo(Program)
+      .createQueryBuilder('p')
+      .where('p.agency_id = :agencyId AND p.status = :status', {
+        agencyId: this.db.agencyId,
+        status: 'published',
+      });
+    if (query.kind) qb.andWhere('p.kind = :kind', { kind: query.kind });
+    if (query.fiscalYear) qb.andWhere('p.fiscal_year = :fy', { fy: Number(query.fiscalYear) });
+    if (query.search) {
+      const term = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(
+        '(p.title ILIKE :term OR p.code ILIKE :term OR p.description ILIKE :term OR p.assistance_listing_number ILIKE :term)',
+        { term },
+      );
+    }
+    const cursor = decodeCursor(query.cursor, 2);
+    if (cursor)
+      qb.andWhere('(p.closes_at, p.id) > (:at::timestamptz, :id::uuid)', {
+        at: cursor[0],
+        id: cursor[1],
+      });
+    const rows = await qb
+      .orderBy('p.closes_at', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
+    const agency = this.agencies.configOf(this.db.agencyId);
+    return toPage(
+      rows,
+      limit,
+      (p) => [p.closesAt!.toISOString(), p.id],
+      (p) => publicProgramView(p, agency.timeZone, agency.applications.submissionGraceMinutes),
+    );
+  }
+
+  /** One published program with its current form, for applicants deciding whether to apply. */
+  async getPublished(programId: string) {
+    const p = await this.load(programId);
+    if (p.status !== 'published' || !p.currentFormVersion) throw new ProgramNotFoundError();
+    const agency = this.agencies.configOf(this.db.agencyId);
+    return {
+      ...publicProgramView(p, agency.timeZone, agency.applications.submissionGraceMinutes),
+      form: await this.form(p.id, p.currentFormVersion),
+      rubric: p.rubric,
+    };
+  }
+}

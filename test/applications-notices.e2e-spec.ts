@@ -1,0 +1,139 @@
+import { ApplicationReminders } from '../src/applications/submission/application-reminders';
+import { TenantRunner } from '../src/core/context/tenant-db';
+import { ProgramLifecycle } from '../src/programs/program-lifecycle.service';
+import { agencyId, asAgencyOwner } from './factories/identity';
+import { readyApplication, resetClock, setClock, submitApplication } from './factories/grants';
+import { bootTestApp, TestApp } from './support/test-app';
+
+/** Side effects through the outbox: notices on submission and return, reminders, closing windows. */
+describe('applications: notices, deadline reminders and closing windows', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  afterEach(() => resetClock(t));
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function inAgency<R>(code: string, work: () => Promise<R>): Promise<R> {
+    return t.app
+      .get(TenantRunner)
+      .run({ agencyId: await agencyId(t, code), agencyCode: code }, { kind: 'system' }, work);
+  }
+
+  async function notices(code: string, template: string) {
+    return asAgencyOwner(t, code, async (client) => {
+      const inApp = await client.query(
+        `SELECT user_id, subject FROM notifications WHERE template = $1 ORDER BY user_id`,
+        [template],
+      );
+      const emails = await client.query(
+        `SELECT count(*)::int AS n FROM jobs_outbox WHERE name = 'notification.email' AND payload->>'template' = $1`,
+        [template],
+      );
+      return {
+        inApp: inApp.rows as Array<{ user_id: string; subject: string }>,
+        emails: emails.rows[0].n as number,
+      };
+    });
+  }
+
+  it('tells the applicant team and the program officer about a submission, once', async () => {
+    const { officer, organization, team, application } = await readyApplication(t, 'mo-dese');
+    const key = 'notice-once';
+    await submitApplication(
+      t,
+      'mo-dese',
+      organization.id,
+      application.id,
+      team.representative,
+      key,
+    );
+    await submitApplication(
+      t,
+      'mo-dese',
+      organization.id,
+      application.id,
+      team.representative,
+      key,
+    );
+    const applicant = await notices('mo-dese', 'application.submitted.applicant');
+    expect(applicant.inApp.map((n) => n.user_id).sort()).toEqual(
+      [team.orgAdmin.user.id, team.grantWriter.user.id, team.representative.user.id].sort(),
+    );
+    expect(applicant.emails).toBe(3);
+    expect(applicant.inApp[0].subject).toContain('submitted');
+    const toOfficer = await notices('mo-dese', 'application.submitted.officer');
+    expect(toOfficer.inApp.map((n) => n.user_id)).toEqual([officer.user.id]);
+  });
+
+  it('tells the applicant team when a submission is returned', async () => {
+    const { officer, program, organization, team, application } = await readyApplication(
+      t,
+      'ks-ksde',
+    );
+    await submitApplication(t, 'ks-ksde', organization.id, application.id, team.representative);
+    await t.request({
+      method: 'POST',
+      url: `/api/v1/agencies/ks-ksde/programs/${program.id}/applications/${application.id}/return`,
+      token: officer.token,
+      payload: { comment: 'Add the second site.' },
+    });
+    expect((await notices('ks-ksde', 'application.returned')).inApp).toHaveLength(3);
+  });
+
+  it('sends the nearest deadline reminder once to teams with unsubmitted applications', async () => {
+    setClock(t, '2026-05-01T15:00:00Z');
+    const open = await readyApplication(t, 'mo-dese', {
+      opensAt: '2026-04-01T08:00',
+      closesAt: '2026-05-06T17:00',
+    });
+    const done = await readyApplication(t, 'mo-dese', {
+      opensAt: '2026-04-01T08:00',
+      closesAt: '2026-05-06T17:00',
+    });
+    await submitApplication(
+      t,
+      'mo-dese',
+      done.organization.id,
+      done.application.id,
+      done.team.representative,
+    );
+
+    const reminders = t.app.get(ApplicationReminders, { strict: false });
+    await inAgency('mo-dese', () => reminders.sendDue()); // 5 days left: Missouri reminds at 7 and 1
+    await inAgency('mo-dese', () => reminders.sendDue()); // the schedule ran twice: still one each
+    let sent = await notices('mo-dese', 'deadline.reminder');
+    const openTeam = [open.team.orgAdmin, open.team.grantWriter, open.team.representative]
+      .map((m) => m.user.id)
+      .sort();
+    expect(sent.inApp.map((n) => n.user_id).sort()).toEqual(openTeam);
+    expect(sent.emails).toBe(3);
+
+    setClock(t, '2026-05-06T02:00:00Z'); // under a day left
+    await inAgency('mo-dese', () => reminders.sendDue());
+    sent = await notices('mo-dese', 'deadline.reminder');
+    expect(sent.inApp).toHaveLength(6);
+  });
+
+  it('closes windows whose deadline and grace have passed, by the server clock', async () => {
+    setClock(t, '2026-05-01T15:00:00Z');
+    const ks = await readyApplication(t, 'ks-ksde', {
+      opensAt: '2026-04-01T08:00',
+      closesAt: '2026-05-06T17:00',
+    });
+    const lifecycle = t.app.get(ProgramLifecycle, { strict: false });
+    setClock(t, '2026-05-06T22:14:59Z'); // Kansas: 15 grace minutes
+    expect(await inAgency('ks-ksde', () => lifecycle.closeDue())).toEqual([]);
+    setClock(t, '2026-05-06T22:15:01Z');
+    expect(await inAgency('ks-ksde', () => lifecycle.closeDue())).toEqual([ks.program.id]);
+    const program = await t.request({
+      method: 'GET',
+      url: `/api/v1/agencies/ks-ksde/programs/${ks.program.id}`,
+      token: ks.officer.token,
+    });
+    expect(program.json().status).toBe('closed');
+  });
+});

@@ -1,0 +1,304 @@
+import { RequestMethod, Type } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { Pool, PoolClient } from 'pg';
+import { PUBLIC_ROUTE, REQUIRED_PERMISSION } from '../../src/core/access/access.decorators';
+import { PasswordHasher } from '../../src/identity/auth/password-hasher';
+import { hashSecretToken, newSecretToken } from '../../src/identity/auth/secret-token';
+import type { TestApp } from '../support/test-app';
+
+/**
+ * Identity test data in one line. Writes go straight to the database as the OWNER role (with
+ * app.agency_id set for tenant tables, since RLS is forced even for the owner): fast setup that
+ * does not depend on the API under test. Logging in goes through the real HTTP endpoint.
+ */
+
+export const DEFAULT_PASSWORD = 'correct horse battery staple';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+}
+
+export interface Tokens {
+  accessToken: string;
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+  refreshTokenExpiresAt: string;
+}
+
+export interface SignedIn {
+  user: TestUser;
+  token: string;
+  refreshToken: string;
+}
+
+const pools = new WeakMap<TestApp, Pool>();
+const hashes = new Map<string, Promise<string>>();
+const agencyIds = new Map<string, string>();
+
+/** The owner-role pool of this test app's database (closed when the database is dropped). */
+export function ownerPool(t: TestApp): Pool {
+  let pool = pools.get(t);
+  if (!pool) {
+    pool = new Pool({
+      connectionString: t.db.ownerUrl,
+      max: 3,
+      idleTimeoutMillis: 500,
+      allowExitOnIdle: true,
+    });
+    pool.on('error', () => undefined); // the database is dropped under idle clients at the end
+    pools.set(t, pool);
+  }
+  return pool;
+}
+
+/** Runs `work` in one owner transaction with the agency set, as tenant tables require. */
+export async function asAgencyOwner<R>(
+  t: TestApp,
+  agencyCode: string,
+  work: (client: PoolClient, agencyId: string) => Promise<R>,
+): Promise<R> {
+  const id = await agencyId(t, agencyCode);
+  const client = await ownerPool(t).connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('app.agency_id', $1, true)`, [id]);
+    const result = await work(client, id);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function agencyId(t: TestApp, agencyCode: string): Promise<string> {
+  const key = `${t.db.name}/${agencyCode}`;
+  const cached = agencyIds.get(key);
+  if (cached) return cached;
+  const { rows } = await ownerPool(t).query<{ id: string }>(
+    'SELECT id FROM agencies WHERE code = $1',
+    [agencyCode],
+  );
+  if (!rows[0]) throw new Error(`no agency ${agencyCode} in the test database`);
+  agencyIds.set(key, rows[0].id);
+  return rows[0].id;
+}
+
+export function passwordHash(password: string): Promise<string> {
+  let hash = hashes.get(password);
+  if (!hash) {
+    hash = new PasswordHasher().hash(password);
+    hashes.set(password, hash);
+  }
+  return hash;
+}
+
+export async function createUser(
+  t: TestApp,
+  options: {
+    email?: string;
+    password?: string | null;
+    name?: string;
+    platformAdmin?: boolean;
+  } = {},
+): Promise<TestUser> {
+  const email = (options.email ?? `user-${randomUUID().slice(0, 8)}@example.org`).toLowerCase();
+  const password = options.password === undefined ? DEFAULT_PASSWORD : options.password;
+  const { rows } = await ownerPool(t).query<{ id: string }>(
+    `INSERT INTO users (email, name, password_hash, platform_admin) VALUES ($1, $2, $3, $4)
+     RETURNING id`,
+    [
+      email,
+      options.name ?? `Test ${email.split('@')[0]}`,
+      password === null ? null : await passwordHash(password),
+      options.platformAdmin ?? false,
+    ],
+  );
+  return { id: rows[0].id, email, password: password ?? '' };
+}
+
+export async function grantAgencyRoles(
+  t: TestApp,
+  agencyCode: string,
+  userId: string,
+  roles: string[],
+): Promise<void> {
+  await asAgencyOwner(t, agencyCode, (client, id) =>
+    client.query(
+      `INSERT INTO agency_memberships (agency_id, user_id, roles) VALUES ($1, $2, $3)
+       ON CONFLICT (agency_id, user_id) DO UPDATE SET roles = EXCLUDED.roles, status = 'active'`,
+      [id, userId, roles],
+    ),
+  );
+}
+
+export async function grantOrganizationRoles(
+  t: TestApp,
+  agencyCode: string,
+  organizationId: string,
+  userId: string,
+  roles: string[],
+): Promise<void> {
+  await asAgencyOwner(t, agencyCode, (client, id) =>
+    client.query(
+      `INSERT INTO organization_memberships (agency_id, organization_id, user_id, roles)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (agency_id, organization_id, user_id)
+       DO UPDATE SET roles = EXCLUDED.roles, status = 'active'`,
+      [id, organizationId, userId, roles],
+    ),
+  );
+}
+
+/**
+ * A minimal active applicant organization, enough for organization memberships to point at
+ * (the organizations module's own factory, when it exists, builds realistic ones).
+ */
+export async function createTestOrganization(t: TestApp, agencyCode: string): Promise<string> {
+  return asAgencyOwner(t, agencyCode, async (client, id) => {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO organizations (agency_id, legal_name, type, status, address)
+       VALUES ($1, $2, 'lea', 'active', '{}'::jsonb) RETURNING id`,
+      [id, `Test District ${randomUUID().slice(0, 8)}`],
+    );
+    return rows[0].id;
+  });
+}
+
+/** An open invitation for the user; returns the secret an invitation email would carry. */
+export async function createInvitation(t: TestApp, userId: string): Promise<string> {
+  const token = newSecretToken();
+  await ownerPool(t).query(
+    `INSERT INTO user_invitations (user_id, token_hash, expires_at)
+     VALUES ($1, $2, now() + interval '7 days')`,
+    [userId, hashSecretToken(token)],
+  );
+  return token;
+}
+
+export async function login(t: TestApp, email: string, password: string): Promise<Tokens> {
+  const res = await t.request({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password },
+  });
+  if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${res.body}`);
+  return res.json<Tokens>();
+}
+
+async function signIn(t: TestApp, user: TestUser): Promise<SignedIn> {
+  const tokens = await login(t, user.email, user.password);
+  return { user, token: tokens.accessToken, refreshToken: tokens.refreshToken };
+}
+
+/** A new user with these agency roles, signed in. */
+export async function signedInStaff(
+  t: TestApp,
+  agencyCode: string,
+  roles: string[],
+): Promise<SignedIn> {
+  const user = await createUser(t);
+  await grantAgencyRoles(t, agencyCode, user.id, roles);
+  return signIn(t, user);
+}
+
+/** A new user with these roles in one organization of the agency, signed in. */
+export async function signedInOrganizationMember(
+  t: TestApp,
+  agencyCode: string,
+  organizationId: string,
+  roles: string[],
+): Promise<SignedIn> {
+  const user = await createUser(t);
+  await grantOrganizationRoles(t, agencyCode, organizationId, user.id, roles);
+  return signIn(t, user);
+}
+
+export async function signedInPlatformAdmin(t: TestApp): Promise<SignedIn> {
+  return signIn(t, await createUser(t, { platformAdmin: true }));
+}
+
+/** A signed-in user with no membership anywhere. */
+export async function signedInUser(t: TestApp): Promise<SignedIn> {
+  return signIn(t, await createUser(t));
+}
+
+export interface DiscoveredRoute {
+  method: string;
+  /** Full path with the global prefix, parameters as `:name`. */
+  path: string;
+  controller: string;
+  handler: string;
+  isPublic: boolean;
+  permission?: string;
+}
+
+/**
+ * Every HTTP route the booted app's Nest controllers declare, with its access metadata: read
+ * from the module container, so routes that other modules add later are found automatically.
+ */
+export function discoverRoutes(t: TestApp): DiscoveredRoute[] {
+  const fastify = t.app.getHttpAdapter().getInstance();
+  // The global prefix has exclusions (health probes): ask Fastify which of the two paths exists.
+  const exists = (method: string, url: string) => fastify.hasRoute({ method, url });
+  const controllers = new Set<Type>();
+  for (const module of t.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      if (wrapper.metatype) controllers.add(wrapper.metatype as Type);
+    }
+  }
+  return [...controllers].flatMap((controller) => routesOf(controller, exists));
+}
+
+/** The routes one controller class declares, read from Nest's decorator metadata. */
+export function routesOf(
+  controller: Type,
+  exists: (method: string, url: string) => boolean = () => true,
+): DiscoveredRoute[] {
+  const reflector = new Reflector();
+  const prototype = controller.prototype as Record<string, unknown>;
+  const routes: DiscoveredRoute[] = [];
+  for (const name of new MetadataScanner().getAllMethodNames(prototype)) {
+    const handler = prototype[name] as (...args: unknown[]) => unknown;
+    const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as
+      RequestMethod | undefined;
+    if (requestMethod === undefined) continue;
+    const targets = [handler, controller];
+    const isPublic = reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true;
+    const permission = reflector.getAllAndOverride<string | undefined>(
+      REQUIRED_PERMISSION,
+      targets,
+    );
+    const methods =
+      requestMethod === RequestMethod.ALL
+        ? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+        : [RequestMethod[requestMethod]];
+    for (const base of paths(Reflect.getMetadata(PATH_METADATA, controller))) {
+      for (const sub of paths(Reflect.getMetadata(PATH_METADATA, handler))) {
+        const bare = `/${[base, sub].map(trimSlashes).filter(Boolean).join('/')}`;
+        const prefixed = `/api/v1${bare === '/' ? '' : bare}`;
+        for (const method of methods) {
+          routes.push({
+            method,
+            path: exists(method, prefixed) ? prefixed : bare,
+            controller: controller.name,
+            handler: name,
+            isPublic,
+            permission,
+          });
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+const trimSlashes = (segment: string) => segment.replace(/^\/+|\/+$/g, '');
+const paths = (value: unknown): string[] =>
+  Array.isArray(value) ? (value as string[]) : [typeof value === 'string' ? value : ''];

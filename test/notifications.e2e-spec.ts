@@ -1,0 +1,269 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { TenantRunner } from '../src/core/context/tenant-db';
+import { NotificationService } from '../src/notifications/notification.service';
+import { createUser, login, ownerPool, signedInPlatformAdmin, signedInUser, TestUser } from './factories';
+import { freePort, waitFor } from './jobs/waiting';
+import { addresses, SmtpSink } from './notifications/smtp-sink';
+import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
+
+jest.setTimeout(60_000);
+
+const SYSTEM = { kind: 'system' as const };
+
+/** The real agency modules, with Kansas given a template override and a logo. */
+function agencyConfigDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gc-agencies-'));
+  cpSync(join(REPO_ROOT, 'config', 'agencies'), dir, { recursive: true });
+  const file = join(dir, 'ks-ksde.yaml');
+  const ks = parse(readFileSync(file, 'utf8')) as Record<string, any>;
+  ks.branding.logoUrl = 'https://www.ksde.ks.example/logo.png';
+  ks.notifications.templateOverrides = {
+    'payment.paid': {
+      subject: '{{agencyName}}: payment {{requestRef}} is on its way',
+      text: 'Dear {{recipientName}}, we paid {{amount}} on {{paidOn}} for award {{awardRef}}.',
+    },
+  };
+  writeFileSync(file, stringify(ks));
+  return dir;
+}
+
+describe('notifications: email through the outbox, and the in-app list', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let mo: { agencyId: string; agencyCode: string };
+  let ks: { agencyId: string; agencyCode: string };
+
+  const notify = (tenant: { agencyId: string; agencyCode: string }, input: Parameters<NotificationService['notify']>[0]) =>
+    t.app.get(TenantRunner).run(tenant, SYSTEM, () => t.app.get(NotificationService).notify(input));
+
+  beforeAll(async () => {
+    smtp = new SmtpSink(await freePort());
+    await smtp.start();
+    t = await bootTestApp({
+      AGENCY_CONFIG_DIR: agencyConfigDir(),
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      WORKER_IN_PROCESS: 'true',
+      JOB_POLL_MS: '100',
+      JOB_RETRY_BASE_MS: '20',
+    });
+    const { rows } = await ownerPool(t).query(`SELECT id, code FROM agencies`);
+    const byCode = Object.fromEntries(rows.map((r: any) => [r.code, { agencyId: r.id, agencyCode: r.code }]));
+    mo = byCode['mo-dese'];
+    ks = byCode['ks-ksde'];
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.stop();
+  });
+
+  it("sends from each agency's sender, with its reply-to, branding and overrides, text and HTML", async () => {
+    const officer = await createUser(t, { name: 'Olivia <Officer>' });
+    await notify(mo, {
+      agencyId: mo.agencyId,
+      template: 'application.submitted.officer',
+      data: {
+        programTitle: 'Title I, Part A <2026>',
+        applicationRef: 'APP-1001',
+        organizationName: 'Springfield R-XII & Co',
+        submittedAt: 'March 3, 2026 4:55 PM CST',
+      },
+      userIds: [officer.id],
+      emails: [{ email: 'contact@springfield.example', name: 'District Contact' }],
+      link: 'https://grants.example/mo-dese/applications/APP-1001',
+    });
+    await notify(ks, {
+      agencyId: ks.agencyId,
+      template: 'payment.paid',
+      data: { awardRef: 'AW-9', requestRef: 'PR-77', amount: '1250.5', paidOn: 'July 1, 2026' },
+      emails: [{ email: 'finance@topeka.example', name: 'Pat Payee' }],
+    });
+
+    await waitFor('three emails', async () => smtp.messages.length >= 3, 20_000);
+    const [toOfficer] = smtp.to(officer.email);
+    expect(toOfficer.from?.value[0]).toEqual({ name: 'Missouri DESE Grants', address: 'grants@dese.mo.example' });
+    expect(addresses(toOfficer.replyTo)).toEqual(['grants-help@dese.mo.example']);
+    expect(toOfficer.subject).toBe('New application APP-1001 for Title I, Part A <2026>');
+    expect(toOfficer.text).toContain('Hello Olivia <Officer>,');
+    expect(toOfficer.text).toContain('Springfield R-XII & Co submitted application APP-1001');
+    expect(toOfficer.text).toContain('Missouri Department of Elementary and Secondary Education, Jefferson City, MO');
+    expect(toOfficer.html).toContain('Title I, Part A &lt;2026&gt;');
+    expect(toOfficer.html).toContain('Springfield R-XII &amp; Co');
+    expect(toOfficer.html).toContain('Hello Olivia &lt;Officer&gt;,');
+    expect(toOfficer.html).not.toContain('<Officer>');
+    expect(toOfficer.html).toContain('#003B71');
+    expect(toOfficer.html).toContain('href="https://grants.example/mo-dese/applications/APP-1001"');
+    expect(toOfficer.headers.get('x-grant-commons-agency')).toBe('mo-dese');
+
+    const [toContact] = smtp.to('contact@springfield.example');
+    expect(toContact.text).toContain('Hello District Contact,');
+
+    const [toPayee] = smtp.to('finance@topeka.example');
+    expect(toPayee.from?.value[0]).toEqual({ name: 'KSDE Grants', address: 'grants@ksde.ks.example' });
+    expect(toPayee.replyTo).toBeUndefined();
+    expect(toPayee.subject).toBe('KSDE Grants Portal: payment PR-77 is on its way');
+    expect(toPayee.text).toContain('Dear Pat Payee, we paid 1250.5 on July 1, 2026 for award AW-9.');
+    expect(toPayee.text).toContain('Kansas State Department of Education, Topeka, KS');
+    expect(toPayee.html).toContain('#5B2C83');
+    expect(toPayee.html).toContain('src="https://www.ksde.ks.example/logo.png"');
+  });
+
+  it('sends nothing and records no notice when the business transaction rolls back', async () => {
+    const user = await createUser(t);
+    await expect(
+      t.app.get(TenantRunner).run(mo, SYSTEM, async () => {
+        await t.app.get(NotificationService).notify({
+          agencyId: mo.agencyId,
+          template: 'payment.approved',
+          data: { awardRef: 'AW-1', requestRef: 'PR-1', amount: '10.00' },
+          userIds: [user.id],
+        });
+        throw new Error('approval failed');
+      }),
+    ).rejects.toThrow('approval failed');
+    // A later notice to the same person arrives alone: the rolled-back one never existed.
+    await notify(mo, {
+      agencyId: mo.agencyId,
+      template: 'payment.rejected',
+      data: { awardRef: 'AW-1', requestRef: 'PR-1', amount: '10.00', reason: 'Receipts missing' },
+      userIds: [user.id],
+    });
+    await waitFor('the rejection email', async () => smtp.to(user.email).length >= 1, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.to(user.email).map((m) => m.subject)).toEqual(['Payment request PR-1 rejected']);
+    const { token } = await signIn(user);
+    const list = (await t.request({ method: 'GET', url: '/api/v1/me/notifications', token })).json();
+    expect(list.items.map((n: any) => n.template)).toEqual(['payment.rejected']);
+  });
+
+  it('sends a deduplicated notice once, however often it is requested', async () => {
+    const user = await createUser(t);
+    for (let i = 0; i < 3; i++) {
+      await notify(mo, {
+        agencyId: mo.agencyId,
+        template: 'deadline.reminder',
+        data: { programTitle: 'Title IV-A', closesAt: 'May 1, 2026 5:00 PM CDT', daysLeft: 7 },
+        userIds: [user.id],
+        dedupeKey: 'deadline:program-1:7',
+      });
+    }
+    await waitFor('the reminder', async () => smtp.to(user.email).length >= 1, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(smtp.to(user.email)).toHaveLength(1);
+    expect(smtp.to(user.email)[0].subject).toBe('7 days left to apply: Title IV-A');
+    const { token } = await signIn(user);
+    const list = (await t.request({ method: 'GET', url: '/api/v1/me/notifications', token })).json();
+    expect(list.items).toHaveLength(1);
+  });
+
+  it("lists a user's own notices from every agency and marks them read; nobody else sees them", async () => {
+    const user = await createUser(t);
+    const other = await signedInUser(t);
+    await notify(mo, {
+      agencyId: mo.agencyId,
+      template: 'award.offered',
+      data: { programTitle: 'Title I-A', awardRef: 'AW-5', amount: '250000.00' },
+      userIds: [user.id],
+      channels: { email: false },
+    });
+    await notify(ks, {
+      agencyId: ks.agencyId,
+      template: 'decision.released',
+      data: { programTitle: 'Title II', applicationRef: 'APP-8', decision: 'waitlisted' },
+      userIds: [user.id],
+      channels: { email: false },
+    });
+    const { token } = await signIn(user);
+    const res = await t.request({ method: 'GET', url: '/api/v1/me/notifications', token });
+    expect(res.status).toBe(200);
+    const page = res.json();
+    expect(page.unreadCount).toBe(2);
+    expect(page.items.map((n: any) => [n.agencyCode, n.subject])).toEqual([
+      ['ks-ksde', 'Decision on application APP-8'],
+      ['mo-dese', 'Award AW-5 offered: Title I-A'],
+    ]);
+    expect(page.items[1].body).toContain('$250,000.00');
+
+    const theirs = await t.request({ method: 'GET', url: '/api/v1/me/notifications', token: other.token });
+    expect(theirs.json()).toEqual({ items: [], unreadCount: 0, nextCursor: null });
+    const stolen = await t.request({ method: 'POST', url: `/api/v1/me/notifications/${page.items[0].id}/read`, token: other.token });
+    expect(stolen.status).toBe(404);
+    expect(stolen.json().code).toBe('notification.not_found');
+
+    const read = await t.request({ method: 'POST', url: `/api/v1/me/notifications/${page.items[0].id}/read`, token });
+    expect(read.status).toBe(200);
+    expect(read.json().readAt).toEqual(expect.any(String));
+    const unread = (await t.request({ method: 'GET', url: '/api/v1/me/notifications?unread=true', token })).json();
+    expect(unread.items.map((n: any) => n.agencyCode)).toEqual(['mo-dese']);
+    expect(unread.unreadCount).toBe(1);
+
+    const firstPage = (await t.request({ method: 'GET', url: '/api/v1/me/notifications?limit=1', token })).json();
+    expect(firstPage.items).toHaveLength(1);
+    const secondPage = (
+      await t.request({ method: 'GET', url: `/api/v1/me/notifications?limit=1&cursor=${firstPage.nextCursor}`, token })
+    ).json();
+    expect(secondPage.items.map((n: any) => n.agencyCode)).toEqual(['mo-dese']);
+    expect(secondPage.nextCursor).toBeNull();
+
+    expect((await t.request({ method: 'GET', url: '/api/v1/me/notifications' })).status).toBe(401);
+  });
+
+  it('dead-letters an email SMTP keeps refusing; a platform admin lists and retries it', async () => {
+    const user = await createUser(t);
+    await smtp.stop(); // connection refused from now on
+    try {
+      await notify(mo, {
+        agencyId: mo.agencyId,
+        template: 'application.returned',
+        data: { programTitle: 'Title I-A', applicationRef: 'APP-404', reason: 'Budget does not total' },
+        emails: ['writer@district.example'],
+      });
+      const admin = await signedInPlatformAdmin(t);
+      const dead = await waitFor(
+        'the email job to be dead-lettered',
+        async () => {
+          const res = await t.request({ method: 'GET', url: '/api/v1/platform/jobs/dead-letters', token: admin.token });
+          return res.json().items.find((j: any) => j.name === 'notification.email');
+        },
+        30_000,
+        200,
+      );
+      expect(dead).toMatchObject({ agencyCode: 'mo-dese', attempts: 8, maxAttempts: 8 });
+      expect(dead.lastError).toMatch(/ECONNREFUSED/);
+      expect(dead).not.toHaveProperty('payload');
+
+      const staff = await signedInUser(t);
+      const forbidden = await t.request({ method: 'GET', url: '/api/v1/platform/jobs/dead-letters', token: staff.token });
+      expect(forbidden.status).toBe(403);
+      expect((await t.request({ method: 'POST', url: `/api/v1/platform/jobs/${dead.id}/retry`, token: staff.token })).status).toBe(403);
+
+      await smtp.start();
+      const retried = await t.request({ method: 'POST', url: `/api/v1/platform/jobs/${dead.id}/retry`, token: admin.token });
+      expect(retried.status).toBe(202);
+      expect(retried.json()).toEqual({ id: dead.id, agencyCode: 'mo-dese', name: 'notification.email', state: 'pending' });
+      await waitFor('the retried email', async () => smtp.to('writer@district.example').length === 1, 20_000);
+      expect(smtp.to('writer@district.example')[0].subject).toBe('Application APP-404 returned for revision');
+
+      const again = await t.request({ method: 'POST', url: `/api/v1/platform/jobs/${dead.id}/retry`, token: admin.token });
+      expect(again.status).toBe(409);
+      expect(again.json().code).toBe('job.not_dead_lettered');
+      const missing = await t.request({
+        method: 'POST',
+        url: '/api/v1/platform/jobs/00000000-0000-4000-8000-000000000000/retry',
+        token: admin.token,
+      });
+      expect(missing.status).toBe(404);
+      void user;
+    } finally {
+      if (!smtp['server']) await smtp.start();
+    }
+  });
+
+  async function signIn(user: TestUser): Promise<{ token: string }> {
+    const tokens = await login(t, user.email, user.password);
+    return { token: tokens.accessToken };
+  }
+});

@@ -1,0 +1,264 @@
+import {
+  asAgencyOwner,
+  signedInOrganizationMember,
+  signedInStaff,
+  signedInUser,
+  SignedIn,
+} from './factories/identity';
+import { createOrganization, districtIdentifiers, organizationBody } from './factories/grants';
+import { bootTestApp, TestApp } from './support/test-app';
+
+describe('organizations: registration, approval, identifiers and members', () => {
+  let t: TestApp;
+  let admin: SignedIn;
+  const url = (path = '') => `/api/v1/agencies/mo-dese/organizations${path}`;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    admin = await signedInStaff(t, 'mo-dese', ['agency_admin']);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('lets any signed-in user register a district: pending, with them as its org admin', async () => {
+    const user = await signedInUser(t);
+    const res = await t.request({
+      method: 'POST',
+      url: url('/registrations'),
+      token: user.token,
+      payload: organizationBody(),
+    });
+    expect(res.status).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'pending', registeredBy: user.user.id, version: 1 });
+    const members = await t.request({
+      method: 'GET',
+      url: url(`/${res.json().id}/members`),
+      token: user.token,
+    });
+    expect(members.json().items).toEqual([
+      expect.objectContaining({ userId: user.user.id, roles: ['org_admin'], status: 'active' }),
+    ]);
+    const audit = await asAgencyOwner(t, 'mo-dese', (c) =>
+      c.query(`SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY id`, [res.json().id]),
+    );
+    expect(audit.rows.map((r) => r.action)).toContain('organization.registered');
+  });
+
+  it('checks identifier formats: NCES LEA id, UEI and state district code', async () => {
+    const user = await signedInUser(t);
+    const res = await t.request({
+      method: 'POST',
+      url: url('/registrations'),
+      token: user.token,
+      payload: organizationBody({
+        ncesLeaId: '29-1032',
+        uei: '0J7M9HPTGJ1S',
+        stateDistrictCode: 'a b',
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(
+      res
+        .json()
+        .errors.map((e: { pointer: string }) => e.pointer)
+        .sort(),
+    ).toEqual(['/ncesLeaId', '/stateDistrictCode', '/uei']);
+    for (const uei of ['J7M9HPTGJ1SO', 'J7M9HPTIJ1S8', 'J7M9HPTGJ1S']) {
+      const bad = await t.request({
+        method: 'POST',
+        url: url('/registrations'),
+        token: user.token,
+        payload: organizationBody({ uei }),
+      });
+      expect(bad.json().errors).toEqual([expect.objectContaining({ pointer: '/uei' })]);
+    }
+    const lower = await t.request({
+      method: 'POST',
+      url: url('/registrations'),
+      token: user.token,
+      payload: organizationBody({ uei: 'j7m9hptgj1s8' }),
+    });
+    expect(lower.json().uei).toBe('J7M9HPTGJ1S8');
+  });
+
+  it('refuses a second organization with the same identifier, unless the first was rejected', async () => {
+    const ids = districtIdentifiers();
+    const first = await createOrganization(t, 'mo-dese', ids, admin);
+    const user = await signedInUser(t);
+    const dup = await t.request({
+      method: 'POST',
+      url: url('/registrations'),
+      token: user.token,
+      payload: organizationBody({ ncesLeaId: ids.ncesLeaId }),
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.json()).toMatchObject({
+      code: 'organization.identifier_taken',
+      errors: [{ pointer: '/ncesLeaId' }],
+    });
+    expect(first.status).toBe('active');
+
+    const spam = await t.request({
+      method: 'POST',
+      url: url('/registrations'),
+      token: user.token,
+      payload: organizationBody(),
+    });
+    await t.request({
+      method: 'POST',
+      url: url(`/${spam.json().id}/reject`),
+      token: admin.token,
+      payload: { reason: 'Not a district' },
+    });
+    const real = await t.request({
+      method: 'POST',
+      url: url('/registrations'),
+      token: user.token,
+      payload: organizationBody({
+        ncesLeaId: spam.json().ncesLeaId,
+        uei: spam.json().uei,
+        stateDistrictCode: spam.json().stateDistrictCode,
+      }),
+    });
+    expect(real.status).toBe(201);
+  });
+
+  it('lets agency staff approve or reject a registration, and nothing else', async () => {
+    const user = await signedInUser(t);
+    const pending = (
+      await t.request({
+        method: 'POST',
+        url: url('/registrations'),
+        token: user.token,
+        payload: organizationBody(),
+      })
+    ).json();
+    const byRegistrant = await t.request({
+      method: 'POST',
+      url: url(`/${pending.id}/approve`),
+      token: user.token,
+      payload: {},
+    });
+    expect(byRegistrant.status).toBe(403);
+    const listed = await t.request({
+      method: 'GET',
+      url: url('?status=pending'),
+      token: admin.token,
+    });
+    expect(listed.json().items.map((o: { id: string }) => o.id)).toContain(pending.id);
+    const approved = await t.request({
+      method: 'POST',
+      url: url(`/${pending.id}/approve`),
+      token: admin.token,
+      payload: {},
+    });
+    expect(approved.json()).toMatchObject({ status: 'active', version: 2 });
+    const again = await t.request({
+      method: 'POST',
+      url: url(`/${pending.id}/reject`),
+      token: admin.token,
+      payload: {},
+    });
+    expect(again.status).toBe(409);
+    expect(again.json()).toMatchObject({
+      code: 'organization.invalid_transition',
+      from: 'active',
+      to: 'rejected',
+    });
+  });
+
+  it('lets staff edit an organization with If-Match', async () => {
+    const org = await createOrganization(t, 'mo-dese', {}, admin);
+    const stale = await t.request({
+      method: 'PATCH',
+      url: url(`/${org.id}`),
+      token: admin.token,
+      headers: { 'if-match': '"v0"' },
+      payload: { legalName: 'X District' },
+    });
+    expect(stale.status).toBe(412);
+    const ok = await t.request({
+      method: 'PATCH',
+      url: url(`/${org.id}`),
+      token: admin.token,
+      headers: { 'if-match': '"v1"' },
+      payload: { legalName: 'Renamed District' },
+    });
+    expect(ok.json()).toMatchObject({ legalName: 'Renamed District', version: 2 });
+  });
+
+  it('lets an org admin invite members with roles, change roles, and not remove the last admin', async () => {
+    const org = await createOrganization(t, 'mo-dese', {}, admin);
+    const orgAdmin = await signedInOrganizationMember(t, 'mo-dese', org.id, ['org_admin']);
+    const invited = await t.request({
+      method: 'POST',
+      url: url(`/${org.id}/members`),
+      token: orgAdmin.token,
+      payload: {
+        email: 'New.Rep@District.example',
+        name: 'Rae Rep',
+        roles: ['authorized_representative'],
+      },
+    });
+    expect(invited.status).toBe(201);
+    expect(invited.json()).toMatchObject({
+      email: 'new.rep@district.example',
+      roles: ['authorized_representative'],
+      accountCreated: true,
+    });
+    const changed = await t.request({
+      method: 'PUT',
+      url: url(`/${org.id}/members/${invited.json().userId}`),
+      token: orgAdmin.token,
+      payload: { roles: ['authorized_representative', 'grant_writer'] },
+    });
+    expect(changed.json().roles).toEqual(['authorized_representative', 'grant_writer']);
+    const lastAdmin = await t.request({
+      method: 'DELETE',
+      url: url(`/${org.id}/members/${orgAdmin.user.id}`),
+      token: orgAdmin.token,
+    });
+    expect(lastAdmin.status).toBe(409);
+    expect(lastAdmin.json().code).toBe('organization.last_admin');
+    const removed = await t.request({
+      method: 'DELETE',
+      url: url(`/${org.id}/members/${invited.json().userId}`),
+      token: orgAdmin.token,
+    });
+    expect(removed.status).toBe(204);
+
+    // A grant writer may not manage members; an admin of another organization may not either.
+    const writer = await signedInOrganizationMember(t, 'mo-dese', org.id, ['grant_writer']);
+    expect(
+      (await t.request({ method: 'GET', url: url(`/${org.id}/members`), token: writer.token }))
+        .status,
+    ).toBe(403);
+    const other = await createOrganization(t, 'mo-dese', {}, admin);
+    const otherAdmin = await signedInOrganizationMember(t, 'mo-dese', other.id, ['org_admin']);
+    expect(
+      (await t.request({ method: 'GET', url: url(`/${org.id}/members`), token: otherAdmin.token }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await t.request({ method: 'GET', url: url(`/${org.id}`), token: otherAdmin.token })).status,
+    ).toBe(403);
+  });
+
+  it("keeps each agency's organizations to itself", async () => {
+    const org = await createOrganization(t, 'mo-dese', {}, admin);
+    const ksAdmin = await signedInStaff(t, 'ks-ksde', ['agency_admin']);
+    const res = await t.request({
+      method: 'GET',
+      url: `/api/v1/agencies/ks-ksde/organizations/${org.id}`,
+      token: ksAdmin.token,
+    });
+    expect(res.status).toBe(404);
+    const list = await t.request({
+      method: 'GET',
+      url: '/api/v1/agencies/ks-ksde/organizations',
+      token: ksAdmin.token,
+    });
+    expect(list.json().items.map((o: { id: string }) => o.id)).not.toContain(org.id);
+  });
+});

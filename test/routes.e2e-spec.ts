@@ -1,0 +1,90 @@
+import { Controller, Get, Post } from '@nestjs/common';
+import { Public, RequirePermission } from '../src/core/access/access.decorators';
+import { PERMISSIONS } from '../src/identity/permissions';
+import { discoverRoutes, DiscoveredRoute, routesOf } from './factories/identity';
+import { bootTestApp, TestApp } from './support/test-app';
+
+// The integration project's testTimeout is not applied per project by Jest; set it here.
+jest.setTimeout(60_000);
+
+/**
+ * Architecture rule 8: every route declares who may call it. Walks the booted app's controllers,
+ * so a route another module adds later is checked without touching this file.
+ */
+describe('routes: every route declares @Public or a known permission', () => {
+  let t: TestApp;
+  let routes: DiscoveredRoute[];
+  const label = (r: DiscoveredRoute) => `${r.method} ${r.path} (${r.controller}.${r.handler})`;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    routes = discoverRoutes(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('finds the routes of the app, including identity, health and agency-scoped ones', () => {
+    const paths = routes.map((r) => `${r.method} ${r.path}`);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/auth/login',
+        'GET /api/v1/me',
+        'GET /api/v1/agencies/:agencyCode/staff',
+        'GET /health/ready',
+      ]),
+    );
+  });
+
+  it('has no route that declares neither @Public nor @RequirePermission', () => {
+    expect(routes.filter((r) => !r.isPublic && !r.permission).map(label)).toEqual([]);
+  });
+
+  it('has no route that declares both (which one wins would be a guess)', () => {
+    expect(routes.filter((r) => r.isPublic && r.permission).map(label)).toEqual([]);
+  });
+
+  it('names only permissions that exist in the catalog', () => {
+    const unknown = routes.filter((r) => r.permission && !(r.permission in PERMISSIONS));
+    expect(unknown.map((r) => `${label(r)}: ${r.permission}`)).toEqual([]);
+  });
+
+  it('uses platform permissions only outside agencies and agency permissions only inside', () => {
+    const misplaced = routes.filter((r) => {
+      if (!r.permission) return false;
+      const inAgency = r.path.includes(':agencyCode');
+      const roles = PERMISSIONS[r.permission as keyof typeof PERMISSIONS] as readonly string[];
+      if (inAgency) return r.permission.startsWith('platform.');
+      // Outside an agency only '*' and platform_admin can ever be granted.
+      return !roles.includes('*') && !roles.includes('platform_admin');
+    });
+    expect(misplaced.map((r) => `${label(r)}: ${r.permission}`)).toEqual([]);
+  });
+
+  it('would catch an undeclared handler (the walker reads decorators, not a list)', () => {
+    @Controller('agencies/:agencyCode/forgotten')
+    class ForgottenController {
+      @Get()
+      list(): string[] {
+        return [];
+      }
+
+      @Post()
+      @RequirePermission('program.manage')
+      create(): void {}
+
+      @Get('open')
+      @Public()
+      open(): void {}
+    }
+    const found = routesOf(ForgottenController);
+    expect(found.filter((r) => !r.isPublic && !r.permission).map((r) => r.handler)).toEqual([
+      'list',
+    ]);
+    expect(found.find((r) => r.handler === 'create')).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/agencies/:agencyCode/forgotten',
+      permission: 'program.manage',
+    });
+  });
+});
