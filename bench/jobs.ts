@@ -47,7 +47,10 @@ async function createDatabase(): Promise<Database> {
   if (!adminUrl) {
     dir = mkdtempSync(join(tmpdir(), 'gc-bench-pg-'));
     chmodSync(dir, 0o755);
-    const server = await startEmbeddedPostgres(join(dir, 'data'), 57000 + Math.floor(Math.random() * 2000));
+    const server = await startEmbeddedPostgres(
+      join(dir, 'data'),
+      57000 + Math.floor(Math.random() * 2000),
+    );
     adminUrl = server.adminUrl;
     stopServer = () => server.stop();
   }
@@ -72,7 +75,11 @@ async function createDatabase(): Promise<Database> {
   };
 }
 
-async function boot(db: Database, driver: string, prefix: string): Promise<INestApplicationContext> {
+async function boot(
+  db: Database,
+  driver: string,
+  prefix: string,
+): Promise<INestApplicationContext> {
   const config = loadConfig({
     NODE_ENV: 'production',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -102,7 +109,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function query<T>(sql: Client, agencyId: string, text: string, params: unknown[] = []): Promise<T[]> {
+async function query<T>(
+  sql: Client,
+  agencyId: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   await sql.query('BEGIN');
   await sql.query(`SELECT set_config('app.agency_id', $1, true)`, [agencyId]);
   const result = await sql.query(text, params);
@@ -110,7 +122,12 @@ async function query<T>(sql: Client, agencyId: string, text: string, params: unk
   return result.rows as T[];
 }
 
-async function waitHandled(sql: Client, agencyId: string, fromSeq: number, count: number): Promise<void> {
+async function waitHandled(
+  sql: Client,
+  agencyId: string,
+  fromSeq: number,
+  count: number,
+): Promise<void> {
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
     const [row] = await query<{ n: number }>(
@@ -142,7 +159,9 @@ async function measure(db: Database, driver: string): Promise<Figures> {
   const sql = new Client({ connectionString: db.appUrl });
   await sql.connect();
   try {
-    const [agency] = (await sql.query(`SELECT id, code FROM agencies WHERE active ORDER BY code LIMIT 1`)).rows as Array<{
+    const [agency] = (
+      await sql.query(`SELECT id, code FROM agencies WHERE active ORDER BY code LIMIT 1`)
+    ).rows as Array<{
       id: string;
       code: string;
     }>;
@@ -151,7 +170,12 @@ async function measure(db: Database, driver: string): Promise<Figures> {
     const queue = app.get(JobQueue);
     const base = DRIVERS.indexOf(driver) * 10_000_000;
     const enqueue = (seqs: number[]) =>
-      runner.run(tenant, SYSTEM, () => queue.enqueueMany('bench.effect', seqs.map((seq) => ({ agencyId: agency.id, seq }))));
+      runner.run(tenant, SYSTEM, () =>
+        queue.enqueueMany(
+          'bench.effect',
+          seqs.map((seq) => ({ agencyId: agency.id, seq })),
+        ),
+      );
 
     // Warm up (connections, JIT) before measuring.
     await enqueue(Array.from({ length: 200 }, (_, i) => base + 9_000_000 + i));
@@ -244,7 +268,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`bench:jobs failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `bench:jobs failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -30,7 +30,9 @@ describe('applications: notices, deadline reminders and closing windows', () => 
         [template],
       );
       const emails = await client.query(
-        `SELECT count(*)::int AS n FROM jobs_outbox WHERE name = 'notification.email' AND payload->>'template' = $1`,
+        // The email handler sends once per (recipient, dedupe key): count what will be sent.
+        `SELECT count(DISTINCT (payload->>'to') || coalesce(payload->>'dedupeKey', id::text))::int AS n
+           FROM jobs_outbox WHERE name = 'notification.email' AND payload->>'template' = $1`,
         [template],
       );
       return {

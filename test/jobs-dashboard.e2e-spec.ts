@@ -23,7 +23,11 @@ describe('the queue dashboard and Redis readiness (with REDIS_URL)', () => {
   });
 
   it('shows a sign-in form to a browser without a token, and refuses API calls', async () => {
-    const page = await t.request({ method: 'GET', url: '/admin/queues', headers: { accept: 'text/html' } });
+    const page = await t.request({
+      method: 'GET',
+      url: '/admin/queues',
+      headers: { accept: 'text/html' },
+    });
     expect(page.status).toBe(401);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('action="/admin/queues/session"');
@@ -34,7 +38,11 @@ describe('the queue dashboard and Redis readiness (with REDIS_URL)', () => {
 
   it('refuses agency staff, however senior', async () => {
     const staff = await signedInStaff(t, 'mo-dese', ['agency_admin']);
-    const api = await t.request({ method: 'GET', url: '/admin/queues/api/queues', token: staff.token });
+    const api = await t.request({
+      method: 'GET',
+      url: '/admin/queues/api/queues',
+      token: staff.token,
+    });
     expect(api.status).toBe(403);
     const form = await t.request({
       method: 'POST',
@@ -48,9 +56,18 @@ describe('the queue dashboard and Redis readiness (with REDIS_URL)', () => {
 
   it('lets a platform admin in with a bearer token, or through the form and an HttpOnly cookie', async () => {
     const admin = await signedInPlatformAdmin(t);
-    const api = await t.request({ method: 'GET', url: '/admin/queues/api/queues', token: admin.token });
+    const api = await t.request({
+      method: 'GET',
+      url: '/admin/queues/api/queues',
+      token: admin.token,
+    });
     expect(api.status).toBe(200);
-    expect(api.json().queues.map((q: any) => q.name).sort()).toEqual(['jobs', 'schedules']);
+    expect(
+      api
+        .json()
+        .queues.map((q: any) => q.name)
+        .sort(),
+    ).toEqual(['jobs', 'schedules']);
 
     const form = await t.request({
       method: 'POST',
@@ -61,7 +78,9 @@ describe('the queue dashboard and Redis readiness (with REDIS_URL)', () => {
     expect(form.status).toBe(303);
     expect(form.headers.location).toBe('/admin/queues/');
     const cookie = String(form.headers['set-cookie']);
-    expect(cookie).toMatch(/^gc_queues=[^;]+; Path=\/admin\/queues; HttpOnly; SameSite=Strict; Max-Age=\d+/);
+    expect(cookie).toMatch(
+      /^gc_queues=[^;]+; Path=\/admin\/queues; HttpOnly; SameSite=Strict; Max-Age=\d+/,
+    );
 
     const board = await t.request({
       method: 'GET',

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { TenantRunner } from '../src/core/context/tenant-db';
 import { NotificationService } from '../src/notifications/notification.service';
-import { createUser, login, ownerPool, signedInPlatformAdmin, signedInUser, TestUser } from './factories';
+import {
+  createUser,
+  login,
+  ownerPool,
+  signedInPlatformAdmin,
+  signedInUser,
+  TestUser,
+} from './factories';
 import { freePort, waitFor } from './jobs/waiting';
 import { addresses, SmtpSink } from './notifications/smtp-sink';
 import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
@@ -36,7 +43,10 @@ describe('notifications: email through the outbox, and the in-app list', () => {
   let mo: { agencyId: string; agencyCode: string };
   let ks: { agencyId: string; agencyCode: string };
 
-  const notify = (tenant: { agencyId: string; agencyCode: string }, input: Parameters<NotificationService['notify']>[0]) =>
+  const notify = (
+    tenant: { agencyId: string; agencyCode: string },
+    input: Parameters<NotificationService['notify']>[0],
+  ) =>
     t.app.get(TenantRunner).run(tenant, SYSTEM, () => t.app.get(NotificationService).notify(input));
 
   beforeAll(async () => {
@@ -50,7 +60,9 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       JOB_RETRY_BASE_MS: '20',
     });
     const { rows } = await ownerPool(t).query(`SELECT id, code FROM agencies`);
-    const byCode = Object.fromEntries(rows.map((r: any) => [r.code, { agencyId: r.id, agencyCode: r.code }]));
+    const byCode = Object.fromEntries(
+      rows.map((r: any) => [r.code, { agencyId: r.id, agencyCode: r.code }]),
+    );
     mo = byCode['mo-dese'];
     ks = byCode['ks-ksde'];
   });
@@ -82,14 +94,19 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       emails: [{ email: 'finance@topeka.example', name: 'Pat Payee' }],
     });
 
-    await waitFor('three emails', async () => smtp.messages.length >= 3, 20_000);
+    await waitFor('three emails', () => smtp.messages.length >= 3, 20_000);
     const [toOfficer] = smtp.to(officer.email);
-    expect(toOfficer.from?.value[0]).toEqual({ name: 'Missouri DESE Grants', address: 'grants@dese.mo.example' });
+    expect(toOfficer.from?.value[0]).toEqual({
+      name: 'Missouri DESE Grants',
+      address: 'grants@dese.mo.example',
+    });
     expect(addresses(toOfficer.replyTo)).toEqual(['grants-help@dese.mo.example']);
     expect(toOfficer.subject).toBe('New application APP-1001 for Title I, Part A <2026>');
     expect(toOfficer.text).toContain('Hello Olivia <Officer>,');
     expect(toOfficer.text).toContain('Springfield R-XII & Co submitted application APP-1001');
-    expect(toOfficer.text).toContain('Missouri Department of Elementary and Secondary Education, Jefferson City, MO');
+    expect(toOfficer.text).toContain(
+      'Missouri Department of Elementary and Secondary Education, Jefferson City, MO',
+    );
     expect(toOfficer.html).toContain('Title I, Part A &lt;2026&gt;');
     expect(toOfficer.html).toContain('Springfield R-XII &amp; Co');
     expect(toOfficer.html).toContain('Hello Olivia &lt;Officer&gt;,');
@@ -102,10 +119,15 @@ describe('notifications: email through the outbox, and the in-app list', () => {
     expect(toContact.text).toContain('Hello District Contact,');
 
     const [toPayee] = smtp.to('finance@topeka.example');
-    expect(toPayee.from?.value[0]).toEqual({ name: 'KSDE Grants', address: 'grants@ksde.ks.example' });
+    expect(toPayee.from?.value[0]).toEqual({
+      name: 'KSDE Grants',
+      address: 'grants@ksde.ks.example',
+    });
     expect(toPayee.replyTo).toBeUndefined();
     expect(toPayee.subject).toBe('KSDE Grants Portal: payment PR-77 is on its way');
-    expect(toPayee.text).toContain('Dear Pat Payee, we paid 1250.5 on July 1, 2026 for award AW-9.');
+    expect(toPayee.text).toContain(
+      'Dear Pat Payee, we paid 1250.5 on July 1, 2026 for award AW-9.',
+    );
     expect(toPayee.text).toContain('Kansas State Department of Education, Topeka, KS');
     expect(toPayee.html).toContain('#5B2C83');
     expect(toPayee.html).toContain('src="https://www.ksde.ks.example/logo.png"');
@@ -131,11 +153,13 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       data: { awardRef: 'AW-1', requestRef: 'PR-1', amount: '10.00', reason: 'Receipts missing' },
       userIds: [user.id],
     });
-    await waitFor('the rejection email', async () => smtp.to(user.email).length >= 1, 20_000);
+    await waitFor('the rejection email', () => smtp.to(user.email).length >= 1, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(smtp.to(user.email).map((m) => m.subject)).toEqual(['Payment request PR-1 rejected']);
     const { token } = await signIn(user);
-    const list = (await t.request({ method: 'GET', url: '/api/v1/me/notifications', token })).json();
+    const list = (
+      await t.request({ method: 'GET', url: '/api/v1/me/notifications', token })
+    ).json();
     expect(list.items.map((n: any) => n.template)).toEqual(['payment.rejected']);
   });
 
@@ -150,12 +174,14 @@ describe('notifications: email through the outbox, and the in-app list', () => {
         dedupeKey: 'deadline:program-1:7',
       });
     }
-    await waitFor('the reminder', async () => smtp.to(user.email).length >= 1, 20_000);
+    await waitFor('the reminder', () => smtp.to(user.email).length >= 1, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(smtp.to(user.email)).toHaveLength(1);
     expect(smtp.to(user.email)[0].subject).toBe('7 days left to apply: Title IV-A');
     const { token } = await signIn(user);
-    const list = (await t.request({ method: 'GET', url: '/api/v1/me/notifications', token })).json();
+    const list = (
+      await t.request({ method: 'GET', url: '/api/v1/me/notifications', token })
+    ).json();
     expect(list.items).toHaveLength(1);
   });
 
@@ -187,23 +213,43 @@ describe('notifications: email through the outbox, and the in-app list', () => {
     ]);
     expect(page.items[1].body).toContain('$250,000.00');
 
-    const theirs = await t.request({ method: 'GET', url: '/api/v1/me/notifications', token: other.token });
+    const theirs = await t.request({
+      method: 'GET',
+      url: '/api/v1/me/notifications',
+      token: other.token,
+    });
     expect(theirs.json()).toEqual({ items: [], unreadCount: 0, nextCursor: null });
-    const stolen = await t.request({ method: 'POST', url: `/api/v1/me/notifications/${page.items[0].id}/read`, token: other.token });
+    const stolen = await t.request({
+      method: 'POST',
+      url: `/api/v1/me/notifications/${page.items[0].id}/read`,
+      token: other.token,
+    });
     expect(stolen.status).toBe(404);
     expect(stolen.json().code).toBe('notification.not_found');
 
-    const read = await t.request({ method: 'POST', url: `/api/v1/me/notifications/${page.items[0].id}/read`, token });
+    const read = await t.request({
+      method: 'POST',
+      url: `/api/v1/me/notifications/${page.items[0].id}/read`,
+      token,
+    });
     expect(read.status).toBe(200);
     expect(read.json().readAt).toEqual(expect.any(String));
-    const unread = (await t.request({ method: 'GET', url: '/api/v1/me/notifications?unread=true', token })).json();
+    const unread = (
+      await t.request({ method: 'GET', url: '/api/v1/me/notifications?unread=true', token })
+    ).json();
     expect(unread.items.map((n: any) => n.agencyCode)).toEqual(['mo-dese']);
     expect(unread.unreadCount).toBe(1);
 
-    const firstPage = (await t.request({ method: 'GET', url: '/api/v1/me/notifications?limit=1', token })).json();
+    const firstPage = (
+      await t.request({ method: 'GET', url: '/api/v1/me/notifications?limit=1', token })
+    ).json();
     expect(firstPage.items).toHaveLength(1);
     const secondPage = (
-      await t.request({ method: 'GET', url: `/api/v1/me/notifications?limit=1&cursor=${firstPage.nextCursor}`, token })
+      await t.request({
+        method: 'GET',
+        url: `/api/v1/me/notifications?limit=1&cursor=${firstPage.nextCursor}`,
+        token,
+      })
     ).json();
     expect(secondPage.items.map((n: any) => n.agencyCode)).toEqual(['mo-dese']);
     expect(secondPage.nextCursor).toBeNull();
@@ -218,14 +264,22 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       await notify(mo, {
         agencyId: mo.agencyId,
         template: 'application.returned',
-        data: { programTitle: 'Title I-A', applicationRef: 'APP-404', reason: 'Budget does not total' },
+        data: {
+          programTitle: 'Title I-A',
+          applicationRef: 'APP-404',
+          reason: 'Budget does not total',
+        },
         emails: ['writer@district.example'],
       });
       const admin = await signedInPlatformAdmin(t);
       const dead = await waitFor(
         'the email job to be dead-lettered',
         async () => {
-          const res = await t.request({ method: 'GET', url: '/api/v1/platform/jobs/dead-letters', token: admin.token });
+          const res = await t.request({
+            method: 'GET',
+            url: '/api/v1/platform/jobs/dead-letters',
+            token: admin.token,
+          });
           return res.json().items.find((j: any) => j.name === 'notification.email');
         },
         30_000,
@@ -236,18 +290,56 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       expect(dead).not.toHaveProperty('payload');
 
       const staff = await signedInUser(t);
-      const forbidden = await t.request({ method: 'GET', url: '/api/v1/platform/jobs/dead-letters', token: staff.token });
+      const forbidden = await t.request({
+        method: 'GET',
+        url: '/api/v1/platform/jobs/dead-letters',
+        token: staff.token,
+      });
       expect(forbidden.status).toBe(403);
-      expect((await t.request({ method: 'POST', url: `/api/v1/platform/jobs/${dead.id}/retry`, token: staff.token })).status).toBe(403);
+      expect(
+        (
+          await t.request({
+            method: 'POST',
+            url: `/api/v1/platform/jobs/${dead.id}/retry`,
+            token: staff.token,
+          })
+        ).status,
+      ).toBe(403);
 
       await smtp.start();
-      const retried = await t.request({ method: 'POST', url: `/api/v1/platform/jobs/${dead.id}/retry`, token: admin.token });
+      const retried = await t.request({
+        method: 'POST',
+        url: `/api/v1/platform/jobs/${dead.id}/retry`,
+        token: admin.token,
+      });
       expect(retried.status).toBe(202);
-      expect(retried.json()).toEqual({ id: dead.id, agencyCode: 'mo-dese', name: 'notification.email', state: 'pending' });
-      await waitFor('the retried email', async () => smtp.to('writer@district.example').length === 1, 20_000);
-      expect(smtp.to('writer@district.example')[0].subject).toBe('Application APP-404 returned for revision');
+      expect(retried.json()).toEqual({
+        id: dead.id,
+        agencyCode: 'mo-dese',
+        name: 'notification.email',
+        state: 'pending',
+      });
+      const { rows: audit } = await ownerPool(t).query(
+        `SELECT action, actor_user_id, after FROM platform_audit_events WHERE entity_type = 'job' AND entity_id = $1`,
+        [dead.id],
+      );
+      expect(audit).toEqual([
+        { action: 'job.retried', actor_user_id: admin.user.id, after: { state: 'pending' } },
+      ]);
+      await waitFor(
+        'the retried email',
+        () => smtp.to('writer@district.example').length === 1,
+        20_000,
+      );
+      expect(smtp.to('writer@district.example')[0].subject).toBe(
+        'Application APP-404 returned for revision',
+      );
 
-      const again = await t.request({ method: 'POST', url: `/api/v1/platform/jobs/${dead.id}/retry`, token: admin.token });
+      const again = await t.request({
+        method: 'POST',
+        url: `/api/v1/platform/jobs/${dead.id}/retry`,
+        token: admin.token,
+      });
       expect(again.status).toBe(409);
       expect(again.json().code).toBe('job.not_dead_lettered');
       const missing = await t.request({

@@ -29,6 +29,20 @@ export interface AgencyConfig {
     paymentExportFormat: string;
     /** Requests approved in [cutoff window] are paid in the next batch. */
     paymentCutoff: { requestWindowStartDay: number; requestWindowEndDay: number; payByDay: number };
+    /** Who originates the agency's ACH files; required when paymentExportFormat is nacha-ach. */
+    achOriginator?: {
+      /** 9-digit routing number of the receiving point (the agency's bank or the Fed). */
+      immediateDestination: string;
+      immediateDestinationName: string;
+      /** 10 characters, usually "1" + the agency's 9-digit federal tax id. */
+      immediateOrigin: string;
+      immediateOriginName: string;
+      companyName: string;
+      /** 10 characters, as assigned by the originating bank. */
+      companyIdentification: string;
+      /** First 8 digits of the originating bank's routing number. */
+      odfiIdentification: string;
+    };
   };
   review: {
     reviewersPerApplication: number;

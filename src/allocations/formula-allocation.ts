@@ -21,6 +21,8 @@ export interface FormulaRow {
   identifier: string;
   factors: Record<string, bigint>;
   priorAllocation?: string;
+  /** The CSV line the row came from, when it came from a file. */
+  line?: number;
 }
 
 export type AllocationConstraint = 'minimum' | 'maximum' | 'hold-harmless' | 'ratable-reduction';

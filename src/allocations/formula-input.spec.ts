@@ -15,12 +15,14 @@ describe('parseFormulaInput', () => {
         identifier: '048-901',
         factors: { enrollment: 1200n, low_income: 300n },
         priorAllocation: '5000.00',
+        line: 2,
       },
       {
         organizationId: 'org-2',
         identifier: '048-902',
         factors: { enrollment: 800n, low_income: 100n },
         priorAllocation: undefined,
+        line: 3,
       },
     ]);
   });
@@ -43,6 +45,19 @@ describe('parseFormulaInput', () => {
       { line: 5, message: '"048-901" already appeared on line 2' },
       { line: 6, message: 'expected 3 fields, found 2' },
       { line: 6, message: 'low_income must be a whole number of 0 or more (got "")' },
+    ]);
+  });
+
+  it('names a second row for the same organization under another identifier', () => {
+    const byEither = (identifier: string) =>
+      ({ '048-901': 'org-1', '2900001': 'org-1' })[identifier];
+    const result = parseFormulaInput(
+      'identifier,enrollment\n048-901,5\n2900001,6\n',
+      ['enrollment'],
+      byEither,
+    );
+    expect(result.problems).toEqual([
+      { line: 3, message: '"2900001" is the same organization as line 2' },
     ]);
   });
 

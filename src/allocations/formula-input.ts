@@ -45,6 +45,7 @@ export function parseFormulaInput(
 
   const rows: FormulaRow[] = [];
   const seen = new Map<string, number>();
+  const seenOrganization = new Map<string, number>();
   for (const record of body) {
     const rowProblems: string[] = [];
     if (record.fields.length !== columns.length) {
@@ -57,6 +58,10 @@ export function parseFormulaInput(
       rowProblems.push(`no organization of this agency has the identifier "${identifier}"`);
     if (seen.has(identifier))
       rowProblems.push(`"${identifier}" already appeared on line ${seen.get(identifier)}`);
+    else if (organizationId && seenOrganization.has(organizationId))
+      rowProblems.push(
+        `"${identifier}" is the same organization as line ${seenOrganization.get(organizationId)}`,
+      );
     const factors: Record<string, bigint> = {};
     for (const name of factorNames) {
       const raw = (record.fields[columns.indexOf(name)] ?? '').trim();
@@ -76,7 +81,14 @@ export function parseFormulaInput(
       continue;
     }
     seen.set(identifier, record.line);
-    rows.push({ organizationId: organizationId!, identifier, factors, priorAllocation });
+    seenOrganization.set(organizationId!, record.line);
+    rows.push({
+      organizationId: organizationId!,
+      identifier,
+      factors,
+      priorAllocation,
+      line: record.line,
+    });
   }
   if (body.length === 0) problems.push({ line: header.line, message: 'the file has no rows' });
   return { rows: problems.length ? [] : rows, problems };

@@ -4,14 +4,14 @@ import { formatInZone, parseAgencyDateTime } from '../core/clock/zoned-time';
 import { TenantDb } from '../core/context/tenant-db';
 import { csvRow } from '../core/csv/csv';
 import { ValidationFailedError } from '../core/errors/domain-error';
-import { decodeCursor, encodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
 import { OrganizationDirectory } from '../organizations/organization-directory';
 import { ProgramCatalog } from '../programs/program-catalog';
 import { applicationSummary } from './application.view';
 import { ApplicationListQuery } from './dto/application.dto';
 import { Application } from './entities/application.entity';
 
-const EXPORT_PAGE = 500;
+const EXPORT_PAGE = 1000;
 const CSV_HEADER = [
   'application_id',
   'organization_id',
@@ -126,47 +126,74 @@ export class ApplicationLists {
   ): Promise<number> {
     const timeZone = this.agencies.configOf(this.db.agencyId).timeZone;
     await write(`\ufeff${csvRow(CSV_HEADER)}`);
-    let cursor: string | undefined;
+    let after: [string, string] | undefined;
     let count = 0;
     for (;;) {
-      const rows = await this.page(programId, query, cursor, EXPORT_PAGE);
-      const kept = rows.slice(0, EXPORT_PAGE);
-      if (kept.length === 0) break;
-      const names = await this.organizations.names(kept.map((r) => r.organizationId));
-      const totals = await this.budgetTotals(kept.map((r) => r.id));
+      // Raw rows (no entity hydration) with the budget total computed in the same statement.
+      const qb = this.query(programId, query)
+        .select([
+          'a.id AS id',
+          'a.organization_id AS organization_id',
+          'a.status AS status',
+          'a.project_title AS project_title',
+          'a.amount_requested::text AS amount_requested',
+          'a.submission_count AS submission_count',
+          'a.submitted_at AS submitted_at',
+          'a.created_at AS created_at',
+        ])
+        .addSelect(
+          `(SELECT sum(l.amount)::numeric(14,2)::text FROM application_budget_lines l
+             WHERE l.agency_id = a.agency_id AND l.application_id = a.id)`,
+          'budget_total',
+        );
+      if (after)
+        qb.andWhere('(a.created_at, a.id) < (:at::timestamptz, :id::uuid)', {
+          at: after[0],
+          id: after[1],
+        });
+      const rows = await qb
+        .orderBy('a.created_at', 'DESC')
+        .addOrderBy('a.id', 'DESC')
+        .limit(EXPORT_PAGE)
+        .getRawMany<ExportRow>();
+      if (rows.length === 0) break;
+      const names = await this.organizations.names(rows.map((r) => r.organization_id));
       await write(
-        kept
+        rows
           .map((a) =>
             csvRow([
               a.id,
-              a.organizationId,
-              names.get(a.organizationId) ?? '',
+              a.organization_id,
+              names.get(a.organization_id) ?? '',
               a.status,
-              a.projectTitle,
-              a.amountRequested,
-              totals.get(a.id) ?? '0.00',
-              a.submissionCount,
-              a.submittedAt?.toISOString() ?? '',
-              a.submittedAt ? formatInZone(a.submittedAt, timeZone) : '',
-              a.createdAt.toISOString(),
+              a.project_title,
+              a.amount_requested,
+              a.budget_total ?? '0.00',
+              a.submission_count,
+              a.submitted_at?.toISOString() ?? '',
+              a.submitted_at ? formatInZone(a.submitted_at, timeZone) : '',
+              a.created_at.toISOString(),
             ]),
           )
           .join(''),
       );
-      count += kept.length;
-      if (rows.length <= EXPORT_PAGE) break;
-      const last = kept[kept.length - 1];
-      cursor = encodeCursor([last.createdAt.toISOString(), last.id]);
+      count += rows.length;
+      if (rows.length < EXPORT_PAGE) break;
+      const last = rows[rows.length - 1];
+      after = [last.created_at.toISOString(), last.id];
     }
     return count;
   }
+}
 
-  private async budgetTotals(applicationIds: string[]): Promise<Map<string, string>> {
-    const rows: Array<{ application_id: string; total: string }> = await this.db.manager.query(
-      `SELECT application_id, sum(amount)::numeric(14,2)::text AS total FROM application_budget_lines
-        WHERE agency_id = $1 AND application_id = ANY($2::uuid[]) GROUP BY application_id`,
-      [this.db.agencyId, applicationIds],
-    );
-    return new Map(rows.map((r) => [r.application_id, r.total]));
-  }
+interface ExportRow {
+  id: string;
+  organization_id: string;
+  status: string;
+  project_title: string | null;
+  amount_requested: string | null;
+  submission_count: number;
+  submitted_at: Date | null;
+  created_at: Date;
+  budget_total: string | null;
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AllocationsModule } from '../allocations/allocations.module';
 import { ClockModule } from '../core/clock/clock.module';
 import { IdempotencyModule } from '../core/idempotency/idempotency.module';
 import { StorageModule } from '../core/storage/storage.module';
@@ -20,7 +21,14 @@ import { SubmissionReadiness } from './submission/submission-readiness';
 
 /** Applications: drafts, budgets, attachments, certified submissions, lists and exports. */
 @Module({
-  imports: [ClockModule, StorageModule, IdempotencyModule, ProgramsModule, OrganizationsModule],
+  imports: [
+    ClockModule,
+    StorageModule,
+    IdempotencyModule,
+    ProgramsModule,
+    OrganizationsModule,
+    AllocationsModule,
+  ],
   controllers: [ApplicationsController, ProgramApplicationsController],
   providers: [
     ApplicationRecords,
@@ -32,6 +40,7 @@ import { SubmissionReadiness } from './submission/submission-readiness';
     ApplicationVersions,
     ApplicationLists,
     ApplicationNotices,
+    ApplicationReminders,
     ApplicationDirectory,
   ],
   /** For the reviews module: submitted applications, reviewers' content, review status moves. */

@@ -46,10 +46,14 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
   ) {}
 
   async handle(job: EmailNotificationJob, context: JobContext): Promise<void> {
-    if (!isTemplateName(job.template)) throw new PermanentJobError(`unknown template "${String(job.template)}"`);
+    if (!isTemplateName(job.template))
+      throw new PermanentJobError(`unknown template "${String(job.template)}"`);
     const recipient = await this.recipient(job);
     if (!recipient) {
-      this.logger.warn({ msg: 'notification recipient no longer exists; skipped', jobId: context.jobId });
+      this.logger.warn({
+        msg: 'notification recipient no longer exists; skipped',
+        jobId: context.jobId,
+      });
       return;
     }
     const recipientKey = createHash('sha256').update(recipient.address).digest('hex').slice(0, 16);
@@ -57,7 +61,10 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     if (!(await context.claimEffect(effectKey))) return; // already sent for this key
 
     const config = this.agencies.configOf(job.agencyId);
-    const notice = renderNotice(job.template, job.data, config, { recipientName: recipient.name, link: job.link });
+    const notice = renderNotice(job.template, job.data, config, {
+      recipientName: recipient.name,
+      link: job.link,
+    });
     await this.mail.send({
       from: { name: config.notifications.senderName, address: config.notifications.senderEmail },
       replyTo: config.notifications.replyTo,
@@ -74,7 +81,9 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
    * A user's current address. Read from the global users table (readable by the app role):
    * identity's UserAccounts has no lookup by id yet; switch to it when it does.
    */
-  private async recipient(job: EmailNotificationJob): Promise<{ name?: string; address: string } | undefined> {
+  private async recipient(
+    job: EmailNotificationJob,
+  ): Promise<{ name?: string; address: string } | undefined> {
     if ('email' in job.to) return { name: job.to.name, address: job.to.email };
     const rows: Array<{ email: string; name: string }> = await this.txHost.tx.query(
       `SELECT email, name FROM users WHERE id = $1`,

@@ -12,7 +12,10 @@ export class MyNotificationsController {
 
   @Get()
   @RequirePermission('self.read')
-  @ApiOperation({ operationId: 'listMyNotifications', summary: 'My notices in every agency, newest first' })
+  @ApiOperation({
+    operationId: 'listMyNotifications',
+    summary: 'My notices in every agency, newest first',
+  })
   list(@Query() query: MyNotificationsQuery): Promise<NotificationPage> {
     return this.notifications.list(query);
   }

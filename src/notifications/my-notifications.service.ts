@@ -35,7 +35,11 @@ export class MyNotifications {
     private readonly context: RequestContext,
   ) {}
 
-  async list(options: { unread?: boolean; limit?: number; cursor?: string }): Promise<NotificationPage> {
+  async list(options: {
+    unread?: boolean;
+    limit?: number;
+    cursor?: string;
+  }): Promise<NotificationPage> {
     const { userId } = this.context.requireUser();
     const limit = options.limit ?? 50;
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
@@ -98,8 +102,12 @@ function encodeCursor(createdAt: string, id: string): string {
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof createdAt !== 'string' || !UUID.test(id) || Number.isNaN(Date.parse(createdAt))) throw new Error();
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      string,
+      string,
+    ];
+    if (typeof createdAt !== 'string' || !UUID.test(id) || Number.isNaN(Date.parse(createdAt)))
+      throw new Error();
     return { createdAt, id };
   } catch {
     throw new ValidationFailedError([{ pointer: '/cursor', detail: 'cursor is not valid' }]);

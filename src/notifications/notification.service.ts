@@ -49,16 +49,34 @@ export class NotificationService {
     const inApp = input.channels?.inApp ?? true;
 
     if (inApp && userIds.length > 0) {
-      const notice = renderNotice(input.template, input.data, this.agencies.configOf(input.agencyId));
+      const notice = renderNotice(
+        input.template,
+        input.data,
+        this.agencies.configOf(input.agencyId),
+      );
       await this.db.manager.query(
         `INSERT INTO notifications (agency_id, user_id, template, subject, body, link, dedupe_key)
          SELECT $1, u, $2, $3, $4, $5, $6 FROM unnest($7::uuid[]) AS u
          ON CONFLICT ON CONSTRAINT "UQ_notifications_dedupe" DO NOTHING`,
-        [input.agencyId, input.template, notice.subject, notice.body, input.link ?? null, input.dedupeKey ?? null, userIds],
+        [
+          input.agencyId,
+          input.template,
+          notice.subject,
+          notice.body,
+          input.link ?? null,
+          input.dedupeKey ?? null,
+          userIds,
+        ],
       );
     }
     if (email) {
-      const base = { agencyId: input.agencyId, template: input.template, data: input.data, link: input.link, dedupeKey: input.dedupeKey };
+      const base = {
+        agencyId: input.agencyId,
+        template: input.template,
+        data: input.data,
+        link: input.link,
+        dedupeKey: input.dedupeKey,
+      };
       const payloads: EmailNotificationJob[] = [
         ...userIds.map((userId) => ({ ...base, to: { userId } })),
         ...emails.map((to) => ({ ...base, to })),

@@ -8,6 +8,10 @@ export class NotificationNotFoundError extends NotFoundError {
 
 export class NotificationRecipientsMissingError extends DomainError {
   constructor() {
-    super('notification.no_recipients', 500, 'A notification needs at least one user or email address.');
+    super(
+      'notification.no_recipients',
+      500,
+      'A notification needs at least one user or email address.',
+    );
   }
 }

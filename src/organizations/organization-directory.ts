@@ -44,13 +44,16 @@ export class OrganizationDirectory {
   async idsByIdentifier(identifiers: string[]): Promise<Map<string, string>> {
     const wanted = [...new Set(identifiers.map((i) => i.trim().toUpperCase()).filter(Boolean))];
     if (wanted.length === 0) return new Map();
-    const rows: Array<{ id: string; state_district_code: string | null; nces_lea_id: string | null }> =
-      await this.db.manager.query(
-        `SELECT id, state_district_code, nces_lea_id FROM organizations
+    const rows: Array<{
+      id: string;
+      state_district_code: string | null;
+      nces_lea_id: string | null;
+    }> = await this.db.manager.query(
+      `SELECT id, state_district_code, nces_lea_id FROM organizations
           WHERE agency_id = $1 AND status <> 'rejected'
             AND (state_district_code = ANY($2::text[]) OR nces_lea_id = ANY($2::text[]))`,
-        [this.db.agencyId, wanted],
-      );
+      [this.db.agencyId, wanted],
+    );
     const byIdentifier = new Map<string, string>();
     for (const row of rows) {
       if (row.nces_lea_id) byIdentifier.set(row.nces_lea_id, row.id);

@@ -18,6 +18,7 @@ export async function startRedis(port: number): Promise<ChildProcess> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  probe.on('error', () => undefined); // refused until the server is up
   await waitFor(
     'redis-server to answer',
     async () => {
@@ -49,4 +50,3 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<void
     redis.disconnect();
   }
 }
-

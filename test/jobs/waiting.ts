@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 /** Polls `probe` until it returns a value (not undefined/false) or the time is up. */
 export async function waitFor<T>(
   what: string,
-  probe: () => Promise<T | undefined | false>,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 60_000,
   intervalMs = 100,
 ): Promise<T> {
@@ -27,4 +27,3 @@ export async function freePort(): Promise<number> {
   await once(server, 'close');
   return port;
 }
-

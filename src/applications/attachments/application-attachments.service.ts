@@ -60,7 +60,9 @@ export class ApplicationAttachments {
     applicationId: string,
     input: { filename: string | undefined; content: Readable; requirementKey?: string },
   ): Promise<AttachmentView> {
-    const application = await this.records.find(scope, applicationId, true);
+    // No row lock while bytes stream in (saves may go on meanwhile); the status is checked
+    // again under the lock before the attachment row is written.
+    const application = await this.records.find(scope, applicationId);
     if (!EDITABLE.includes(application.status))
       throw new ApplicationNotEditableError(application.status);
     const agency = this.agencies.configOf(this.db.agencyId);
@@ -95,6 +97,8 @@ export class ApplicationAttachments {
       throw error;
     }
     try {
+      const locked = await this.records.find(scope, applicationId, true);
+      if (!EDITABLE.includes(locked.status)) throw new ApplicationNotEditableError(locked.status);
       const repo = this.db.repo(Attachment);
       const attachment = await repo.save(
         repo.create({

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
+import { FinalAllocations } from '../../allocations/final-allocations';
 import { FieldProblem } from '../../core/errors/domain-error';
 import {
   OrganizationDirectory,
@@ -56,6 +57,7 @@ export class SubmissionReadiness {
     private readonly organizations: OrganizationDirectory,
     private readonly budget: ApplicationBudget,
     private readonly attachments: ApplicationAttachments,
+    private readonly allocations: FinalAllocations,
   ) {}
 
   async problems(application: Application, terms: ProgramTerms): Promise<FieldProblem[]> {
@@ -90,6 +92,17 @@ export class SubmissionReadiness {
         problems.push({
           pointer: '/amountRequested',
           detail: `must be at most the award ceiling of ${terms.awardCeiling}`,
+        });
+      }
+      // A formula program's final allocation caps what the organization may budget.
+      const cap =
+        terms.kind === 'formula'
+          ? await this.allocations.capFor(application.programId, application.organizationId)
+          : null;
+      if (cap !== null && new Decimal(amount).gt(cap)) {
+        problems.push({
+          pointer: '/amountRequested',
+          detail: `must be at most the organization's final allocation of ${cap}`,
         });
       }
     }

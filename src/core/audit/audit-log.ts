@@ -92,15 +92,18 @@ export class AuditLog implements OnApplicationShutdown {
   }
 
   private independentPool(): Pool {
-    this.pool ??= new Pool({
-      connectionString: this.config.databaseUrl,
-      max: 2,
-      idleTimeoutMillis: 10_000,
-      application_name: 'grant-commons-audit',
-    });
-    // An idle client dropped by the server (restart, or Ctrl-C reaching the embedded PostgreSQL
-    // first) must not crash the process; the pool replaces it on next use.
-    this.pool.on('error', () => undefined);
+    if (!this.pool) {
+      this.pool = new Pool({
+        connectionString: this.config.databaseUrl,
+        max: 2,
+        idleTimeoutMillis: 10_000,
+        application_name: 'grant-commons-audit',
+      });
+      // An idle client dropped by the server (restart, or Ctrl-C reaching the embedded PostgreSQL
+      // first) must not crash the process; the pool replaces it on next use. Once per pool: a
+      // listener per call leaked one per independently audited event (each refused request).
+      this.pool.on('error', () => undefined);
+    }
     return this.pool;
   }
 

@@ -48,13 +48,14 @@ const FRAMEWORK_CODES: Record<number, string> = {
 export function toProblem(error: unknown, requestId?: string, instance?: string): Problem {
   const base = { requestId, instance };
   if (error instanceof DomainError) {
+    // Extensions first: a module's extension can never overwrite the standard members.
     return {
+      ...error.extensions,
       type: `urn:grant-commons:problem:${error.code}`,
       title: TITLES[error.status] ?? 'Error',
       status: error.status,
       detail: error.message,
       code: error.code,
-      ...error.extensions,
       ...base,
     };
   }

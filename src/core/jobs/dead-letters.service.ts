@@ -57,8 +57,12 @@ export class DeadLetters {
 
   async retry(id: string): Promise<RetriedJobView> {
     if (!UUID.test(id)) throw new JobNotFoundError();
-    const rows: Array<{ agency_id: string; agency_code: string; name: string; previous_state: string }> =
-      await this.txHost.tx.query(`SELECT * FROM jobs_outbox_retry($1)`, [id]);
+    const rows: Array<{
+      agency_id: string;
+      agency_code: string;
+      name: string;
+      previous_state: string;
+    }> = await this.txHost.tx.query(`SELECT * FROM jobs_outbox_retry($1)`, [id]);
     const row = rows[0];
     if (!row) throw new JobNotFoundError();
     if (row.previous_state !== 'dead') throw new JobNotDeadError(row.previous_state);
@@ -80,8 +84,12 @@ function encodeCursor(finishedAt: string, id: string): string {
 
 function decodeCursor(cursor: string): { finishedAt: string; id: string } {
   try {
-    const [finishedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof finishedAt !== 'string' || !UUID.test(id) || Number.isNaN(Date.parse(finishedAt))) throw new Error();
+    const [finishedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      string,
+      string,
+    ];
+    if (typeof finishedAt !== 'string' || !UUID.test(id) || Number.isNaN(Date.parse(finishedAt)))
+      throw new Error();
     return { finishedAt, id };
   } catch {
     throw new ValidationFailedError([{ pointer: '/cursor', detail: 'cursor is not valid' }]);

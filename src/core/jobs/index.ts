@@ -6,4 +6,10 @@ export { JobScheduler } from './job-scheduler';
 export type { ScheduleContext, ScheduleHandler } from './job-scheduler';
 export { PermanentJobError } from './job-executor';
 export { defineJob } from './job-types';
-export type { JobContext, JobHandler, JobPayload, JobPayloads, TenantJobPayload } from './job-types';
+export type {
+  JobContext,
+  JobHandler,
+  JobPayload,
+  JobPayloads,
+  TenantJobPayload,
+} from './job-types';

@@ -18,7 +18,8 @@ export class JobHandlerRegistry implements OnModuleInit {
   onModuleInit(): void {
     const found = new Map<string, string[]>();
     for (const wrapper of this.discovery.getProviders()) {
-      const { instance, metatype } = wrapper;
+      const instance: unknown = wrapper.instance;
+      const metatype = wrapper.metatype as { name: string } | null | undefined;
       if (!instance || !metatype) continue;
       const name = Reflect.getMetadata(HANDLES_JOB, metatype) as string | undefined;
       if (!name) continue;
@@ -33,12 +34,17 @@ export class JobHandlerRegistry implements OnModuleInit {
     for (const name of defined) {
       const owners = found.get(name) ?? [];
       if (owners.length === 0) problems.push(`job "${name}" has no handler`);
-      if (owners.length > 1) problems.push(`job "${name}" has ${owners.length} handlers: ${owners.join(', ')}`);
+      if (owners.length > 1)
+        problems.push(`job "${name}" has ${owners.length} handlers: ${owners.join(', ')}`);
     }
     for (const [name, owners] of found) {
-      if (!defined.has(name)) problems.push(`${owners.join(', ')} handles "${name}", which no defineJob() declares`);
+      if (!defined.has(name))
+        problems.push(`${owners.join(', ')} handles "${name}", which no defineJob() declares`);
     }
-    if (problems.length) throw new JobRegistryError(`Job handlers do not match the job catalog:\n  - ${problems.join('\n  - ')}`);
+    if (problems.length)
+      throw new JobRegistryError(
+        `Job handlers do not match the job catalog:\n  - ${problems.join('\n  - ')}`,
+      );
   }
 
   handlerFor(name: string): JobHandler | undefined {

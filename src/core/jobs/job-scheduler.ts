@@ -48,7 +48,8 @@ export class JobScheduler {
 
   registerSchedule(name: string, everyMs: number, handler: ScheduleHandler): void {
     if (this.frozen) throw new ScheduleRegistryError(`schedule "${name}" registered after boot`);
-    if (this.schedules.has(name)) throw new ScheduleRegistryError(`schedule "${name}" registered twice`);
+    if (this.schedules.has(name))
+      throw new ScheduleRegistryError(`schedule "${name}" registered twice`);
     if (!Number.isInteger(everyMs) || everyMs < 100) {
       throw new ScheduleRegistryError(`schedule "${name}": everyMs must be an integer >= 100`);
     }
@@ -74,7 +75,10 @@ export class JobScheduler {
     });
   }
 
-  private async forEachAgency(name: string, work: (tenant: Tenant) => Promise<void>): Promise<void> {
+  private async forEachAgency(
+    name: string,
+    work: (tenant: Tenant) => Promise<void>,
+  ): Promise<void> {
     const agencies: Array<{ id: string; code: string }> = await this.dataSource.query(
       `SELECT id, code FROM agencies WHERE active ORDER BY code`,
     );
@@ -85,7 +89,12 @@ export class JobScheduler {
         await this.runner.run(tenant, SYSTEM, () => work(tenant));
       } catch (error) {
         failed.push(agency.code);
-        this.logger.error({ msg: 'schedule failed in an agency', schedule: name, agency: agency.code, err: error });
+        this.logger.error({
+          msg: 'schedule failed in an agency',
+          schedule: name,
+          agency: agency.code,
+          err: error,
+        });
       }
     }
     if (failed.length) throw new Error(`schedule "${name}" failed in ${failed.join(', ')}`);

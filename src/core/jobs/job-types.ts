@@ -12,7 +12,7 @@
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface JobPayloads {}
 
-export type JobName = keyof JobPayloads & string;
+export type JobName = Extract<keyof JobPayloads, string>;
 
 /** Every job runs inside one agency: its payload says which (the tenant is never guessed). */
 export interface TenantJobPayload {

@@ -12,14 +12,20 @@ export class JobsAdminController {
   constructor(private readonly deadLetters: DeadLetters) {}
 
   @Get('dead-letters')
-  @ApiOperation({ operationId: 'listDeadLetterJobs', summary: 'Jobs that ran out of attempts, newest first' })
+  @ApiOperation({
+    operationId: 'listDeadLetterJobs',
+    summary: 'Jobs that ran out of attempts, newest first',
+  })
   list(@Query() query: DeadLettersQuery): Promise<DeadLetterPage> {
     return this.deadLetters.list(query.limit ?? 50, query.cursor);
   }
 
   @Post(':id/retry')
   @HttpCode(202)
-  @ApiOperation({ operationId: 'retryDeadLetterJob', summary: 'Put a dead-lettered job back in the outbox' })
+  @ApiOperation({
+    operationId: 'retryDeadLetterJob',
+    summary: 'Put a dead-lettered job back in the outbox',
+  })
   retry(@Param('id') id: string): Promise<RetriedJobView> {
     return this.deadLetters.retry(id);
   }

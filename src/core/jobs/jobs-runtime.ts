@@ -31,7 +31,9 @@ const KEEP_DONE_MS = 7 * 24 * 3600 * 1000;
  * relay, the job workers and the schedules.
  */
 @Injectable()
-export class JobsRuntime implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class JobsRuntime
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('Jobs');
   private producer?: Redis;
   private consumer?: Redis;
@@ -51,11 +53,14 @@ export class JobsRuntime implements OnModuleInit, OnApplicationBootstrap, Before
 
   onModuleInit(): void {
     this.scheduler.registerSchedule('jobs.prune-outbox', 6 * 3600 * 1000, async () => {
-      await this.dataSource.query(`SELECT jobs_outbox_prune($1)`, [new Date(Date.now() - KEEP_DONE_MS)]);
+      await this.dataSource.query(`SELECT jobs_outbox_prune($1)`, [
+        new Date(Date.now() - KEEP_DONE_MS),
+      ]);
     });
     if (this.config.redisUrl) {
       this.health.register('redis', async () => {
-        if (!this.producer || (await this.producer.ping()) !== 'PONG') throw new Error('redis did not answer');
+        if (!this.producer || (await this.producer.ping()) !== 'PONG')
+          throw new Error('redis did not answer');
       });
     }
   }
@@ -87,12 +92,14 @@ export class JobsRuntime implements OnModuleInit, OnApplicationBootstrap, Before
       connection: this.producer,
       prefix: this.config.jobs.queuePrefix,
     });
+    this.schedulesQueue.on('error', () => undefined); // as the jobs queue: readiness reports it
     return this.bull;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const schedules = this.scheduler.freeze();
     const bull = this.connectRedis();
+    if (this.producer) await this.untilRedisReady(this.producer);
     if (!this.config.workerInProcess) return;
     const { jobs } = this.config;
     if (bull) {
@@ -125,7 +132,23 @@ export class JobsRuntime implements OnModuleInit, OnApplicationBootstrap, Before
       pollMs: jobs.pollMs,
     });
     await this.relay.start();
-    this.logger.log({ msg: 'job relay started', driver: this.driver.kind, concurrency: jobs.concurrency });
+    this.logger.log({
+      msg: 'job relay started',
+      driver: this.driver.kind,
+      concurrency: jobs.concurrency,
+    });
+  }
+
+  /** Give Redis a moment at start; if it is not there yet, carry on (readiness says so). */
+  private async untilRedisReady(connection: Redis): Promise<void> {
+    if (connection.status === 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    const ready = new Promise<boolean>((resolve) => {
+      connection.once('ready', () => resolve(true));
+      timer = setTimeout(() => resolve(false), 5000);
+    });
+    if (!(await ready)) this.logger.warn({ msg: 'Redis is not reachable yet; jobs wait for it' });
+    clearTimeout(timer);
   }
 
   /** Before the database closes: stop claiming, let running jobs finish, hand back the rest. */

@@ -29,9 +29,14 @@ export class JobNotFoundError extends NotFoundError {
 
 export class JobNotDeadError extends DomainError {
   constructor(state: string) {
-    super('job.not_dead_lettered', 409, `Only dead-lettered jobs can be retried (this one is ${state}).`, {
-      state,
-    });
+    super(
+      'job.not_dead_lettered',
+      409,
+      `Only dead-lettered jobs can be retried (this one is ${state}).`,
+      {
+        state,
+      },
+    );
   }
 }
 

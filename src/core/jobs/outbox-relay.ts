@@ -81,11 +81,13 @@ export class OutboxRelay {
         if (this.failing) this.logger.log('outbox relay recovered');
         this.failing = false;
       } catch (error) {
-        if (!this.failing) this.logger.warn({ msg: 'outbox relay: claim failed; will retry', err: error });
+        if (!this.failing)
+          this.logger.warn({ msg: 'outbox relay: claim failed; will retry', err: error });
         this.failing = true;
       }
       // A driver with no room is asked again soon (the in-process one also wakes us itself).
-      if (!full && !this.stopped) await this.sleep(busy ? Math.min(this.options.pollMs, 50) : this.options.pollMs);
+      if (!full && !this.stopped)
+        await this.sleep(busy ? Math.min(this.options.pollMs, 50) : this.options.pollMs);
     }
   }
 
@@ -149,7 +151,10 @@ export class OutboxRelay {
       if (this.listener !== client) return;
       this.listener = undefined;
       if (this.stopped) return;
-      this.logger.warn({ msg: 'outbox LISTEN connection lost; polling until it is back', err: error });
+      this.logger.warn({
+        msg: 'outbox LISTEN connection lost; polling until it is back',
+        err: error,
+      });
       this.reconnectTimer = setTimeout(() => void this.listen(), 1000);
     };
     client.on('notification', () => this.wake());

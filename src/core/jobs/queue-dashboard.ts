@@ -52,17 +52,20 @@ export class QueueDashboard implements OnApplicationBootstrap {
 
     void fastify.register(
       async (scope) => {
-        scope.addContentTypeParser(
-          'application/x-www-form-urlencoded',
-          { parseAs: 'string' },
-          (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-        );
+        // Form bodies (the sign-in form) are parsed by Nest's Fastify adapter.
         scope.addHook('onRequest', async (request, reply) => {
-          if (request.method === 'POST' && request.url.split('?')[0] === `${DASHBOARD_PATH}/session`) return;
+          if (
+            request.method === 'POST' &&
+            request.url.split('?')[0] === `${DASHBOARD_PATH}/session`
+          )
+            return;
           const token = bearerToken(request) ?? readCookie(request, COOKIE);
           const verdict = await this.check(token);
           if (verdict === 'ok') return;
-          if (request.method === 'GET' && String(request.headers.accept ?? '').includes('text/html')) {
+          if (
+            request.method === 'GET' &&
+            String(request.headers.accept ?? '').includes('text/html')
+          ) {
             return reply.status(401).type('text/html; charset=utf-8').send(loginPage(verdict));
           }
           return reply
@@ -78,9 +81,13 @@ export class QueueDashboard implements OnApplicationBootstrap {
         });
         scope.post('/session', async (request: FastifyRequest, reply: FastifyReply) => {
           const token = (request.body as Record<string, unknown> | undefined)?.token;
-          const verdict = typeof token === 'string' ? await this.check(token.trim()) : 'unauthenticated';
+          const verdict =
+            typeof token === 'string' ? await this.check(token.trim()) : 'unauthenticated';
           if (verdict !== 'ok') {
-            return reply.status(verdict === 'forbidden' ? 403 : 401).type('text/html; charset=utf-8').send(loginPage(verdict));
+            return reply
+              .status(verdict === 'forbidden' ? 403 : 401)
+              .type('text/html; charset=utf-8')
+              .send(loginPage(verdict));
           }
           const secure = request.protocol === 'https' ? '; Secure' : '';
           return reply
@@ -94,7 +101,10 @@ export class QueueDashboard implements OnApplicationBootstrap {
       },
       { prefix: DASHBOARD_PATH },
     );
-    this.logger.log({ msg: 'queue dashboard mounted (platform admins only)', path: DASHBOARD_PATH });
+    this.logger.log({
+      msg: 'queue dashboard mounted (platform admins only)',
+      path: DASHBOARD_PATH,
+    });
   }
 
   private async check(token: string | undefined): Promise<'ok' | 'unauthenticated' | 'forbidden'> {

@@ -37,6 +37,34 @@ export interface TemplateData {
   'payment.rejected': { awardRef: string; requestRef: string; amount: string; reason: string };
   'payment.paid': { awardRef: string; requestRef: string; amount: string; paidOn: string };
   'deadline.reminder': { programTitle: string; closesAt: string; daysLeft: number };
+  'award.accepted': { awardRef: string; programTitle: string; organizationName: string };
+  'award.amended': {
+    awardRef: string;
+    programTitle: string;
+    amount: string;
+    version: number;
+    reason: string;
+  };
+  'budget.revision': {
+    awardRef: string;
+    status: 'applied' | 'pending' | 'approved' | 'rejected';
+    reason?: string;
+  };
+  'payment.submitted': {
+    awardRef: string;
+    requestRef: string;
+    amount: string;
+    approvalsRequired: number;
+  };
+  'payment.batch_exported': { batchRef: string; payBy: string; count: number; total: string };
+  'closeout.submitted': { awardRef: string; programTitle: string; expenditures: string };
+  'award.closed': {
+    awardRef: string;
+    programTitle: string;
+    unspent: string;
+    refundDue: string;
+    carryover: string;
+  };
 }
 
 export type TemplateName = keyof TemplateData;
@@ -55,7 +83,18 @@ export function dollars(amount: string): string {
   return `${sign}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents.padEnd(2, '0')}`;
 }
 
-const DECISIONS = { approved: 'approved', denied: 'not funded', waitlisted: 'placed on the waitlist' };
+const BUDGET_REVISION = {
+  applied: 'applied (within tolerance)',
+  pending: 'sent for program officer approval',
+  approved: 'approved',
+  rejected: 'rejected',
+};
+
+const DECISIONS = {
+  approved: 'approved',
+  denied: 'not funded',
+  waitlisted: 'placed on the waitlist',
+};
 
 type Renderers = { [T in TemplateName]: (data: TemplateData[T]) => NoticeContent };
 
@@ -116,6 +155,54 @@ export const TEMPLATES: Renderers = {
     subject: `Payment request ${d.requestRef} paid`,
     paragraphs: [
       `Payment request ${d.requestRef} of ${dollars(d.amount)} on award ${d.awardRef} was paid on ${d.paidOn}.`,
+    ],
+  }),
+  'award.accepted': (d) => ({
+    subject: `Award ${d.awardRef} accepted`,
+    paragraphs: [
+      `${d.organizationName} accepted award ${d.awardRef} under ${d.programTitle}. The award is active.`,
+    ],
+  }),
+  'award.amended': (d) => ({
+    subject: `Award ${d.awardRef} amended (version ${d.version})`,
+    paragraphs: [
+      `Award ${d.awardRef} under ${d.programTitle} was amended; its total is now ${dollars(d.amount)}.`,
+      `Reason: ${d.reason}`,
+      'The amended award notice is available in Grant Commons.',
+    ],
+  }),
+  'budget.revision': (d) => ({
+    subject: `Budget revision on award ${d.awardRef}: ${BUDGET_REVISION[d.status]}`,
+    paragraphs: [
+      `The budget revision on award ${d.awardRef} was ${BUDGET_REVISION[d.status]}.`,
+      ...(d.reason ? [`Reason: ${d.reason}`] : []),
+    ],
+  }),
+  'payment.submitted': (d) => ({
+    subject: `Payment request ${d.requestRef} submitted`,
+    paragraphs: [
+      `Payment request ${d.requestRef} of ${dollars(d.amount)} on award ${d.awardRef} was submitted.`,
+      `It needs ${d.approvalsRequired === 1 ? 'one finance officer' : `${d.approvalsRequired} different finance officers`} to approve it.`,
+    ],
+  }),
+  'payment.batch_exported': (d) => ({
+    subject: `Payment batch ${d.batchRef} is ready`,
+    paragraphs: [
+      `The payment file of batch ${d.batchRef} (${d.count} payments, ${dollars(d.total)}, to be paid by ${d.payBy}) was written and can be downloaded.`,
+    ],
+  }),
+  'closeout.submitted': (d) => ({
+    subject: `Final expenditure report for award ${d.awardRef}`,
+    paragraphs: [
+      `The final expenditure report for award ${d.awardRef} under ${d.programTitle} reports ${dollars(d.expenditures)} of costs.`,
+      'It is ready for closeout review.',
+    ],
+  }),
+  'award.closed': (d) => ({
+    subject: `Award ${d.awardRef} closed`,
+    paragraphs: [
+      `Award ${d.awardRef} under ${d.programTitle} is closed.`,
+      `Unspent balance: ${dollars(d.unspent)}. Carried over to next year: ${dollars(d.carryover)}. Refund due: ${dollars(d.refundDue)}.`,
     ],
   }),
   'deadline.reminder': (d) => ({

@@ -15,7 +15,11 @@ describe('renderNotice', () => {
   it('escapes every value in the HTML body and keeps the text body verbatim', () => {
     const notice = renderNotice(
       'application.returned',
-      { programTitle: 'Title I <Part A>', applicationRef: 'APP-7', reason: 'Budget "line 3" & totals' },
+      {
+        programTitle: 'Title I <Part A>',
+        applicationRef: 'APP-7',
+        reason: 'Budget "line 3" & totals',
+      },
       agency,
       { recipientName: 'Ana <script>' },
     );
@@ -65,13 +69,24 @@ describe('renderNotice', () => {
       paidOn: 'd',
       closesAt: 'c',
       daysLeft: 7,
+      version: 2,
+      status: 'approved',
+      approvalsRequired: 2,
+      batchRef: 'B',
+      payBy: 'p',
+      count: 3,
+      total: '3.00',
+      unspent: '1.00',
+      refundDue: '0.00',
+      carryover: '1.00',
+      expenditures: '2.00',
     };
     for (const name of TEMPLATE_NAMES) {
       const notice = renderNotice(name, sample as never, agency);
       expect(notice.subject.length).toBeGreaterThan(3);
       expect(notice.body.length).toBeGreaterThan(3);
     }
-    expect(TEMPLATE_NAMES).toHaveLength(9);
+    expect(TEMPLATE_NAMES).toHaveLength(16);
   });
 });
 

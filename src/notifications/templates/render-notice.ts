@@ -17,14 +17,24 @@ export interface RenderOptions {
   link?: string;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 /** `{{name}}` placeholders in an agency's override; unknown names become empty. */
-function interpolate(template: string, values: Record<string, string>, escape: (v: string) => string): string {
+function interpolate(
+  template: string,
+  values: Record<string, string>,
+  escape: (v: string) => string,
+): string {
   return template.replace(/\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g, (_, key: string) =>
     escape(values[key] ?? ''),
   );
@@ -41,14 +51,20 @@ export function renderNotice<T extends TemplateName>(
   agency: Pick<AgencyConfig, 'name' | 'branding' | 'notifications'>,
   options: RenderOptions = {},
 ): RenderedNotice {
-  const content: NoticeContent = (TEMPLATES[template] as (d: TemplateData[T]) => NoticeContent)(data);
+  const content: NoticeContent = (TEMPLATES[template] as (d: TemplateData[T]) => NoticeContent)(
+    data,
+  );
   const values: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v === undefined ? '' : String(v)])),
+    ...Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [k, v === undefined ? '' : String(v)]),
+    ),
     agencyName: agency.branding.displayName,
     recipientName: options.recipientName ?? '',
   };
   const override = agency.notifications.templateOverrides?.[template] ?? {};
-  const subject = override.subject ? interpolate(override.subject, values, (v) => v) : content.subject;
+  const subject = override.subject
+    ? interpolate(override.subject, values, (v) => v)
+    : content.subject;
   const greeting = options.recipientName ? `Hello ${options.recipientName},` : 'Hello,';
   const body = override.text
     ? interpolate(override.text, values, (v) => v).trim()

@@ -141,8 +141,16 @@ export function rankApplications(
   const panelMean = meanOf(allTotals);
   const panelStd = stdDevOf(allTotals, panelMean);
 
-  const submitted = new Map(applications.map((a) => [a.applicationId, a.submittedAt]));
-  const scored: Omit<ScoredApplication, 'rank'>[] = [];
+  // Formatted once per reviewer and once for the panel: explanations reuse them.
+  const described = new Map<string, string>();
+  for (const [reviewerId, s] of stats)
+    described.set(
+      reviewerId,
+      `a reviewer averaging ${s.mean.toFixed(2)} (spread ${s.stdDev.toFixed(2)})`,
+    );
+  const panel = `(panel mean ${panelMean.toFixed(2)}, spread ${panelStd.toFixed(2)})`;
+
+  const scored: Array<ScoredApplication & { submittedAt: string }> = [];
   for (const application of applications) {
     const list = byApplication.get(application.applicationId) ?? [];
     const totals = list.map((r) => r.weightedTotal);
@@ -151,12 +159,13 @@ export function rankApplications(
 
     let finalScore: number;
     if (options.method === 'z-score') {
+      let sumZ = 0;
       for (const review of list) {
         const s = stats.get(review.reviewerId)!;
         review.zScore = round4(s.stdDev === 0 ? 0 : (review.weightedTotal - s.mean) / s.stdDev);
+        sumZ += review.zScore;
       }
-      const meanZ = meanOf(list.map((r) => r.zScore!));
-      finalScore = list.length ? round4(panelMean + meanZ * panelStd) : 0;
+      finalScore = list.length ? round4(panelMean + (sumZ / list.length) * panelStd) : 0;
     } else if (options.method === 'trimmed-mean') {
       finalScore = round4(trimmedMean(totals));
     } else {
@@ -164,11 +173,13 @@ export function rankApplications(
     }
     scored.push({
       applicationId: application.applicationId,
+      submittedAt: application.submittedAt,
+      rank: 0,
       finalScore,
       rawMean,
       method: options.method,
       reviews: list,
-      explanation: explain(options.method, list, finalScore, rawMean, stats, panelMean, panelStd),
+      explanation: explain(options.method, list, finalScore, rawMean, described, panel),
     });
   }
 
@@ -176,11 +187,16 @@ export function rankApplications(
     (a, b) =>
       b.finalScore - a.finalScore ||
       b.rawMean - a.rawMean ||
-      (submitted.get(a.applicationId)! < submitted.get(b.applicationId)! ? -1 : 0) ||
-      (submitted.get(a.applicationId)! > submitted.get(b.applicationId)! ? 1 : 0) ||
+      (a.submittedAt < b.submittedAt ? -1 : a.submittedAt > b.submittedAt ? 1 : 0) ||
       (a.applicationId < b.applicationId ? -1 : a.applicationId > b.applicationId ? 1 : 0),
   );
-  return scored.map((s, i) => ({ ...s, rank: i + 1 }));
+  const ranked: ScoredApplication[] = new Array<ScoredApplication>(scored.length);
+  for (let i = 0; i < scored.length; i++) {
+    const { submittedAt: _submittedAt, ...result } = scored[i];
+    result.rank = i + 1;
+    ranked[i] = result;
+  }
+  return ranked;
 }
 
 /**
@@ -204,9 +220,8 @@ function explain(
   list: ReviewScore[],
   finalScore: number,
   rawMean: number,
-  stats: Map<string, ReviewerStats>,
-  panelMean: number,
-  panelStd: number,
+  described: Map<string, string>,
+  panel: string,
 ): string {
   if (list.length === 0) return 'No submitted reviews: scored 0.';
   const totals = list.map((r) => r.weightedTotal.toFixed(2)).join(', ');
@@ -219,14 +234,13 @@ function explain(
     return `Trimmed mean of weighted totals (${totals}; ${trimmed}) = ${finalScore.toFixed(2)}.${flag}`;
   }
   const parts = list
-    .map((r) => {
-      const s = stats.get(r.reviewerId)!;
-      return `${r.weightedTotal.toFixed(2)} from a reviewer averaging ${s.mean.toFixed(2)} (spread ${s.stdDev.toFixed(2)}) is z=${r.zScore!.toFixed(2)}`;
-    })
+    .map(
+      (r) =>
+        `${r.weightedTotal.toFixed(2)} from ${described.get(r.reviewerId)!} is z=${r.zScore!.toFixed(2)}`,
+    )
     .join('; ');
   return (
-    `Reviewer-normalized: ${parts}. Mean z placed on the panel scale ` +
-    `(panel mean ${panelMean.toFixed(2)}, spread ${panelStd.toFixed(2)}) = ${finalScore.toFixed(2)}; ` +
-    `raw mean ${rawMean.toFixed(2)}.${flag}`
+    `Reviewer-normalized: ${parts}. Mean z placed on the panel scale ${panel} = ` +
+    `${finalScore.toFixed(2)}; raw mean ${rawMean.toFixed(2)}.${flag}`
   );
 }

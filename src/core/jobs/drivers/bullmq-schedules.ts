@@ -25,7 +25,8 @@ export class BullMqSchedules {
   async start(): Promise<void> {
     const names = new Set(this.schedules.map((s) => s.name));
     for (const existing of await this.queue.getJobSchedulers()) {
-      if (existing.key && !names.has(existing.key)) await this.queue.removeJobScheduler(existing.key);
+      if (existing.key && !names.has(existing.key))
+        await this.queue.removeJobScheduler(existing.key);
     }
     for (const schedule of this.schedules) {
       await this.queue.upsertJobScheduler(
@@ -44,7 +45,9 @@ export class BullMqSchedules {
       (job) => this.scheduler.fire(job.name, new Date(job.timestamp)),
       { connection: this.consumer, prefix: this.prefix, concurrency: 2 },
     );
-    this.worker.on('error', (error) => this.logger.warn({ msg: 'schedule worker error', err: error }));
+    this.worker.on('error', (error) =>
+      this.logger.warn({ msg: 'schedule worker error', err: error }),
+    );
   }
 
   async stop(): Promise<void> {

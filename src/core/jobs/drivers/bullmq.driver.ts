@@ -58,6 +58,8 @@ export class BullMqDriver implements JobDriver {
         removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
       },
     });
+    // Connection errors while Redis is away: the relay logs failed publishes, readiness says down.
+    this.queue.on('error', () => undefined);
   }
 
   start(): void {
@@ -71,7 +73,9 @@ export class BullMqDriver implements JobDriver {
       stalledInterval: this.options.leaseMs,
       maxStalledCount: 10,
     });
-    this.worker.on('error', (error) => this.logger.warn({ msg: 'BullMQ worker error', err: error }));
+    this.worker.on('error', (error) =>
+      this.logger.warn({ msg: 'BullMQ worker error', err: error }),
+    );
   }
 
   private async process(job: Job<BullJobData>): Promise<string> {

@@ -28,7 +28,10 @@ export class InProcessSchedules {
          next_run_at = LEAST(job_schedules.next_run_at, now() + EXCLUDED.every_ms * interval '1 millisecond')`,
       [this.schedules.map((s) => s.name), this.schedules.map((s) => s.everyMs)],
     );
-    const tickMs = Math.min(1000, Math.max(50, Math.floor(Math.min(...this.schedules.map((s) => s.everyMs)) / 4)));
+    const tickMs = Math.min(
+      1000,
+      Math.max(50, Math.floor(Math.min(...this.schedules.map((s) => s.everyMs)) / 4)),
+    );
     const tick = () => {
       if (this.stopped) return;
       this.running = this.runDue().finally(() => {

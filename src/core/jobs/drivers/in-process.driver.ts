@@ -42,7 +42,9 @@ export class InProcessDriver implements JobDriver {
       this.running++;
       void this.executor
         .execute(job)
-        .catch((error: unknown) => this.logger.error({ msg: 'job runner failed', jobId: job.id, err: error }))
+        .catch((error: unknown) =>
+          this.logger.error({ msg: 'job runner failed', jobId: job.id, err: error }),
+        )
         .finally(() => {
           this.running--;
           if (this.stopping) {
@@ -60,7 +62,10 @@ export class InProcessDriver implements JobDriver {
     const unstarted = this.buffer.splice(0);
     if (unstarted.length) {
       await this.release(unstarted.map((j) => j.id)).catch((error: unknown) =>
-        this.logger.warn({ msg: 'could not hand back unstarted jobs; their lease will', err: error }),
+        this.logger.warn({
+          msg: 'could not hand back unstarted jobs; their lease will',
+          err: error,
+        }),
       );
     }
     if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));

@@ -1,0 +1,432 @@
+/**
+ * `npm run bench`: the HTTP API under load, against a raw-SQL baseline.
+ *
+ * Starts PostgreSQL (embedded by default; DATABASE_ADMIN_URL or TEST_DATABASE_URL, a superuser
+ * URL, to use another), creates a fresh database, seeds it (`--applications`, default 10,000,
+ * over 50 agencies x 300 organizations: bench/seed-scale.ts), adds the records the write
+ * scenarios consume (bench/lib/fixtures.ts), starts the real server as a child process
+ * (node dist/src/main.js, NODE_ENV=production, LOG_LEVEL=warn, no Redis unless REDIS_URL) and
+ * drives it from this process with autocannon. For each scenario it prints requests/s, p50/p95/p99
+ * latency, errors and non-2xx answers, and the server's peak RSS (VmHWM) during the scenario.
+ * The application GET is also run against bench/baseline-server.ts (node:http + pg issuing the
+ * same SQL in one transaction), and our throughput is printed as a share of it.
+ *
+ * Options: --applications N, --agencies N, --orgs N, --seconds S (per scenario, default 10),
+ * --scenarios a,b (names below), --growth (then the GET and list scenarios again on a second
+ * database of --growth-applications, default 1,000,000: seeding it takes several minutes),
+ * --json FILE (write the figures). Env: DATABASE_POOL_SIZE (API and baseline pool, default 10),
+ * REDIS_URL, BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof), BENCH_SERVER_<X>
+ * (passed to the server as <X>), BENCH_VERBOSE=1 (server output on stderr).
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { startBenchCluster, BenchCluster, BenchDatabase } from './lib/bench-database';
+import { ChildServer, freePort, startChildServer } from './lib/child-server';
+import { BenchFixtures, createFixtures } from './lib/fixtures';
+import { LoadFigures, runLoad } from './lib/load';
+import { BenchTokens, buildScenarios } from './lib/scenarios';
+import { BENCH_PASSWORD, printSummary, seedScale } from './seed-scale';
+
+const ALL_SCENARIOS = [
+  'application GET',
+  'list page',
+  'draft save',
+  'submission',
+  'score submission',
+  'payment approval',
+];
+const BENCH_AGENCY = 'mo-dese';
+
+interface Args {
+  applications: number;
+  agencies: number;
+  orgs: number;
+  seconds: number;
+  scenarios: string[];
+  growth: boolean;
+  growthApplications: number;
+  json?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (!match) throw new Error(`unexpected argument ${argv[i]}`);
+    const flag = match[1] === 'growth';
+    raw[match[1]] = match[2] ?? (flag ? 'true' : argv[++i]);
+  }
+  const int = (name: string, fallback: number) => {
+    const value = Number(raw[name] ?? fallback);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`--${name} must be a positive integer`);
+    return value;
+  };
+  const scenarios = raw.scenarios ? raw.scenarios.split(',').map((s) => s.trim()) : ALL_SCENARIOS;
+  for (const s of scenarios) {
+    if (!ALL_SCENARIOS.includes(s))
+      throw new Error(`unknown scenario "${s}" (${ALL_SCENARIOS.join(', ')})`);
+  }
+  return {
+    applications: int('applications', 10_000),
+    agencies: int('agencies', 50),
+    orgs: int('orgs', 300),
+    seconds: int('seconds', 10),
+    scenarios,
+    growth: raw.growth === 'true',
+    growthApplications: int('growth-applications', 1_000_000),
+    json: raw.json,
+  };
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const poolSize = process.env.DATABASE_POOL_SIZE ?? '10';
+
+interface ScenarioResult extends LoadFigures {
+  scenario: string;
+  description: string;
+  connections: number;
+  peakRssMb: number;
+  note?: string;
+}
+
+interface PhaseResult {
+  applications: number;
+  seedSeconds: number;
+  seededRows: number;
+  scenarios: ScenarioResult[];
+  baseline?: ScenarioResult;
+  serverPeakRssMb: number;
+}
+
+function apiEnv(db: BenchDatabase, port: number, configDir: string, dataDir: string) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    AUTH_TOKEN_SECRET: randomBytes(48).toString('base64'),
+    PAYEE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ACCESS_TOKEN_TTL_SECONDS: '86400',
+    MIGRATE_ON_START: 'false',
+    DATABASE_URL: db.appUrl,
+    DATABASE_OWNER_URL: db.ownerUrl,
+    DATABASE_POOL_SIZE: poolSize,
+    AGENCY_CONFIG_DIR: configDir,
+    DATA_DIR: dataDir,
+    STORAGE_DIR: join(dataDir, 'attachments'),
+    REDIS_URL: process.env.REDIS_URL,
+    JOB_QUEUE_PREFIX: `gc-bench-${randomBytes(3).toString('hex')}`,
+    // BENCH_SERVER_X=v reaches the server as X=v (e.g. BENCH_SERVER_LOG_LEVEL=info).
+    ...Object.fromEntries(
+      Object.entries(process.env)
+        .filter(([k]) => k.startsWith('BENCH_SERVER_'))
+        .map(([k, v]) => [k.slice('BENCH_SERVER_'.length), v]),
+    ),
+  };
+}
+
+function nodeArgs(script: string): string[] {
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return [...extra, script];
+}
+
+async function login(url: string, email: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+async function loginAll(url: string, f: BenchFixtures): Promise<BenchTokens> {
+  const emails = [
+    f.officerEmail,
+    ...f.organizations.flatMap((o) => [o.writerEmail, o.repEmail]),
+    ...f.reviewerEmails,
+    ...f.financeEmails,
+  ];
+  const tokens = new Map<string, string>();
+  for (let i = 0; i < emails.length; i += 4) {
+    await Promise.all(emails.slice(i, i + 4).map(async (e) => tokens.set(e, await login(url, e))));
+  }
+  const t = (e: string) => tokens.get(e)!;
+  return {
+    officer: t(f.officerEmail),
+    writers: f.organizations.map((o) => t(o.writerEmail)),
+    representatives: f.organizations.map((o) => t(o.repEmail)),
+    reviewers: f.reviewerEmails.map(t),
+    finance: f.financeEmails.map(t),
+  };
+}
+
+/** Cursors of the list's pages (first page = undefined), walking at most `max` pages. */
+async function listCursors(url: string, f: BenchFixtures, token: string, max = 200) {
+  const cursors: Array<string | undefined> = [undefined];
+  let cursor: string | undefined;
+  for (let i = 0; i < max; i++) {
+    const res = await fetch(
+      `${url}/api/v1/agencies/${f.agencyCode}/programs/${f.listProgramId}/applications?limit=50${cursor ? `&cursor=${cursor}` : ''}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    if (res.status !== 200) throw new Error(`list: ${res.status} ${await res.text()}`);
+    const page = (await res.json()) as { nextCursor: string | null };
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+    cursors.push(cursor);
+  }
+  return cursors;
+}
+
+async function measure(
+  server: ChildServer,
+  scenario: {
+    name: string;
+    connections: number;
+    supply?: number;
+    next: () => any;
+    notes?: () => string | undefined;
+  },
+  key: string,
+  seconds: number,
+): Promise<ScenarioResult> {
+  server.resetPeak();
+  const figures = await runLoad({
+    url: server.url,
+    connections: scenario.connections,
+    seconds,
+    maxRequests: scenario.supply,
+    next: scenario.next,
+  });
+  return {
+    scenario: key,
+    description: scenario.name,
+    connections: scenario.connections,
+    ...figures,
+    peakRssMb: server.peakRssMb(),
+    note: scenario.notes?.(),
+  };
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+function printTable(title: string, rows: ScenarioResult[]) {
+  log(`\n${title}`);
+  log(
+    `${'scenario'.padEnd(20)} ${'conns'.padStart(5)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ` +
+      `${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'non2xx'.padStart(6)} ${'RSS MB'.padStart(6)}  statuses`,
+  );
+  for (const r of rows) {
+    log(
+      `${r.scenario.padEnd(20)} ${String(r.connections).padStart(5)} ${fmt(r.rps, 0).padStart(8)} ${fmt(r.p50).padStart(7)} ` +
+        `${fmt(r.p95).padStart(7)} ${fmt(r.p99).padStart(7)} ${String(r.errors).padStart(6)} ${String(r.non2xx).padStart(6)} ` +
+        `${String(r.peakRssMb).padStart(6)}  ${JSON.stringify(r.statuses)}${r.note ? `  (${r.note})` : ''}`,
+    );
+  }
+}
+
+async function phase(
+  cluster: BenchCluster,
+  args: Args,
+  applications: number,
+  scenarios: string[],
+  withBaseline: boolean,
+): Promise<PhaseResult> {
+  const db = await cluster.createDatabase();
+  const work = mkdtempSync(join(tmpdir(), 'gc-bench-'));
+  const configDir = join(work, 'agencies');
+  let server: ChildServer | undefined;
+  try {
+    log(`\n=== ${applications} applications (database ${db.name}) ===`);
+    const seeded = await seedScale({
+      ownerUrl: db.ownerUrl,
+      agencies: args.agencies,
+      organizationsPerAgency: args.orgs,
+      applications,
+      configDir,
+      log,
+    });
+    printSummary(seeded, log);
+    const needs = (name: string, n: number) => (scenarios.includes(name) ? n : 0);
+    const fixtures = await createFixtures(db.ownerUrl, BENCH_AGENCY, {
+      organizations: 32,
+      drafts: needs('draft save', 256),
+      ready: needs('submission', 8000),
+      assignments: needs('score submission', 6000),
+      paymentRequests: needs('payment approval', 6000),
+    });
+
+    const port = await freePort();
+    const env = apiEnv(db, port, configDir, join(work, 'data'));
+    server = await startChildServer({
+      name: 'api',
+      args: nodeArgs(resolve('dist/src/main.js')),
+      env,
+      port,
+      readyPath: '/health/ready',
+    });
+    log(`API server pid ${server.pid}, RSS after boot ${server.rssMb()} MB`);
+    const tokens = await loginAll(server.url, fixtures);
+    const cursors = await listCursors(server.url, fixtures, tokens.officer);
+    log(`list of ${BENCH_AGENCY}'s mini-grant program: ${cursors.length} pages of 50`);
+    const defined = buildScenarios(fixtures, tokens, cursors);
+
+    // Warm-up (JIT, pools, caches): reads only, so write fixtures are not consumed.
+    await runLoad({
+      url: server.url,
+      connections: 20,
+      seconds: 3,
+      next: defined['application GET'].next,
+    });
+    await runLoad({
+      url: server.url,
+      connections: 20,
+      seconds: 2,
+      next: defined['list page'].next,
+    });
+
+    const results: ScenarioResult[] = [];
+    for (const key of scenarios) {
+      log(`running ${key}...`);
+      const r = await measure(server, defined[key], key, args.seconds);
+      results.push(r);
+      printTable('', [r]);
+    }
+    const serverPeakRssMb = Math.max(...results.map((r) => r.peakRssMb), server.peakRssMb());
+    await server.stop();
+    server = undefined;
+
+    let baseline: ScenarioResult | undefined;
+    if (withBaseline && scenarios.includes('application GET')) {
+      const basePort = await freePort();
+      const base = await startChildServer({
+        name: 'baseline',
+        args: nodeArgs(resolve('dist/bench/baseline-server.js')),
+        env: {
+          PATH: process.env.PATH,
+          PORT: String(basePort),
+          DATABASE_URL: db.appUrl,
+          DATABASE_POOL_SIZE: poolSize,
+          AUTH_TOKEN_SECRET: env.AUTH_TOKEN_SECRET,
+        },
+        port: basePort,
+        readyPath: '/health',
+      });
+      try {
+        const next = defined['application GET'].next;
+        await runLoad({ url: base.url, connections: 20, seconds: 3, next });
+        baseline = await measure(
+          base,
+          { name: 'baseline GET (node:http + pg, same SQL)', connections: 50, next },
+          'baseline GET',
+          args.seconds,
+        );
+      } finally {
+        await base.stop();
+      }
+    }
+    return {
+      applications,
+      seedSeconds: seeded.seconds,
+      seededRows: Object.values(seeded.counts).reduce((s, n) => s + n, 0),
+      scenarios: results,
+      baseline,
+      serverPeakRssMb,
+    };
+  } finally {
+    await server?.stop();
+    await db.drop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
+  };
+  const cluster = await startBenchCluster(log);
+  log(
+    `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ` +
+      `${cluster.serverVersion}; load average ${machine.loadAverageAtStart.join(' ')}; pool ${poolSize}`,
+  );
+  const phases: PhaseResult[] = [];
+  try {
+    phases.push(await phase(cluster, args, args.applications, args.scenarios, true));
+    if (args.growth) {
+      const reads = args.scenarios.filter((s) => s === 'application GET' || s === 'list page');
+      phases.push(await phase(cluster, args, args.growthApplications, reads, true));
+    }
+  } finally {
+    await cluster.stop();
+  }
+
+  for (const p of phases) {
+    const rows = p.baseline ? [...p.scenarios, p.baseline] : p.scenarios;
+    printTable(
+      `${p.applications} applications (seeded ${p.seededRows} rows in ${p.seedSeconds.toFixed(0)} s); API peak RSS ${p.serverPeakRssMb} MB`,
+      rows,
+    );
+    const get = p.scenarios.find((s) => s.scenario === 'application GET');
+    if (get && p.baseline) {
+      log(
+        `application GET throughput = ${((100 * get.rps) / p.baseline.rps).toFixed(0)}% of the baseline`,
+      );
+    }
+  }
+  if (phases.length === 2) {
+    for (const key of ['application GET', 'list page']) {
+      const [a, b] = phases.map((p) => p.scenarios.find((s) => s.scenario === key));
+      if (a && b) {
+        log(
+          `${key}: p50 ${fmt(a.p50)} -> ${fmt(b.p50)} ms (${fmt((100 * (b.p50 - a.p50)) / a.p50, 0)}%), ` +
+            `p95 ${fmt(a.p95)} -> ${fmt(b.p95)} ms, ${fmt(a.rps, 0)} -> ${fmt(b.rps, 0)} req/s ` +
+            `from ${phases[0].applications} to ${phases[1].applications} applications`,
+        );
+      }
+    }
+  }
+  log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  if (args.json) {
+    mkdirSync(dirname(resolve(args.json)), { recursive: true });
+    writeFileSync(
+      args.json,
+      JSON.stringify(
+        {
+          machine,
+          postgres: cluster.serverVersion,
+          settings: cluster.settings,
+          poolSize,
+          args,
+          phases,
+        },
+        null,
+        2,
+      ),
+    );
+    log(`figures written to ${args.json}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

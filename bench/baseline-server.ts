@@ -1,0 +1,158 @@
+/**
+ * The raw baseline for the application GET: node:http and a pg Pool (same size, same app role,
+ * so row-level security applies), no framework. For
+ * GET /api/v1/agencies/:agencyCode/programs/:programId/applications/:applicationId it verifies
+ * the bearer token's HMAC, then runs in one transaction the statements our server runs for that
+ * route (BEGIN, set_config, the session-and-roles query, the application's SELECTs, COMMIT) and
+ * answers the rows as JSON. What our server adds on top is the framework: routing, guards,
+ * interceptors, validation, the domain code and its views.
+ *
+ * Env: PORT, DATABASE_URL (app role), DATABASE_POOL_SIZE, AUTH_TOKEN_SECRET.
+ */
+import { createHmac } from 'node:crypto';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { Pool, PoolClient } from 'pg';
+
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+  application_name: 'grant-commons-baseline',
+});
+const secret = process.env.AUTH_TOKEN_SECRET ?? '';
+const agencies = new Map<string, string>();
+const ROUTE =
+  /^\/api\/v1\/agencies\/([a-z0-9-]+)\/programs\/([0-9a-f-]{36})\/applications\/([0-9a-f-]{36})$/;
+
+/**
+ * The statements the API issues for the staff application GET, in its order (traced from the
+ * server: TypeORM's column lists written out), each as its own round trip.
+ */
+const SQL = {
+  grants: `
+    SELECT u.platform_admin AS "platformAdmin",
+           COALESCE(am.roles, '{}'::text[]) AS "agencyRoles",
+           (SELECT COALESCE(json_object_agg(om.organization_id, om.roles), '{}'::json)
+              FROM organization_memberships om
+             WHERE om.agency_id = $3 AND om.user_id = s.user_id AND om.status = 'active')
+             AS "organizationRoles"
+      FROM sessions s
+      JOIN users u ON u.id = s.user_id
+      LEFT JOIN agency_memberships am
+             ON am.agency_id = $3 AND am.user_id = s.user_id AND am.status = 'active'
+     WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+  application: `SELECT agency_id, id, program_id, organization_id, status, form_version, project_title,
+      amount_requested, answers, version, submission_count, created_by, created_at, updated_at,
+      submitted_at, returned_at, return_comment, revision_due_at, withdrawn_at
+    FROM applications a WHERE a.agency_id = $1 AND a.id = $2 AND a.program_id = $3`,
+  program: `SELECT agency_id, id, code, title, description, kind, status, funding_source,
+      assistance_listing_number, assistance_listing_title, fain, fiscal_year, funds_available,
+      award_floor, award_ceiling, performance_start, performance_end, opens_at, closes_at,
+      grace_minutes, eligibility, form, required_attachments, budget_rules, rubric,
+      allow_multiple_applications, shareable, cloned_from_template_id, current_form_version, version,
+      created_by, created_at, updated_at, published_at, closed_at, archived_at
+    FROM programs WHERE agency_id = $1 AND id = $2 LIMIT 1`,
+  budget: `SELECT agency_id, id, application_id, position, function_code, object_code, description,
+      amount, indirect
+    FROM application_budget_lines WHERE agency_id = $1 AND application_id = $2 ORDER BY position`,
+  attachments: `SELECT agency_id, id, application_id, requirement_key, filename, content_type, size_bytes,
+      sha256, storage_key, uploaded_by, created_at, removed_at
+    FROM application_attachments WHERE agency_id = $1 AND application_id = $2 ORDER BY created_at`,
+  history: `SELECT agency_id, id, application_id, from_status, to_status, comment, submission_number,
+      actor_user_id, at
+    FROM application_status_events WHERE agency_id = $1 AND application_id = $2 ORDER BY at`,
+};
+
+function claimsOf(header: string | undefined): { sub: string; sid: string } | undefined {
+  const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+  const parts = token?.split('.');
+  if (!parts || parts.length !== 3) return undefined;
+  const signature = createHmac('sha256', secret)
+    .update(`${parts[0]}.${parts[1]}`)
+    .digest('base64url');
+  if (signature !== parts[2]) return undefined;
+  return JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as {
+    sub: string;
+    sid: string;
+  };
+}
+
+async function applicationGet(
+  client: PoolClient,
+  agencyId: string,
+  claims: { sub: string; sid: string },
+  programId: string,
+  applicationId: string,
+) {
+  await client.query('BEGIN');
+  try {
+    await client.query(`SELECT set_config('app.agency_id', $1, true)`, [agencyId]);
+    const grants = await client.query({
+      name: 'baseline_grants',
+      text: SQL.grants,
+      values: [claims.sid, claims.sub, agencyId],
+    });
+    if (!grants.rows[0]?.agencyRoles?.length)
+      return { status: 404, body: { code: 'agency.not_found' } };
+    const app = await client.query(SQL.application, [agencyId, applicationId, programId]);
+    const application = app.rows[0] as Record<string, unknown> | undefined;
+    if (!application) return { status: 404, body: { code: 'application.not_found' } };
+    const program = await client.query(SQL.program, [agencyId, programId]);
+    const budget = await client.query(SQL.budget, [agencyId, applicationId]);
+    const attachments = await client.query(SQL.attachments, [agencyId, applicationId]);
+    const history = await client.query(SQL.history, [agencyId, applicationId]);
+    const { title, code } = program.rows[0] as { title: string; code: string };
+    return {
+      status: 200,
+      body: {
+        ...application,
+        program: { id: programId, code, title },
+        budget: { lines: budget.rows },
+        attachments: attachments.rows,
+        history: history.rows,
+      },
+    };
+  } finally {
+    await client.query('COMMIT');
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(json),
+  });
+  res.end(json);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse) {
+  if (req.url === '/health') return send(res, 200, { status: 'ok' });
+  const match = req.method === 'GET' ? ROUTE.exec(req.url ?? '') : null;
+  if (!match) return send(res, 404, { code: 'not_found' });
+  const claims = claimsOf(req.headers.authorization);
+  if (!claims) return send(res, 401, { code: 'auth.unauthenticated' });
+  const agencyId = agencies.get(match[1]);
+  if (!agencyId) return send(res, 404, { code: 'agency.not_found' });
+  const client = await pool.connect();
+  try {
+    const result = await applicationGet(client, agencyId, claims, match[2], match[3]);
+    send(res, result.status, result.body);
+  } finally {
+    client.release();
+  }
+}
+
+async function main() {
+  const { rows } = await pool.query<{ id: string; code: string }>(
+    'SELECT id, code FROM agencies WHERE active',
+  );
+  for (const row of rows) agencies.set(row.code, row.id);
+  createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      if (!res.headersSent) send(res, 500, { code: 'internal' });
+    });
+  }).listen(Number(process.env.PORT ?? 3100), '127.0.0.1');
+}
+
+void main();

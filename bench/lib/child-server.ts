@@ -1,0 +1,105 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface ChildServer {
+  pid: number;
+  url: string;
+  /** Peak resident set size in MB since start or the last resetPeak() (VmHWM). */
+  peakRssMb(): number;
+  /** Current resident set size in MB (VmRSS). */
+  rssMb(): number;
+  /** Starts a new peak window (writes 5 to /proc/<pid>/clear_refs; Linux). */
+  resetPeak(): void;
+  stop(): Promise<void>;
+}
+
+function statusField(pid: number, field: string): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return match ? Math.round(Number(match[1]) / 1024) : NaN;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `node <args>` as a child process with `env`, waits until GET `readyPath` answers 200,
+ * and keeps the last lines of its output for the error message if it dies.
+ */
+export async function startChildServer(options: {
+  name: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  port: number;
+  readyPath: string;
+  timeoutMs?: number;
+}): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, options.args, {
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      if (process.env.BENCH_VERBOSE) process.stderr.write(`[${options.name}] ${line}\n`);
+    }
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const state: { exited: number | null } = { exited: null };
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      state.exited = code ?? -1;
+      resolve();
+    }),
+  );
+  const url = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    if (state.exited !== null) {
+      throw new Error(
+        `${options.name} exited with ${state.exited} while starting:\n${tail.join('\n')}`,
+      );
+    }
+    try {
+      const res = await fetch(`${url}${options.readyPath}`);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${options.name} did not become ready:\n${tail.join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const pid = child.pid!;
+  return {
+    pid,
+    url,
+    peakRssMb: () => statusField(pid, 'VmHWM'),
+    rssMb: () => statusField(pid, 'VmRSS'),
+    resetPeak: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
+    stop: async () => {
+      if (state.exited !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { RequirePermission } from '../core/access/access.decorators';
+import { etagOf } from '../core/idempotency/etag';
+import { Idempotent } from '../core/idempotency/idempotency.interceptor';
+import { AwardAmendments } from './award-amendments.service';
+import { AwardsService } from './awards.service';
+import { AwardBudget } from './budget/award-budget.service';
+import {
+  AmendmentDto,
+  AwardListQuery,
+  CreateAwardDto,
+  OptionalReasonDto,
+  ProgramAwardTermsDto,
+  ReasonDto,
+} from './dto/award.dto';
+import { AwardNoticeFiles } from './notice/award-notice-files';
+import { ProgramAwardTermsService } from './program-award-terms.service';
+
+/** Agency staff: making, amending and reading awards; approving budget revisions. */
+@ApiTags('awards')
+@Controller('agencies/:agencyCode/awards')
+export class AwardsController {
+  constructor(
+    private readonly awards: AwardsService,
+    private readonly amendments: AwardAmendments,
+    private readonly budget: AwardBudget,
+    private readonly files: AwardNoticeFiles,
+  ) {}
+
+  /** An award from a released decision or a final allocation. Requires an Idempotency-Key. */
+  @Post()
+  @RequirePermission('award.manage')
+  @Idempotent()
+  create(@Body() dto: CreateAwardDto) {
+    return this.awards.createFromFunding(dto);
+  }
+
+  @Get()
+  @RequirePermission('award.read')
+  list(@Query() query: AwardListQuery) {
+    return this.awards.list({}, query);
+  }
+
+  @Get(':awardId')
+  @RequirePermission('award.read')
+  get(@Param('awardId') awardId: string) {
+    return this.awards.get({}, awardId);
+  }
+
+  @Get(':awardId/versions')
+  @RequirePermission('award.read')
+  versions(@Param('awardId') awardId: string) {
+    return this.files.versions({}, awardId);
+  }
+
+  @Get(':awardId/notice')
+  @RequirePermission('award.read')
+  async notice(@Param('awardId') awardId: string) {
+    const file = await this.files.open({}, awardId);
+    return new StreamableFile(file.stream, {
+      type: 'application/pdf',
+      length: file.bytes,
+      disposition: `attachment; filename="${file.filename}"`,
+    });
+  }
+
+  @Get(':awardId/budget')
+  @RequirePermission('award.read')
+  async getBudget(
+    @Param('awardId') awardId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const view = await this.budget.view({}, awardId);
+    void reply.header('etag', etagOf(view.budgetVersion));
+    return view;
+  }
+
+  @Get(':awardId/budget/revisions')
+  @RequirePermission('award.read')
+  revisions(@Param('awardId') awardId: string) {
+    return this.budget.revisions({}, awardId);
+  }
+
+  @Post(':awardId/budget/revisions/:revisionId/approve')
+  @HttpCode(200)
+  @RequirePermission('budget.approve')
+  approveRevision(
+    @Param('awardId') awardId: string,
+    @Param('revisionId') revisionId: string,
+    @Body() dto: OptionalReasonDto,
+  ) {
+    return this.budget.decide(awardId, revisionId, 'approved', dto.reason);
+  }
+
+  @Post(':awardId/budget/revisions/:revisionId/reject')
+  @HttpCode(200)
+  @RequirePermission('budget.approve')
+  rejectRevision(
+    @Param('awardId') awardId: string,
+    @Param('revisionId') revisionId: string,
+    @Body() dto: ReasonDto,
+  ) {
+    return this.budget.decide(awardId, revisionId, 'rejected', dto.reason);
+  }
+
+  @Get(':awardId/amendments')
+  @RequirePermission('award.read')
+  listAmendments(@Param('awardId') awardId: string) {
+    return this.amendments.list(awardId);
+  }
+
+  @Post(':awardId/amendments')
+  @RequirePermission('award.manage')
+  propose(@Param('awardId') awardId: string, @Body() dto: AmendmentDto) {
+    return this.amendments.propose(awardId, dto);
+  }
+
+  /** A different person than the proposer approves; the award gets its next version. */
+  @Post(':awardId/amendments/:amendmentId/approve')
+  @HttpCode(200)
+  @RequirePermission('award.manage')
+  @Idempotent()
+  approveAmendment(
+    @Param('awardId') awardId: string,
+    @Param('amendmentId') amendmentId: string,
+    @Body() dto: OptionalReasonDto,
+  ) {
+    return this.amendments.approve(awardId, amendmentId, dto.reason);
+  }
+
+  @Post(':awardId/amendments/:amendmentId/reject')
+  @HttpCode(200)
+  @RequirePermission('award.manage')
+  rejectAmendment(
+    @Param('awardId') awardId: string,
+    @Param('amendmentId') amendmentId: string,
+    @Body() dto: ReasonDto,
+  ) {
+    return this.amendments.reject(awardId, amendmentId, dto.reason);
+  }
+}
+
+/** A program's award terms (carryover). */
+@ApiTags('awards')
+@Controller('agencies/:agencyCode/programs/:programId/award-terms')
+export class ProgramAwardTermsController {
+  constructor(private readonly terms: ProgramAwardTermsService) {}
+
+  @Get()
+  @RequirePermission('award.read')
+  get(@Param('programId') programId: string) {
+    return this.terms.get(programId);
+  }
+
+  @Put()
+  @RequirePermission('award.manage')
+  put(@Param('programId') programId: string, @Body() dto: ProgramAwardTermsDto) {
+    return this.terms.put(programId, {
+      carryoverAllowed: dto.carryoverAllowed,
+      carryoverCapPercent: dto.carryoverCapPercent ?? null,
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import {
+  ApprovalRecord,
+  approvalChain,
+  approvalContentHash,
+  checkApprover,
+  requiredApprovals,
+} from './approval-chain';
+
+const content = {
+  requestId: 'r1',
+  awardId: 'a1',
+  type: 'reimbursement',
+  amount: '30000.00',
+  periodStart: '2026-07-01',
+  periodEnd: '2026-07-31',
+  lines: [
+    { functionCode: '2200', objectCode: '300', amount: '10000.00' },
+    { functionCode: '1000', objectCode: '100', amount: '20000.00' },
+  ],
+};
+
+const approval = (approverId: string, contentHash: string): ApprovalRecord => ({
+  approverId,
+  approverEmail: `${approverId}@agency.example`,
+  decision: 'approved',
+  amount: '30000.00',
+  contentHash,
+  reason: null,
+  decidedAt: new Date('2026-08-01T12:00:00Z'),
+});
+
+describe('approval chain', () => {
+  const hash = approvalContentHash(content);
+
+  it('hashes the content independent of line order, and any change changes it', () => {
+    expect(approvalContentHash({ ...content, lines: [...content.lines].reverse() })).toBe(hash);
+    expect(approvalContentHash({ ...content, amount: '29999.99' })).not.toBe(hash);
+  });
+
+  it('needs a second approver at or above the threshold', () => {
+    expect(requiredApprovals('24999.99', '25000.00')).toBe(1);
+    expect(requiredApprovals('25000.00', '25000.00')).toBe(2);
+  });
+
+  it('refuses the requester and a second approval of the same content by one person', () => {
+    expect(checkApprover('u1', 'u1', [], hash)).toBe('own_request');
+    expect(checkApprover('f1', 'u1', [approval('f1', hash)], hash)).toBe('already_approved');
+    expect(checkApprover('f1', 'u1', [approval('f1', 'older')], hash)).toBe('ok');
+  });
+
+  it('shows who approved and who must still approve; stale approvals do not count', () => {
+    const chain = approvalChain({
+      requestedBy: 'u1',
+      required: 2,
+      contentHash: hash,
+      approvals: [approval('f0', 'older'), approval('f1', hash)],
+      open: true,
+    });
+    expect(chain.satisfied).toBe(false);
+    expect(chain.approvals.map((a) => [a.approverId, a.counts])).toEqual([
+      ['f0', false],
+      ['f1', true],
+    ]);
+    expect(chain.pending).toEqual([
+      {
+        step: 2,
+        role: 'finance_officer',
+        excludedUserIds: ['u1', 'f1'],
+        description: 'A finance officer other than the requester and the first approver',
+      },
+    ]);
+  });
+});

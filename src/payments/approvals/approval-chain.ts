@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../core/idempotency/canonical-json';
+import { toCents } from '../../core/money/money';
+
+/**
+ * Segregation of duties (2 CFR 200.303) as pure rules: how many approvals a request needs,
+ * what an approval is bound to (a hash of the content approved), and which approvals still
+ * count after the content changed (an approver reduced the amount).
+ */
+export interface ApprovalContent {
+  requestId: string;
+  awardId: string;
+  type: string;
+  amount: string;
+  periodStart: string;
+  periodEnd: string;
+  lines: Array<{ functionCode: string; objectCode: string; amount: string }>;
+}
+
+export function approvalContentHash(content: ApprovalContent): string {
+  const lines = [...content.lines]
+    .map((l) => ({ functionCode: l.functionCode, objectCode: l.objectCode, amount: l.amount }))
+    .sort((a, b) =>
+      `${a.functionCode}/${a.objectCode}`.localeCompare(`${b.functionCode}/${b.objectCode}`),
+    );
+  return createHash('sha256')
+    .update(canonicalJson({ ...content, lines }))
+    .digest('hex');
+}
+
+/** At or above the agency's threshold a second, different finance officer must approve. */
+export function requiredApprovals(amount: string, dualApprovalThreshold: string): number {
+  return toCents(amount) >= toCents(dualApprovalThreshold) ? 2 : 1;
+}
+
+export interface ApprovalRecord {
+  approverId: string;
+  approverEmail: string | null;
+  decision: 'approved' | 'rejected';
+  amount: string;
+  contentHash: string;
+  reason: string | null;
+  decidedAt: Date;
+}
+
+export type ApproverCheck = 'ok' | 'own_request' | 'already_approved';
+
+export function checkApprover(
+  approverId: string,
+  requestedBy: string,
+  approvals: ApprovalRecord[],
+  contentHash: string,
+): ApproverCheck {
+  if (approverId === requestedBy) return 'own_request';
+  const already = approvals.some(
+    (a) =>
+      a.approverId === approverId && a.decision === 'approved' && a.contentHash === contentHash,
+  );
+  return already ? 'already_approved' : 'ok';
+}
+
+/** Distinct approvers of exactly this content: only they count toward the requirement. */
+export function countingApprovers(approvals: ApprovalRecord[], contentHash: string): string[] {
+  return [
+    ...new Set(
+      approvals
+        .filter((a) => a.decision === 'approved' && a.contentHash === contentHash)
+        .map((a) => a.approverId),
+    ),
+  ];
+}
+
+export interface ApprovalChainView {
+  required: number;
+  satisfied: boolean;
+  approvals: Array<{
+    approverId: string;
+    approverEmail: string | null;
+    decision: 'approved' | 'rejected';
+    amount: string;
+    contentHash: string;
+    reason: string | null;
+    decidedAt: string;
+    /** False when the request changed after this approval (it no longer counts). */
+    counts: boolean;
+  }>;
+  /** Approvals still needed, and who may give them. */
+  pending: Array<{
+    step: number;
+    role: 'finance_officer';
+    excludedUserIds: string[];
+    description: string;
+  }>;
+}
+
+export function approvalChain(input: {
+  requestedBy: string;
+  required: number;
+  contentHash: string;
+  approvals: ApprovalRecord[];
+  open: boolean;
+}): ApprovalChainView {
+  const counting = countingApprovers(input.approvals, input.contentHash);
+  const satisfied = counting.length >= input.required;
+  const excluded = [input.requestedBy, ...counting];
+  const pending = [];
+  if (input.open) {
+    for (let step = counting.length + 1; step <= input.required; step++) {
+      pending.push({
+        step,
+        role: 'finance_officer' as const,
+        excludedUserIds: excluded,
+        description:
+          step === 1
+            ? 'A finance officer other than the requester'
+            : `A finance officer other than the requester and the ${counting.length === 1 ? 'first approver' : 'earlier approvers'}`,
+      });
+    }
+  }
+  return {
+    required: input.required,
+    satisfied,
+    approvals: input.approvals.map((a) => ({
+      approverId: a.approverId,
+      approverEmail: a.approverEmail,
+      decision: a.decision,
+      amount: a.amount,
+      contentHash: a.contentHash,
+      reason: a.reason,
+      decidedAt: a.decidedAt.toISOString(),
+      counts: a.decision === 'approved' && a.contentHash === input.contentHash,
+    })),
+    pending,
+  };
+}

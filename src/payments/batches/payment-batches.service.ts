@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { AgencyDirectory } from '../../agencies/agency-directory';
+import { isUniqueViolation } from '../../awards/award-records';
+import { AuditLog } from '../../core/audit/audit-log';
+import { RequestContext } from '../../core/context/request-context';
+import { TenantDb } from '../../core/context/tenant-db';
+import { JobQueue } from '../../core/jobs';
+import { fromCents, toCents } from '../../core/money/money';
+import { ObjectStorage } from '../../core/storage/object-storage';
+import { AgencyCalendar } from '../agency-calendar';
+import { PaymentBatch } from '../entities/payment-batch.entity';
+import { PaymentRequest } from '../entities/payment-request.entity';
+import { Payees } from '../payees/payees.service';
+import {
+  PayeeMissingError,
+  PaymentBatchConflictError,
+  PaymentBatchNotFoundError,
+} from '../payments.errors';
+import { lastClosedWindow } from './payment-batch-window';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const batchView = (b: PaymentBatch, requests?: PaymentRequest[]) => ({
+  id: b.id,
+  reference: b.reference,
+  status: b.status,
+  window: { start: b.windowStart, end: b.windowEnd },
+  payBy: b.payBy,
+  format: b.format,
+  total: fromCents(toCents(b.total)),
+  paymentCount: b.paymentCount,
+  file: b.storageKey
+    ? { name: b.fileName, mediaType: b.mediaType, bytes: b.fileBytes, sha256: b.fileSha256 }
+    : null,
+  createdBy: b.createdBy,
+  createdAt: b.createdAt.toISOString(),
+  exportedAt: b.exportedAt?.toISOString() ?? null,
+  reconciledAt: b.reconciledAt?.toISOString() ?? null,
+  payments: requests?.map((r) => ({
+    paymentRequestId: r.id,
+    reference: r.reference,
+    awardId: r.awardId,
+    organizationId: r.organizationId,
+    type: r.type,
+    amount: fromCents(toCents(r.amount) - toCents(r.advanceApplied)),
+    status: r.status,
+    paidOn: r.paidOn,
+  })),
+});
+
+/**
+ * Payment batches on the agency's cut-off schedule: a batch gathers every approved, unbatched
+ * request approved by the cut-off of the last closed window (the agency's local date), is paid
+ * by that window's pay-by date, and gets its payment file from a job.
+ */
+@Injectable()
+export class PaymentBatches {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly context: RequestContext,
+    private readonly agencies: AgencyDirectory,
+    private readonly calendar: AgencyCalendar,
+    private readonly payees: Payees,
+    private readonly storage: ObjectStorage,
+    private readonly jobs: JobQueue,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async create() {
+    const finance = this.agencies.configOf(this.db.agencyId).finance;
+    const window = lastClosedWindow(this.calendar.today(), finance.paymentCutoff);
+    const existing = await this.db.repo(PaymentBatch).findOne({
+      where: { agencyId: this.db.agencyId, windowStart: window.windowStart },
+    });
+    if (existing) {
+      throw new PaymentBatchConflictError(
+        'payment_batch.window_already_batched',
+        `The window ${window.windowStart} to ${window.windowEnd} already has batch ${existing.reference}.`,
+        { batchId: existing.id, window },
+      );
+    }
+    const requests: PaymentRequest[] = await this.db
+      .repo(PaymentRequest)
+      .createQueryBuilder('r')
+      .where('r.agency_id = :agencyId AND r.status = :status AND r.batch_id IS NULL', {
+        agencyId: this.db.agencyId,
+        status: 'approved',
+      })
+      .andWhere('(r.approved_at AT TIME ZONE :tz)::date <= :cutoff::date', {
+        tz: this.calendar.timeZone(),
+        cutoff: window.windowEnd,
+      })
+      .orderBy('r.approved_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+    if (requests.length === 0) {
+      throw new PaymentBatchConflictError(
+        'payment_batch.nothing_to_pay',
+        `No approved requests are waiting for the window ${window.windowStart} to ${window.windowEnd}.`,
+        { window },
+      );
+    }
+    if (finance.paymentExportFormat === 'nacha-ach') {
+      const missing = await this.payees.organizationsWithout(requests.map((r) => r.organizationId));
+      if (missing.length > 0) throw new PayeeMissingError(missing);
+    }
+    const total = requests.reduce((s, r) => s + toCents(r.amount) - toCents(r.advanceApplied), 0n);
+    const repo = this.db.repo(PaymentBatch);
+    const batch = repo.create({
+      agencyId: this.db.agencyId,
+      id: randomUUID(),
+      reference: `PB-${window.windowEnd}`,
+      status: 'exporting',
+      windowStart: window.windowStart,
+      windowEnd: window.windowEnd,
+      payBy: window.payBy,
+      format: finance.paymentExportFormat,
+      total: fromCents(total),
+      paymentCount: requests.length,
+      createdBy: this.context.requireUser().userId,
+    });
+    try {
+      await repo.save(batch);
+    } catch (error) {
+      if (isUniqueViolation(error, 'UQ_payment_batches_window')) {
+        throw new PaymentBatchConflictError(
+          'payment_batch.window_already_batched',
+          `The window ${window.windowStart} to ${window.windowEnd} was just batched by someone else.`,
+          { window },
+        );
+      }
+      throw error;
+    }
+    await this.db.manager.query(
+      `UPDATE payment_requests SET status = 'batched', batch_id = $2
+        WHERE agency_id = $1 AND id = ANY($3::uuid[])`,
+      [this.db.agencyId, batch.id, requests.map((r) => r.id)],
+    );
+    requests.forEach((r) => Object.assign(r, { status: 'batched', batchId: batch.id }));
+    await this.jobs.enqueue('payment.batch_file', {
+      agencyId: this.db.agencyId,
+      batchId: batch.id,
+    });
+    await this.audit.record({
+      action: 'payment_batch.created',
+      entityType: 'payment_batch',
+      entityId: batch.id,
+      after: { ...batchView(batch), payments: requests.map((r) => r.id) },
+    });
+    return batchView(batch, requests);
+  }
+
+  async find(batchId: string, lock = false): Promise<PaymentBatch> {
+    const batch = UUID.test(batchId)
+      ? await this.db.repo(PaymentBatch).findOne({
+          where: { agencyId: this.db.agencyId, id: batchId },
+          ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        })
+      : null;
+    if (!batch) throw new PaymentBatchNotFoundError();
+    return batch;
+  }
+
+  async requests(batchId: string): Promise<PaymentRequest[]> {
+    return this.db.repo(PaymentRequest).find({
+      where: { agencyId: this.db.agencyId, batchId },
+      order: { approvedAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async get(batchId: string) {
+    const batch = await this.find(batchId);
+    return batchView(batch, await this.requests(batch.id));
+  }
+
+  async list() {
+    const rows = await this.db.repo(PaymentBatch).find({
+      where: { agencyId: this.db.agencyId },
+      order: { windowStart: 'DESC' },
+      take: 200,
+    });
+    return { items: rows.map((b) => batchView(b)) };
+  }
+
+  async file(
+    batchId: string,
+  ): Promise<{ stream: Readable; name: string; mediaType: string; bytes: number }> {
+    const batch = await this.find(batchId);
+    if (!batch.storageKey) {
+      throw new PaymentBatchConflictError(
+        'payment_batch.file_not_ready',
+        'The payment file is still being written; retry shortly.',
+      );
+    }
+    return {
+      stream: await this.storage.open(batch.storageKey),
+      name: batch.fileName ?? `${batch.reference}`,
+      mediaType: batch.mediaType ?? 'application/octet-stream',
+      bytes: batch.fileBytes ?? 0,
+    };
+  }
+}

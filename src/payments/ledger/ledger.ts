@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { RequestContext } from '../../core/context/request-context';
+import { TenantDb } from '../../core/context/tenant-db';
+import { fromCents, toCents } from '../../core/money/money';
+import { LedgerAccount } from './entities/ledger-entry.entity';
+import { LedgerKind } from './entities/ledger-transaction.entity';
+
+/** One leg of a posting; exactly one of debit/credit, in cents. Zero legs are dropped. */
+export interface PostingLeg {
+  account: LedgerAccount;
+  debit?: bigint;
+  credit?: bigint;
+}
+
+export interface PostingInput {
+  awardId: string;
+  kind: LedgerKind;
+  sourceType: string;
+  sourceId: string;
+  memo: string;
+  legs: PostingLeg[];
+}
+
+/** An award's balances, derived from its ledger entries (never stored). Cents. */
+export interface AwardBalances {
+  /** Currently obligated to the subrecipient (net of adjustments and deobligation). */
+  obligated: bigint;
+  /** Obligated and not yet drawn down by reimbursed costs. */
+  undisbursed: bigint;
+  /** Cash advanced and not yet accounted for by costs: the subrecipient's cash on hand. */
+  advanceOutstanding: bigint;
+  /** Cash paid out. */
+  disbursed: bigint;
+  refundReceivable: bigint;
+}
+
+export class UnbalancedPostingError extends Error {}
+
+/**
+ * The double-entry ledger: append-only postings of balanced legs. The database enforces the
+ * same (a deferred trigger checks each transaction balances at commit; UPDATE, DELETE and
+ * TRUNCATE are refused), this class keeps callers from ever trying. Posting twice for the
+ * same (kind, source) fails on a unique key, so a payment cannot be booked twice.
+ */
+@Injectable()
+export class Ledger {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly context: RequestContext,
+  ) {}
+
+  async post(input: PostingInput): Promise<string> {
+    const legs = input.legs
+      .map((leg) => ({ ...leg, debit: leg.debit ?? 0n, credit: leg.credit ?? 0n }))
+      .filter((leg) => leg.debit !== 0n || leg.credit !== 0n);
+    let balance = 0n;
+    for (const leg of legs) {
+      if (leg.debit < 0n || leg.credit < 0n || (leg.debit > 0n && leg.credit > 0n)) {
+        throw new UnbalancedPostingError(`a leg is either a positive debit or a positive credit`);
+      }
+      balance += leg.debit - leg.credit;
+    }
+    if (legs.length < 2 || balance !== 0n) {
+      throw new UnbalancedPostingError(`${input.kind} posting does not balance`);
+    }
+    const manager = this.db.manager;
+    const [tx]: Array<{ id: string }> = await manager.query(
+      // clock_timestamp(), not now(): postings made in one transaction keep their order.
+      `INSERT INTO ledger_transactions (agency_id, award_id, kind, source_type, source_id, memo, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp()) RETURNING id`,
+      [
+        this.db.agencyId,
+        input.awardId,
+        input.kind,
+        input.sourceType,
+        input.sourceId,
+        input.memo,
+        this.context.actor?.userId ?? null,
+      ],
+    );
+    await manager.query(
+      `INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount)
+       SELECT $1, $2, $3, e.account, e.side, e.amount::numeric(14,2)
+         FROM unnest($4::text[], $5::text[], $6::text[]) AS e(account, side, amount)`,
+      [
+        this.db.agencyId,
+        tx.id,
+        input.awardId,
+        legs.map((l) => l.account),
+        legs.map((l) => (l.debit > 0n ? 'debit' : 'credit')),
+        legs.map((l) => fromCents(l.debit > 0n ? l.debit : l.credit)),
+      ],
+    );
+    return tx.id;
+  }
+
+  /** A correction: the same legs with sides swapped, pointing at what it reverses. */
+  async reverse(transactionId: string, memo: string): Promise<string> {
+    const rows: Array<{ award_id: string; account: LedgerAccount; side: string; amount: string }> =
+      await this.db.manager.query(
+        `SELECT t.award_id, e.account, e.side, e.amount
+           FROM ledger_transactions t
+           JOIN ledger_entries e ON e.agency_id = t.agency_id AND e.transaction_id = t.id
+          WHERE t.agency_id = $1 AND t.id = $2`,
+        [this.db.agencyId, transactionId],
+      );
+    if (rows.length === 0) throw new Error(`no ledger transaction ${transactionId}`);
+    return this.post({
+      awardId: rows[0].award_id,
+      kind: 'reversal',
+      sourceType: 'ledger_transaction',
+      sourceId: transactionId,
+      memo,
+      legs: rows.map((r) =>
+        r.side === 'debit'
+          ? { account: r.account, credit: toCents(r.amount) }
+          : { account: r.account, debit: toCents(r.amount) },
+      ),
+    });
+  }
+
+  /** The posting of this kind for this source, if any (e.g. an award's obligation). */
+  async find(kind: LedgerKind, sourceType: string, sourceId: string): Promise<string | undefined> {
+    const rows: Array<{ id: string }> = await this.db.manager.query(
+      `SELECT id FROM ledger_transactions
+        WHERE agency_id = $1 AND kind = $2 AND source_type = $3 AND source_id = $4`,
+      [this.db.agencyId, kind, sourceType, sourceId],
+    );
+    return rows[0]?.id;
+  }
+
+  async balances(awardId: string): Promise<AwardBalances> {
+    const rows: Array<{ account: LedgerAccount; net: string }> = await this.db.manager.query(
+      `SELECT account,
+              SUM(CASE side WHEN 'debit' THEN amount ELSE -amount END)::numeric(16,2)::text AS net
+         FROM ledger_entries
+        WHERE agency_id = $1 AND award_id = $2
+        GROUP BY account`,
+      [this.db.agencyId, awardId],
+    );
+    const net = (account: LedgerAccount) => {
+      const row = rows.find((r) => r.account === account);
+      return row ? toCents(row.net) : 0n;
+    };
+    return {
+      obligated: net('program_funds'),
+      undisbursed: -net('undisbursed_obligation'),
+      advanceOutstanding: net('advance_outstanding'),
+      disbursed: -net('cash'),
+      refundReceivable: net('refund_receivable'),
+    };
+  }
+
+  /** The award's postings, oldest first, each with its legs (for the award's ledger view). */
+  async history(awardId: string) {
+    const rows: Array<{
+      id: string;
+      kind: LedgerKind;
+      source_type: string;
+      source_id: string;
+      memo: string;
+      created_at: Date;
+      entries: Array<{ account: LedgerAccount; side: 'debit' | 'credit'; amount: string }>;
+    }> = await this.db.manager.query(
+      `SELECT t.id, t.kind, t.source_type, t.source_id, t.memo, t.created_at,
+              json_agg(json_build_object('account', e.account, 'side', e.side, 'amount', e.amount::text)
+                       ORDER BY e.side DESC, e.account) AS entries
+         FROM ledger_transactions t
+         JOIN ledger_entries e ON e.agency_id = t.agency_id AND e.transaction_id = t.id
+        WHERE t.agency_id = $1 AND t.award_id = $2
+        GROUP BY t.agency_id, t.id
+        ORDER BY t.created_at, t.id`,
+      [this.db.agencyId, awardId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      source: { type: r.source_type, id: r.source_id },
+      memo: r.memo,
+      postedAt: r.created_at.toISOString(),
+      entries: r.entries.map((e) => ({ ...e, amount: fromCents(toCents(e.amount)) })),
+    }));
+  }
+}
+
+export const balancesView = (b: AwardBalances) => ({
+  obligated: fromCents(b.obligated),
+  undisbursed: fromCents(b.undisbursed),
+  cashOnHand: fromCents(b.advanceOutstanding),
+  disbursed: fromCents(b.disbursed),
+  refundReceivable: fromCents(b.refundReceivable),
+});

@@ -1,0 +1,117 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../core/access/access.decorators';
+import { Idempotent } from '../core/idempotency/idempotency.interceptor';
+import { PaymentApprovals } from './approvals/payment-approvals.service';
+import {
+  ApprovalDto,
+  PaymentRequestDto,
+  PaymentRequestListQuery,
+  PayeeDto,
+  RejectionDto,
+} from './dto/payment.dto';
+import { Ledger } from './ledger/ledger';
+import { Payees } from './payees/payees.service';
+import { PaymentRequests } from './requests/payment-requests.service';
+
+/** The organization's side: requesting payments on its awards and following them. */
+@ApiTags('payments')
+@Controller('agencies/:agencyCode/organizations/:organizationId')
+export class OrganizationPaymentsController {
+  constructor(
+    private readonly requests: PaymentRequests,
+    private readonly payees: Payees,
+  ) {}
+
+  /** Reimbursement or advance by budget line and period. Requires an Idempotency-Key. */
+  @Post('awards/:awardId/payment-requests')
+  @RequirePermission('payment.request')
+  @Idempotent()
+  create(
+    @Param('organizationId') organizationId: string,
+    @Param('awardId') awardId: string,
+    @Body() dto: PaymentRequestDto,
+  ) {
+    return this.requests.create(organizationId, awardId, dto);
+  }
+
+  @Get('awards/:awardId/balance')
+  @RequirePermission('payment.read')
+  balance(@Param('organizationId') organizationId: string, @Param('awardId') awardId: string) {
+    return this.requests.awardPosition({ organizationId }, awardId);
+  }
+
+  @Get('payment-requests')
+  @RequirePermission('payment.read')
+  list(@Param('organizationId') organizationId: string, @Query() query: PaymentRequestListQuery) {
+    return this.requests.list({ organizationId }, query);
+  }
+
+  @Get('payment-requests/:requestId')
+  @RequirePermission('payment.read')
+  get(@Param('organizationId') organizationId: string, @Param('requestId') requestId: string) {
+    return this.requests.get({ organizationId }, requestId);
+  }
+
+  /** Bank details, masked. */
+  @Get('payee')
+  @RequirePermission('payment.read')
+  payee(@Param('organizationId') organizationId: string) {
+    return this.payees.get(organizationId);
+  }
+
+  /** Finance officers record the organization's bank details (sealed at rest). */
+  @Post('payee')
+  @HttpCode(200)
+  @RequirePermission('payment.batch')
+  setPayee(@Param('organizationId') organizationId: string, @Body() dto: PayeeDto) {
+    return this.payees.put(organizationId, dto);
+  }
+}
+
+/** Finance officers: the approval queue and decisions; an award's ledger. */
+@ApiTags('payments')
+@Controller('agencies/:agencyCode')
+export class PaymentRequestsController {
+  constructor(
+    private readonly requests: PaymentRequests,
+    private readonly approvals: PaymentApprovals,
+    private readonly ledger: Ledger,
+  ) {}
+
+  @Get('payment-requests')
+  @RequirePermission('payment.read')
+  list(@Query() query: PaymentRequestListQuery) {
+    return this.requests.list({}, query);
+  }
+
+  @Get('payment-requests/:requestId')
+  @RequirePermission('payment.read')
+  get(@Param('requestId') requestId: string) {
+    return this.requests.get({}, requestId);
+  }
+
+  /** Approve (optionally less, with a reason). Requires an Idempotency-Key. */
+  @Post('payment-requests/:requestId/approve')
+  @HttpCode(200)
+  @RequirePermission('payment.approve')
+  @Idempotent()
+  approve(@Param('requestId') requestId: string, @Body() dto: ApprovalDto) {
+    return this.approvals.approve(requestId, dto);
+  }
+
+  @Post('payment-requests/:requestId/reject')
+  @HttpCode(200)
+  @RequirePermission('payment.approve')
+  reject(@Param('requestId') requestId: string, @Body() dto: RejectionDto) {
+    return this.approvals.reject(requestId, dto.reason);
+  }
+
+  /** The award's balances (derived from the ledger) and every posting. */
+  @Get('awards/:awardId/ledger')
+  @RequirePermission('payment.read')
+  async awardLedger(@Param('awardId') awardId: string) {
+    const position = await this.requests.awardPosition({}, awardId);
+    return { ...position, transactions: await this.ledger.history(position.awardId) };
+  }
+}

@@ -1,0 +1,57 @@
+import { Module } from '@nestjs/common';
+import { AwardsModule } from '../awards/awards.module';
+import { ClockModule } from '../core/clock/clock.module';
+import { IdempotencyModule } from '../core/idempotency/idempotency.module';
+import { StorageModule } from '../core/storage/storage.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { AgencyCalendar } from './agency-calendar';
+import { PaymentApprovals } from './approvals/payment-approvals.service';
+import { PaymentBatches } from './batches/payment-batches.service';
+import { PaymentFileJobHandler } from './batches/payment-file.job';
+import { PaymentReconciliation } from './batches/payment-reconciliation.service';
+import { PaymentExportStrategies } from './export/payment-export-strategies';
+import { LedgerModule } from './ledger/ledger.module';
+import { PaymentBatchesController } from './payment-batches.controller';
+import {
+  OrganizationPaymentsController,
+  PaymentRequestsController,
+} from './payment-requests.controller';
+import { Payees } from './payees/payees.service';
+import { PaymentRecords } from './requests/payment-records';
+import { PaymentRequests } from './requests/payment-requests.service';
+import { PaymentSettlement } from './settlement/payment-settlement';
+
+/**
+ * Payments: requests, approvals, the ledger's disbursements, batches on the agency's cut-off
+ * schedule with their files (CSV, NACHA ACH), reconciliation, payee bank details.
+ * Public surface: PaymentRequests (positions of awards, for closeout).
+ */
+@Module({
+  imports: [
+    ClockModule,
+    IdempotencyModule,
+    StorageModule,
+    OrganizationsModule,
+    LedgerModule,
+    AwardsModule,
+  ],
+  controllers: [
+    OrganizationPaymentsController,
+    PaymentRequestsController,
+    PaymentBatchesController,
+  ],
+  providers: [
+    AgencyCalendar,
+    PaymentRecords,
+    PaymentRequests,
+    PaymentApprovals,
+    PaymentSettlement,
+    PaymentBatches,
+    PaymentReconciliation,
+    PaymentFileJobHandler,
+    Payees,
+    PaymentExportStrategies,
+  ],
+  exports: [PaymentRecords, AgencyCalendar],
+})
+export class PaymentsModule {}

@@ -1,0 +1,265 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AgencyDirectory } from '../../agencies/agency-directory';
+import { AwardCommitments } from '../../awards/award-commitments';
+import { AwardFinance } from '../../awards/award-finance';
+import { AwardNotifications } from '../../awards/award-notifications';
+import { AuditLog } from '../../core/audit/audit-log';
+import { Clock } from '../../core/clock/clock';
+import { RequestContext } from '../../core/context/request-context';
+import { TenantDb } from '../../core/context/tenant-db';
+import { fromCents, toCents } from '../../core/money/money';
+import { decodeCursor, pageLimit, toPage } from '../../core/pagination/keyset-cursor';
+import { AgencyCalendar } from '../agency-calendar';
+import { approvalContentHash, requiredApprovals } from '../approvals/approval-chain';
+import {
+  PaymentRequest,
+  PaymentRequestStatus,
+  PaymentType,
+} from '../entities/payment-request.entity';
+import { PaymentRequestLine } from '../entities/payment-request-line.entity';
+import { balancesView, Ledger } from '../ledger/ledger';
+import {
+  AwardNotActiveError,
+  ExceedsBalanceError,
+  ExceedsBudgetLineError,
+  OutsidePeriodOfAvailabilityError,
+  PaymentRequestInvalidError,
+  PaymentTypeNotAllowedError,
+} from '../payments.errors';
+import {
+  PaymentRecords,
+  paymentRequestView,
+  remainingCents,
+  RequestScope,
+} from './payment-records';
+import {
+  advanceToApply,
+  budgetLineProblems,
+  combineLines,
+  periodProblem,
+  RequestLine,
+} from './payment-request-rules';
+
+export interface PaymentRequestInput {
+  type: PaymentType;
+  periodStart: string;
+  periodEnd: string;
+  description?: string;
+  lines: RequestLine[];
+}
+
+/**
+ * Draw-downs on an award. Every check runs with the award row locked (FOR UPDATE), so
+ * concurrent requests on one award are checked one after another against balances that
+ * include each other: their total can never pass the award.
+ */
+@Injectable()
+export class PaymentRequests {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly context: RequestContext,
+    private readonly records: PaymentRecords,
+    private readonly awards: AwardFinance,
+    private readonly agencies: AgencyDirectory,
+    private readonly calendar: AgencyCalendar,
+    private readonly clock: Clock,
+    private readonly ledger: Ledger,
+    private readonly audit: AuditLog,
+    private readonly notifications: AwardNotifications,
+    commitments: AwardCommitments,
+  ) {
+    commitments.register({
+      committed: async (awardId) => (await this.records.position(awardId)).committedCash,
+      lineUsage: (awardId) => this.records.lineUsage(awardId),
+    });
+  }
+
+  async create(organizationId: string, awardId: string, input: PaymentRequestInput) {
+    const award = await this.awards.lock({ organizationId }, awardId);
+    if (award.status !== 'active') throw new AwardNotActiveError(award.status);
+    const finance = this.agencies.configOf(this.db.agencyId).finance;
+    if (!finance.paymentModels.includes(input.type)) {
+      throw new PaymentTypeNotAllowedError(input.type, finance.paymentModels);
+    }
+    const lines = combineLines(input.lines);
+    const amount = lines.reduce((sum, l) => sum + toCents(l.amount), 0n);
+    if (
+      lines.length === 0 ||
+      lines.some((l) => toCents(l.amount) <= 0n) ||
+      input.periodEnd < input.periodStart
+    ) {
+      throw new PaymentRequestInvalidError([
+        {
+          pointer: '/lines',
+          detail:
+            'at least one line, every amount positive; the period must not end before it starts',
+        },
+      ]);
+    }
+    const period = periodProblem(
+      input.type,
+      { start: input.periodStart, end: input.periodEnd },
+      { start: award.performanceStart, end: award.performanceEnd },
+      this.calendar.today(),
+    );
+    if (period?.kind === 'outside_award') {
+      throw new OutsidePeriodOfAvailabilityError(
+        award.performanceStart,
+        award.performanceEnd,
+        period.detail,
+      );
+    }
+    if (period) {
+      throw new PaymentRequestInvalidError(
+        [{ pointer: '/periodEnd', detail: period.detail }],
+        'payment.future_costs',
+        period.detail,
+      );
+    }
+    const check = budgetLineProblems(
+      lines,
+      await this.awards.budgetLines(award.id),
+      await this.records.lineUsage(award.id),
+      finance.budgetTolerancePercent,
+    );
+    if (check.unknown.length > 0) {
+      throw new PaymentRequestInvalidError(
+        check.unknown,
+        'payment.unknown_budget_line',
+        'A line is not in the award budget.',
+      );
+    }
+    if (check.beyond.length > 0) throw new ExceedsBudgetLineError(check.beyond);
+
+    const position = await this.records.position(award.id);
+    const applied =
+      input.type === 'reimbursement'
+        ? advanceToApply(amount, position.advanceOutstanding - position.committedAdvance)
+        : 0n;
+    const available = remainingCents(position);
+    if (amount - applied > available) {
+      throw new ExceedsBalanceError(
+        fromCents(amount - applied),
+        fromCents(available > 0n ? available : 0n),
+      );
+    }
+
+    const id = randomUUID();
+    const amountText = fromCents(amount);
+    const repo = this.db.repo(PaymentRequest);
+    const request = repo.create({
+      agencyId: this.db.agencyId,
+      id,
+      reference: `PR-${id.slice(0, 8).toUpperCase()}`,
+      awardId: award.id,
+      organizationId: award.organizationId,
+      type: input.type,
+      status: 'submitted',
+      amountRequested: amountText,
+      amount: amountText,
+      advanceApplied: fromCents(applied),
+      periodStart: input.periodStart,
+      periodEnd: input.periodEnd,
+      description: input.description ?? '',
+      requiredApprovals: requiredApprovals(amountText, finance.dualApprovalThreshold),
+      contentHash: approvalContentHash({
+        requestId: id,
+        awardId: award.id,
+        type: input.type,
+        amount: amountText,
+        periodStart: input.periodStart,
+        periodEnd: input.periodEnd,
+        lines,
+      }),
+      requestedBy: this.context.requireUser().userId,
+      requestedAt: this.clock.now(),
+    });
+    await repo.save(request);
+    const lineRepo = this.db.repo(PaymentRequestLine);
+    await lineRepo.save(
+      lines.map((l) =>
+        lineRepo.create({
+          agencyId: this.db.agencyId,
+          requestId: id,
+          functionCode: l.functionCode,
+          objectCode: l.objectCode,
+          amountRequested: l.amount,
+          amount: l.amount,
+        }),
+      ),
+    );
+    const view = await this.records.view(request);
+    await this.audit.record({
+      action: 'payment_request.submitted',
+      entityType: 'payment_request',
+      entityId: id,
+      after: { ...view, approvalChain: undefined },
+    });
+    await this.notifications.send(
+      'payment.submitted',
+      {
+        awardRef: award.reference,
+        requestRef: request.reference,
+        amount: amountText,
+        approvalsRequired: request.requiredApprovals,
+      },
+      [request.requestedBy],
+    );
+    return view;
+  }
+
+  async get(scope: RequestScope, requestId: string) {
+    return this.records.view(await this.records.find(scope, requestId));
+  }
+
+  async list(
+    scope: RequestScope,
+    query: { status?: PaymentRequestStatus; awardId?: string; cursor?: string; limit?: string },
+  ) {
+    const limit = pageLimit(query.limit);
+    const qb = this.db
+      .repo(PaymentRequest)
+      .createQueryBuilder('r')
+      .where('r.agency_id = :agencyId', { agencyId: this.db.agencyId });
+    if ('organizationId' in scope && scope.organizationId) {
+      qb.andWhere('r.organization_id = :organizationId', { organizationId: scope.organizationId });
+    }
+    if (query.status) qb.andWhere('r.status = :status', { status: query.status });
+    if (query.awardId) qb.andWhere('r.award_id = :awardId', { awardId: query.awardId });
+    const cursor = decodeCursor(query.cursor, 2);
+    if (cursor) {
+      qb.andWhere('(r.requested_at, r.id) < (:at::timestamptz, :id::uuid)', {
+        at: cursor[0],
+        id: cursor[1],
+      });
+    }
+    const rows = await qb
+      .orderBy('r.requested_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    const byId = new Map<string, ReturnType<typeof paymentRequestView>>();
+    for (const r of rows.slice(0, limit)) byId.set(r.id, await this.records.view(r));
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.requestedAt.toISOString(), r.id],
+      (r) => byId.get(r.id)!,
+    );
+  }
+
+  /** The award's money: ledger balances, what unpaid requests reserve, what is left. */
+  async awardPosition(scope: RequestScope, awardId: string) {
+    const award = await this.awards.find(scope, awardId);
+    const balances = await this.ledger.balances(award.id);
+    const position = await this.records.position(award.id);
+    const remaining = remainingCents(position);
+    return {
+      awardId: award.id,
+      ...balancesView(balances),
+      committed: fromCents(position.committedCash),
+      remaining: fromCents(remaining),
+    };
+  }
+}
