@@ -7,7 +7,9 @@
  * scenarios consume (bench/lib/fixtures.ts), starts the real server as a child process
  * (node dist/src/main.js, NODE_ENV=production, LOG_LEVEL=warn, no Redis unless REDIS_URL) and
  * drives it from this process with autocannon. For each scenario it prints requests/s, p50/p95/p99
- * latency, errors and non-2xx answers, and the server's peak RSS (VmHWM) during the scenario.
+ * latency, errors and non-2xx answers, the server's peak RSS (VmHWM) during the scenario, and CPU
+ * per request of the server process and of the database's PostgreSQL backends (from /proc: these
+ * hold up when the machine is busy, when throughput and latency do not).
  * The application GET is also run against bench/baseline-server.ts (node:http + pg issuing the
  * same SQL in one transaction), and our throughput is printed as a share of it.
  *
@@ -24,7 +26,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startBenchCluster, BenchCluster, BenchDatabase } from './lib/bench-database';
-import { ChildServer, freePort, startChildServer } from './lib/child-server';
+import { ChildServer, databaseCpuMs, freePort, startChildServer } from './lib/child-server';
 import { BenchFixtures, createFixtures } from './lib/fixtures';
 import { LoadFigures, runLoad } from './lib/load';
 import { BenchTokens, buildScenarios } from './lib/scenarios';
@@ -90,6 +92,9 @@ interface ScenarioResult extends LoadFigures {
   description: string;
   connections: number;
   peakRssMb: number;
+  /** CPU ms per request: the server process, and the PostgreSQL backends of the database. */
+  serverCpuMs: number;
+  databaseCpuMs: number;
   note?: string;
 }
 
@@ -186,6 +191,7 @@ async function listCursors(url: string, f: BenchFixtures, token: string, max = 2
 }
 
 async function measure(
+  database: string,
   server: ChildServer,
   scenario: {
     name: string;
@@ -198,6 +204,8 @@ async function measure(
   seconds: number,
 ): Promise<ScenarioResult> {
   server.resetPeak();
+  const cpu0 = server.cpuMs();
+  const db0 = databaseCpuMs(database);
   const figures = await runLoad({
     url: server.url,
     connections: scenario.connections,
@@ -211,6 +219,8 @@ async function measure(
     connections: scenario.connections,
     ...figures,
     peakRssMb: server.peakRssMb(),
+    serverCpuMs: (server.cpuMs() - cpu0) / figures.requests,
+    databaseCpuMs: (databaseCpuMs(database) - db0) / figures.requests,
     note: scenario.notes?.(),
   };
 }
@@ -221,13 +231,15 @@ function printTable(title: string, rows: ScenarioResult[]) {
   log(`\n${title}`);
   log(
     `${'scenario'.padEnd(20)} ${'conns'.padStart(5)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ` +
-      `${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'non2xx'.padStart(6)} ${'RSS MB'.padStart(6)}  statuses`,
+      `${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'non2xx'.padStart(6)} ${'RSS MB'.padStart(6)} ` +
+      `${'cpu/req'.padStart(7)} ${'db/req'.padStart(6)}  statuses`,
   );
   for (const r of rows) {
     log(
       `${r.scenario.padEnd(20)} ${String(r.connections).padStart(5)} ${fmt(r.rps, 0).padStart(8)} ${fmt(r.p50).padStart(7)} ` +
         `${fmt(r.p95).padStart(7)} ${fmt(r.p99).padStart(7)} ${String(r.errors).padStart(6)} ${String(r.non2xx).padStart(6)} ` +
-        `${String(r.peakRssMb).padStart(6)}  ${JSON.stringify(r.statuses)}${r.note ? `  (${r.note})` : ''}`,
+        `${String(r.peakRssMb).padStart(6)} ${fmt(r.serverCpuMs, 2).padStart(7)} ${fmt(r.databaseCpuMs, 2).padStart(6)}  ` +
+        `${JSON.stringify(r.statuses)}${r.note ? `  (${r.note})` : ''}`,
     );
   }
 }
@@ -295,7 +307,7 @@ async function phase(
     const results: ScenarioResult[] = [];
     for (const key of scenarios) {
       log(`running ${key}...`);
-      const r = await measure(server, defined[key], key, args.seconds);
+      const r = await measure(db.name, server, defined[key], key, args.seconds);
       results.push(r);
       printTable('', [r]);
     }
@@ -323,6 +335,7 @@ async function phase(
         const next = defined['application GET'].next;
         await runLoad({ url: base.url, connections: 20, seconds: 3, next });
         baseline = await measure(
+          db.name,
           base,
           { name: 'baseline GET (node:http + pg, same SQL)', connections: 50, next },
           'baseline GET',
@@ -357,6 +370,13 @@ async function main(): Promise<void> {
     loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
   };
   const cluster = await startBenchCluster(log);
+  // Ctrl-C: stop the embedded PostgreSQL and remove its directory rather than leave them behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping PostgreSQL`);
+      void cluster.stop().finally(() => process.exit(130));
+    });
+  }
   log(
     `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ` +
       `${cluster.serverVersion}; load average ${machine.loadAverageAtStart.join(' ')}; pool ${poolSize}`,

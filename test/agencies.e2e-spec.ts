@@ -31,7 +31,7 @@ const IOWA = readFileSync(join(SHIPPED, 'mo-dese.yaml'), 'utf8')
   .replace(/^name: .*$/m, 'name: Iowa Department of Education')
   .replace('jurisdiction: Missouri', 'jurisdiction: Iowa')
   .replace('displayName: Missouri DESE Grants', 'displayName: Iowa Grants Portal')
-  .replace('dualApprovalThreshold: "25000.00"', 'dualApprovalThreshold: "50000.00"')
+  .replace(/dualApprovalThreshold: ["']25000\.00["']/, 'dualApprovalThreshold: "50000.00"')
   .replace('paymentModels: [reimbursement]', 'paymentModels: [advance]');
 
 describe('agencies: configuration modules synced into the tenant table', () => {

@@ -1,7 +1,7 @@
 import { ApplicationReminders } from '../src/applications/submission/application-reminders';
 import { TenantRunner } from '../src/core/context/tenant-db';
 import { ProgramLifecycle } from '../src/programs/program-lifecycle.service';
-import { agencyId, asAgencyOwner } from './factories/identity';
+import { agencyId, asAgencyOwner, createUser, grantAgencyRoles } from './factories/identity';
 import { readyApplication, resetClock, setClock, submitApplication } from './factories/grants';
 import { bootTestApp, TestApp } from './support/test-app';
 
@@ -42,8 +42,23 @@ describe('applications: notices, deadline reminders and closing windows', () => 
     });
   }
 
-  it('tells the applicant team and the program officer about a submission, once', async () => {
+  it('tells the applicant team and every active program officer about a submission, once', async () => {
     const { officer, organization, team, application } = await readyApplication(t, 'mo-dese');
+    // Another officer hears about it too; a deactivated officer, a reviewer and Kansas's
+    // officers do not.
+    const colleague = await createUser(t);
+    await grantAgencyRoles(t, 'mo-dese', colleague.id, ['reviewer', 'program_officer']);
+    const departed = await createUser(t);
+    await grantAgencyRoles(t, 'mo-dese', departed.id, ['program_officer']);
+    await asAgencyOwner(t, 'mo-dese', (client) =>
+      client.query(`UPDATE agency_memberships SET status = 'deactivated' WHERE user_id = $1`, [
+        departed.id,
+      ]),
+    );
+    const reviewer = await createUser(t);
+    await grantAgencyRoles(t, 'mo-dese', reviewer.id, ['reviewer']);
+    const kansan = await createUser(t);
+    await grantAgencyRoles(t, 'ks-ksde', kansan.id, ['program_officer']);
     const key = 'notice-once';
     await submitApplication(
       t,
@@ -67,8 +82,9 @@ describe('applications: notices, deadline reminders and closing windows', () => 
     );
     expect(applicant.emails).toBe(3);
     expect(applicant.inApp[0].subject).toContain('submitted');
-    const toOfficer = await notices('mo-dese', 'application.submitted.officer');
-    expect(toOfficer.inApp.map((n) => n.user_id)).toEqual([officer.user.id]);
+    const toOfficers = await notices('mo-dese', 'application.submitted.officer');
+    expect(toOfficers.inApp.map((n) => n.user_id)).toEqual([officer.user.id, colleague.id].sort());
+    expect(toOfficers.emails).toBe(2);
   });
 
   it('tells the applicant team when a submission is returned', async () => {

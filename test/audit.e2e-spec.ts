@@ -242,7 +242,7 @@ describe('audit log: append-only, hash-chained per agency', () => {
       // The sealer runs meanwhile: it links nothing at or after the open transaction.
       expect(await verifier.seal(mo)).toBe(0);
       await slow.query('COMMIT');
-      expect(await verifier.seal(mo)).toBe(2);
+      expect(await verifier.sealCommitted(mo)).toBe(2);
 
       const linked = await asOwner(mo.agencyId, async () => {
         const result = await owner.query(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signedInPlatformAdmin, signedInStaff } from './factories';
+import { ownerPool, signedInPlatformAdmin, signedInStaff } from './factories';
 import { deleteRedisKeys, TEST_REDIS_URL } from './jobs/redis';
 import { bootTestApp, TestApp } from './support/test-app';
 
@@ -101,5 +101,56 @@ describe('the queue dashboard and Redis readiness (with REDIS_URL)', () => {
       headers: { cookie: 'gc_queues=not-a-token' },
     });
     expect(tampered.status).toBe(401);
+  });
+
+  it('refuses a token whose session was logged out, or whose admin was demoted, at once', async () => {
+    const queuesWith = (headers: Record<string, string>) =>
+      t.request({ method: 'GET', url: '/admin/queues/api/queues', headers });
+
+    const admin = await signedInPlatformAdmin(t);
+    const form = await t.request({
+      method: 'POST',
+      url: '/admin/queues/session',
+      payload: `token=${encodeURIComponent(admin.token)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const cookie = String(form.headers['set-cookie']).split(';')[0];
+    const bearer = { authorization: `Bearer ${admin.token}` };
+    expect((await queuesWith(bearer)).status).toBe(200);
+    expect((await queuesWith({ cookie })).status).toBe(200);
+
+    const logout = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      token: admin.token,
+    });
+    expect(logout.status).toBe(204);
+    // The token is still unexpired and still says platform admin; its session is over.
+    const afterLogout = await queuesWith(bearer);
+    expect(afterLogout.status).toBe(401);
+    expect(afterLogout.json().code).toBe('auth.unauthenticated');
+    expect((await queuesWith({ cookie })).status).toBe(401);
+    const page = await t.request({
+      method: 'GET',
+      url: '/admin/queues/',
+      headers: { accept: 'text/html', cookie },
+    });
+    expect(page.status).toBe(401);
+    expect(page.body).toContain('action="/admin/queues/session"');
+    const signInAgain = await t.request({
+      method: 'POST',
+      url: '/admin/queues/session',
+      payload: `token=${encodeURIComponent(admin.token)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(signInAgain.status).toBe(401);
+    expect(signInAgain.headers['set-cookie']).toBeUndefined();
+
+    const demoted = await signedInPlatformAdmin(t);
+    expect((await queuesWith({ authorization: `Bearer ${demoted.token}` })).status).toBe(200);
+    await ownerPool(t).query(`UPDATE users SET platform_admin = false WHERE id = $1`, [
+      demoted.user.id,
+    ]);
+    expect((await queuesWith({ authorization: `Bearer ${demoted.token}` })).status).toBe(403);
   });
 });

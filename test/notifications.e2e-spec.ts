@@ -5,13 +5,17 @@ import { parse, stringify } from 'yaml';
 import { TenantRunner } from '../src/core/context/tenant-db';
 import { NotificationService } from '../src/notifications/notification.service';
 import {
+  asAgencyOwner,
   createUser,
   login,
   ownerPool,
+  signedInOrganizationMember,
   signedInPlatformAdmin,
+  signedInStaff,
   signedInUser,
   TestUser,
 } from './factories';
+import { createOrganization } from './factories/grants';
 import { freePort, waitFor } from './jobs/waiting';
 import { addresses, SmtpSink } from './notifications/smtp-sink';
 import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
@@ -55,6 +59,7 @@ describe('notifications: email through the outbox, and the in-app list', () => {
     t = await bootTestApp({
       AGENCY_CONFIG_DIR: agencyConfigDir(),
       SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      PUBLIC_APP_URL: 'https://grants.test.example/',
       WORKER_IN_PROCESS: 'true',
       JOB_POLL_MS: '100',
       JOB_RETRY_BASE_MS: '20',
@@ -352,6 +357,139 @@ describe('notifications: email through the outbox, and the in-app list', () => {
     } finally {
       if (!smtp['server']) await smtp.start();
     }
+  });
+
+  describe('invitations', () => {
+    const ACCEPT_LINK =
+      /https:\/\/grants\.test\.example\/accept-invitation#token=([A-Za-z0-9_-]{43})/;
+
+    /** The token of the one invitation email to this address (waits for it). */
+    async function invitationToken(address: string, count = 1): Promise<string> {
+      await waitFor(
+        `invitation email to ${address}`,
+        () => smtp.to(address).length >= count,
+        20_000,
+      );
+      const mail = smtp.to(address)[count - 1];
+      expect(mail.subject).toBe('Your invitation to Grant Commons');
+      const token = ACCEPT_LINK.exec(mail.text ?? '')?.[1];
+      expect(token).toBeDefined();
+      expect(mail.html).toContain(
+        `href="https://grants.test.example/accept-invitation#token=${token}"`,
+      );
+      return token!;
+    }
+
+    /** Whether the secret shows up in any audit event or in-app notice (it must not). */
+    async function storedOutsideTheEmail(token: string): Promise<number> {
+      const platform = await ownerPool(t).query(
+        `SELECT count(*)::int AS n FROM platform_audit_events
+          WHERE concat(before::text, after::text) LIKE '%' || $1 || '%'`,
+        [token],
+      );
+      let n = platform.rows[0].n as number;
+      for (const code of ['mo-dese', 'ks-ksde']) {
+        n += await asAgencyOwner(t, code, async (client) => {
+          const { rows } = await client.query(
+            `SELECT (SELECT count(*)::int FROM audit_events
+                      WHERE concat(before::text, after::text) LIKE '%' || $1 || '%')
+                  + (SELECT count(*)::int FROM notifications
+                      WHERE concat(subject, body, link) LIKE '%' || $1 || '%') AS n`,
+            [token],
+          );
+          return rows[0].n as number;
+        });
+      }
+      return n;
+    }
+
+    it('emails a new staff member a link whose token sets their password, and only there', async () => {
+      const admin = await signedInStaff(t, 'mo-dese', ['agency_admin']);
+      const invited = await t.request({
+        method: 'POST',
+        url: '/api/v1/agencies/mo-dese/staff',
+        token: admin.token,
+        payload: { email: 'Nia.Officer@dese.example', name: 'Nia Officer', roles: ['reviewer'] },
+      });
+      expect(invited.status).toBe(201);
+      const token = await invitationToken('nia.officer@dese.example');
+      const [mail] = smtp.to('nia.officer@dese.example');
+      expect(mail.from?.value[0].address).toBe('grants@dese.mo.example');
+      expect(mail.text).toContain('Hello Nia Officer,');
+      expect(mail.text).toContain("join the agency's grants staff");
+      expect(invited.body).not.toContain(token);
+      expect(await storedOutsideTheEmail(token)).toBe(0);
+
+      const accepted = await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/accept-invitation',
+        payload: { token, password: 'a long enough passphrase' },
+      });
+      expect(accepted.status).toBe(204);
+      expect(accepted.body).toBe('');
+      const tokens = await login(t, 'nia.officer@dese.example', 'a long enough passphrase');
+      const me = await t.request({
+        method: 'GET',
+        url: '/api/v1/me',
+        token: tokens.accessToken,
+      });
+      expect(me.json().agencies.map((a: any) => [a.agencyCode, a.roles])).toEqual([
+        ['mo-dese', ['reviewer']],
+      ]);
+
+      // A person who already has a password gets no invitation.
+      const existing = await createUser(t);
+      await t.request({
+        method: 'POST',
+        url: '/api/v1/agencies/mo-dese/staff',
+        token: admin.token,
+        payload: { email: existing.email, name: 'Existing', roles: ['reviewer'] },
+      });
+      const queued = await asAgencyOwner(t, 'mo-dese', (client) =>
+        client.query(
+          `SELECT 1 FROM jobs_outbox
+            WHERE payload->>'template' = 'invitation' AND payload->'to'->>'userId' = $1`,
+          [existing.id],
+        ),
+      );
+      expect(queued.rows).toHaveLength(0);
+    });
+
+    it('names the organization when an org admin invites a member; only the newest link works', async () => {
+      const org = await createOrganization(t, 'ks-ksde');
+      const orgAdmin = await signedInOrganizationMember(t, 'ks-ksde', org.id, ['org_admin']);
+      const invite = () =>
+        t.request({
+          method: 'POST',
+          url: `/api/v1/agencies/ks-ksde/organizations/${org.id}/members`,
+          token: orgAdmin.token,
+          payload: { email: 'gw@usd259.example', name: 'Gabe Writer', roles: ['grant_writer'] },
+        });
+      expect((await invite()).status).toBe(201);
+      const first = await invitationToken('gw@usd259.example');
+      const [mail] = smtp.to('gw@usd259.example');
+      expect(mail.from?.value[0].address).toBe('grants@ksde.ks.example');
+      expect(mail.text).toContain(`grant applications for ${org.legalName} in Grant Commons`);
+
+      // Inviting again issues a new link and closes the first.
+      expect((await invite()).status).toBe(201);
+      const second = await invitationToken('gw@usd259.example', 2);
+      expect(second).not.toBe(first);
+      const stale = await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/accept-invitation',
+        payload: { token: first, password: 'a long enough passphrase' },
+      });
+      expect(stale.status).toBe(400);
+      expect(stale.json().code).toBe('auth.invitation_invalid');
+      const accepted = await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/accept-invitation',
+        payload: { token: second, password: 'a long enough passphrase' },
+      });
+      expect(accepted.status).toBe(204);
+      expect(await storedOutsideTheEmail(second)).toBe(0);
+    });
   });
 
   async function signIn(user: TestUser): Promise<{ token: string }> {

@@ -188,6 +188,95 @@ describe('organizations: registration, approval, identifiers and members', () =>
     expect(ok.json()).toMatchObject({ legalName: 'Renamed District', version: 2 });
   });
 
+  it("lets an org admin edit the organization's name, address and contacts, and nothing else", async () => {
+    const org = await createOrganization(t, 'mo-dese', {}, admin);
+    const orgAdmin = await signedInOrganizationMember(t, 'mo-dese', org.id, ['org_admin']);
+    const profile = (token: string, payload: unknown, ifMatch: string | null = '"v1"') =>
+      t.request({
+        method: 'PATCH',
+        url: url(`/${org.id}/profile`),
+        token,
+        headers: ifMatch ? { 'if-match': ifMatch } : {},
+        payload,
+      });
+    const contacts = [
+      { name: 'Fay Fiscal', email: 'fay@district.example', kind: 'fiscal', phone: '573-555-0100' },
+    ];
+
+    expect((await profile(orgAdmin.token, { contacts }, null)).status).toBe(428);
+    const edited = await profile(orgAdmin.token, {
+      legalName: 'Jefferson City Public Schools',
+      contacts,
+      address: {
+        line1: '315 E Dunklin St',
+        city: 'Jefferson City',
+        state: 'MO',
+        postalCode: '65101',
+      },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.headers.etag).toBe('"v2"');
+    expect(edited.json()).toMatchObject({
+      legalName: 'Jefferson City Public Schools',
+      contacts,
+      address: { line1: '315 E Dunklin St' },
+      uei: org.uei,
+      status: 'active',
+      version: 2,
+    });
+    expect((await profile(orgAdmin.token, { contacts })).status).toBe(412); // stale v1
+
+    // Identifiers, type and status stay with agency staff.
+    for (const field of [{ uei: 'J7M9HPTGJ1S8' }, { ncesLeaId: '2900001' }, { type: 'charter' }]) {
+      const refused = await profile(orgAdmin.token, { ...field, contacts }, '"v2"');
+      expect(refused.status).toBe(400);
+      expect(refused.json().errors.map((e: any) => e.pointer)).toEqual([
+        `/${Object.keys(field)[0]}`,
+      ]);
+    }
+    const viaStaffRoute = await t.request({
+      method: 'PATCH',
+      url: url(`/${org.id}`),
+      token: orgAdmin.token,
+      headers: { 'if-match': '"v2"' },
+      payload: { uei: 'J7M9HPTGJ1S8' },
+    });
+    expect(viaStaffRoute.status).toBe(403);
+    const approve = await t.request({
+      method: 'POST',
+      url: url(`/${org.id}/deactivate`),
+      token: orgAdmin.token,
+      payload: {},
+    });
+    expect(approve.status).toBe(403);
+    const current = (
+      await t.request({ method: 'GET', url: url(`/${org.id}`), token: orgAdmin.token })
+    ).json();
+    expect(current).toMatchObject({ uei: org.uei, ncesLeaId: org.ncesLeaId, version: 2 });
+
+    // A grant writer of the organization, or an admin of another, may not.
+    const writer = await signedInOrganizationMember(t, 'mo-dese', org.id, ['grant_writer']);
+    expect((await profile(writer.token, { contacts }, '"v2"')).status).toBe(403);
+    const other = await createOrganization(t, 'mo-dese', {}, admin);
+    const otherAdmin = await signedInOrganizationMember(t, 'mo-dese', other.id, ['org_admin']);
+    expect((await profile(otherAdmin.token, { contacts }, '"v2"')).status).toBe(403);
+
+    const audit = await asAgencyOwner(t, 'mo-dese', (c) =>
+      c.query(
+        `SELECT actor_user_id, before, after FROM audit_events
+          WHERE entity_id = $1 AND action = 'organization.profile_updated'`,
+        [org.id],
+      ),
+    );
+    expect(audit.rows).toEqual([
+      {
+        actor_user_id: orgAdmin.user.id,
+        before: expect.objectContaining({ legalName: org.legalName, contacts: org.contacts }),
+        after: expect.objectContaining({ legalName: 'Jefferson City Public Schools', contacts }),
+      },
+    ]);
+  });
+
   it('lets an org admin invite members with roles, change roles, and not remove the last admin', async () => {
     const org = await createOrganization(t, 'mo-dese', {}, admin);
     const orgAdmin = await signedInOrganizationMember(t, 'mo-dese', org.id, ['org_admin']);

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface ChildServer {
@@ -9,6 +9,8 @@ export interface ChildServer {
   peakRssMb(): number;
   /** Current resident set size in MB (VmRSS). */
   rssMb(): number;
+  /** CPU time (user + system) the process has used, in ms. */
+  cpuMs(): number;
   /** Starts a new peak window (writes 5 to /proc/<pid>/clear_refs; Linux). */
   resetPeak(): void;
   stop(): Promise<void>;
@@ -19,6 +21,37 @@ function statusField(pid: number, field: string): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
   return match ? Math.round(Number(match[1]) / 1024) : NaN;
 }
+
+/** CPU time (user + system, in ms) of a process, from /proc/<pid>/stat; 0 when it is gone. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (ms) of every PostgreSQL backend serving `database` (found by its process title). */
+export function databaseCpuMs(database: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (title.startsWith('postgres: ') && title.includes(` ${database} `)) {
+        total += processCpuMs(Number(entry));
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ: 100 on Linux (getconf CLK_TCK)
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -93,6 +126,7 @@ export async function startChildServer(options: {
     url,
     peakRssMb: () => statusField(pid, 'VmHWM'),
     rssMb: () => statusField(pid, 'VmRSS'),
+    cpuMs: () => processCpuMs(pid),
     resetPeak: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
     stop: async () => {
       if (state.exited !== null) return;

@@ -712,6 +712,11 @@ export async function seedAgency(
   try {
     await client.query(`SELECT set_config('app.agency_id', $1, true)`, [seed.agencyId]);
     await client.query(`SET LOCAL synchronous_commit = off`);
+    // To the planner this agency has no rows until the statistics are refreshed after commit
+    // (its agency_id is in no histogram), so it joins the agency's thousands of rows with nested
+    // loops that rescan an index per row: seconds per statement at a million applications, and
+    // quadratic. Every statement here joins one agency's rows wholesale: hash joins fit.
+    await client.query(`SET LOCAL enable_nestloop = off`);
     const people = await seedPeople(client, seed, counts);
     const plans = planPrograms(seed);
     await seedPrograms(client, seed, people, plans, counts);

@@ -9,7 +9,7 @@ import {
   SubmissionNotFoundError,
 } from './applications.errors';
 import { Application, ApplicationStatus } from './entities/application.entity';
-import { Submission } from './entities/submission.entity';
+import { Submission, SubmittedBudgetLine } from './entities/submission.entity';
 
 /** A submitted application as review intake sees it. */
 export interface SubmittedApplication {
@@ -20,6 +20,8 @@ export interface SubmittedApplication {
   submittedAt: Date;
   amountRequested: string;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type DecisionStatus = 'approved' | 'denied' | 'waitlisted';
 
@@ -88,6 +90,20 @@ export class ApplicationDirectory {
       attachments: s.attachments,
       contentSha256: s.contentSha256,
     };
+  }
+
+  /**
+   * The budget of the application's latest submitted version (what funding was decided on),
+   * for the awards module's initial award budget; null when it was never submitted.
+   */
+  async submittedBudget(applicationId: string): Promise<SubmittedBudgetLine[] | null> {
+    if (!UUID.test(applicationId)) return null;
+    const s = await this.db.repo(Submission).findOne({
+      select: { number: true, budget: true },
+      where: { agencyId: this.db.agencyId, applicationId },
+      order: { number: 'DESC' },
+    });
+    return s?.budget ?? null;
   }
 
   /** submitted -> under_review. */

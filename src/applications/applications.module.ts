@@ -43,7 +43,10 @@ import { SubmissionReadiness } from './submission/submission-readiness';
     ApplicationReminders,
     ApplicationDirectory,
   ],
-  /** For the reviews module: submitted applications, reviewers' content, review status moves. */
+  /**
+   * For the reviews module (submitted applications, reviewers' content, review status moves)
+   * and the awards module (the submitted budget an award starts from).
+   */
   exports: [ApplicationDirectory],
 })
 export class ApplicationsModule {}

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '../applications/applications.module';
 import { ClockModule } from '../core/clock/clock.module';
 import { IdempotencyModule } from '../core/idempotency/idempotency.module';
 import { StorageModule } from '../core/storage/storage.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { LedgerModule } from '../payments/ledger/ledger.module';
+import { ProgramsModule } from '../programs/programs.module';
 import { FundingDecisionsReader } from '../reviews/decisions/funding-decisions-reader';
 import { ReviewsModule } from '../reviews/reviews.module';
 import { AwardAmendments } from './award-amendments.service';
@@ -15,7 +17,6 @@ import { AwardsController, ProgramAwardTermsController } from './awards.controll
 import { AwardsService } from './awards.service';
 import { AwardBudget } from './budget/award-budget.service';
 import { FUNDING_DECISIONS } from './funding/funding-sources';
-import { ProgramFundingTermsReader } from './funding/program-funding-terms';
 import { AwardNoticeFiles } from './notice/award-notice-files';
 import { AwardNoticeJobHandler } from './notice/award-notice.job';
 import { OrganizationAwardsController } from './organization-awards.controller';
@@ -32,6 +33,8 @@ import { ProgramAwardTermsService } from './program-award-terms.service';
     IdempotencyModule,
     StorageModule,
     OrganizationsModule,
+    ProgramsModule,
+    ApplicationsModule,
     LedgerModule,
     ReviewsModule,
   ],
@@ -46,7 +49,6 @@ import { ProgramAwardTermsService } from './program-award-terms.service';
     AwardNotifications,
     AwardNoticeFiles,
     AwardNoticeJobHandler,
-    ProgramFundingTermsReader,
     ProgramAwardTermsService,
     // Awards are made from what the reviews module decided, through its public reader.
     { provide: FUNDING_DECISIONS, useExisting: FundingDecisionsReader },

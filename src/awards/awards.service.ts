@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AgencyDirectory } from '../agencies/agency-directory';
+import { ApplicationDirectory } from '../applications/application-directory';
 import { AuditLog } from '../core/audit/audit-log';
 import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
@@ -10,6 +11,7 @@ import { fromCents, isAmount, toCents } from '../core/money/money';
 import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
 import { OrganizationDirectory } from '../organizations/organization-directory';
 import { Ledger } from '../payments/ledger/ledger';
+import { ProgramCatalog } from '../programs/program-catalog';
 import { AwardNotifications } from './award-notifications';
 import { AwardRecords, AwardScope, isUniqueViolation } from './award-records';
 import { awardView, AwardView } from './award.view';
@@ -28,7 +30,6 @@ import {
   FundingDecisionsPort,
   FundingSourceInput,
 } from './funding/funding-sources';
-import { ProgramFundingTermsReader } from './funding/program-funding-terms';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -43,7 +44,8 @@ export class AwardsService {
     private readonly db: TenantDb,
     private readonly context: RequestContext,
     private readonly records: AwardRecords,
-    private readonly programs: ProgramFundingTermsReader,
+    private readonly programs: ProgramCatalog,
+    private readonly applications: ApplicationDirectory,
     private readonly organizations: OrganizationDirectory,
     private readonly agencies: AgencyDirectory,
     private readonly ledger: Ledger,
@@ -89,7 +91,7 @@ export class AwardsService {
     if (!isAmount(input.amount) || toCents(input.amount) <= 0n) {
       problems.push({ pointer: '/amount', detail: 'must be a positive decimal amount' });
     }
-    const program = await this.programs.program(input.programId);
+    const program = await this.programs.federalAwardTerms(input.programId);
     if (!program) problems.push({ pointer: '/programId', detail: 'no such program' });
     const start = input.performanceStart ?? program?.performanceStart ?? null;
     const end = input.performanceEnd ?? program?.performanceEnd ?? null;
@@ -306,9 +308,7 @@ export class AwardsService {
     const explicit = input.budget !== undefined;
     const source =
       input.budget ??
-      (input.applicationId
-        ? await this.programs.submittedBudget(input.applicationId)
-        : undefined) ??
+      (input.applicationId ? await this.applications.submittedBudget(input.applicationId) : null) ??
       [];
     let lines = combineByCode(source);
     const problems: FieldProblem[] = [];

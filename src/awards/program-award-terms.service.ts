@@ -3,10 +3,10 @@ import { AuditLog } from '../core/audit/audit-log';
 import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { NotFoundError } from '../core/errors/domain-error';
+import { ProgramCatalog } from '../programs/program-catalog';
 import { isUuid } from './award-records';
 import { AwardInvalidError } from './awards.errors';
 import { ProgramAwardTerms } from './entities/program-award-terms.entity';
-import { ProgramFundingTermsReader } from './funding/program-funding-terms';
 
 export interface CarryoverTerms {
   carryoverAllowed: boolean;
@@ -21,7 +21,7 @@ export class ProgramAwardTermsService {
   constructor(
     private readonly db: TenantDb,
     private readonly context: RequestContext,
-    private readonly programs: ProgramFundingTermsReader,
+    private readonly programs: ProgramCatalog,
     private readonly audit: AuditLog,
   ) {}
 
@@ -68,7 +68,7 @@ export class ProgramAwardTermsService {
   }
 
   private async requireProgram(programId: string): Promise<void> {
-    if (!isUuid(programId) || !(await this.programs.program(programId))) {
+    if (!isUuid(programId) || !(await this.programs.federalAwardTerms(programId))) {
       throw new NotFoundError('program', 'program.not_found');
     }
   }

@@ -8,6 +8,7 @@ import { LoginThrottle } from './auth/login-throttle';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
 import { DemoSeeder } from './demo/demo-seeder';
+import { IdentitySchedules } from './identity-schedules';
 import { MeController } from './me/me.controller';
 import { MeService } from './me/me.service';
 import { AgencyStaffDirectory } from './memberships/agency-staff-directory';
@@ -39,6 +40,7 @@ import { StaffService } from './staff/staff.service';
     AgencyStaffDirectory,
     StaffService,
     DemoSeeder,
+    IdentitySchedules,
     { provide: AUTHENTICATOR, useExisting: BearerAuthenticator },
     { provide: ACCESS_POLICY, useExisting: MembershipAccessPolicy },
   ],

@@ -48,6 +48,8 @@ export const PERMISSIONS = {
     'authorized_representative',
   ],
   'organization.manage': ['agency_admin', 'program_officer'],
+  // The organization's own profile (name, address, contacts); identifiers and status: manage.
+  'organization.update': ['agency_admin', 'program_officer', 'org_admin'],
   'organization.members.manage': ['org_admin'],
   // Applications.
   'application.read': [

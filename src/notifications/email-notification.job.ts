@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { TransactionHost } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AgencyDirectory } from '../agencies/agency-directory';
+import { APP_CONFIG } from '../core/config/config.module';
+import { AppConfig } from '../core/config/env';
 import { defineJob, HandlesJob, JobContext, JobHandler, PermanentJobError } from '../core/jobs';
+import { UserAccounts } from '../identity/memberships/user-accounts.service';
 import { MailTransport } from './mail-transport';
 import { isTemplateName, TemplateData, TemplateName } from './templates/notification-templates';
 import { renderNotice } from './templates/render-notice';
@@ -14,6 +15,7 @@ export interface EmailNotificationJob {
   template: TemplateName;
   data: TemplateData[TemplateName];
   to: { userId: string } | { email: string; name?: string };
+  /** Absolute, or a path of the web app (resolved against PUBLIC_APP_URL in the email). */
   link?: string;
   /** Same key, same recipient: sent once, whichever job gets there first. */
   dedupeKey?: string;
@@ -40,9 +42,10 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
   private readonly logger = new Logger('Notifications');
 
   constructor(
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly accounts: UserAccounts,
     private readonly agencies: AgencyDirectory,
     private readonly mail: MailTransport,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async handle(job: EmailNotificationJob, context: JobContext): Promise<void> {
@@ -63,7 +66,7 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     const config = this.agencies.configOf(job.agencyId);
     const notice = renderNotice(job.template, job.data, config, {
       recipientName: recipient.name,
-      link: job.link,
+      link: job.link && this.absolute(job.link),
     });
     await this.mail.send({
       from: { name: config.notifications.senderName, address: config.notifications.senderEmail },
@@ -77,18 +80,19 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     });
   }
 
-  /**
-   * A user's current address. Read from the global users table (readable by the app role):
-   * identity's UserAccounts has no lookup by id yet; switch to it when it does.
-   */
+  /** A user's current address, from identity, looked up when sent (it may have changed). */
   private async recipient(
     job: EmailNotificationJob,
   ): Promise<{ name?: string; address: string } | undefined> {
     if ('email' in job.to) return { name: job.to.name, address: job.to.email };
-    const rows: Array<{ email: string; name: string }> = await this.txHost.tx.query(
-      `SELECT email, name FROM users WHERE id = $1`,
-      [job.to.userId],
-    );
-    return rows[0] && { name: rows[0].name, address: rows[0].email };
+    const [contact] = await this.accounts.contactsFor([job.to.userId]);
+    return contact && { name: contact.name, address: contact.email };
+  }
+
+  /** In-app notices keep web-app paths; an email needs the whole address. */
+  private absolute(link: string): string {
+    return link.startsWith('/') && !link.startsWith('//')
+      ? `${this.config.publicAppUrl}${link}`
+      : link;
   }
 }

@@ -3,7 +3,7 @@ import { AgencyDirectory } from '../agencies/agency-directory';
 import { TenantDb } from '../core/context/tenant-db';
 import { JobAgencyMismatchError } from '../core/jobs/jobs.errors';
 import { JobQueue } from '../core/jobs';
-import { EmailNotificationJob } from './email-notification.job';
+import type { EmailNotificationJob } from './email-notification.job';
 import { NotificationRecipientsMissingError } from './notifications.errors';
 import { TemplateData, TemplateName } from './templates/notification-templates';
 import { renderNotice } from './templates/render-notice';

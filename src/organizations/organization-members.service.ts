@@ -39,8 +39,11 @@ export class OrganizationMembersService {
 
   /** Adds a person (creating their account, with an invitation, when the email is new). */
   async invite(organizationId: string, input: { email: string; name: string; roles: string[] }) {
-    await this.organizations.find(organizationId, true);
-    const { user, created } = await this.accounts.ensure({ email: input.email, name: input.name });
+    const organization = await this.organizations.find(organizationId, true);
+    const { user, created } = await this.accounts.ensure(
+      { email: input.email, name: input.name },
+      { organizationName: organization.legalName },
+    );
     await this.memberships.grant(organizationId, user.id, input.roles);
     const member = (await this.memberships.members(organizationId)).find(
       (m) => m.userId === user.id,

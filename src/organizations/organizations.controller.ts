@@ -23,6 +23,7 @@ import {
   MemberRolesDto,
   OrganizationDto,
   OrganizationListQuery,
+  OrganizationProfileDto,
   UpdateOrganizationDto,
 } from './dto/organization.dto';
 import { OrganizationMembersService } from './organization-members.service';
@@ -84,6 +85,21 @@ export class OrganizationsController {
     return withEtag(
       reply,
       await this.organizations.update(organizationId, dto, parseIfMatch(ifMatch)),
+    );
+  }
+
+  /** The organization's own admins keep its name, address and contacts current. */
+  @Patch(':organizationId/profile')
+  @RequirePermission('organization.update')
+  async updateProfile(
+    @Param('organizationId') organizationId: string,
+    @Body() dto: OrganizationProfileDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return withEtag(
+      reply,
+      await this.organizations.updateProfile(organizationId, dto, parseIfMatch(ifMatch)),
     );
   }
 

@@ -12,6 +12,7 @@ import {
   CreateOrganizationDto,
   OrganizationDto,
   OrganizationListQuery,
+  OrganizationProfileDto,
   UpdateOrganizationDto,
 } from './dto/organization.dto';
 import { Organization } from './entities/organization.entity';
@@ -140,33 +141,66 @@ export class OrganizationsService {
       after: this.summary(organization),
     });
     if (dto.initialAdmin) {
-      const { user } = await this.accounts.ensure(dto.initialAdmin);
+      const { user } = await this.accounts.ensure(dto.initialAdmin, {
+        organizationName: organization.legalName,
+      });
       await this.memberships.grant(organization.id, user.id, ['org_admin']);
     }
     return organizationView(await this.find(organization.id));
   }
 
+  /** Agency staff: any field, identifiers included. */
   async update(
     organizationId: string,
     dto: UpdateOrganizationDto,
     ifMatch: IfMatch,
   ): Promise<OrganizationView> {
+    return this.change(organizationId, this.fields(dto), ifMatch, 'organization.updated', (o) =>
+      this.summary(o),
+    );
+  }
+
+  /**
+   * The organization's own admins: legal name, address and contacts only (the DTO admits
+   * nothing else). The audit keeps the contacts before and after: redirecting a district's
+   * contact is exactly the change someone will want to trace.
+   */
+  async updateProfile(
+    organizationId: string,
+    dto: OrganizationProfileDto,
+    ifMatch: IfMatch,
+  ): Promise<OrganizationView> {
+    return this.change(
+      organizationId,
+      this.fields(dto),
+      ifMatch,
+      'organization.profile_updated',
+      (o) => ({ legalName: o.legalName, address: o.address, contacts: o.contacts }),
+    );
+  }
+
+  private async change(
+    organizationId: string,
+    changes: Partial<Organization>,
+    ifMatch: IfMatch,
+    action: string,
+    audited: (o: Organization) => Record<string, unknown>,
+  ): Promise<OrganizationView> {
     if (ifMatch.kind === 'missing') throw new OrganizationPreconditionRequiredError();
     const organization = await this.find(organizationId, true);
     if (!ifMatchHolds(ifMatch, organization.version))
       throw new OrganizationStaleError(etagOf(organization.version));
-    const changes = this.fields(dto);
     await this.assertIdentifiersFree(changes, organization.id);
-    const before = this.summary(organization);
+    const before = audited(organization);
     Object.assign(organization, changes);
     organization.version += 1;
     await this.db.repo(Organization).save(organization);
     await this.audit.record({
-      action: 'organization.updated',
+      action,
       entityType: 'organization',
       entityId: organization.id,
       before,
-      after: this.summary(organization),
+      after: audited(organization),
     });
     return organizationView(organization);
   }

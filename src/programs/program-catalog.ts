@@ -47,6 +47,24 @@ export interface ProgramTerms {
   ownerUserId: string | null;
 }
 
+/**
+ * The federal award a program passes through, as a subaward must identify it (2 CFR 200.332):
+ * what the awards module copies onto each award it makes under the program.
+ */
+export interface FederalAwardTerms {
+  programId: string;
+  title: string;
+  fain: string | null;
+  assistanceListingNumber: string | null;
+  assistanceListingTitle: string | null;
+  fiscalYear: number | null;
+  /** The program's default period of performance, dates YYYY-MM-DD. */
+  performanceStart: string | null;
+  performanceEnd: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type WindowState = 'not_yet_open' | 'open' | 'closed';
 
 export function windowState(
@@ -81,6 +99,36 @@ export class ProgramCatalog {
 
   async terms(programId: string): Promise<ProgramTerms> {
     return this.termsOf(await this.load(programId));
+  }
+
+  /** The federal award terms of a program; null when the agency has no such program. */
+  async federalAwardTerms(programId: string): Promise<FederalAwardTerms | null> {
+    if (!UUID.test(programId)) return null;
+    const p = await this.db.repo(Program).findOne({
+      select: {
+        id: true,
+        title: true,
+        fain: true,
+        assistanceListingNumber: true,
+        assistanceListingTitle: true,
+        fiscalYear: true,
+        performanceStart: true,
+        performanceEnd: true,
+      },
+      where: { agencyId: this.db.agencyId, id: programId },
+    });
+    return (
+      p && {
+        programId: p.id,
+        title: p.title,
+        fain: p.fain,
+        assistanceListingNumber: p.assistanceListingNumber,
+        assistanceListingTitle: p.assistanceListingTitle,
+        fiscalYear: p.fiscalYear,
+        performanceStart: p.performanceStart,
+        performanceEnd: p.performanceEnd,
+      }
+    );
   }
 
   private termsOf(p: Program): ProgramTerms {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { formatForPeople } from '../../core/clock/zoned-time';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
+import { AgencyStaffDirectory } from '../../identity/memberships/agency-staff-directory';
 import { OrganizationMemberships } from '../../identity/memberships/organization-memberships.service';
 import { NotificationService } from '../../notifications/notification.service';
 import { OrganizationDirectory } from '../../organizations/organization-directory';
@@ -26,6 +27,7 @@ export class ApplicationNotices {
     private readonly notifications: NotificationService,
     private readonly memberships: OrganizationMemberships,
     private readonly organizations: OrganizationDirectory,
+    private readonly staff: AgencyStaffDirectory,
   ) {}
 
   /** Active members of the organization: everyone who works on its applications. */
@@ -40,7 +42,10 @@ export class ApplicationNotices {
     return `/agencies/${agency}/organizations/${application.organizationId}/applications/${application.id}`;
   }
 
-  /** The applicant's team and the program's officer each hear about a submission. */
+  /**
+   * The applicant's team and every active program officer of the agency hear about a
+   * submission (not only the program's creator, who may have left or be away).
+   */
   async submitted(
     application: Application,
     terms: ProgramTerms,
@@ -64,12 +69,13 @@ export class ApplicationNotices {
         dedupeKey: `application.submitted:${application.id}:${submissionNumber}`,
       });
     }
-    if (terms.ownerUserId) {
+    const officers = (await this.staff.activeWithRole('program_officer')).map((s) => s.userId);
+    if (officers.length > 0) {
       await this.notifications.notify({
         agencyId: this.db.agencyId,
         template: 'application.submitted.officer',
         data,
-        userIds: [terms.ownerUserId],
+        userIds: officers,
         link: `/agencies/${this.context.requireTenant().agencyCode}/programs/${terms.id}/applications/${application.id}`,
         dedupeKey: `application.submitted.officer:${application.id}:${submissionNumber}`,
       });

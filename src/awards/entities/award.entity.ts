@@ -30,6 +30,9 @@ export type FundingSourceKind = (typeof FUNDING_SOURCES)[number];
 @Unique('UQ_awards_reference', ['agencyId', 'reference'])
 @Index('IDX_awards_organization', ['agencyId', 'organizationId', 'offeredAt', 'id'])
 @Index('IDX_awards_program_status', ['agencyId', 'programId', 'status'])
+// The agency's award list, newest first (keyset), unfiltered and by status.
+@Index('IDX_awards_offered', ['agencyId', 'offeredAt', 'id'])
+@Index('IDX_awards_status_offered', ['agencyId', 'status', 'offeredAt', 'id'])
 @Check('CHK_awards_status', `"status" IN ('offered', 'active', 'declined', 'closed')`)
 @Check('CHK_awards_source', `"source" IN ('decision', 'allocation', 'carryover')`)
 @Check('CHK_awards_period', `"performance_end" >= "performance_start"`)

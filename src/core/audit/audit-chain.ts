@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
  *    `tx_id` in [previous watermark, xmin), ordered by (tx_id, occurred_at, id):
  *    link_hash = sha256(prev_hash : position : event content_hash). The link remembers the
  *    watermark, so the next seal starts where this one stopped and never scans the whole log.
- * 3. The verifier re-seals, then walks the links in order, recomputing each event's hash from
+ * 3. The verifier seals until everything committed before it was called is linked, then walks the links in order, recomputing each event's hash from
  *    its stored fields and each link from its predecessor. The first mismatch is the first
  *    broken link. Events below the watermark that no link names are reported too.
  *
@@ -176,6 +176,39 @@ export async function sealChain(
   }
 }
 
+const CATCH_UP_MS = 10_000;
+
+/**
+ * Seals until every event committed before this call is linked. The sealing horizon is the
+ * cluster's oldest open transaction, so a long transaction anywhere (another database on the same
+ * server included) holds sealing back; this waits it out, up to a bound, instead of verifying a
+ * chain that is behind. Runs inside a transaction; each pass sees a fresh snapshot.
+ */
+export async function sealCommitted(sql: Sql, scope: ChainScope): Promise<number> {
+  const t = tablesOf(scope);
+  const n = t.params.length;
+  const [{ target }] = await sql<{ target: string | null }>(
+    `SELECT max(e.tx_id)::text AS target FROM ${t.events} e WHERE ${t.eventFilter}`,
+    t.params,
+  );
+  let linked = await sealChain(sql, scope, { wait: true });
+  if (target === null) return linked;
+  const deadline = Date.now() + CATCH_UP_MS;
+  for (;;) {
+    // Below the watermark an unlinked event is an orphan for the verifier to report, not pending.
+    const watermark = (await readHead(sql, scope))?.watermark ?? '0';
+    const [{ pending }] = await sql<{ pending: number }>(
+      `SELECT count(*)::int AS pending FROM ${t.events} e
+        WHERE ${t.eventFilter} AND e.tx_id <= $${n + 1}::bigint AND e.tx_id >= $${n + 2}::bigint
+          AND NOT EXISTS (SELECT 1 FROM ${t.chain} l WHERE ${t.join})`,
+      [...t.params, target, watermark],
+    );
+    if (pending === 0 || Date.now() > deadline) return linked;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    linked += await sealChain(sql, scope, { wait: true });
+  }
+}
+
 interface LinkRow {
   position: string;
   event_id: string;
@@ -203,7 +236,7 @@ function checkLink(row: LinkRow, expectedPosition: number, prevHash: string) {
  * agency); holds the sealing lock until that transaction ends, so the chain cannot grow under it.
  */
 export async function verifyChain(sql: Sql, scope: ChainScope): Promise<ChainVerification> {
-  await sealChain(sql, scope, { wait: true });
+  await sealCommitted(sql, scope);
   const t = tablesOf(scope);
   const n = t.params.length;
   let prevHash = GENESIS_HASH;

@@ -4,7 +4,14 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { EntityManager } from 'typeorm';
 import { RequestContext, Tenant } from '../context/request-context';
 import { TenantRunner } from '../context/tenant-db';
-import { ChainScope, ChainVerification, sealChain, Sql, verifyChain } from './audit-chain';
+import {
+  ChainScope,
+  ChainVerification,
+  sealChain,
+  sealCommitted,
+  Sql,
+  verifyChain,
+} from './audit-chain';
 
 const SYSTEM = { kind: 'system' as const };
 
@@ -34,6 +41,13 @@ export class AuditVerifier {
   verifyPlatform(): Promise<ChainVerification> {
     return this.runner.runWithoutTenant(SYSTEM, () =>
       verifyChain(sqlOfManager(this.txHost.tx), 'platform'),
+    );
+  }
+
+  /** Links everything committed before the call, waiting out older open transactions (bounded). */
+  sealCommitted(tenant: Tenant): Promise<number> {
+    return this.runner.run(tenant, SYSTEM, () =>
+      sealCommitted(sqlOfManager(this.txHost.tx), { agencyId: tenant.agencyId }),
     );
   }
 

@@ -47,4 +47,17 @@ describe('loadConfig', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(config.workerInProcess).toBe(false);
   });
+
+  it('builds email links from PUBLIC_APP_URL, by default the local server', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), PORT: '3100' }).publicAppUrl).toBe(
+      'http://127.0.0.1:3100',
+    );
+    expect(
+      loadConfig({ DATA_DIR: dataDir(), PUBLIC_APP_URL: 'https://grants.example.org/portal/' })
+        .publicAppUrl,
+    ).toBe('https://grants.example.org/portal');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), PUBLIC_APP_URL: 'ftp://x.example' })).toThrow(
+      /PUBLIC_APP_URL: must use http: or https:/,
+    );
+  });
 });

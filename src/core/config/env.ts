@@ -35,6 +35,8 @@ export interface AppConfig {
   dataDir: string;
   auth: { tokenSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
   smtpUrl?: string;
+  /** Where people open the web app (links in emails), without a trailing slash. */
+  publicAppUrl: string;
   storageDir: string;
   /** 32-byte key (base64) for payee bank details at rest. */
   payeeEncryptionKey: string;
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseOwnerUrl = r.url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']) ?? databaseUrl;
   const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
+  const publicAppUrl = r.url('PUBLIC_APP_URL', ['http:', 'https:']);
   const production = nodeEnv === 'production';
 
   let tokenSecret = r.str('AUTH_TOKEN_SECRET');
@@ -189,10 +192,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       refreshTokenTtlSeconds: r.int('REFRESH_TOKEN_TTL_SECONDS', 1209600, 300, 31536000),
     },
     smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
+    publicAppUrl: '',
     storageDir: resolve(r.str('STORAGE_DIR', resolve(dataDir, 'attachments'))!),
     payeeEncryptionKey: '',
   };
 
+  config.publicAppUrl = (publicAppUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   // Secrets are resolved last so an invalid config never writes a dev secret file.
   tokenSecret ??= devSecret(dataDir, 'AUTH_TOKEN_SECRET', 48);

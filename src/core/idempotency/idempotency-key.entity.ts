@@ -1,6 +1,7 @@
 import {
   Column,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryColumn,
@@ -16,6 +17,8 @@ import { Agency } from '../../agencies/entities/agency.entity';
  */
 @Entity({ name: 'idempotency_keys' })
 @Unique('UQ_idempotency_keys_key', ['agencyId', 'principal', 'key'])
+// The daily prune deletes by age within one agency.
+@Index('IDX_idempotency_keys_created', ['agencyId', 'createdAt'])
 export class IdempotencyKey {
   @PrimaryColumn({
     name: 'agency_id',

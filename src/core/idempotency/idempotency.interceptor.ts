@@ -10,7 +10,11 @@ import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, mergeMap, Observable, of } from 'rxjs';
 import { IdempotencyKeyRequiredError } from './idempotency.errors';
-import { IdempotencyService, requestFingerprint } from './idempotency.service';
+import {
+  IDEMPOTENCY_KEY_RETENTION_DAYS,
+  IdempotencyService,
+  requestFingerprint,
+} from './idempotency.service';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -60,6 +64,8 @@ export const Idempotent = (): MethodDecorator & ClassDecorator =>
     ApiHeader({
       name: 'Idempotency-Key',
       required: true,
-      description: 'A unique key per intended operation; a retry with the same key is replayed.',
+      description:
+        'A unique key per intended operation; a retry with the same key within ' +
+        `${IDEMPOTENCY_KEY_RETENTION_DAYS} days is replayed.`,
     }),
   );

@@ -5,6 +5,13 @@ import { TenantDb } from '../context/tenant-db';
 import { canonicalJson } from './canonical-json';
 import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './idempotency.errors';
 
+/**
+ * How long a key is remembered: a retry with the same key within this time replays the first
+ * response; after it, the key is forgotten (pruned daily) and the same key starts a new request.
+ * Clients retry within minutes; a week leaves room for a client that was offline for days.
+ */
+export const IDEMPOTENCY_KEY_RETENTION_DAYS = 7;
+
 export type IdempotencyClaim =
   { kind: 'new'; id: string } | { kind: 'replay'; status: number; body: unknown };
 
@@ -61,6 +68,16 @@ export class IdempotencyService {
       body:
         existing.response_body === null ? null : (JSON.parse(existing.response_body) as unknown),
     };
+  }
+
+  /** Forgets the current agency's keys older than the retention. Returns how many went. */
+  async pruneExpired(): Promise<number> {
+    const [, count] = await this.db.manager.query<[unknown, number]>(
+      `DELETE FROM idempotency_keys
+        WHERE agency_id = $1 AND created_at < now() - make_interval(days => $2)`,
+      [this.db.agencyId, IDEMPOTENCY_KEY_RETENTION_DAYS],
+    );
+    return count;
   }
 
   async complete(id: string, status: number, body: unknown): Promise<void> {

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { DeadLetters } from './dead-letters.service';
 import { JobExecutor } from './job-executor';
+import { JobHousekeeping } from './job-housekeeping';
 import { JobQueue } from './job-queue';
 import { JobHandlerRegistry } from './job-registry';
 import { JobScheduler } from './job-scheduler';
@@ -26,6 +27,7 @@ import { QueueDashboard } from './queue-dashboard';
     JobsRuntime,
     DeadLetters,
     QueueDashboard,
+    JobHousekeeping,
   ],
   exports: [JobQueue, JobScheduler],
 })

@@ -4,12 +4,17 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AUTHENTICATOR, Authenticator } from '../access/access.ports';
+import { ACCESS_POLICY, AccessPolicy, AUTHENTICATOR, Authenticator } from '../access/access.ports';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { bearerToken } from '../access/authentication.guard';
 import { Actor } from '../context/request-context';
+import { TenantRunner } from '../context/tenant-db';
+import { DomainError } from '../errors/domain-error';
 import { JobsRuntime } from './jobs-runtime';
+
+/** What the dead-letter API requires too: the dashboard shows the same operations. */
+const DASHBOARD_PERMISSION = 'platform.jobs.manage';
 
 export const DASHBOARD_PATH = '/admin/queues';
 const COOKIE = 'gc_queues';
@@ -22,7 +27,10 @@ const COOKIE_MAX_AGE_S = 900;
  * (a POST body, never the URL: URLs end up in logs and history) and keeps it in an HttpOnly,
  * SameSite=Strict cookie scoped to /admin/queues, so scripts cannot read it and other sites
  * cannot ride it (the board's own POSTs are same-site). Every request, page, API and static,
- * is checked with the same authenticator as the API plus actor.platformAdmin. Bearer headers
+ * is checked like an API request: the token's signature and expiry (AUTHENTICATOR), then, in a
+ * transaction, the access policy (ACCESS_POLICY) for platform.jobs.manage, which requires a live
+ * session and the platform-admin flag as it is now. A logged-out or revoked session, or a
+ * demoted admin, is refused on the next request, not when the token expires. Bearer headers
  * work too (curl, tests).
  */
 @Injectable()
@@ -34,6 +42,8 @@ export class QueueDashboard implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
     @Optional() @Inject(AUTHENTICATOR) private readonly authenticator?: Authenticator,
+    @Optional() @Inject(ACCESS_POLICY) private readonly accessPolicy?: AccessPolicy,
+    @Optional() private readonly runner?: TenantRunner,
   ) {}
 
   /** After init (so a failed boot opens no Redis connection), before the server is ready. */
@@ -108,14 +118,25 @@ export class QueueDashboard implements OnApplicationBootstrap {
   }
 
   private async check(token: string | undefined): Promise<'ok' | 'unauthenticated' | 'forbidden'> {
-    if (!token || !this.authenticator) return 'unauthenticated';
+    const { authenticator, accessPolicy, runner } = this;
+    if (!token || !authenticator || !accessPolicy || !runner) return 'unauthenticated';
     let actor: Actor;
     try {
-      actor = await this.authenticator.authenticate(token);
+      actor = await authenticator.authenticate(token);
     } catch {
       return 'unauthenticated';
     }
-    return actor.platformAdmin ? 'ok' : 'forbidden';
+    try {
+      await runner.runWithoutTenant(actor, () =>
+        accessPolicy.authorize({ actor, permission: DASHBOARD_PERMISSION, params: {} }),
+      );
+      return 'ok';
+    } catch (error) {
+      // A failure other than a refusal (database down) fails closed, as a 500.
+      if (error instanceof DomainError && (error.status === 401 || error.status === 403))
+        return error.status === 401 ? 'unauthenticated' : 'forbidden';
+      throw error;
+    }
   }
 }
 

@@ -4,6 +4,8 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 
 export const MAX_FAILED_LOGINS = 10;
 export const LOGIN_WINDOW_MINUTES = 15;
+/** A row whose window started this long ago counts for nothing (the window is 15 minutes). */
+export const LOGIN_THROTTLE_RETENTION_HOURS = 24;
 
 export interface AttemptVerdict {
   locked: boolean;
@@ -43,5 +45,17 @@ export class LoginThrottle {
 
   async clear(email: string): Promise<void> {
     await this.txHost.tx.query(`DELETE FROM login_throttles WHERE email = $1`, [email]);
+  }
+
+  /**
+   * Deletes counts whose window ended long ago (countAttempt would restart them anyway), so
+   * guesses at many addresses do not leave a row each forever. Returns how many went.
+   */
+  async pruneExpired(): Promise<number> {
+    const [, count] = await this.txHost.tx.query<[unknown, number]>(
+      `DELETE FROM login_throttles WHERE window_started_at < now() - make_interval(hours => $1)`,
+      [LOGIN_THROTTLE_RETENTION_HOURS],
+    );
+    return count;
   }
 }

@@ -4,7 +4,11 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
 import { normalizeEmail } from '../auth/email';
-import { InvitationService, IssuedInvitation } from '../staff/invitation.service';
+import {
+  InvitationContext,
+  InvitationService,
+  IssuedInvitation,
+} from '../staff/invitation.service';
 
 export interface UserAccount {
   id: string;
@@ -13,16 +17,23 @@ export interface UserAccount {
   hasPassword: boolean;
 }
 
+/** Where to reach a user (e.g. for an email): their current address and name. */
+export interface UserContact {
+  id: string;
+  email: string;
+  name: string;
+}
+
 export interface EnsuredAccount {
   user: UserAccount;
   created: boolean;
-  /** Present when the user has no password yet: the link secret for the invitation email. */
+  /** Present when the user has no password yet: a new invitation was issued and emailed. */
   invitation?: IssuedInvitation;
 }
 
 /**
  * Finds or creates global user accounts for the people an agency admin (staff) or an org admin
- * (organization members) adds. A new account has no password; it gets an invitation.
+ * (organization members) adds. An account without a password gets an invitation (emailed).
  */
 @Injectable()
 export class UserAccounts {
@@ -33,7 +44,11 @@ export class UserAccounts {
     private readonly context: RequestContext,
   ) {}
 
-  async ensure(input: { email: string; name: string }): Promise<EnsuredAccount> {
+  /** Runs in an agency's transaction: the invitation email goes out from that agency. */
+  async ensure(
+    input: { email: string; name: string },
+    invitedTo: InvitationContext = {},
+  ): Promise<EnsuredAccount> {
     const email = normalizeEmail(input.email);
     // ON CONFLICT: two admins adding the same new person at once both end with one account.
     const inserted: Array<{ id: string }> = await this.txHost.tx.query(
@@ -59,8 +74,17 @@ export class UserAccounts {
     }
     const invitation = user.hasPassword
       ? undefined
-      : await this.invitations.issue(user.id, this.context.actor?.userId);
+      : await this.invitations.issue(user.id, this.context.actor?.userId, invitedTo);
     return { user, created, invitation };
+  }
+
+  /** Current address and name of these users (unknown ids are left out). */
+  async contactsFor(userIds: string[]): Promise<UserContact[]> {
+    if (userIds.length === 0) return [];
+    return this.txHost.tx.query(
+      `SELECT id, email, name FROM users WHERE id = ANY($1::uuid[]) ORDER BY id`,
+      [[...new Set(userIds)]],
+    );
   }
 
   async findByEmail(email: string): Promise<UserAccount | undefined> {

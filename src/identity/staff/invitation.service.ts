@@ -2,22 +2,36 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditLog } from '../../core/audit/audit-log';
+import { RequestContext } from '../../core/context/request-context';
+import { NotificationService } from '../../notifications/notification.service';
 import { hashSecretToken, newSecretToken } from '../auth/secret-token';
 import { PasswordHasher } from '../auth/password-hasher';
 import { InvitationInvalidError } from '../identity.errors';
 
 export const INVITATION_TTL_DAYS = 7;
 
+/** What callers learn about an invitation: never its secret (that goes only into the email). */
 export interface IssuedInvitation {
   invitationId: string;
-  /** The secret for the invitation link. Only its hash is stored; it is never returned by the API. */
-  token: string;
   expiresAt: Date;
 }
+
+/** Where the invitee was invited to, for the email's wording. */
+export interface InvitationContext {
+  organizationName?: string;
+}
+
+/** The web app's page that reads the token from the fragment and posts it with a password. */
+export const ACCEPT_INVITATION_PATH = '/accept-invitation';
 
 /**
  * Invitations let a user created by an admin set their first password. Issuing one closes the
  * user's earlier open invitations, so only the newest link works.
+ *
+ * The secret exists in clear only here and in the invitation email, which is enqueued through
+ * the outbox in the same transaction (nothing is sent if the invite rolls back). It rides in the
+ * link's fragment (`#token=`), which browsers never send to servers, so it stays out of access
+ * logs and Referer headers.
  */
 @Injectable()
 export class InvitationService {
@@ -25,9 +39,16 @@ export class InvitationService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly passwords: PasswordHasher,
     private readonly audit: AuditLog,
+    private readonly context: RequestContext,
+    private readonly notifications: NotificationService,
   ) {}
 
-  async issue(userId: string, invitedByUserId: string | undefined): Promise<IssuedInvitation> {
+  /** Needs the agency context: the email goes out from the inviting agency's sender. */
+  async issue(
+    userId: string,
+    invitedByUserId: string | undefined,
+    invitedTo: InvitationContext = {},
+  ): Promise<IssuedInvitation> {
     const token = newSecretToken();
     const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
     await this.txHost.tx.query(
@@ -39,7 +60,17 @@ export class InvitationService {
        VALUES ($1, $2, $3, $4) RETURNING id`,
       [userId, hashSecretToken(token), invitedByUserId ?? null, expiresAt],
     );
-    return { invitationId: rows[0].id, token, expiresAt };
+    await this.notifications.notify({
+      agencyId: this.context.requireTenant().agencyId,
+      template: 'invitation',
+      data: { organizationName: invitedTo.organizationName, validDays: INVITATION_TTL_DAYS },
+      userIds: [userId],
+      // Relative: the email resolves it against PUBLIC_APP_URL.
+      link: `${ACCEPT_INVITATION_PATH}#token=${token}`,
+      // Email only: an in-app notice would store the link, and the invitee cannot sign in yet.
+      channels: { email: true, inApp: false },
+    });
+    return { invitationId: rows[0].id, expiresAt };
   }
 
   async accept(token: string, password: string): Promise<void> {

@@ -65,6 +65,8 @@ export interface TemplateData {
     refundDue: string;
     carryover: string;
   };
+  /** The accept link (with its one-time secret) is the notice's link, shown by the renderer. */
+  invitation: { organizationName?: string; validDays: number };
 }
 
 export type TemplateName = keyof TemplateData;
@@ -203,6 +205,16 @@ export const TEMPLATES: Renderers = {
     paragraphs: [
       `Award ${d.awardRef} under ${d.programTitle} is closed.`,
       `Unspent balance: ${dollars(d.unspent)}. Carried over to next year: ${dollars(d.carryover)}. Refund due: ${dollars(d.refundDue)}.`,
+    ],
+  }),
+  invitation: (d) => ({
+    subject: 'Your invitation to Grant Commons',
+    paragraphs: [
+      d.organizationName
+        ? `You have been invited to work on grant applications for ${d.organizationName} in Grant Commons.`
+        : "You have been invited to join the agency's grants staff in Grant Commons.",
+      `To start, open the link below and choose a password. The link works once, for ${d.validDays} days; if it has expired, ask whoever invited you to invite you again.`,
+      'If you did not expect this invitation, you can ignore this email.',
     ],
   }),
   'deadline.reminder': (d) => ({

@@ -32,6 +32,29 @@ describe('renderNotice', () => {
     expect(notice.html).toContain('border-top:6px solid #003B71');
   });
 
+  it('words an invitation for staff or an organization, escaping the name and the link', () => {
+    const link = 'https://grants.example/accept-invitation#token=a"b<c>';
+    const toOrganization = renderNotice(
+      'invitation',
+      { organizationName: 'Springfield R-XII <& Co>', validDays: 7 },
+      agency,
+      { link },
+    );
+    expect(toOrganization.subject).toBe('Your invitation to Grant Commons');
+    expect(toOrganization.text).toContain(
+      'grant applications for Springfield R-XII <& Co> in Grant Commons.',
+    );
+    expect(toOrganization.text).toContain('The link works once, for 7 days');
+    expect(toOrganization.text).toContain(`Open it in Grant Commons: ${link}`);
+    expect(toOrganization.html).toContain('Springfield R-XII &lt;&amp; Co&gt;');
+    expect(toOrganization.html).toContain(
+      'href="https://grants.example/accept-invitation#token=a&quot;b&lt;c&gt;"',
+    );
+    const toStaff = renderNotice('invitation', { validDays: 7 }, agency);
+    expect(toStaff.body).toContain("join the agency's grants staff");
+    expect(toStaff.html).toContain('join the agency&#39;s grants staff');
+  });
+
   it("applies an agency's override of subject, text and html with placeholders", () => {
     const notice = renderNotice(
       'payment.paid',
@@ -80,13 +103,14 @@ describe('renderNotice', () => {
       refundDue: '0.00',
       carryover: '1.00',
       expenditures: '2.00',
+      validDays: 7,
     };
     for (const name of TEMPLATE_NAMES) {
       const notice = renderNotice(name, sample as never, agency);
       expect(notice.subject.length).toBeGreaterThan(3);
       expect(notice.body.length).toBeGreaterThan(3);
     }
-    expect(TEMPLATE_NAMES).toHaveLength(16);
+    expect(TEMPLATE_NAMES).toHaveLength(17);
   });
 });
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -105,6 +105,14 @@ export class CreateOrganizationDto extends OrganizationDto {
 }
 
 export class UpdateOrganizationDto extends PartialType(OrganizationDto) {}
+
+/**
+ * What an org admin may change about their organization. Identifiers and type stay with agency
+ * staff (they decide eligibility and were checked at approval): sending them is refused.
+ */
+export class OrganizationProfileDto extends PartialType(
+  PickType(OrganizationDto, ['legalName', 'address', 'contacts'] as const),
+) {}
 
 export class DecisionDto {
   @ApiPropertyOptional()

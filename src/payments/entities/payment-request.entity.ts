@@ -35,6 +35,9 @@ export type PaymentType = 'reimbursement' | 'advance';
 @Index('IDX_payment_requests_status_approved', ['agencyId', 'status', 'approvedAt'])
 @Index('IDX_payment_requests_organization', ['agencyId', 'organizationId', 'requestedAt', 'id'])
 @Index('IDX_payment_requests_batch', ['agencyId', 'batchId'])
+// The agency's request list, newest first (keyset), unfiltered and by status (approval queue).
+@Index('IDX_payment_requests_requested', ['agencyId', 'requestedAt', 'id'])
+@Index('IDX_payment_requests_status_requested', ['agencyId', 'status', 'requestedAt', 'id'])
 @Check(
   'CHK_payment_requests_status',
   `"status" IN ('submitted', 'approved', 'rejected', 'batched', 'paid')`,

@@ -50,17 +50,44 @@ export class PaymentRecords {
   }
 
   async lines(requestId: string): Promise<PaymentRequestLine[]> {
-    return this.db.repo(PaymentRequestLine).find({
-      where: { agencyId: this.db.agencyId, requestId },
-      order: { functionCode: 'ASC', objectCode: 'ASC' },
-    });
+    return (await this.linesOf([requestId])).get(requestId) ?? [];
   }
 
   async approvals(requestId: string): Promise<ApprovalRecord[]> {
-    return this.db.repo(PaymentApproval).find({
-      where: { agencyId: this.db.agencyId, requestId },
-      order: { decidedAt: 'ASC' },
-    });
+    return (await this.approvalsOf([requestId])).get(requestId) ?? [];
+  }
+
+  /** The lines of these requests in one query, by request, each in code order. */
+  async linesOf(requestIds: string[]): Promise<Map<string, PaymentRequestLine[]>> {
+    if (requestIds.length === 0) return new Map();
+    const rows = await this.db
+      .repo(PaymentRequestLine)
+      .createQueryBuilder('l')
+      .where('l.agency_id = :agencyId AND l.request_id = ANY(:requestIds::uuid[])', {
+        agencyId: this.db.agencyId,
+        requestIds,
+      })
+      .orderBy('l.request_id')
+      .addOrderBy('l.function_code')
+      .addOrderBy('l.object_code')
+      .getMany();
+    return groupBy(rows, (l) => l.requestId);
+  }
+
+  /** The approvals of these requests in one query, by request, each oldest first. */
+  async approvalsOf(requestIds: string[]): Promise<Map<string, PaymentApproval[]>> {
+    if (requestIds.length === 0) return new Map();
+    const rows = await this.db
+      .repo(PaymentApproval)
+      .createQueryBuilder('a')
+      .where('a.agency_id = :agencyId AND a.request_id = ANY(:requestIds::uuid[])', {
+        agencyId: this.db.agencyId,
+        requestIds,
+      })
+      .orderBy('a.request_id')
+      .addOrderBy('a.decided_at')
+      .getMany();
+    return groupBy(rows, (a) => a.requestId);
   }
 
   async position(awardId: string): Promise<AwardPosition> {
@@ -101,10 +128,29 @@ export class PaymentRecords {
   }
 
   async view(request: PaymentRequest) {
-    // One connection per transaction: queries run one after another, never in parallel.
-    const lines = await this.lines(request.id);
-    return paymentRequestView(request, lines, await this.approvals(request.id));
+    return (await this.views([request]))[0];
   }
+
+  /** Views of a page of requests: two queries (lines, approvals) whatever the page size. */
+  async views(requests: PaymentRequest[]): Promise<PaymentRequestView[]> {
+    const ids = requests.map((r) => r.id);
+    // One connection per transaction: queries run one after another, never in parallel.
+    const lines = await this.linesOf(ids);
+    const approvals = await this.approvalsOf(ids);
+    return requests.map((r) =>
+      paymentRequestView(r, lines.get(r.id) ?? [], approvals.get(r.id) ?? []),
+    );
+  }
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
 }
 
 export function remainingCents(p: AwardPosition): bigint {

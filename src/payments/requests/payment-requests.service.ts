@@ -27,12 +27,7 @@ import {
   PaymentRequestInvalidError,
   PaymentTypeNotAllowedError,
 } from '../payments.errors';
-import {
-  PaymentRecords,
-  paymentRequestView,
-  remainingCents,
-  RequestScope,
-} from './payment-records';
+import { PaymentRecords, remainingCents, RequestScope } from './payment-records';
 import {
   advanceToApply,
   budgetLineProblems,
@@ -239,8 +234,8 @@ export class PaymentRequests {
       .addOrderBy('r.id', 'DESC')
       .limit(limit + 1)
       .getMany();
-    const byId = new Map<string, ReturnType<typeof paymentRequestView>>();
-    for (const r of rows.slice(0, limit)) byId.set(r.id, await this.records.view(r));
+    const views = await this.records.views(rows.slice(0, limit));
+    const byId = new Map(views.map((v) => [v.id, v]));
     return toPage(
       rows,
       limit,

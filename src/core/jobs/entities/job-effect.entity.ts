@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Agency } from '../../../agencies/entities/agency.entity';
 
 /**
@@ -6,6 +6,8 @@ import { Agency } from '../../../agencies/entities/agency.entity';
  * same transaction that marks its job done, so a redelivered or duplicate job skips it.
  */
 @Entity({ name: 'job_effects' })
+// The daily prune deletes by age within one agency.
+@Index('IDX_job_effects_created', ['agencyId', 'createdAt'])
 export class JobEffect {
   @PrimaryColumn({ name: 'agency_id', type: 'uuid', primaryKeyConstraintName: 'PK_job_effects' })
   agencyId: string;

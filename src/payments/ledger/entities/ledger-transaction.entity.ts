@@ -2,6 +2,7 @@ import {
   Check,
   Column,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryColumn,
@@ -30,6 +31,8 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
  */
 @Entity({ name: 'ledger_transactions' })
 @Unique('UQ_ledger_transactions_source', ['agencyId', 'kind', 'sourceType', 'sourceId'])
+// An award's postings in order (its ledger history); also backs the foreign key to awards.
+@Index('IDX_ledger_transactions_award', ['agencyId', 'awardId', 'createdAt', 'id'])
 @Check(
   'CHK_ledger_transactions_kind',
   `"kind" IN ('obligation', 'adjustment', 'disbursement', 'advance', 'liquidation', 'deobligation', 'refund_due', 'reversal')`,

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { PRUNE_IDEMPOTENCY_KEYS_SCHEDULE } from '../src/core/idempotency/idempotency-schedules';
+import { JobScheduler } from '../src/core/jobs';
+import { PRUNE_JOB_EFFECTS_SCHEDULE } from '../src/core/jobs/job-housekeeping';
+import { PRUNE_LOGIN_THROTTLES_SCHEDULE } from '../src/identity/identity-schedules';
+import { asAgencyOwner, ownerPool } from './factories';
+import { bootTestApp, TestApp } from './support/test-app';
+
+/**
+ * The daily prune schedules, each fired the way the scheduler fires it (as the app role, tenant
+ * tables agency by agency): old rows go, recent ones stay.
+ */
+describe('housekeeping: pruning throttles, idempotency keys and processed-effect keys', () => {
+  let t: TestApp;
+  const AGENCIES = ['mo-dese', 'ks-ksde'];
+
+  beforeAll(async () => {
+    // No background schedule runs: each test fires its schedule itself.
+    t = await bootTestApp({ WORKER_IN_PROCESS: 'false' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const fire = (name: string) => t.app.get(JobScheduler).fire(name);
+
+  it('forgets login throttle windows older than a day', async () => {
+    const pool = ownerPool(t);
+    await pool.query(
+      `INSERT INTO login_throttles (email, attempts, window_started_at) VALUES
+         ('stale@throttle.example', 11, now() - interval '25 hours'),
+         ('today@throttle.example', 11, now() - interval '23 hours'),
+         ('locked@throttle.example', 11, now())`,
+    );
+    await fire(PRUNE_LOGIN_THROTTLES_SCHEDULE);
+    const { rows } = await pool.query(
+      `SELECT email FROM login_throttles WHERE email LIKE '%@throttle.example' ORDER BY email`,
+    );
+    expect(rows.map((r) => r.email)).toEqual(['locked@throttle.example', 'today@throttle.example']);
+  });
+
+  it('forgets Idempotency-Keys older than 7 days, in every agency', async () => {
+    for (const code of AGENCIES) {
+      await asAgencyOwner(t, code, (client, agencyId) =>
+        client.query(
+          `INSERT INTO idempotency_keys (agency_id, principal, key, request_hash, response_status, created_at)
+           VALUES ($1, 'someone', 'old-key', 'h', 201, now() - interval '7 days 1 minute'),
+                  ($1, 'someone', 'recent-key', 'h', 201, now() - interval '6 days 23 hours')`,
+          [agencyId],
+        ),
+      );
+    }
+    await fire(PRUNE_IDEMPOTENCY_KEYS_SCHEDULE);
+    for (const code of AGENCIES) {
+      const { rows } = await asAgencyOwner(t, code, (client) =>
+        client.query(`SELECT key FROM idempotency_keys WHERE principal = 'someone'`),
+      );
+      expect(rows.map((r) => r.key)).toEqual(['recent-key']);
+    }
+  });
+
+  it('forgets processed-effect keys past their retention, keeping dedupe keys still in use', async () => {
+    for (const code of AGENCIES) {
+      await asAgencyOwner(t, code, (client, agencyId) =>
+        client.query(
+          `INSERT INTO job_effects (agency_id, effect_key, job_id, created_at)
+           VALUES ($1, 'test:ancient', $2, now() - interval '401 days'),
+                  -- Older than the outbox keeps done jobs, but a reminder may still ask again.
+                  ($1, 'test:reminder-14-days-ago', $2, now() - interval '14 days'),
+                  ($1, 'test:today', $2, now())`,
+          [agencyId, randomUUID()],
+        ),
+      );
+    }
+    await fire(PRUNE_JOB_EFFECTS_SCHEDULE);
+    for (const code of AGENCIES) {
+      const { rows } = await asAgencyOwner(t, code, (client) =>
+        client.query(
+          `SELECT effect_key FROM job_effects WHERE effect_key LIKE 'test:%' ORDER BY 1`,
+        ),
+      );
+      expect(rows.map((r) => r.effect_key)).toEqual(['test:reminder-14-days-ago', 'test:today']);
+    }
+  });
+});
