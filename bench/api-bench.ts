@@ -16,7 +16,10 @@
  * Options: --applications N, --agencies N, --orgs N, --seconds S (per scenario, default 10),
  * --scenarios a,b (names below), --growth (then the GET and list scenarios again on a second
  * database of --growth-applications, default 1,000,000: seeding it takes several minutes),
- * --json FILE (write the figures). Env: DATABASE_POOL_SIZE (API and baseline pool, default 10),
+ * --heap-mb N (the API's --max-old-space-size, default 256; 0 = V8's default, which sizes the heap
+ * from the machine's memory and lets it grow past 300 MB of RSS under load: see bench/README.md),
+ * --json FILE (write the figures), --pg-stats (embedded PostgreSQL only: after each scenario, the
+ * statements that took the database's time, from pg_stat_statements). Env: DATABASE_POOL_SIZE (API and baseline pool, default 10),
  * REDIS_URL, BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof), BENCH_SERVER_<X>
  * (passed to the server as <X>), BENCH_VERBOSE=1 (server output on stderr).
  */
@@ -25,7 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { startBenchCluster, BenchCluster, BenchDatabase } from './lib/bench-database';
+import { startBenchCluster, BenchCluster, BenchDatabase, withClient } from './lib/bench-database';
 import { ChildServer, databaseCpuMs, freePort, startChildServer } from './lib/child-server';
 import { BenchFixtures, createFixtures } from './lib/fixtures';
 import { LoadFigures, runLoad } from './lib/load';
@@ -51,6 +54,10 @@ interface Args {
   growth: boolean;
   growthApplications: number;
   json?: string;
+  /** Print the statements that took the database's time in each scenario (pg_stat_statements). */
+  pgStats: boolean;
+  /** The API's V8 old-space limit (--max-old-space-size), 0 for V8's default. */
+  heapMb: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -58,7 +65,7 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!match) throw new Error(`unexpected argument ${argv[i]}`);
-    const flag = match[1] === 'growth';
+    const flag = match[1] === 'growth' || match[1] === 'pg-stats';
     raw[match[1]] = match[2] ?? (flag ? 'true' : argv[++i]);
   }
   const int = (name: string, fallback: number) => {
@@ -81,6 +88,8 @@ function parseArgs(argv: string[]): Args {
     growth: raw.growth === 'true',
     growthApplications: int('growth-applications', 1_000_000),
     json: raw.json,
+    pgStats: raw['pg-stats'] === 'true',
+    heapMb: raw['heap-mb'] === '0' ? 0 : int('heap-mb', 256),
   };
 }
 
@@ -136,9 +145,9 @@ function apiEnv(db: BenchDatabase, port: number, configDir: string, dataDir: str
   };
 }
 
-function nodeArgs(script: string): string[] {
+function nodeArgs(script: string, heapMb = 0): string[] {
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return [...extra, script];
+  return [...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), ...extra, script];
 }
 
 async function login(url: string, email: string): Promise<string> {
@@ -188,6 +197,35 @@ async function listCursors(url: string, f: BenchFixtures, token: string, max = 2
     cursors.push(cursor);
   }
   return cursors;
+}
+
+/** The statements that took the most database time since the last reset (pg_stat_statements). */
+async function topStatements(db: BenchDatabase, requests: number): Promise<void> {
+  await withClient(db.adminUrl, async (c) => {
+    const { rows } = await c.query<{ calls: string; total: number; mean: number; query: string }>(
+      `SELECT calls, total_exec_time + total_plan_time AS total, mean_exec_time + mean_plan_time AS mean, query
+         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY total_exec_time + total_plan_time DESC LIMIT ${Number(process.env.BENCH_PG_STATS_TOP ?? 15)}`,
+    );
+    const [sum] = (
+      await c.query<{ calls: string; exec: number; plan: number }>(
+        `SELECT sum(calls) AS calls, sum(total_exec_time) AS exec, sum(total_plan_time) AS plan
+           FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      )
+    ).rows;
+    log(
+      `  per request: ${(Number(sum.calls) / requests).toFixed(1)} statements, ` +
+        `${(sum.exec / requests).toFixed(2)} ms executing, ${(sum.plan / requests).toFixed(2)} ms planning`,
+    );
+    log(`  statements by database time (per request: calls, ms; mean ms):`);
+    for (const r of rows) {
+      log(
+        `  ${(Number(r.calls) / requests).toFixed(2).padStart(6)} ${(r.total / requests).toFixed(3).padStart(7)}  ` +
+          `${r.mean.toFixed(3).padStart(7)} ms  ${r.query.replace(/\s+/g, ' ').slice(0, 110)}`,
+      );
+    }
+    await c.query('SELECT pg_stat_statements_reset()');
+  });
 }
 
 async function measure(
@@ -279,7 +317,7 @@ async function phase(
     const env = apiEnv(db, port, configDir, join(work, 'data'));
     server = await startChildServer({
       name: 'api',
-      args: nodeArgs(resolve('dist/src/main.js')),
+      args: nodeArgs(resolve('dist/src/main.js'), args.heapMb),
       env,
       port,
       readyPath: '/health/ready',
@@ -305,11 +343,17 @@ async function phase(
     });
 
     const results: ScenarioResult[] = [];
+    const reset = () =>
+      args.pgStats
+        ? withClient(db.adminUrl, (c) => c.query('SELECT pg_stat_statements_reset()'))
+        : Promise.resolve();
     for (const key of scenarios) {
       log(`running ${key}...`);
+      await reset();
       const r = await measure(db.name, server, defined[key], key, args.seconds);
       results.push(r);
       printTable('', [r]);
+      if (args.pgStats) await topStatements(db, r.requests);
     }
     const serverPeakRssMb = Math.max(...results.map((r) => r.peakRssMb), server.peakRssMb());
     await server.stop();
@@ -369,7 +413,7 @@ async function main(): Promise<void> {
     node: process.version,
     loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
   };
-  const cluster = await startBenchCluster(log);
+  const cluster = await startBenchCluster(log, { statementStats: args.pgStats });
   // Ctrl-C: stop the embedded PostgreSQL and remove its directory rather than leave them behind.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -379,7 +423,8 @@ async function main(): Promise<void> {
   }
   log(
     `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ` +
-      `${cluster.serverVersion}; load average ${machine.loadAverageAtStart.join(' ')}; pool ${poolSize}`,
+      `${cluster.serverVersion}; load average ${machine.loadAverageAtStart.join(' ')}; pool ${poolSize}; ` +
+      `API heap limit ${args.heapMb ? `${args.heapMb} MB` : 'V8 default'}`,
   );
   const phases: PhaseResult[] = [];
   try {

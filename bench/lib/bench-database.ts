@@ -8,6 +8,8 @@ import { provisionDatabase, runMigrations } from '../../src/core/database/provis
 
 export interface BenchDatabase {
   name: string;
+  /** Superuser connection to this database (statement statistics). */
+  adminUrl: string;
   ownerUrl: string;
   appUrl: string;
   drop(): Promise<void>;
@@ -55,6 +57,7 @@ export async function withClient<T>(url: string, work: (c: Client) => Promise<T>
  */
 export async function startBenchCluster(
   log: (line: string) => void = () => undefined,
+  options: { statementStats?: boolean } = {},
 ): Promise<BenchCluster> {
   let adminUrl = process.env.DATABASE_ADMIN_URL ?? process.env.TEST_DATABASE_URL;
   let stop = (): Promise<void> => Promise.resolve();
@@ -62,14 +65,23 @@ export async function startBenchCluster(
   let settings: Record<string, string> = {};
   if (!adminUrl) {
     kind = 'embedded';
-    settings = EMBEDDED_SETTINGS;
+    settings = {
+      ...EMBEDDED_SETTINGS,
+      ...(options.statementStats
+        ? {
+            shared_preload_libraries: 'pg_stat_statements',
+            'pg_stat_statements.track': 'all',
+            'pg_stat_statements.track_planning': 'on',
+          }
+        : {}),
+    };
     const dir = mkdtempSync(join(tmpdir(), 'gc-bench-pg-'));
     chmodSync(dir, 0o755);
     const dataDir = join(dir, 'data');
     const port = 56000 + Math.floor(Math.random() * 2000);
     let server = await startEmbeddedPostgres(dataDir, port);
     await withClient(server.adminUrl, async (c) => {
-      for (const [name, value] of Object.entries(EMBEDDED_SETTINGS)) {
+      for (const [name, value] of Object.entries(settings)) {
         await c.query(`ALTER SYSTEM SET ${name} = '${value}'`);
       }
     });
@@ -101,8 +113,14 @@ export async function startBenchCluster(
       const appUrl = roleUrl('gc_bench_app');
       await provisionDatabase({ adminUrl: admin, ownerUrl, appUrl });
       await runMigrations(ownerUrl);
+      if (options.statementStats) {
+        await withClient(`postgres://${at.username}:${at.password}@${at.host}/${name}`, (c) =>
+          c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'),
+        );
+      }
       return {
         name,
+        adminUrl: `postgres://${at.username}:${at.password}@${at.host}/${name}`,
         ownerUrl,
         appUrl,
         drop: () =>

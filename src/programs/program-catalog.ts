@@ -4,6 +4,7 @@ import { FieldProblem } from '../core/errors/domain-error';
 import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { Program } from './entities/program.entity';
+import { ProgramFormVersion } from './entities/program-form-version.entity';
 import { AnswerMode, AnswerValidator, fileAnswers } from './forms/answer-validator';
 import { FormDefinition } from './forms/form-definition';
 import { agencyLimits } from './program-input';
@@ -17,6 +18,9 @@ import {
 import { ProgramFormVersions } from './program-form-versions.service';
 import { ProgramNotFoundError } from './programs.errors';
 import { publicProgramView } from './program.view';
+
+/** Published form versions kept in memory (a few KB each). */
+const PUBLISHED_FORMS_CACHED = 500;
 
 /** What the applications module needs to know about a program (the programs public surface). */
 export interface ProgramTerms {
@@ -80,6 +84,7 @@ export function windowState(
 @Injectable()
 export class ProgramCatalog {
   private readonly validator = new AnswerValidator();
+  private readonly publishedForms = new Map<string, ProgramFormVersion>();
 
   constructor(
     private readonly db: TenantDb,
@@ -177,10 +182,29 @@ export class ProgramCatalog {
     return rows.map((p) => this.termsOf(p));
   }
 
+  /**
+   * A published form version, read from the database once per process: versions are immutable
+   * (insert-only), and every draft save and submission validates against one. Keyed by agency,
+   * so an entry only serves the agency whose transaction read it. Only reads go through here
+   * (the publishing transaction writes and reads versions through ProgramFormVersions), so an
+   * entry is always a committed version.
+   */
+  private async publishedForm(programId: string, version: number): Promise<ProgramFormVersion> {
+    const key = `${this.db.agencyId}:${programId}:${version}`;
+    let form = this.publishedForms.get(key);
+    if (!form) {
+      form = (await this.formVersions.get(programId, version)) ?? undefined;
+      if (!form) throw new ProgramNotFoundError();
+      if (this.publishedForms.size >= PUBLISHED_FORMS_CACHED) {
+        this.publishedForms.delete(this.publishedForms.keys().next().value as string);
+      }
+      this.publishedForms.set(key, form);
+    }
+    return form;
+  }
+
   async form(programId: string, version: number): Promise<FormDefinition> {
-    const form = await this.formVersions.get(programId, version);
-    if (!form) throw new ProgramNotFoundError();
-    return form.definition;
+    return (await this.publishedForm(programId, version)).definition;
   }
 
   /** Answers checked against a published form version: partial for drafts, complete to submit. */
@@ -190,8 +214,7 @@ export class ProgramCatalog {
     answers: unknown,
     mode: AnswerMode,
   ): Promise<FieldProblem[]> {
-    const form = await this.formVersions.get(programId, version);
-    if (!form) throw new ProgramNotFoundError();
+    const form = await this.publishedForm(programId, version);
     return this.validator.validate(
       `${this.db.agencyId}:${programId}:${version}`,
       form.jsonSchema,

@@ -15,8 +15,6 @@ import {
   WindowClosedError,
   WindowNotOpenError,
 } from '../applications.errors';
-import { ApplicationAttachments } from '../attachments/application-attachments.service';
-import { ApplicationBudget } from '../budget/application-budget.service';
 import { CertificationDto, ReturnDto } from '../dto/application.dto';
 import { Application, ApplicationStatus } from '../entities/application.entity';
 import { Submission } from '../entities/submission.entity';
@@ -62,8 +60,6 @@ export class ApplicationSubmissions {
     private readonly context: RequestContext,
     private readonly records: ApplicationRecords,
     private readonly catalog: ProgramCatalog,
-    private readonly budget: ApplicationBudget,
-    private readonly attachments: ApplicationAttachments,
     private readonly readiness: SubmissionReadiness,
     private readonly notices: ApplicationNotices,
     private readonly audit: AuditLog,
@@ -106,7 +102,7 @@ export class ApplicationSubmissions {
     const terms = await this.catalog.terms(application.programId);
     const now = this.clock.now();
     this.assertWindow(application, terms, now);
-    const problems = await this.readiness.problems(application, terms);
+    const { problems, lines, attachments } = await this.readiness.assess(application, terms);
     if (problems.length > 0) throw new ApplicationIncompleteError(problems);
 
     const content = {
@@ -114,11 +110,11 @@ export class ApplicationSubmissions {
       projectTitle: application.projectTitle,
       amountRequested: application.amountRequested!,
       answers: application.answers,
-      budget: (await this.budget.lines(application.id)).map((l) => ({
+      budget: lines.map((l) => ({
         ...l,
         indirect: l.indirect ?? false,
       })),
-      attachments: (await this.attachments.current(application.id)).map((a) => ({
+      attachments: attachments.map((a) => ({
         id: a.id,
         requirementKey: a.requirementKey,
         filename: a.filename,

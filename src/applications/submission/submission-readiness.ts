@@ -61,6 +61,14 @@ export class SubmissionReadiness {
   ) {}
 
   async problems(application: Application, terms: ProgramTerms): Promise<FieldProblem[]> {
+    return (await this.assess(application, terms)).problems;
+  }
+
+  /**
+   * The problems, with the budget lines and current attachments they were judged on: submitting
+   * stores exactly those in the version, without reading them a second time.
+   */
+  async assess(application: Application, terms: ProgramTerms) {
     const problems = await this.catalog.validateAnswers(
       application.programId,
       application.formVersion,
@@ -106,13 +114,8 @@ export class SubmissionReadiness {
         });
       }
     }
-    problems.push(
-      ...submissionBudgetProblems(
-        await this.budget.lines(application.id),
-        terms.budgetRules,
-        amount,
-      ),
-    );
+    const lines = await this.budget.lines(application.id);
+    problems.push(...submissionBudgetProblems(lines, terms.budgetRules, amount));
 
     for (const requirement of terms.requiredAttachments) {
       if (!current.some((a) => a.requirementKey === requirement.key)) {
@@ -125,6 +128,6 @@ export class SubmissionReadiness {
     problems.push(
       ...eligibilityProblems(await this.organizations.get(application.organizationId), terms),
     );
-    return problems;
+    return { problems, lines, attachments: current };
   }
 }
