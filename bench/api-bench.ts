@@ -16,7 +16,7 @@
  * Options: --applications N, --agencies N, --orgs N, --seconds S (per scenario, default 10),
  * --scenarios a,b (names below), --growth (then the GET and list scenarios again on a second
  * database of --growth-applications, default 1,000,000: seeding it takes several minutes),
- * --heap-mb N (the API's --max-old-space-size, default 256; 0 = V8's default, which sizes the heap
+ * --connections N (every scenario and the baseline at N connections), --heap-mb N (the API's --max-old-space-size, default 256; 0 = V8's default, which sizes the heap
  * from the machine's memory and lets it grow past 300 MB of RSS under load: see bench/README.md),
  * --json FILE (write the figures), --pg-stats (embedded PostgreSQL only: after each scenario, the
  * statements that took the database's time, from pg_stat_statements). Env: DATABASE_POOL_SIZE (API and baseline pool, default 10),
@@ -58,6 +58,8 @@ interface Args {
   pgStats: boolean;
   /** The API's V8 old-space limit (--max-old-space-size), 0 for V8's default. */
   heapMb: number;
+  /** Every scenario (and the baseline) at this many connections instead of its own. */
+  connections?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -90,6 +92,7 @@ function parseArgs(argv: string[]): Args {
     json: raw.json,
     pgStats: raw['pg-stats'] === 'true',
     heapMb: raw['heap-mb'] === '0' ? 0 : int('heap-mb', 256),
+    connections: raw.connections === undefined ? undefined : int('connections', 1),
   };
 }
 
@@ -327,6 +330,8 @@ async function phase(
     const cursors = await listCursors(server.url, fixtures, tokens.officer);
     log(`list of ${BENCH_AGENCY}'s mini-grant program: ${cursors.length} pages of 50`);
     const defined = buildScenarios(fixtures, tokens, cursors);
+    if (args.connections)
+      for (const scenario of Object.values(defined)) scenario.connections = args.connections;
 
     // Warm-up (JIT, pools, caches): reads only, so write fixtures are not consumed.
     await runLoad({
@@ -381,7 +386,11 @@ async function phase(
         baseline = await measure(
           db.name,
           base,
-          { name: 'baseline GET (node:http + pg, same SQL)', connections: 50, next },
+          {
+            name: 'baseline GET (node:http + pg, same SQL)',
+            connections: args.connections ?? 50,
+            next,
+          },
           'baseline GET',
           args.seconds,
         );

@@ -16,6 +16,8 @@ export interface AppConfig {
   /** Owner-role connection used for migrations and agency sync. Defaults to databaseUrl. */
   databaseOwnerUrl?: string;
   databasePoolSize: number;
+  /** Run parameterised statements as named prepared statements (off behind old PgBouncers). */
+  databasePreparedStatements: boolean;
   migrateOnStart: boolean;
   embedded: { dataDir: string; port: number };
   redisUrl?: string;
@@ -169,6 +171,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     databaseOwnerUrl,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 500),
+    databasePreparedStatements: r.bool('DATABASE_PREPARED_STATEMENTS', true),
     migrateOnStart: r.bool('MIGRATE_ON_START', true),
     embedded: {
       dataDir: resolve(dataDir, 'postgres'),

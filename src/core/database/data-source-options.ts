@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
+import { PreparingClient } from './prepared-statements';
 
 /**
  * Entities and migrations are found by file pattern so the same options work from TypeScript
@@ -13,6 +14,7 @@ export function dataSourceOptions(
   url: string,
   poolSize: number,
   applicationName: string,
+  preparedStatements = false,
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -24,6 +26,10 @@ export function dataSourceOptions(
     synchronize: false,
     logging: false,
     applicationName,
-    extra: { max: poolSize, idleTimeoutMillis: 30_000 },
+    extra: {
+      max: poolSize,
+      idleTimeoutMillis: 30_000,
+      ...(preparedStatements ? { Client: PreparingClient } : {}),
+    },
   };
 }

@@ -37,7 +37,12 @@ export class DatabaseModule {
           useFactory: async (config: AppConfig) => {
             if (!config.databaseUrl) throw new DatabaseError('DATABASE_URL is not set');
             const dataSource = new DataSource(
-              dataSourceOptions(config.databaseUrl, config.databasePoolSize, 'grant-commons'),
+              dataSourceOptions(
+                config.databaseUrl,
+                config.databasePoolSize,
+                'grant-commons',
+                config.databasePreparedStatements,
+              ),
             );
             await dataSource.initialize();
             await assertNotPrivileged(dataSource);
