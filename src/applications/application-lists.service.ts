@@ -75,24 +75,39 @@ export class ApplicationLists {
     return qb;
   }
 
+  /**
+   * One keyset page, newest first. Hand-written SQL: the list is the officers' busiest read and
+   * the query builder and entity hydration cost more CPU than the database spends on the page.
+   */
   private async page(
     programId: string,
     query: ApplicationListQuery,
     cursor: string | undefined,
     limit: number,
-  ) {
-    const qb = this.query(programId, query);
+  ): Promise<Application[]> {
+    const where = ['a.agency_id = $1', 'a.program_id = $2'];
+    const values: unknown[] = [this.db.agencyId, programId];
+    const add = (condition: string, ...params: unknown[]) => {
+      where.push(condition.replace(/\$(\d)/g, (_, n: string) => `$${values.length + Number(n)}`));
+      values.push(...params);
+    };
+    if (query.status) add('a.status = $1', query.status);
+    if (query.organizationId) add('a.organization_id = $1', query.organizationId);
+    if (query.submittedFrom)
+      add('a.submitted_at >= $1', this.instant(query.submittedFrom, '/submittedFrom', false));
+    // A date means "through that day": strictly before the next local midnight.
+    if (query.submittedTo)
+      add('a.submitted_at < $1', this.instant(query.submittedTo, '/submittedTo', true));
     const after = decodeCursor(cursor, 2);
-    if (after)
-      qb.andWhere('(a.created_at, a.id) < (:at::timestamptz, :id::uuid)', {
-        at: after[0],
-        id: after[1],
-      });
-    return qb
-      .orderBy('a.created_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
+    if (after) add('(a.created_at, a.id) < ($1::timestamptz, $2::uuid)', after[0], after[1]);
+    values.push(limit + 1);
+    return this.db.rows(
+      Application,
+      'a',
+      `SELECT {columns} FROM applications a WHERE ${where.join(' AND ')}
+        ORDER BY a.created_at DESC, a.id DESC LIMIT $${values.length}`,
+      values,
+    );
   }
 
   async listForProgram(programId: string, query: ApplicationListQuery) {

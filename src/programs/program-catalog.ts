@@ -93,11 +93,15 @@ export class ProgramCatalog {
   ) {}
 
   private async load(programId: string): Promise<Program> {
-    const program = /^[0-9a-f-]{36}$/i.test(programId)
-      ? await this.db
-          .repo(Program)
-          .findOne({ where: { agencyId: this.db.agencyId, id: programId } })
-      : null;
+    // Read on nearly every request about an application: plain SQL, no query builder.
+    const [program] = UUID.test(programId)
+      ? await this.db.rows(
+          Program,
+          'p',
+          'SELECT {columns} FROM programs p WHERE p.agency_id = $1 AND p.id = $2',
+          [this.db.agencyId, programId],
+        )
+      : [];
     if (!program) throw new ProgramNotFoundError();
     return program;
   }

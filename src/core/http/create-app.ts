@@ -2,7 +2,6 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +11,7 @@ import { AppModule } from '../../app.module';
 import { AppConfig } from '../config/env';
 import { PinoNestLogger } from '../logging/logger';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.filter';
+import { securityHeaders } from './security-headers';
 import { createValidationPipe } from './validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -50,8 +50,9 @@ export async function createApp(
   );
   const fastify = app.getHttpAdapter().getInstance();
 
+  const security = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
+    void reply.headers(security).header('x-request-id', request.id);
     done();
   });
   // Errors Fastify raises before Nest routes the request (malformed JSON, body too large).
@@ -63,16 +64,6 @@ export async function createApp(
 
   // Multipart is parsed lazily (request.file()): uploads stream; limits are set per route.
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 11 } });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
 
   app.setGlobalPrefix('api/v1', {
     exclude: [
