@@ -12,8 +12,11 @@
 import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
+import { PreparingClient } from '../src/core/database/prepared-statements';
 
+// The API's pool client: parameterised statements are prepared per connection, as in the API.
 const pool = new Pool({
+  Client: PreparingClient,
   connectionString: process.env.DATABASE_URL,
   max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
   application_name: 'grant-commons-baseline',
@@ -25,7 +28,7 @@ const ROUTE =
 
 /**
  * The statements the API issues for the staff application GET, in its order (traced from the
- * server: TypeORM's column lists written out), each as its own round trip.
+ * server, column lists written out), each as its own round trip.
  */
 const SQL = {
   grants: `
@@ -40,26 +43,35 @@ const SQL = {
       LEFT JOIN agency_memberships am
              ON am.agency_id = $3 AND am.user_id = s.user_id AND am.status = 'active'
      WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+  // The working copy with its budget lines, current attachments and history: one statement.
   application: `SELECT agency_id, id, program_id, organization_id, status, form_version, project_title,
       amount_requested, answers, version, submission_count, created_by, created_at, updated_at,
-      submitted_at, returned_at, return_comment, revision_due_at, withdrawn_at
+      submitted_at, returned_at, return_comment, revision_due_at, withdrawn_at,
+      (SELECT COALESCE(json_agg(json_build_object('functionCode', l.function_code,
+                'objectCode', l.object_code, 'description', l.description,
+                'amount', l.amount::text, 'indirect', l.indirect) ORDER BY l.position), '[]'::json)
+         FROM application_budget_lines l
+        WHERE l.agency_id = a.agency_id AND l.application_id = a.id) AS lines,
+      (SELECT COALESCE(json_agg(json_build_object('id', x.id, 'requirementKey', x.requirement_key,
+                'filename', x.filename, 'contentType', x.content_type, 'sizeBytes', x.size_bytes,
+                'sha256', x.sha256, 'createdAt', floor(extract(epoch FROM x.created_at) * 1000)::bigint)
+                ORDER BY x.created_at), '[]'::json)
+         FROM application_attachments x
+        WHERE x.agency_id = a.agency_id AND x.application_id = a.id AND x.removed_at IS NULL)
+        AS attachments,
+      (SELECT COALESCE(json_agg(json_build_object('from', e.from_status, 'to', e.to_status,
+                'comment', e.comment, 'submissionNumber', e.submission_number,
+                'at', floor(extract(epoch FROM e.at) * 1000)::bigint) ORDER BY e.at), '[]'::json)
+         FROM application_status_events e
+        WHERE e.agency_id = a.agency_id AND e.application_id = a.id) AS history
     FROM applications a WHERE a.agency_id = $1 AND a.id = $2 AND a.program_id = $3`,
   program: `SELECT agency_id, id, code, title, description, kind, status, funding_source,
       assistance_listing_number, assistance_listing_title, fain, fiscal_year, funds_available,
-      award_floor, award_ceiling, performance_start, performance_end, opens_at, closes_at,
-      grace_minutes, eligibility, form, required_attachments, budget_rules, rubric,
+      award_floor, award_ceiling, performance_start::text, performance_end::text, opens_at,
+      closes_at, grace_minutes, eligibility, form, required_attachments, budget_rules, rubric,
       allow_multiple_applications, shareable, cloned_from_template_id, current_form_version, version,
       created_by, created_at, updated_at, published_at, closed_at, archived_at
-    FROM programs WHERE agency_id = $1 AND id = $2 LIMIT 1`,
-  budget: `SELECT agency_id, id, application_id, position, function_code, object_code, description,
-      amount, indirect
-    FROM application_budget_lines WHERE agency_id = $1 AND application_id = $2 ORDER BY position`,
-  attachments: `SELECT agency_id, id, application_id, requirement_key, filename, content_type, size_bytes,
-      sha256, storage_key, uploaded_by, created_at, removed_at
-    FROM application_attachments WHERE agency_id = $1 AND application_id = $2 ORDER BY created_at`,
-  history: `SELECT agency_id, id, application_id, from_status, to_status, comment, submission_number,
-      actor_user_id, at
-    FROM application_status_events WHERE agency_id = $1 AND application_id = $2 ORDER BY at`,
+    FROM programs p WHERE p.agency_id = $1 AND p.id = $2`,
 };
 
 function claimsOf(header: string | undefined): { sub: string; sid: string } | undefined {
@@ -86,31 +98,15 @@ async function applicationGet(
   await client.query('BEGIN');
   try {
     await client.query(`SELECT set_config('app.agency_id', $1, true)`, [agencyId]);
-    const grants = await client.query({
-      name: 'baseline_grants',
-      text: SQL.grants,
-      values: [claims.sid, claims.sub, agencyId],
-    });
+    const grants = await client.query(SQL.grants, [claims.sid, claims.sub, agencyId]);
     if (!grants.rows[0]?.agencyRoles?.length)
       return { status: 404, body: { code: 'agency.not_found' } };
     const app = await client.query(SQL.application, [agencyId, applicationId, programId]);
     const application = app.rows[0] as Record<string, unknown> | undefined;
     if (!application) return { status: 404, body: { code: 'application.not_found' } };
     const program = await client.query(SQL.program, [agencyId, programId]);
-    const budget = await client.query(SQL.budget, [agencyId, applicationId]);
-    const attachments = await client.query(SQL.attachments, [agencyId, applicationId]);
-    const history = await client.query(SQL.history, [agencyId, applicationId]);
     const { title, code } = program.rows[0] as { title: string; code: string };
-    return {
-      status: 200,
-      body: {
-        ...application,
-        program: { id: programId, code, title },
-        budget: { lines: budget.rows },
-        attachments: attachments.rows,
-        history: history.rows,
-      },
-    };
+    return { status: 200, body: { ...application, program: { id: programId, code, title } } };
   } finally {
     await client.query('COMMIT');
   }

@@ -21,6 +21,9 @@ import {
   submittedApplication,
   uploadAttachment,
 } from './factories/grants';
+import { ApplicationRecords } from '../src/applications/application-records';
+import { ApplicationBudget } from '../src/applications/budget/application-budget.service';
+import { inAgency } from './factories/finance';
 import { bootTestApp, TestApp } from './support/test-app';
 
 /**
@@ -216,6 +219,22 @@ describe('applications: from registration to a submitted application', () => {
         status: 'submitted',
       }),
     ]);
+
+    // ... and opens it: one hand-written statement reads what the entity services read.
+    const seen = await t.request({
+      method: 'GET',
+      url: `/api/v1/agencies/${agencyCode}/programs/${programId}/applications/${app.id}`,
+      token: officer.token,
+    });
+    expect(seen.status).toBe(200);
+    expect(seen.json().attachments).toEqual([upload.json()]);
+    const [lines, history] = await inAgency(t, agencyCode, async () => [
+      await t.app.get(ApplicationBudget).lines(app.id),
+      await t.app.get(ApplicationRecords).history(app.id),
+    ]);
+    expect(seen.json().budget.lines).toEqual(lines);
+    expect(seen.json().history).toEqual(history);
+    expect(history.map((h) => h.to)).toEqual(['draft', 'submitted']);
     return { programId, organizationId, applicationId: app.id as string, team };
   }
 

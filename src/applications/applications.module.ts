@@ -7,6 +7,7 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { ProgramsModule } from '../programs/programs.module';
 import { ApplicationDirectory } from './application-directory';
 import { ApplicationLists } from './application-lists.service';
+import { ApplicationReads } from './application-reads';
 import { ApplicationRecords } from './application-records';
 import { ApplicationsController } from './applications.controller';
 import { ApplicationsService } from './applications.service';
@@ -32,6 +33,7 @@ import { SubmissionReadiness } from './submission/submission-readiness';
   controllers: [ApplicationsController, ProgramApplicationsController],
   providers: [
     ApplicationRecords,
+    ApplicationReads,
     ApplicationsService,
     ApplicationBudget,
     ApplicationAttachments,

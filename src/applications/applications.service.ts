@@ -8,6 +8,7 @@ import { IfMatch } from '../core/idempotency/etag';
 import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
 import { OrganizationDirectory } from '../organizations/organization-directory';
 import { ProgramCatalog, windowState } from '../programs/program-catalog';
+import { ApplicationReads } from './application-reads';
 import { ApplicationRecords, ApplicationScope } from './application-records';
 import { applicationSummary, applicationView } from './application.view';
 import {
@@ -17,11 +18,8 @@ import {
   ProgramNotAcceptingError,
   WindowClosedError,
 } from './applications.errors';
-import {
-  attachmentView,
-  ApplicationAttachments,
-} from './attachments/application-attachments.service';
-import { ApplicationBudget } from './budget/application-budget.service';
+import { ApplicationAttachments } from './attachments/application-attachments.service';
+import { ApplicationBudget, budgetView } from './budget/application-budget.service';
 import {
   ApplicationListQuery,
   StartApplicationDto,
@@ -37,6 +35,7 @@ export class ApplicationsService {
     private readonly db: TenantDb,
     private readonly context: RequestContext,
     private readonly records: ApplicationRecords,
+    private readonly reads: ApplicationReads,
     private readonly catalog: ProgramCatalog,
     private readonly organizations: OrganizationDirectory,
     private readonly budget: ApplicationBudget,
@@ -106,7 +105,10 @@ export class ApplicationsService {
 
   /** The working copy with its budget, attachments, history and what still blocks submission. */
   async detail(scope: ApplicationScope, applicationId: string) {
-    const application = await this.records.find(scope, applicationId);
+    const { application, lines, attachments, history } = await this.reads.detail(
+      scope,
+      applicationId,
+    );
     const terms = await this.catalog.terms(application.programId);
     const problems = ['draft', 'returned'].includes(application.status)
       ? await this.readiness.problems(application, terms)
@@ -124,10 +126,10 @@ export class ApplicationsService {
         window: windowState(terms, this.clock.now()),
         requiredAttachments: terms.requiredAttachments,
       },
-      budget: await this.budget.view(application, terms),
-      attachments: (await this.attachments.current(application.id)).map(attachmentView),
+      budget: budgetView(application, lines, terms),
+      attachments,
       readiness: { canSubmit: problems.length === 0, problems },
-      history: await this.records.history(application.id),
+      history,
     };
   }
 

@@ -17,6 +17,27 @@ import {
   submissionBudgetProblems,
 } from './budget-math';
 
+/** The budget as the API shows it, with what would still block submission. */
+export function budgetView(
+  application: Pick<Application, 'amountRequested'>,
+  lines: BudgetLineValue[],
+  terms: Pick<ProgramTerms, 'budgetRules'>,
+) {
+  return {
+    amountRequested: application.amountRequested,
+    lines,
+    ...budgetSummary(lines),
+    rules: terms.budgetRules,
+    /** What would still block submission (e.g. not totalling the amount requested yet). */
+    problems: submissionBudgetProblems(
+      lines,
+      terms.budgetRules,
+      application.amountRequested,
+      '/lines',
+    ),
+  };
+}
+
 /**
  * Budgets: lines of function code x object code, saved as a whole (one If-Match for the
  * application), shown as a matrix with totals, copyable from the organization's earlier
@@ -47,20 +68,7 @@ export class ApplicationBudget {
 
   async view(application: Application, terms?: ProgramTerms) {
     const t = terms ?? (await this.catalog.terms(application.programId));
-    const lines = await this.lines(application.id);
-    return {
-      amountRequested: application.amountRequested,
-      lines,
-      ...budgetSummary(lines),
-      rules: t.budgetRules,
-      /** What would still block submission (e.g. not totalling the amount requested yet). */
-      problems: submissionBudgetProblems(
-        lines,
-        t.budgetRules,
-        application.amountRequested,
-        '/lines',
-      ),
-    };
+    return budgetView(application, await this.lines(application.id), t);
   }
 
   private async write(application: Application, lines: BudgetLineValue[]): Promise<void> {
