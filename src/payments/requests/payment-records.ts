@@ -253,14 +253,6 @@ export class PaymentRecords {
     };
   }
 
-  async lines(requestId: string): Promise<PaymentRequestLine[]> {
-    return (await this.linesOf([requestId])).get(requestId) ?? [];
-  }
-
-  async approvals(requestId: string): Promise<ApprovalRecord[]> {
-    return (await this.approvalsOf([requestId])).get(requestId) ?? [];
-  }
-
   /** The lines of these requests in one query, by request, each in code order. */
   async linesOf(requestIds: string[]): Promise<Map<string, PaymentRequestLine[]>> {
     if (requestIds.length === 0) return new Map();
