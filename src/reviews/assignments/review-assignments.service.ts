@@ -212,10 +212,11 @@ export class ReviewAssignments {
     const rows: LockedAssignment[] = UUID.test(assignmentId)
       ? await this.db.manager.query(
           `SELECT a.id, a.program_id AS "programId", a.application_id AS "applicationId",
-                  a.status, a.declaration, c.stage
+                  a.status, a.declaration,
+                  (SELECT c.stage FROM review_cases c
+                    WHERE c.agency_id = a.agency_id AND c.application_id = a.application_id
+                      AND c.program_id = a.program_id) AS stage
              FROM review_assignments a
-             LEFT JOIN review_cases c ON c.agency_id = a.agency_id
-                  AND c.application_id = a.application_id AND c.program_id = a.program_id
             WHERE a.agency_id = $1 AND a.id = $2 AND a.reviewer_id = $3
               FOR UPDATE OF a`,
           [this.db.agencyId, assignmentId, user.userId],
