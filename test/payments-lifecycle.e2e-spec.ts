@@ -150,6 +150,12 @@ describe('payments lifecycle', () => {
       status: 'rejected',
       rejectionReason: 'No invoices attached',
     });
+    const storedRejection = await t.request({
+      method: 'GET',
+      url: `${api('mo-dese')}/payment-requests/${doubtful.json().id}`,
+      token: financeA.token,
+    });
+    expect(rejected.json()).toEqual(storedRejection.json());
 
     // The batch after the Oct 1 cut-off is paid by Oct 21.
     setClock(t, '2026-10-05T15:00:00Z');

@@ -235,6 +235,16 @@ describe('payment requests and approvals', () => {
       }),
     ]);
     expect(reduced.json().contentHash).not.toBe(created.json().contentHash);
+    // The decision's answer is the request as stored (it is built without reading it again).
+    const stored = async () =>
+      (
+        await t.request({
+          method: 'GET',
+          url: `${api('mo-dese')}/payment-requests/${id}`,
+          token: financeA.token,
+        })
+      ).json();
+    expect(reduced.json()).toEqual(await stored());
     // Lines can only shrink and must add up.
     const grow = await approve(t, 'mo-dese', id, financeC, {
       amount: '29000.00',
@@ -245,6 +255,7 @@ describe('payment requests and approvals', () => {
     // A may approve the new content.
     const done = await approve(t, 'mo-dese', id, financeA);
     expect(done.json()).toMatchObject({ status: 'approved', approvalChain: { satisfied: true } });
+    expect(done.json()).toEqual(await stored());
     expect(done.json().lines).toEqual([
       { functionCode: '1000', objectCode: '100', amountRequested: '20000.00', amount: '18000.00' },
       { functionCode: '1000', objectCode: '200', amountRequested: '10000.00', amount: '10000.00' },

@@ -468,7 +468,18 @@ describe('review: conflicts, normalization, ranking and decisions released toget
         '/scores/budget/points',
         '/scores/budget/comment',
       ]);
-      await scoreAndSubmit(t, KS, P, p, STANDARD_POINTS[70]);
+      const scored = Object.fromEntries(
+        Object.entries(STANDARD_POINTS[70]).map(([key, n]) => [
+          key,
+          { points: n, comment: `Scored ${n}.` },
+        ]),
+      );
+      expect((await call(t, P, 'PUT', url(p), { scores: scored })).status).toBe(200);
+      const submitted = await call(t, P, 'POST', `${url(p)}/submit`);
+      expect(submitted.json()).toMatchObject({ status: 'submitted', weightedTotal: 70 });
+      // The answer is the review as stored (it is built without reading it again).
+      expect(submitted.json()).toEqual((await call(t, P, 'GET', url(p))).json());
+      expect((await call(t, P, 'POST', `${url(p)}/submit`)).json().code).toBe('review.locked');
       const locked = await call(t, P, 'PUT', url(p), { scores: { need: { points: 1 } } });
       expect(locked.json().code).toBe('review.locked');
 

@@ -30,6 +30,11 @@ export class AwardFinance {
     return this.records.find(scope, awardId, true);
   }
 
+  /** The same lock, when only the award's reference is needed (payment decisions). */
+  lockReference(awardId: string): Promise<string> {
+    return this.records.lockReference(awardId);
+  }
+
   find(scope: AwardScope, awardId: string): Promise<Award> {
     return this.records.find(scope, awardId);
   }

@@ -46,6 +46,17 @@ export class AwardRecords {
     return award;
   }
 
+  /** Locks the award row like `find(..., true)`, reading only its reference (hot paths). */
+  async lockReference(awardId: string): Promise<string> {
+    if (!isUuid(awardId)) throw new AwardNotFoundError();
+    const rows: Array<{ reference: string }> = await this.db.manager.query(
+      `SELECT reference FROM awards WHERE agency_id = $1 AND id = $2 FOR UPDATE`,
+      [this.db.agencyId, awardId],
+    );
+    if (rows.length === 0) throw new AwardNotFoundError();
+    return rows[0].reference;
+  }
+
   async save(award: Award): Promise<Award> {
     award.updatedAt = new Date();
     return this.db.repo(Award).save(award);

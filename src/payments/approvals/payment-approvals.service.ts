@@ -10,7 +10,6 @@ import { TenantDb } from '../../core/context/tenant-db';
 import { FieldProblem } from '../../core/errors/domain-error';
 import { fromCents, isAmount, minCents, toCents } from '../../core/money/money';
 import { AgencyCalendar } from '../agency-calendar';
-import { PaymentApproval } from '../entities/payment-approval.entity';
 import { PaymentRequest } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
 import {
@@ -19,7 +18,7 @@ import {
   NotAwaitingApprovalError,
   SelfApprovalError,
 } from '../payments.errors';
-import { PaymentRecords } from '../requests/payment-records';
+import { paymentRequestView, PaymentRecords } from '../requests/payment-records';
 import { PaymentSettlement } from '../settlement/payment-settlement';
 import {
   approvalContentHash,
@@ -57,11 +56,13 @@ export class PaymentApprovals {
   ) {}
 
   async approve(requestId: string, input: ApprovalInput) {
-    const { request, award } = await this.lockOpen(requestId);
+    const { request, lines, approvals, awardReference } = await this.lockOpen(requestId);
     const approver = this.context.requireUser();
     if (approver.userId === request.requestedBy) throw new SelfApprovalError();
-    const approvals = await this.records.approvals(request.id);
-    if (input.amount !== undefined || input.lines !== undefined) await this.reduce(request, input);
+    const reduced =
+      input.amount !== undefined || input.lines !== undefined
+        ? await this.reduce(request, lines, input)
+        : false;
     const verdict = checkApprover(
       approver.userId,
       request.requestedBy,
@@ -70,26 +71,24 @@ export class PaymentApprovals {
     );
     if (verdict === 'already_approved') throw new AlreadyApprovedError();
 
-    const repo = this.db.repo(PaymentApproval);
-    const approval = repo.create({
-      agencyId: this.db.agencyId,
-      requestId: request.id,
-      approverId: approver.userId,
-      approverEmail: approver.email ?? null,
-      decision: 'approved',
-      amount: request.amount,
-      contentHash: request.contentHash,
-      reason: input.reason ?? null,
-    });
-    await repo.save(approval);
-    const counting = countingApprovers([...approvals, approval], request.contentHash);
+    // Whoever already approved this content, and now this approver.
+    const counting = [...countingApprovers(approvals, request.contentHash), approver.userId];
     const complete = counting.length >= request.requiredApprovals;
     if (complete) {
       request.status = 'approved';
       // The server's clock: which cut-off window the approval falls in decides its batch.
       request.approvedAt = this.clock.now();
     }
-    await this.db.repo(PaymentRequest).save(request);
+    const approval = await this.records.recordDecision(
+      request,
+      {
+        approverId: approver.userId,
+        approverEmail: approver.email ?? null,
+        decision: 'approved',
+        reason: input.reason ?? null,
+      },
+      complete || reduced,
+    );
     await this.audit.record({
       action: complete ? 'payment_request.approved' : 'payment_request.approval_recorded',
       entityType: 'payment_request',
@@ -107,7 +106,7 @@ export class PaymentApprovals {
       await this.notifications.send(
         'payment.approved',
         {
-          awardRef: award.reference,
+          awardRef: awardReference,
           requestRef: request.reference,
           amount: fromCents(toCents(request.amount)),
         },
@@ -115,33 +114,29 @@ export class PaymentApprovals {
       );
       // Covered entirely by advanced cash: nothing for the bank to pay, book it now.
       if (toCents(request.amount) === toCents(request.advanceApplied)) {
-        await this.settlement.settle(request, this.calendar.today(), award.reference);
+        await this.settlement.settle(request, this.calendar.today(), awardReference);
       }
     }
-    return this.records.view(request);
+    return paymentRequestView(request, lines, [...approvals, approval]);
   }
 
   async reject(requestId: string, reason: string) {
-    const { request, award } = await this.lockOpen(requestId);
+    const { request, lines, approvals, awardReference } = await this.lockOpen(requestId);
     const officer = this.context.requireUser();
     if (officer.userId === request.requestedBy) throw new SelfApprovalError();
-    const repo = this.db.repo(PaymentApproval);
-    await repo.save(
-      repo.create({
-        agencyId: this.db.agencyId,
-        requestId: request.id,
-        approverId: officer.userId,
-        approverEmail: officer.email ?? null,
-        decision: 'rejected',
-        amount: request.amount,
-        contentHash: request.contentHash,
-        reason,
-      }),
-    );
     request.status = 'rejected';
     request.rejectedAt = this.clock.now();
     request.rejectionReason = reason;
-    await this.db.repo(PaymentRequest).save(request);
+    const rejection = await this.records.recordDecision(
+      request,
+      {
+        approverId: officer.userId,
+        approverEmail: officer.email ?? null,
+        decision: 'rejected',
+        reason,
+      },
+      true,
+    );
     await this.audit.record({
       action: 'payment_request.rejected',
       entityType: 'payment_request',
@@ -152,32 +147,39 @@ export class PaymentApprovals {
     await this.notifications.send(
       'payment.rejected',
       {
-        awardRef: award.reference,
+        awardRef: awardReference,
         requestRef: request.reference,
         amount: fromCents(toCents(request.amount)),
         reason,
       },
       [request.requestedBy],
     );
-    return this.records.view(request);
+    return paymentRequestView(request, lines, [...approvals, rejection]);
   }
 
-  /** Locks in the one order every money path uses: the award, then the request. */
+  /**
+   * Locks in the one order every money path uses: the award, then the request (read with its
+   * lines and approvals in the same statement).
+   */
   private async lockOpen(requestId: string) {
-    const unlocked = await this.records.find({}, requestId);
-    const award = await this.awards.lock({}, unlocked.awardId);
-    const request = await this.records.find({}, requestId, true);
-    if (request.status !== 'submitted') throw new NotAwaitingApprovalError(request.status);
-    return { request, award };
+    const awardId = await this.records.awardOf(requestId);
+    const awardReference = await this.awards.lockReference(awardId);
+    const locked = await this.records.lockWithDetails(requestId);
+    if (locked.request.status !== 'submitted')
+      throw new NotAwaitingApprovalError(locked.request.status);
+    return { ...locked, awardReference };
   }
 
   /**
    * Approving less: the amount and lines shrink (never grow), the content hash changes, so
    * earlier approvals of the larger amount no longer count, and the threshold is re-applied.
    */
-  private async reduce(request: PaymentRequest, input: ApprovalInput): Promise<void> {
+  private async reduce(
+    request: PaymentRequest,
+    lines: PaymentRequestLine[],
+    input: ApprovalInput,
+  ): Promise<boolean> {
     const problems: FieldProblem[] = [];
-    const lines = await this.records.lines(request.id);
     const current = toCents(request.amount);
     let next = lines.map((l) => ({
       functionCode: l.functionCode,
@@ -228,7 +230,7 @@ export class PaymentApprovals {
     if (target < current && !input.reason?.trim())
       problems.push({ pointer: '/reason', detail: 'approving less than requested needs a reason' });
     if (problems.length > 0) throw new InvalidReductionError(problems);
-    if (target === current) return;
+    if (target === current) return false;
 
     for (const line of lines) {
       const amount = next.find(
@@ -236,7 +238,7 @@ export class PaymentApprovals {
       )!.amount;
       line.amount = fromCents(toCents(amount));
     }
-    await this.db.repo(PaymentRequestLine).save(lines);
+    await this.records.updateLineAmounts(request.id, lines);
     const finance = this.agencies.configOf(this.db.agencyId).finance;
     request.amount = fromCents(target);
     request.advanceApplied = fromCents(minCents(toCents(request.advanceApplied), target));
@@ -255,5 +257,6 @@ export class PaymentApprovals {
         amount: l.amount,
       })),
     });
+    return true;
   }
 }

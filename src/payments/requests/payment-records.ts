@@ -25,6 +25,117 @@ export interface AwardPosition {
 
 export type RequestScope = { organizationId: string } | Record<string, never>;
 
+/** A request locked for a decision, with what the decision reads (one statement). */
+export interface LockedRequest {
+  request: PaymentRequest;
+  /** In code order. */
+  lines: PaymentRequestLine[];
+  /** Oldest first. */
+  approvals: ApprovalRecord[];
+}
+
+/** A decision to record; `requestChanged` also writes the request's decided columns. */
+export interface DecisionInput {
+  approverId: string;
+  approverEmail: string | null;
+  decision: 'approved' | 'rejected';
+  reason: string | null;
+}
+
+// Dates as text: the entity keeps `date` columns as 'YYYY-MM-DD' strings.
+const REQUEST_COLUMNS = `r.agency_id, r.id, r.reference, r.award_id, r.organization_id, r.type, r.status,
+  r.amount_requested, r.amount, r.advance_applied, r.period_start::text AS period_start,
+  r.period_end::text AS period_end, r.description, r.required_approvals, r.content_hash,
+  r.reduction_reason, r.rejection_reason, r.requested_by, r.requested_at, r.approved_at,
+  r.rejected_at, r.batch_id, r.paid_on::text AS paid_on, r.paid_at`;
+
+// The decision path's reads in one round trip: the request row locked, its lines and approvals.
+// Run after the award lock: every writer of approvals and lines holds it, so this statement's
+// snapshot (taken once that lock is held) sees all of them.
+const LOCK_WITH_DETAILS = `SELECT ${REQUEST_COLUMNS},
+  (SELECT COALESCE(json_agg(json_build_object('id', l.id, 'functionCode', l.function_code,
+            'objectCode', l.object_code, 'amountRequested', l.amount_requested::text,
+            'amount', l.amount::text) ORDER BY l.function_code, l.object_code), '[]')
+     FROM payment_request_lines l WHERE l.agency_id = r.agency_id AND l.request_id = r.id) AS lines,
+  (SELECT COALESCE(json_agg(json_build_object('approverId', a.approver_id,
+            'approverEmail', a.approver_email, 'decision', a.decision, 'amount', a.amount::text,
+            'contentHash', a.content_hash, 'reason', a.reason,
+            'decidedAt', to_char(a.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+            ORDER BY a.decided_at), '[]')
+     FROM payment_approvals a WHERE a.agency_id = r.agency_id AND a.request_id = r.id) AS approvals
+  FROM payment_requests r WHERE r.agency_id = $1 AND r.id = $2
+  FOR UPDATE OF r`;
+
+const INSERT_DECISION = `INSERT INTO payment_approvals
+  (agency_id, request_id, approver_id, approver_email, decision, amount, content_hash, reason)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING decided_at`;
+
+// The decision and the request's new state in one statement (both rows are ours, locked).
+const INSERT_DECISION_UPDATE_REQUEST = `WITH decision AS (${INSERT_DECISION})
+  UPDATE payment_requests r
+     SET status = $9, approved_at = $10, rejected_at = $11, rejection_reason = $12,
+         amount = $6, advance_applied = $13, reduction_reason = $14, required_approvals = $15,
+         content_hash = $7
+    FROM decision
+   WHERE r.agency_id = $1 AND r.id = $2
+  RETURNING decision.decided_at`;
+
+interface RequestRow {
+  agency_id: string;
+  id: string;
+  reference: string;
+  award_id: string;
+  organization_id: string;
+  type: PaymentRequest['type'];
+  status: PaymentRequest['status'];
+  amount_requested: string;
+  amount: string;
+  advance_applied: string;
+  period_start: string;
+  period_end: string;
+  description: string;
+  required_approvals: number;
+  content_hash: string;
+  reduction_reason: string | null;
+  rejection_reason: string | null;
+  requested_by: string;
+  requested_at: Date;
+  approved_at: Date | null;
+  rejected_at: Date | null;
+  batch_id: string | null;
+  paid_on: string | null;
+  paid_at: Date | null;
+}
+
+function requestFromRow(row: RequestRow): PaymentRequest {
+  return Object.assign(new PaymentRequest(), {
+    agencyId: row.agency_id,
+    id: row.id,
+    reference: row.reference,
+    awardId: row.award_id,
+    organizationId: row.organization_id,
+    type: row.type,
+    status: row.status,
+    amountRequested: row.amount_requested,
+    amount: row.amount,
+    advanceApplied: row.advance_applied,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    description: row.description,
+    requiredApprovals: row.required_approvals,
+    contentHash: row.content_hash,
+    reductionReason: row.reduction_reason,
+    rejectionReason: row.rejection_reason,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    approvedAt: row.approved_at,
+    rejectedAt: row.rejected_at,
+    batchId: row.batch_id,
+    paidOn: row.paid_on,
+    paidAt: row.paid_at,
+  });
+}
+
 /** Loading and locking payment requests, their lines and approvals; the award's position. */
 @Injectable()
 export class PaymentRecords {
@@ -49,12 +160,97 @@ export class PaymentRecords {
     return request;
   }
 
-  async lines(requestId: string): Promise<PaymentRequestLine[]> {
-    return (await this.linesOf([requestId])).get(requestId) ?? [];
+  /** The request's award (it never changes), read unlocked: the award is locked first. */
+  async awardOf(requestId: string): Promise<string> {
+    if (!UUID.test(requestId)) throw new PaymentRequestNotFoundError();
+    const rows: Array<{ award_id: string }> = await this.db.manager.query(
+      `SELECT award_id FROM payment_requests WHERE agency_id = $1 AND id = $2`,
+      [this.db.agencyId, requestId],
+    );
+    if (rows.length === 0) throw new PaymentRequestNotFoundError();
+    return rows[0].award_id;
   }
 
-  async approvals(requestId: string): Promise<ApprovalRecord[]> {
-    return (await this.approvalsOf([requestId])).get(requestId) ?? [];
+  /** Locks the request (FOR UPDATE) and reads its lines and approvals. Hold the award lock. */
+  async lockWithDetails(requestId: string): Promise<LockedRequest> {
+    const rows: Array<RequestRow & { lines: LineJson[]; approvals: ApprovalJson[] }> =
+      await this.db.manager.query(LOCK_WITH_DETAILS, [this.db.agencyId, requestId]);
+    if (rows.length === 0) throw new PaymentRequestNotFoundError();
+    const row = rows[0];
+    const request = requestFromRow(row);
+    return {
+      request,
+      lines: row.lines.map((l) =>
+        Object.assign(new PaymentRequestLine(), {
+          agencyId: request.agencyId,
+          id: l.id,
+          requestId: request.id,
+          functionCode: l.functionCode,
+          objectCode: l.objectCode,
+          amountRequested: l.amountRequested,
+          amount: l.amount,
+        }),
+      ),
+      approvals: row.approvals.map((a) => ({ ...a, decidedAt: new Date(a.decidedAt) })),
+    };
+  }
+
+  /** New amounts of existing lines (an approver approving less), in one statement. */
+  async updateLineAmounts(requestId: string, lines: PaymentRequestLine[]): Promise<void> {
+    await this.db.manager.query(
+      `UPDATE payment_request_lines l SET amount = v.amount::numeric(14,2)
+         FROM unnest($3::uuid[], $4::text[]) AS v(id, amount)
+        WHERE l.agency_id = $1 AND l.request_id = $2 AND l.id = v.id`,
+      [this.db.agencyId, requestId, lines.map((l) => l.id), lines.map((l) => l.amount)],
+    );
+  }
+
+  /**
+   * Records a finance officer's decision bound to the request's current amount and content
+   * hash; with `requestChanged`, writes the request's decided state (status, decision times,
+   * reduced amount and hash) in the same statement. Returns the decision as the chain shows it.
+   */
+  async recordDecision(
+    request: PaymentRequest,
+    input: DecisionInput,
+    requestChanged: boolean,
+  ): Promise<ApprovalRecord> {
+    const decisionValues = [
+      this.db.agencyId,
+      request.id,
+      input.approverId,
+      input.approverEmail,
+      input.decision,
+      request.amount,
+      request.contentHash,
+      input.reason,
+    ];
+    let result: unknown;
+    if (requestChanged) {
+      [result] = await this.db.manager.query(INSERT_DECISION_UPDATE_REQUEST, [
+        ...decisionValues,
+        request.status,
+        request.approvedAt,
+        request.rejectedAt,
+        request.rejectionReason,
+        request.advanceApplied,
+        request.reductionReason,
+        request.requiredApprovals,
+      ]);
+    } else {
+      result = await this.db.manager.query(INSERT_DECISION, decisionValues);
+    }
+    const rows = result as Array<{ decided_at: Date }>;
+    if (rows.length !== 1) throw new Error(`payment request ${request.id} was not updated`);
+    return {
+      approverId: input.approverId,
+      approverEmail: input.approverEmail,
+      decision: input.decision,
+      amount: request.amount,
+      contentHash: request.contentHash,
+      reason: input.reason,
+      decidedAt: rows[0].decided_at,
+    };
   }
 
   /** The lines of these requests in one query, by request, each in code order. */
@@ -142,6 +338,16 @@ export class PaymentRecords {
     );
   }
 }
+
+interface LineJson {
+  id: string;
+  functionCode: string;
+  objectCode: string;
+  amountRequested: string;
+  amount: string;
+}
+
+type ApprovalJson = Omit<ApprovalRecord, 'decidedAt'> & { decidedAt: string };
 
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

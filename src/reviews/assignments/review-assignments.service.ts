@@ -11,7 +11,7 @@ import { OrganizationDirectory } from '../../organizations/organization-director
 import { ProgramCatalog } from '../../programs/program-catalog';
 import { DeclarationDto } from '../dto/review.dto';
 import { ReviewAssignment } from '../entities/review-assignment.entity';
-import { ReviewCase } from '../entities/review-case.entity';
+import { ReviewCase, ReviewStage } from '../entities/review-case.entity';
 import { Review } from '../entities/review.entity';
 import { ReviewSettings } from '../review-settings.service';
 import {
@@ -23,6 +23,12 @@ import {
 } from '../reviews.errors';
 import { ReviewStages } from '../stages/review-stages.service';
 import { ApplicationToStaff, isEligible, planAssignments, PoolReviewer } from './assignment-rule';
+
+/** A reviewer's assignment, locked, with its review case's stage (null: no case). */
+export type LockedAssignment = Pick<
+  ReviewAssignment,
+  'id' | 'programId' | 'applicationId' | 'status' | 'declaration'
+> & { stage: ReviewStage | null };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -195,6 +201,29 @@ export class ReviewAssignments {
       : null;
     if (!found) throw new AssignmentNotFoundError();
     return found;
+  }
+
+  /**
+   * `mine(id, true)` and the stage of its review case in one statement (the case row is not
+   * locked, as `ReviewStages.find` does not lock it): the submit path's first read.
+   */
+  async lockMineWithStage(assignmentId: string): Promise<LockedAssignment> {
+    const user = this.context.requireUser();
+    const rows: LockedAssignment[] = UUID.test(assignmentId)
+      ? await this.db.manager.query(
+          `SELECT a.id, a.program_id AS "programId", a.application_id AS "applicationId",
+                  a.status, a.declaration,
+                  (SELECT c.stage FROM review_cases c
+                    WHERE c.agency_id = a.agency_id AND c.application_id = a.application_id
+                      AND c.program_id = a.program_id) AS stage
+             FROM review_assignments a
+            WHERE a.agency_id = $1 AND a.id = $2 AND a.reviewer_id = $3
+              FOR UPDATE OF a`,
+          [this.db.agencyId, assignmentId, user.userId],
+        )
+      : [];
+    if (rows.length === 0) throw new AssignmentNotFoundError();
+    return rows[0];
   }
 
   /** The signed-in reviewer's assignments: who the applicant is, enough to judge a conflict. */

@@ -17,6 +17,7 @@ import {
   OwnReviewNotSubmittedError,
   RecusedError,
   ReviewIncompleteError,
+  ReviewCaseNotFoundError,
   ReviewLockedError,
   ReviewNotFoundError,
   ReviewNotReopenableError,
@@ -29,7 +30,23 @@ import { weightedTotal } from './panel-scoring';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const POINTS = /^\d{1,4}(\.\d{1,2})?$/;
 
-function reviewView(review: Review | null, assignment: ReviewAssignment, rubric: ProgramRubric) {
+type ReviewFields = Pick<
+  Review,
+  | 'id'
+  | 'status'
+  | 'points'
+  | 'comments'
+  | 'submittedAt'
+  | 'reopenedAt'
+  | 'reopenReason'
+  | 'version'
+>;
+
+function reviewView(
+  review: ReviewFields | null,
+  assignment: Pick<ReviewAssignment, 'id' | 'applicationId'>,
+  rubric: ProgramRubric,
+) {
   const points = review?.points ?? {};
   const comments = review?.comments ?? {};
   return {
@@ -182,11 +199,23 @@ export class ReviewScoring {
 
   /** Submits the review as a whole: every criterion scored and commented; then locked. */
   async submit(assignmentId: string) {
-    const assignment = await this.cleared(assignmentId, true);
-    const c = await this.stages.find(assignment.programId, assignment.applicationId);
-    if (c.stage !== 'merit_review') throw new NotInMeritReviewError(c.stage);
+    // The assignment locked with its case's stage, then the review locked: the same order and
+    // checks as `save`, in fewer statements.
+    const assignment = await this.assignments.lockMineWithStage(assignmentId);
+    if (assignment.status === 'recused') throw new RecusedError();
+    if (assignment.declaration !== 'none') throw new DeclarationRequiredError();
+    if (assignment.stage === null) throw new ReviewCaseNotFoundError();
+    if (assignment.stage !== 'merit_review') throw new NotInMeritReviewError(assignment.stage);
     const rubric = await this.settings.rubric(assignment.programId);
-    const review = await this.findReview(assignmentId, true);
+    const rows: Array<ReviewFields & { applicationId: string }> = await this.db.manager.query(
+      `SELECT id, application_id AS "applicationId", status, points, comments,
+              submitted_at AS "submittedAt", reopened_at AS "reopenedAt",
+              reopen_reason AS "reopenReason", version
+         FROM reviews WHERE agency_id = $1 AND assignment_id = $2
+          FOR UPDATE`,
+      [this.db.agencyId, assignmentId],
+    );
+    const review = rows[0] ?? null;
     if (review?.status === 'submitted') throw new ReviewLockedError();
     const problems: FieldProblem[] = [];
     for (const k of rubric.criteria) {
@@ -198,9 +227,15 @@ export class ReviewScoring {
     if (!review || problems.length > 0) throw new ReviewIncompleteError(problems);
     review.status = 'submitted';
     review.submittedAt = this.clock.now();
-    review.weightedTotal = weightedTotal(rubric.criteria, review.points).toFixed(4);
     review.version += 1;
-    await this.db.repo(Review).save(review);
+    const total = weightedTotal(rubric.criteria, review.points).toFixed(4);
+    await this.db.manager.query(
+      `UPDATE reviews
+          SET status = 'submitted', submitted_at = $3, weighted_total = $4, version = $5,
+              updated_at = CURRENT_TIMESTAMP
+        WHERE agency_id = $1 AND id = $2`,
+      [this.db.agencyId, review.id, review.submittedAt, total, review.version],
+    );
     await this.audit.record({
       action: 'review.submitted',
       entityType: 'review',
@@ -209,7 +244,7 @@ export class ReviewScoring {
       after: {
         status: 'submitted',
         applicationId: review.applicationId,
-        weightedTotal: review.weightedTotal,
+        weightedTotal: total,
         points: review.points,
       },
     });
