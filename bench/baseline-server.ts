@@ -95,9 +95,10 @@ async function applicationGet(
   programId: string,
   applicationId: string,
 ) {
-  await client.query('BEGIN');
+  // As the API: BEGIN is held back by the pool client and sent with the literal set_config.
+  await client.query('START TRANSACTION');
   try {
-    await client.query(`SELECT set_config('app.agency_id', $1, true)`, [agencyId]);
+    await client.query(`SELECT set_config('app.agency_id', '${agencyId}', true)`);
     const grants = await client.query(SQL.grants, [claims.sid, claims.sub, agencyId]);
     if (!grants.rows[0]?.agencyRoles?.length)
       return { status: 404, body: { code: 'agency.not_found' } };

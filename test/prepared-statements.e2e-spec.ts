@@ -93,6 +93,36 @@ describe('prepared statements on the app pool', () => {
     }
   });
 
+  it('sends START TRANSACTION with the first statement and still opens a real transaction', async () => {
+    const client = await pool.connect();
+    const setting = async () =>
+      (await client.query(`SELECT current_setting($1, true) AS v`, ['app.probe'])).rows[0].v as
+        string | null;
+    try {
+      // First statement without parameters: it carries the held-back BEGIN.
+      await client.query('START TRANSACTION');
+      const first = await client.query(`SELECT set_config('app.probe', 'inside', true) AS v`);
+      expect(first.rows).toEqual([{ v: 'inside' }]);
+      expect(await setting()).toBe('inside'); // transaction-local, so a transaction is open
+      await client.query('ROLLBACK');
+      expect(await setting()).toBeFalsy();
+
+      // First statement with parameters: BEGIN goes first, on its own.
+      await client.query('START TRANSACTION');
+      await client.query(`SELECT set_config('app.probe', $1, true)`, ['again']);
+      expect(await setting()).toBe('again');
+      await client.query('COMMIT');
+      expect(await setting()).toBeFalsy();
+
+      // An empty transaction commits cleanly.
+      await client.query('START TRANSACTION');
+      await client.query('COMMIT');
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      client.release();
+    }
+  });
+
   it('stops preparing at the per-connection cap and still answers', async () => {
     const client = await pool.connect();
     try {

@@ -1,13 +1,20 @@
 import { EntityManager } from 'typeorm';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * The only way the tenant reaches PostgreSQL: a transaction-local setting read by every
  * row-level security policy. Never a session-level SET, which would outlive the transaction
  * and leak to the next user of the pooled connection.
+ *
+ * The id is a literal, not a parameter, so the statement travels in one round trip with the
+ * transaction's BEGIN (see prepared-statements.ts); it comes from the agency directory and is
+ * checked to be a UUID first, so nothing a client sends reaches the SQL text.
  */
 export async function setTenantInTransaction(
   manager: EntityManager,
   agencyId: string,
 ): Promise<void> {
-  await manager.query(`SELECT set_config('app.agency_id', $1, true)`, [agencyId]);
+  if (!UUID.test(agencyId)) throw new Error('an agency id must be a UUID');
+  await manager.query(`SELECT set_config('app.agency_id', '${agencyId}', true)`);
 }
