@@ -65,13 +65,12 @@ const SQL = {
          FROM application_status_events e
         WHERE e.agency_id = a.agency_id AND e.application_id = a.id) AS history
     FROM applications a WHERE a.agency_id = $1 AND a.id = $2 AND a.program_id = $3`,
-  program: `SELECT agency_id, id, code, title, description, kind, status, funding_source,
-      assistance_listing_number, assistance_listing_title, fain, fiscal_year, funds_available,
-      award_floor, award_ceiling, performance_start::text, performance_end::text, opens_at,
-      closes_at, grace_minutes, eligibility, form, required_attachments, budget_rules, rubric,
-      allow_multiple_applications, shareable, cloned_from_template_id, current_form_version, version,
-      created_by, created_at, updated_at, published_at, closed_at, archived_at
-    FROM programs p WHERE p.agency_id = $1 AND p.id = $2`,
+  // The program's terms (not its form definition).
+  program: `SELECT id, code, title, status, kind, fiscal_year, assistance_listing_number, opens_at,
+      closes_at, grace_minutes, current_form_version, allow_multiple_applications, award_floor,
+      award_ceiling, funds_available, rubric, budget_rules, required_attachments, eligibility,
+      created_by
+    FROM programs WHERE agency_id = $1 AND id = $2`,
 };
 
 function claimsOf(header: string | undefined): { sub: string; sid: string } | undefined {

@@ -80,6 +80,41 @@ export function windowState(
   return now <= terms.acceptsUntil ? 'open' : 'closed';
 }
 
+/** The program columns terms are made of, with the select list that reads them as properties. */
+type TermsColumns = Pick<
+  Program,
+  | 'id'
+  | 'code'
+  | 'title'
+  | 'status'
+  | 'kind'
+  | 'fiscalYear'
+  | 'assistanceListingNumber'
+  | 'opensAt'
+  | 'closesAt'
+  | 'graceMinutes'
+  | 'currentFormVersion'
+  | 'allowMultipleApplications'
+  | 'awardFloor'
+  | 'awardCeiling'
+  | 'fundsAvailable'
+  | 'rubric'
+  | 'budgetRules'
+  | 'requiredAttachments'
+  | 'eligibility'
+  | 'createdBy'
+>;
+const TERMS = `
+  SELECT id, code, title, status, kind, fiscal_year AS "fiscalYear",
+         assistance_listing_number AS "assistanceListingNumber", opens_at AS "opensAt",
+         closes_at AS "closesAt", grace_minutes AS "graceMinutes",
+         current_form_version AS "currentFormVersion",
+         allow_multiple_applications AS "allowMultipleApplications", award_floor AS "awardFloor",
+         award_ceiling AS "awardCeiling", funds_available AS "fundsAvailable", rubric,
+         budget_rules AS "budgetRules", required_attachments AS "requiredAttachments",
+         eligibility, created_by AS "createdBy"
+    FROM programs WHERE agency_id = $1 AND id = $2`;
+
 /** Read-only program information for other modules and for the public listing. */
 @Injectable()
 export class ProgramCatalog {
@@ -93,7 +128,6 @@ export class ProgramCatalog {
   ) {}
 
   private async load(programId: string): Promise<Program> {
-    // Read on nearly every request about an application: plain SQL, no query builder.
     const [program] = UUID.test(programId)
       ? await this.db.rows(
           Program,
@@ -107,7 +141,13 @@ export class ProgramCatalog {
   }
 
   async terms(programId: string): Promise<ProgramTerms> {
-    return this.termsOf(await this.load(programId));
+    // Read on nearly every request about an application: only what terms need (not the form
+    // definition, the largest JSON of a program), in plain SQL.
+    const [program] = UUID.test(programId)
+      ? await this.db.manager.query<TermsColumns[]>(TERMS, [this.db.agencyId, programId])
+      : [];
+    if (!program) throw new ProgramNotFoundError();
+    return this.termsOf(program);
   }
 
   /** The federal award terms of a program; null when the agency has no such program. */
@@ -140,7 +180,7 @@ export class ProgramCatalog {
     );
   }
 
-  private termsOf(p: Program): ProgramTerms {
+  private termsOf(p: TermsColumns): ProgramTerms {
     const agency = this.agencies.configOf(this.db.agencyId);
     const grace = p.graceMinutes ?? agency.applications.submissionGraceMinutes;
     return {
