@@ -102,7 +102,10 @@ export class ApplicationSubmissions {
     const terms = await this.catalog.terms(application.programId);
     const now = this.clock.now();
     this.assertWindow(application, terms, now);
-    const { problems, lines, attachments } = await this.readiness.assess(application, terms);
+    const { problems, lines, attachments, organization } = await this.readiness.assess(
+      application,
+      terms,
+    );
     if (problems.length > 0) throw new ApplicationIncompleteError(problems);
 
     const content = {
@@ -124,21 +127,45 @@ export class ApplicationSubmissions {
       })),
     };
     const number = application.submissionCount + 1;
-    const repo = this.db.repo(Submission);
-    const submission = await repo.save(
-      repo.create({
-        ...content,
-        agencyId: this.db.agencyId,
-        applicationId: application.id,
-        number,
-        certifiedBy: user.userId,
-        certifierName: certification.name.trim(),
-        certifierTitle: certification.title.trim(),
-        certificationStatement: CERTIFICATION_STATEMENT,
-        certifiedAt: now,
-        certifiedIp: this.context.ip ?? null,
-        contentSha256: createHash('sha256').update(canonicalJson(content)).digest('hex'),
-      }),
+    const submission: Submission = Object.assign(new Submission(), {
+      ...content,
+      agencyId: this.db.agencyId,
+      applicationId: application.id,
+      number,
+      certifiedBy: user.userId,
+      certifierName: certification.name.trim(),
+      certifierTitle: certification.title.trim(),
+      certificationStatement: CERTIFICATION_STATEMENT,
+      certifiedAt: now,
+      certifiedIp: this.context.ip ?? null,
+      contentSha256: createHash('sha256').update(canonicalJson(content)).digest('hex'),
+    });
+    // Insert only: nothing the receipt needs comes back from the database.
+    await this.db.manager.query(
+      `INSERT INTO application_submissions
+         (agency_id, application_id, number, form_version, project_title, amount_requested,
+          answers, budget, attachments, certified_by, certifier_name, certifier_title,
+          certification_statement, certified_at, certified_ip, content_sha256)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11, $12, $13, $14,
+               $15, $16)`,
+      [
+        submission.agencyId,
+        submission.applicationId,
+        submission.number,
+        submission.formVersion,
+        submission.projectTitle,
+        submission.amountRequested,
+        JSON.stringify(submission.answers),
+        JSON.stringify(submission.budget),
+        JSON.stringify(submission.attachments),
+        submission.certifiedBy,
+        submission.certifierName,
+        submission.certifierTitle,
+        submission.certificationStatement,
+        submission.certifiedAt,
+        submission.certifiedIp,
+        submission.contentSha256,
+      ],
     );
     const from = application.status;
     application.status = 'submitted';
@@ -159,7 +186,7 @@ export class ApplicationSubmissions {
         amountRequested: content.amountRequested,
       },
     });
-    await this.notices.submitted(application, terms, number);
+    await this.notices.submitted(application, terms, number, organization);
     return submissionReceipt(application, submission);
   }
 
