@@ -32,6 +32,19 @@ const findSql = (scopeColumn: string, lock: boolean) =>
   `SELECT ${APPLICATION_COLUMNS} FROM applications
     WHERE agency_id = $1 AND id = $2 AND ${scopeColumn} = $3${lock ? ' FOR UPDATE' : ''}`;
 
+const editSql = (scopeColumn: string) =>
+  `UPDATE applications
+      SET answers = CASE WHEN $5 THEN $6::jsonb ELSE answers END,
+          amount_requested = CASE WHEN $7 THEN $8::numeric ELSE amount_requested END,
+          project_title = CASE WHEN $9 THEN $10::text ELSE project_title END,
+          version = version + 1, updated_at = CURRENT_TIMESTAMP
+    WHERE agency_id = $1 AND id = $2 AND ${scopeColumn} = $3
+      AND status IN (${EDITABLE.map((s) => `'${s}'`).join(', ')})
+      AND ($4::int[] IS NULL OR version = ANY($4::int[]))
+    RETURNING ${APPLICATION_COLUMNS}`;
+
+const EDIT_SQL = { organization: editSql('organization_id'), program: editSql('program_id') };
+
 const FIND_SQL: Record<string, string> = {
   organization: findSql('organization_id', false),
   'organization:lock': findSql('organization_id', true),
@@ -77,6 +90,39 @@ export class ApplicationRecords {
     if (!EDITABLE.includes(application.status))
       throw new ApplicationNotEditableError(application.status);
     return application;
+  }
+
+  /**
+   * A draft save as one statement: bumps the version and writes the given fields only when the
+   * copy is in scope, editable and If-Match holds. Null when it did not (the caller then takes
+   * the locking path, which finds out why with the usual errors); a later error rolls it back.
+   */
+  async editInPlace(
+    scope: ApplicationScope,
+    applicationId: string,
+    ifMatch: IfMatch,
+    fields: { answers?: unknown; amountRequested?: string | null; projectTitle?: string | null },
+  ): Promise<Application | null> {
+    if (ifMatch.kind === 'missing' || !UUID.test(applicationId)) return null;
+    const byOrganization = 'organizationId' in scope;
+    const scopeId = byOrganization ? scope.organizationId : scope.programId;
+    if (!UUID.test(scopeId)) return null;
+    const [rows] = await this.db.manager.query<[ApplicationRow[], number]>(
+      byOrganization ? EDIT_SQL.organization : EDIT_SQL.program,
+      [
+        this.db.agencyId,
+        applicationId,
+        scopeId,
+        ifMatch.kind === 'versions' ? ifMatch.versions : null,
+        fields.answers !== undefined,
+        fields.answers === undefined ? null : JSON.stringify(fields.answers),
+        fields.amountRequested !== undefined,
+        fields.amountRequested ?? null,
+        fields.projectTitle !== undefined,
+        fields.projectTitle ?? null,
+      ],
+    );
+    return rows.length === 0 ? null : Object.assign(new Application(), rows[0]);
   }
 
   /** Writes the working copy's mutable columns (no reload: only updated_at comes back). */
