@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { canonicalJson } from '../src/core/idempotency/canonical-json';
 import { agencyId, asAgencyOwner, signedInStaff, signedInUser } from './factories/identity';
 import {
   applicantTeam,
@@ -768,6 +769,30 @@ describe('applications: from registration to a submitted application', () => {
       team.representative,
     );
     expect(resubmitted.json().submission.number).toBe(2);
+    // The stored version is exactly what was hashed and certified.
+    const stored = (
+      await t.request({
+        method: 'GET',
+        url: `${applicationsUrl('mo-dese', organization.id, application.id)}/versions/2`,
+        token: team.grantWriter.token,
+      })
+    ).json();
+    expect(stored.answers).toEqual(answers);
+    expect(stored.contentSha256).toBe(resubmitted.json().submission.contentSha256);
+    expect(
+      createHash('sha256')
+        .update(
+          canonicalJson({
+            formVersion: stored.formVersion,
+            projectTitle: stored.projectTitle,
+            amountRequested: stored.amountRequested,
+            answers: stored.answers,
+            budget: stored.budget,
+            attachments: stored.attachments,
+          }),
+        )
+        .digest('hex'),
+    ).toBe(stored.contentSha256);
 
     const diff = await t.request({
       method: 'GET',
