@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { canonicalJson } from '../src/core/idempotency/canonical-json';
 import { agencyId, asAgencyOwner, signedInStaff, signedInUser } from './factories/identity';
 import {
   applicantTeam,
@@ -422,6 +423,58 @@ describe('applications: from registration to a submitted application', () => {
     expect(now.json().projectTitle).toBe('First');
   });
 
+  it('a save with wrong answers changes nothing, not even the version; "*" and null fields save', async () => {
+    const { organization, team, application } = await readyApplication(t, 'mo-dese');
+    const read = () =>
+      t.request({
+        method: 'GET',
+        url: applicationsUrl('mo-dese', organization.id, application.id),
+        token: team.grantWriter.token,
+      });
+    const before = await read();
+    const wrong = await saveApplication(
+      t,
+      'mo-dese',
+      organization.id,
+      application.id,
+      team.grantWriter,
+      { projectTitle: 'Not kept', answers: { narrative: { studentsServed: 'many' } } },
+      String(before.headers.etag),
+    );
+    expect(wrong.status).toBe(422);
+    const after = await read();
+    expect(after.headers.etag).toBe(before.headers.etag);
+    expect(after.json()).toMatchObject({
+      projectTitle: before.json().projectTitle,
+      answers: before.json().answers,
+      updatedAt: before.json().updatedAt,
+    });
+
+    const any = await saveApplication(
+      t,
+      'mo-dese',
+      organization.id,
+      application.id,
+      team.grantWriter,
+      { amountRequested: null, projectTitle: 'Kept' },
+      '*',
+    );
+    expect(any.status).toBe(200);
+    expect(any.json()).toMatchObject({
+      amountRequested: null,
+      projectTitle: 'Kept',
+      answers: before.json().answers,
+      version: before.json().version + 1,
+    });
+    expect(any.headers.etag).toBe(`"v${before.json().version + 1}"`);
+    expect((await read()).json()).toMatchObject({
+      amountRequested: null,
+      projectTitle: 'Kept',
+      version: before.json().version + 1,
+      updatedAt: any.json().updatedAt,
+    });
+  });
+
   it('validates answers against the form: partial drafts yes, wrong types no, pointers to the field', async () => {
     const { organization, team, application } = await readyApplication(t, 'mo-dese');
     const wrong = await saveApplication(
@@ -735,6 +788,30 @@ describe('applications: from registration to a submitted application', () => {
       team.representative,
     );
     expect(resubmitted.json().submission.number).toBe(2);
+    // The stored version is exactly what was hashed and certified.
+    const stored = (
+      await t.request({
+        method: 'GET',
+        url: `${applicationsUrl('mo-dese', organization.id, application.id)}/versions/2`,
+        token: team.grantWriter.token,
+      })
+    ).json();
+    expect(stored.answers).toEqual(answers);
+    expect(stored.contentSha256).toBe(resubmitted.json().submission.contentSha256);
+    expect(
+      createHash('sha256')
+        .update(
+          canonicalJson({
+            formVersion: stored.formVersion,
+            projectTitle: stored.projectTitle,
+            amountRequested: stored.amountRequested,
+            answers: stored.answers,
+            budget: stored.budget,
+            attachments: stored.attachments,
+          }),
+        )
+        .digest('hex'),
+    ).toBe(stored.contentSha256);
 
     const diff = await t.request({
       method: 'GET',

@@ -17,6 +17,41 @@ export type ApplicationScope = { organizationId: string } | { programId: string 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const EDITABLE: ApplicationStatus[] = ['draft', 'returned'];
 
+/** An applications row as the Application entity's properties. */
+type ApplicationRow = Omit<Application, 'program' | 'organization' | 'agency'>;
+
+const APPLICATION_COLUMNS = `agency_id AS "agencyId", id, program_id AS "programId",
+  organization_id AS "organizationId", status, form_version AS "formVersion",
+  project_title AS "projectTitle", amount_requested AS "amountRequested", answers, version,
+  submission_count AS "submissionCount", created_by AS "createdBy", created_at AS "createdAt",
+  updated_at AS "updatedAt", submitted_at AS "submittedAt", returned_at AS "returnedAt",
+  return_comment AS "returnComment", revision_due_at AS "revisionDueAt",
+  withdrawn_at AS "withdrawnAt"`;
+
+const findSql = (scopeColumn: string, lock: boolean) =>
+  `SELECT ${APPLICATION_COLUMNS} FROM applications
+    WHERE agency_id = $1 AND id = $2 AND ${scopeColumn} = $3${lock ? ' FOR UPDATE' : ''}`;
+
+const editSql = (scopeColumn: string) =>
+  `UPDATE applications
+      SET answers = CASE WHEN $5 THEN $6::jsonb ELSE answers END,
+          amount_requested = CASE WHEN $7 THEN $8::numeric ELSE amount_requested END,
+          project_title = CASE WHEN $9 THEN $10::text ELSE project_title END,
+          version = version + 1, updated_at = CURRENT_TIMESTAMP
+    WHERE agency_id = $1 AND id = $2 AND ${scopeColumn} = $3
+      AND status IN (${EDITABLE.map((s) => `'${s}'`).join(', ')})
+      AND ($4::int[] IS NULL OR version = ANY($4::int[]))
+    RETURNING ${APPLICATION_COLUMNS}`;
+
+const EDIT_SQL = { organization: editSql('organization_id'), program: editSql('program_id') };
+
+const FIND_SQL: Record<string, string> = {
+  organization: findSql('organization_id', false),
+  'organization:lock': findSql('organization_id', true),
+  program: findSql('program_id', false),
+  'program:lock': findSql('program_id', true),
+};
+
 /**
  * Loading applications within the path's scope (an application of another organization is
  * "not found", never "forbidden"), locking, the ETag check and the status history.
@@ -30,24 +65,16 @@ export class ApplicationRecords {
 
   async find(scope: ApplicationScope, applicationId: string, lock = false): Promise<Application> {
     if (!UUID.test(applicationId)) throw new ApplicationNotFoundError();
-    const qb = this.db
-      .repo(Application)
-      .createQueryBuilder('a')
-      .where('a.agency_id = :agencyId AND a.id = :applicationId', {
-        agencyId: this.db.agencyId,
-        applicationId,
-      });
-    if ('organizationId' in scope) {
-      if (!UUID.test(scope.organizationId)) throw new ApplicationNotFoundError();
-      qb.andWhere('a.organization_id = :organizationId', { organizationId: scope.organizationId });
-    } else {
-      if (!UUID.test(scope.programId)) throw new ApplicationNotFoundError();
-      qb.andWhere('a.program_id = :programId', { programId: scope.programId });
-    }
-    if (lock) qb.setLock('pessimistic_write');
-    const application = await qb.getOne();
-    if (!application) throw new ApplicationNotFoundError();
-    return application;
+    const byOrganization = 'organizationId' in scope;
+    const scopeId = byOrganization ? scope.organizationId : scope.programId;
+    if (!UUID.test(scopeId)) throw new ApplicationNotFoundError();
+    // Plain SQL, one stable text per variant (prepared per connection): this is on every path.
+    const rows = await this.db.manager.query<ApplicationRow[]>(
+      FIND_SQL[`${byOrganization ? 'organization' : 'program'}${lock ? ':lock' : ''}`],
+      [this.db.agencyId, applicationId, scopeId],
+    );
+    if (rows.length === 0) throw new ApplicationNotFoundError();
+    return Object.assign(new Application(), rows[0]);
   }
 
   /** Locks the working copy for an edit: it must be editable and If-Match must hold. */
@@ -65,8 +92,68 @@ export class ApplicationRecords {
     return application;
   }
 
+  /**
+   * A draft save as one statement: bumps the version and writes the given fields only when the
+   * copy is in scope, editable and If-Match holds. Null when it did not (the caller then takes
+   * the locking path, which finds out why with the usual errors); a later error rolls it back.
+   */
+  async editInPlace(
+    scope: ApplicationScope,
+    applicationId: string,
+    ifMatch: IfMatch,
+    fields: { answers?: unknown; amountRequested?: string | null; projectTitle?: string | null },
+  ): Promise<Application | null> {
+    if (ifMatch.kind === 'missing' || !UUID.test(applicationId)) return null;
+    const byOrganization = 'organizationId' in scope;
+    const scopeId = byOrganization ? scope.organizationId : scope.programId;
+    if (!UUID.test(scopeId)) return null;
+    const [rows] = await this.db.manager.query<[ApplicationRow[], number]>(
+      byOrganization ? EDIT_SQL.organization : EDIT_SQL.program,
+      [
+        this.db.agencyId,
+        applicationId,
+        scopeId,
+        ifMatch.kind === 'versions' ? ifMatch.versions : null,
+        fields.answers !== undefined,
+        fields.answers === undefined ? null : JSON.stringify(fields.answers),
+        fields.amountRequested !== undefined,
+        fields.amountRequested ?? null,
+        fields.projectTitle !== undefined,
+        fields.projectTitle ?? null,
+      ],
+    );
+    return rows.length === 0 ? null : Object.assign(new Application(), rows[0]);
+  }
+
+  /** Writes the working copy's mutable columns (no reload: only updated_at comes back). */
   async save(application: Application): Promise<Application> {
-    return this.db.repo(Application).save(application);
+    const [rows] = await this.db.manager.query<[Array<{ updatedAt: Date }>, number]>(
+      `UPDATE applications
+          SET status = $3, project_title = $4, amount_requested = $5, answers = $6::jsonb,
+              version = $7, submission_count = $8, submitted_at = $9, returned_at = $10,
+              return_comment = $11, revision_due_at = $12, withdrawn_at = $13,
+              updated_at = CURRENT_TIMESTAMP
+        WHERE agency_id = $1 AND id = $2
+        RETURNING updated_at AS "updatedAt"`,
+      [
+        this.db.agencyId,
+        application.id,
+        application.status,
+        application.projectTitle,
+        application.amountRequested,
+        JSON.stringify(application.answers),
+        application.version,
+        application.submissionCount,
+        application.submittedAt,
+        application.returnedAt,
+        application.returnComment,
+        application.revisionDueAt,
+        application.withdrawnAt,
+      ],
+    );
+    if (rows.length === 0) throw new ApplicationNotFoundError();
+    application.updatedAt = rows[0].updatedAt;
+    return application;
   }
 
   async recordStatus(
@@ -75,17 +162,19 @@ export class ApplicationRecords {
     comment?: string | null,
     submissionNumber?: number,
   ): Promise<void> {
-    const repo = this.db.repo(StatusEvent);
-    await repo.save(
-      repo.create({
-        agencyId: this.db.agencyId,
-        applicationId: application.id,
-        fromStatus: from,
-        toStatus: application.status,
-        comment: comment ?? null,
-        submissionNumber: submissionNumber ?? null,
-        actorUserId: this.context.actor?.userId ?? null,
-      }),
+    await this.db.manager.query(
+      `INSERT INTO application_status_events
+         (agency_id, application_id, from_status, to_status, comment, submission_number, actor_user_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        this.db.agencyId,
+        application.id,
+        from,
+        application.status,
+        comment ?? null,
+        submissionNumber ?? null,
+        this.context.actor?.userId ?? null,
+      ],
     );
   }
 

@@ -140,8 +140,31 @@ export class ApplicationsService {
     dto: UpdateApplicationDto,
     ifMatch: IfMatch,
   ) {
+    const amountRequested =
+      dto.amountRequested === undefined || dto.amountRequested === null
+        ? dto.amountRequested
+        : new Decimal(dto.amountRequested).toFixed(2);
+    // The usual case (editable, If-Match holds) is one UPDATE; invalid answers roll it back.
+    const saved = await this.records.editInPlace(scope, applicationId, ifMatch, {
+      answers: dto.answers,
+      amountRequested,
+      projectTitle: dto.projectTitle,
+    });
+    if (saved) {
+      if (dto.answers !== undefined) {
+        const problems = await this.catalog.validateAnswers(
+          saved.programId,
+          saved.formVersion,
+          dto.answers,
+          'draft',
+        );
+        if (problems.length > 0) throw new ApplicationInvalidError(problems);
+      }
+      await this.recordSaved(saved, dto);
+      return applicationView(saved);
+    }
+
     const application = await this.records.forEdit(scope, applicationId, ifMatch);
-    const changed: string[] = [];
     if (dto.answers !== undefined) {
       const problems = await this.catalog.validateAnswers(
         application.programId,
@@ -151,19 +174,19 @@ export class ApplicationsService {
       );
       if (problems.length > 0) throw new ApplicationInvalidError(problems);
       application.answers = dto.answers;
-      changed.push('answers');
     }
-    if (dto.amountRequested !== undefined) {
-      application.amountRequested =
-        dto.amountRequested === null ? null : new Decimal(dto.amountRequested).toFixed(2);
-      changed.push('amountRequested');
-    }
-    if (dto.projectTitle !== undefined) {
-      application.projectTitle = dto.projectTitle;
-      changed.push('projectTitle');
-    }
+    if (amountRequested !== undefined) application.amountRequested = amountRequested;
+    if (dto.projectTitle !== undefined) application.projectTitle = dto.projectTitle;
     application.version += 1;
     await this.records.save(application);
+    await this.recordSaved(application, dto);
+    return applicationView(application);
+  }
+
+  private async recordSaved(application: Application, dto: UpdateApplicationDto) {
+    const changed = (['answers', 'amountRequested', 'projectTitle'] as const).filter(
+      (field) => dto[field] !== undefined,
+    );
     await this.audit.record({
       action: 'application.saved',
       entityType: 'application',
@@ -174,7 +197,6 @@ export class ApplicationsService {
         version: application.version,
       },
     });
-    return applicationView(application);
   }
 
   /** An organization's applications, newest first. */

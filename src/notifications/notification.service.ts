@@ -41,47 +41,77 @@ export class NotificationService {
   ) {}
 
   async notify<T extends TemplateName>(input: NotifyInput<T>): Promise<void> {
-    if (input.agencyId !== this.db.agencyId) throw new JobAgencyMismatchError();
-    const userIds = [...new Set(input.userIds ?? [])];
-    const emails = (input.emails ?? []).map((e) => (typeof e === 'string' ? { email: e } : e));
-    if (userIds.length === 0 && emails.length === 0) throw new NotificationRecipientsMissingError();
-    const email = input.channels?.email ?? true;
-    const inApp = input.channels?.inApp ?? true;
+    return this.notifyAll([input]);
+  }
 
-    if (inApp && userIds.length > 0) {
-      const notice = renderNotice(
-        input.template,
-        input.data,
-        this.agencies.configOf(input.agencyId),
-      );
+  /**
+   * Several notices as one write: one INSERT for every in-app notice and one outbox insert for
+   * every email, whatever the number of notices and recipients.
+   */
+  async notifyAll(inputs: Array<NotifyInput<TemplateName>>): Promise<void> {
+    const rows = {
+      userIds: [] as string[],
+      templates: [] as string[],
+      subjects: [] as string[],
+      bodies: [] as string[],
+      links: [] as Array<string | null>,
+      dedupeKeys: [] as Array<string | null>,
+    };
+    const payloads: EmailNotificationJob[] = [];
+    for (const input of inputs) {
+      if (input.agencyId !== this.db.agencyId) throw new JobAgencyMismatchError();
+      const userIds = [...new Set(input.userIds ?? [])];
+      const emails = (input.emails ?? []).map((e) => (typeof e === 'string' ? { email: e } : e));
+      if (userIds.length === 0 && emails.length === 0)
+        throw new NotificationRecipientsMissingError();
+      const email = input.channels?.email ?? true;
+      const inApp = input.channels?.inApp ?? true;
+
+      if (inApp && userIds.length > 0) {
+        const notice = renderNotice(
+          input.template,
+          input.data,
+          this.agencies.configOf(input.agencyId),
+        );
+        for (const userId of userIds) {
+          rows.userIds.push(userId);
+          rows.templates.push(input.template);
+          rows.subjects.push(notice.subject);
+          rows.bodies.push(notice.body);
+          rows.links.push(input.link ?? null);
+          rows.dedupeKeys.push(input.dedupeKey ?? null);
+        }
+      }
+      if (email) {
+        const base = {
+          agencyId: input.agencyId,
+          template: input.template,
+          data: input.data,
+          link: input.link,
+          dedupeKey: input.dedupeKey,
+        };
+        for (const userId of userIds) payloads.push({ ...base, to: { userId } });
+        for (const to of emails) payloads.push({ ...base, to });
+      }
+    }
+    if (rows.userIds.length > 0) {
       await this.db.manager.query(
         `INSERT INTO notifications (agency_id, user_id, template, subject, body, link, dedupe_key)
-         SELECT $1, u, $2, $3, $4, $5, $6 FROM unnest($7::uuid[]) AS u
+         SELECT $1, t.u, t.template, t.subject, t.body, t.link, t.dedupe_key
+           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+             AS t(u, template, subject, body, link, dedupe_key)
          ON CONFLICT ON CONSTRAINT "UQ_notifications_dedupe" DO NOTHING`,
         [
-          input.agencyId,
-          input.template,
-          notice.subject,
-          notice.body,
-          input.link ?? null,
-          input.dedupeKey ?? null,
-          userIds,
+          this.db.agencyId,
+          rows.userIds,
+          rows.templates,
+          rows.subjects,
+          rows.bodies,
+          rows.links,
+          rows.dedupeKeys,
         ],
       );
     }
-    if (email) {
-      const base = {
-        agencyId: input.agencyId,
-        template: input.template,
-        data: input.data,
-        link: input.link,
-        dedupeKey: input.dedupeKey,
-      };
-      const payloads: EmailNotificationJob[] = [
-        ...userIds.map((userId) => ({ ...base, to: { userId } })),
-        ...emails.map((to) => ({ ...base, to })),
-      ];
-      await this.jobs.enqueueMany('notification.email', payloads);
-    }
+    if (payloads.length > 0) await this.jobs.enqueueMany('notification.email', payloads);
   }
 }

@@ -133,10 +133,17 @@ export class ApplicationAttachments {
   }
 
   async list(applicationId: string): Promise<Attachment[]> {
-    return this.db.repo(Attachment).find({
-      where: { agencyId: this.db.agencyId, applicationId },
-      order: { createdAt: 'ASC' },
-    });
+    const rows = await this.db.manager.query<Attachment[]>(
+      `SELECT agency_id AS "agencyId", id, application_id AS "applicationId",
+              requirement_key AS "requirementKey", filename, content_type AS "contentType",
+              size_bytes AS "sizeBytes", sha256, storage_key AS "storageKey",
+              uploaded_by AS "uploadedBy", created_at AS "createdAt", removed_at AS "removedAt"
+         FROM application_attachments
+        WHERE agency_id = $1 AND application_id = $2
+        ORDER BY created_at`,
+      [this.db.agencyId, applicationId],
+    );
+    return rows.map((r) => Object.assign(new Attachment(), r));
   }
 
   /** The current (not removed) attachments of an application. */

@@ -53,17 +53,14 @@ export class ApplicationBudget {
   ) {}
 
   async lines(applicationId: string): Promise<BudgetLineValue[]> {
-    const rows = await this.db.repo(BudgetLine).find({
-      where: { agencyId: this.db.agencyId, applicationId },
-      order: { position: 'ASC' },
-    });
-    return rows.map((r) => ({
-      functionCode: r.functionCode,
-      objectCode: r.objectCode,
-      description: r.description,
-      amount: r.amount,
-      indirect: r.indirect,
-    }));
+    return this.db.manager.query<BudgetLineValue[]>(
+      `SELECT function_code AS "functionCode", object_code AS "objectCode", description, amount,
+              indirect
+         FROM application_budget_lines
+        WHERE agency_id = $1 AND application_id = $2
+        ORDER BY position`,
+      [this.db.agencyId, applicationId],
+    );
   }
 
   async view(application: Application, terms?: ProgramTerms) {

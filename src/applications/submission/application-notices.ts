@@ -4,8 +4,12 @@ import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { AgencyStaffDirectory } from '../../identity/memberships/agency-staff-directory';
 import { OrganizationMemberships } from '../../identity/memberships/organization-memberships.service';
-import { NotificationService } from '../../notifications/notification.service';
-import { OrganizationDirectory } from '../../organizations/organization-directory';
+import { NotificationService, NotifyInput } from '../../notifications/notification.service';
+import { TemplateName } from '../../notifications/templates/notification-templates';
+import {
+  OrganizationDirectory,
+  OrganizationSummary,
+} from '../../organizations/organization-directory';
 import { ProgramTerms } from '../../programs/program-catalog';
 import { Application } from '../entities/application.entity';
 
@@ -50,17 +54,19 @@ export class ApplicationNotices {
     application: Application,
     terms: ProgramTerms,
     submissionNumber: number,
+    organization?: OrganizationSummary,
   ): Promise<void> {
-    const organization = await this.organizations.get(application.organizationId);
+    const org = organization ?? (await this.organizations.get(application.organizationId));
     const data = {
       programTitle: terms.title,
       applicationRef: applicationRef(terms, application),
-      organizationName: organization.legalName,
+      organizationName: org.legalName,
       submittedAt: formatForPeople(application.submittedAt!, terms.timeZone),
     };
+    const notices: Array<NotifyInput<TemplateName>> = [];
     const members = await this.organizationMembers(application.organizationId);
     if (members.length > 0) {
-      await this.notifications.notify({
+      notices.push({
         agencyId: this.db.agencyId,
         template: 'application.submitted.applicant',
         data,
@@ -71,7 +77,7 @@ export class ApplicationNotices {
     }
     const officers = (await this.staff.activeWithRole('program_officer')).map((s) => s.userId);
     if (officers.length > 0) {
-      await this.notifications.notify({
+      notices.push({
         agencyId: this.db.agencyId,
         template: 'application.submitted.officer',
         data,
@@ -80,6 +86,7 @@ export class ApplicationNotices {
         dedupeKey: `application.submitted.officer:${application.id}:${submissionNumber}`,
       });
     }
+    if (notices.length > 0) await this.notifications.notifyAll(notices);
   }
 
   async returned(application: Application, terms: ProgramTerms): Promise<void> {

@@ -11,6 +11,7 @@ import { ProgramCatalog, ProgramTerms, windowState } from '../../programs/progra
 import { ApplicationRecords, EDITABLE } from '../application-records';
 import {
   ApplicationIncompleteError,
+  ApplicationNotFoundError,
   ApplicationTransitionError,
   WindowClosedError,
   WindowNotOpenError,
@@ -27,6 +28,28 @@ export const CERTIFICATION_STATEMENT =
   'to the best of my knowledge, that I am authorized to submit it on behalf of the organization, and that ' +
   'any false, fictitious or fraudulent statement may subject me to criminal, civil or administrative penalties ' +
   '(U.S. Code Title 18, Section 1001).';
+
+const SUBMIT_SQL = `WITH app AS (
+    UPDATE applications
+       SET status = 'submitted', submission_count = $3, submitted_at = $4, version = version + 1,
+           updated_at = CURRENT_TIMESTAMP
+     WHERE agency_id = $1 AND id = $2
+    RETURNING agency_id, id, answers, updated_at
+  ), frozen AS (
+    INSERT INTO application_submissions
+      (agency_id, application_id, number, form_version, project_title, amount_requested, answers,
+       budget, attachments, certified_by, certifier_name, certifier_title,
+       certification_statement, certified_at, certified_ip, content_sha256)
+    SELECT agency_id, id, $3, $5, $6, $7, answers, $8::jsonb, $9::jsonb, $10, $11, $12, $13, $4,
+           $14, $15
+      FROM app
+  ), history AS (
+    INSERT INTO application_status_events
+      (agency_id, application_id, from_status, to_status, comment, submission_number,
+       actor_user_id)
+    SELECT agency_id, id, $16, 'submitted', NULL, $3, $10 FROM app
+  )
+  SELECT updated_at AS "updatedAt" FROM app`;
 
 const WITHDRAWABLE: ApplicationStatus[] = ['draft', 'submitted', 'returned', 'under_review'];
 
@@ -102,7 +125,10 @@ export class ApplicationSubmissions {
     const terms = await this.catalog.terms(application.programId);
     const now = this.clock.now();
     this.assertWindow(application, terms, now);
-    const { problems, lines, attachments } = await this.readiness.assess(application, terms);
+    const { problems, lines, attachments, organization } = await this.readiness.assess(
+      application,
+      terms,
+    );
     if (problems.length > 0) throw new ApplicationIncompleteError(problems);
 
     const content = {
@@ -124,29 +150,46 @@ export class ApplicationSubmissions {
       })),
     };
     const number = application.submissionCount + 1;
-    const repo = this.db.repo(Submission);
-    const submission = await repo.save(
-      repo.create({
-        ...content,
-        agencyId: this.db.agencyId,
-        applicationId: application.id,
-        number,
-        certifiedBy: user.userId,
-        certifierName: certification.name.trim(),
-        certifierTitle: certification.title.trim(),
-        certificationStatement: CERTIFICATION_STATEMENT,
-        certifiedAt: now,
-        certifiedIp: this.context.ip ?? null,
-        contentSha256: createHash('sha256').update(canonicalJson(content)).digest('hex'),
-      }),
-    );
+    const submission: Submission = Object.assign(new Submission(), {
+      ...content,
+      agencyId: this.db.agencyId,
+      applicationId: application.id,
+      number,
+      certifiedBy: user.userId,
+      certifierName: certification.name.trim(),
+      certifierTitle: certification.title.trim(),
+      certificationStatement: CERTIFICATION_STATEMENT,
+      certifiedAt: now,
+      certifiedIp: this.context.ip ?? null,
+      contentSha256: createHash('sha256').update(canonicalJson(content)).digest('hex'),
+    });
     const from = application.status;
+    // The transition, the frozen version and the history entry as one statement (the version's
+    // answers are the locked row's own).
+    const [row] = await this.db.manager.query<Array<{ updatedAt: Date }>>(SUBMIT_SQL, [
+      submission.agencyId,
+      submission.applicationId,
+      submission.number,
+      submission.certifiedAt,
+      submission.formVersion,
+      submission.projectTitle,
+      submission.amountRequested,
+      JSON.stringify(submission.budget),
+      JSON.stringify(submission.attachments),
+      submission.certifiedBy,
+      submission.certifierName,
+      submission.certifierTitle,
+      submission.certificationStatement,
+      submission.certifiedIp,
+      submission.contentSha256,
+      from,
+    ]);
+    if (!row) throw new ApplicationNotFoundError();
     application.status = 'submitted';
     application.submissionCount = number;
     application.submittedAt = now;
     application.version += 1;
-    await this.records.save(application);
-    await this.records.recordStatus(application, from, null, number);
+    application.updatedAt = row.updatedAt;
     await this.audit.record({
       action: number === 1 ? 'application.submitted' : 'application.resubmitted',
       entityType: 'application',
@@ -159,7 +202,7 @@ export class ApplicationSubmissions {
         amountRequested: content.amountRequested,
       },
     });
-    await this.notices.submitted(application, terms, number);
+    await this.notices.submitted(application, terms, number, organization);
     return submissionReceipt(application, submission);
   }
 

@@ -125,9 +125,8 @@ export class SubmissionReadiness {
         });
       }
     }
-    problems.push(
-      ...eligibilityProblems(await this.organizations.get(application.organizationId), terms),
-    );
-    return { problems, lines, attachments: current };
+    const organization = await this.organizations.get(application.organizationId);
+    problems.push(...eligibilityProblems(organization, terms));
+    return { problems, lines, attachments: current, organization };
   }
 }
