@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../core/context/tenant-db';
-import { Organization } from './entities/organization.entity';
 import { OrganizationNotFoundError } from './organizations.errors';
 import { OrganizationStatus, OrganizationType } from './organization-types';
 
@@ -14,27 +13,25 @@ export interface OrganizationSummary {
   uei: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The organizations module's public surface: what other modules may know of an applicant. */
 @Injectable()
 export class OrganizationDirectory {
   constructor(private readonly db: TenantDb) {}
 
   async get(organizationId: string): Promise<OrganizationSummary> {
-    const o = /^[0-9a-f-]{36}$/i.test(organizationId)
-      ? await this.db
-          .repo(Organization)
-          .findOne({ where: { agencyId: this.db.agencyId, id: organizationId } })
-      : null;
-    if (!o) throw new OrganizationNotFoundError();
-    return {
-      id: o.id,
-      legalName: o.legalName,
-      type: o.type,
-      status: o.status,
-      stateDistrictCode: o.stateDistrictCode,
-      ncesLeaId: o.ncesLeaId,
-      uei: o.uei,
-    };
+    // On the submission path: plain SQL, only the summary's columns.
+    const [summary] = UUID.test(organizationId)
+      ? await this.db.manager.query<OrganizationSummary[]>(
+          `SELECT id, legal_name AS "legalName", type, status,
+                  state_district_code AS "stateDistrictCode", nces_lea_id AS "ncesLeaId", uei
+             FROM organizations WHERE agency_id = $1 AND id = $2`,
+          [this.db.agencyId, organizationId],
+        )
+      : [];
+    if (!summary) throw new OrganizationNotFoundError();
+    return summary;
   }
 
   /**

@@ -125,19 +125,22 @@ export function formatInZone(instant: Date, timeZone: string): string {
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 }
 
+/** Formatters for people, by time zone: building one costs more than formatting with it. */
+const peopleFormatters = new Map<
+  string,
+  { when: Intl.DateTimeFormat; zone: Intl.DateTimeFormat }
+>();
+
 /** For people (emails, notices): "March 31, 2026 at 5:00 PM CDT" in the agency's zone. */
 export function formatForPeople(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    dateStyle: 'long',
-    timeStyle: 'short',
-  })
-    .format(instant)
-    .concat(
-      ' ',
-      new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
-        .formatToParts(instant)
-        .find((p) => p.type === 'timeZoneName')?.value ?? '',
-    )
-    .trim();
+  let f = peopleFormatters.get(timeZone);
+  if (!f) {
+    f = {
+      when: new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'long', timeStyle: 'short' }),
+      zone: new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }),
+    };
+    peopleFormatters.set(timeZone, f);
+  }
+  const zoneName = f.zone.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value;
+  return `${f.when.format(instant)} ${zoneName ?? ''}`.trim();
 }
