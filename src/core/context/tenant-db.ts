@@ -49,8 +49,9 @@ export class TenantDb {
     alias: string,
     sql: string,
     parameters: unknown[],
+    omit: readonly (keyof T & string)[] = [],
   ): Promise<T[]> {
-    return entityRows(this.manager, entity, alias, sql, parameters);
+    return entityRows(this.manager, entity, alias, sql, parameters, omit);
   }
 }
 

@@ -14,20 +14,23 @@ export function entityColumns<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   alias: string,
+  omit: readonly string[] = [],
 ): string {
   let byAlias = selectLists.get(entity);
   if (!byAlias) selectLists.set(entity, (byAlias = new Map<string, string>()));
-  let list = byAlias.get(alias);
+  const key = omit.length > 0 ? `${alias}-${omit.join(',')}` : alias;
+  let list = byAlias.get(key);
   if (list === undefined) {
     const metadata = manager.connection.getMetadata(entity);
     list = metadata.columns
+      .filter((c) => !omit.includes(c.propertyName))
       .map((c) => {
         if (c.transformer) throw new Error(`${metadata.name}.${c.propertyName} has a transformer`);
         const column = `${alias}."${c.databaseName}"`;
         return `${c.type === 'date' ? `${column}::text` : column} AS "${c.propertyName}"`;
       })
       .join(', ');
-    byAlias.set(alias, list);
+    byAlias.set(key, list);
   }
   return list;
 }
@@ -35,7 +38,8 @@ export function entityColumns<T extends ObjectLiteral>(
 /**
  * Rows of an entity from hand-written SQL (`{columns}` stands for the entity's select list),
  * without the query builder and entity hydration: on hot read paths those cost more CPU than the
- * database spends answering. The rows are plain objects with the entity's properties.
+ * database spends answering. The rows are plain objects with the entity's properties, but for
+ * those in `omit` (large columns a list does not show).
  */
 export async function entityRows<T extends ObjectLiteral>(
   manager: EntityManager,
@@ -43,11 +47,12 @@ export async function entityRows<T extends ObjectLiteral>(
   alias: string,
   sql: string,
   parameters: unknown[],
+  omit: readonly string[] = [],
 ): Promise<T[]> {
-  const key = `${alias}\u0000${sql}`;
+  const key = `${alias}\u0000${omit.join(',')}\u0000${sql}`;
   let text = statements.get(key);
   if (text === undefined) {
-    text = sql.replace('{columns}', entityColumns(manager, entity, alias));
+    text = sql.replace('{columns}', entityColumns(manager, entity, alias, omit));
     if (statements.size < 4096) statements.set(key, text);
   }
   return manager.query<T[]>(text, parameters);
