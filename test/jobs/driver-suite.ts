@@ -76,7 +76,11 @@ export function describeJobsSuite(driver: 'bullmq' | 'in-process'): void {
         REDIS_URL: redis ? TEST_REDIS_URL : undefined,
         JOB_QUEUE_PREFIX: prefix,
       };
+      // This worker knows the test schedule too: a worker without it would take ticks from the
+      // schedule test's workers and skip them.
+      process.env.TEST_TICK_MS = '400';
       current = await bootJobsApp(env);
+      delete process.env.TEST_TICK_MS;
       sql = await connect(db.appUrl);
       const [agency] = (await sql.query(`SELECT id, code FROM agencies WHERE code = 'mo-dese'`))
         .rows;
