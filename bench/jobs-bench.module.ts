@@ -14,7 +14,10 @@ declare module '../src/core/jobs/job-types' {
   }
 }
 
-export const BENCH_EFFECT_JOB = defineJob('bench.effect');
+// BENCH_BATCHABLE=false measures the one-transaction-per-job path.
+export const BENCH_EFFECT_JOB = defineJob('bench.effect', {
+  batchable: process.env.BENCH_BATCHABLE !== 'false',
+});
 
 /** The benchmark's job: one row written in the job's transaction (a typical small handler). */
 @Injectable()

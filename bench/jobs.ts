@@ -8,7 +8,8 @@
  * Database: DATABASE_ADMIN_URL or TEST_DATABASE_URL (a superuser URL) when set, else a throwaway
  * embedded PostgreSQL. Each run uses a database of its own and drops it at the end.
  * Knobs: BENCH_JOBS (10000), BENCH_RATE (jobs/s, 1000), BENCH_SECONDS (10), BENCH_DRIVERS
- * (bullmq,in-process), JOB_CONCURRENCY (32), DATABASE_POOL_SIZE (40).
+ * (bullmq,in-process), JOB_CONCURRENCY (32), DATABASE_POOL_SIZE (40), BENCH_BATCHABLE (true: the
+ * benchmark job may share transactions; false: one transaction per job).
  */
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';

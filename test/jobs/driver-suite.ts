@@ -76,7 +76,11 @@ export function describeJobsSuite(driver: 'bullmq' | 'in-process'): void {
         REDIS_URL: redis ? TEST_REDIS_URL : undefined,
         JOB_QUEUE_PREFIX: prefix,
       };
+      // This worker knows the test schedule too: a worker without it would take ticks from the
+      // schedule test's workers and skip them.
+      process.env.TEST_TICK_MS = '400';
       current = await bootJobsApp(env);
+      delete process.env.TEST_TICK_MS;
       sql = await connect(db.appUrl);
       const [agency] = (await sql.query(`SELECT id, code FROM agencies WHERE code = 'mo-dese'`))
         .rows;
@@ -192,20 +196,72 @@ export function describeJobsSuite(driver: 'bullmq' | 'in-process'): void {
       expect(otherTicks.length).toBeGreaterThan(0);
     });
 
+    it('runs batchable jobs in shared transactions, each effect once; a failing one retries alone', async () => {
+      const flakyAt = (i: number) => i % 500 === 7;
+      const permanentAt = 1234;
+      const payloads = Array.from({ length: 2000 }, (_, i) => ({
+        seq: -10_000 - i, // below the ranges the other tests count
+        ...(flakyAt(i) ? { failUntilAttempt: 1 } : {}),
+        ...(i === permanentAt ? { permanent: true } : {}),
+      }));
+      const ids = await enqueueEffects(current!.app, tenant, payloads, 1000, 'test.batch-effect');
+      const flaky = ids.filter((_, i) => flakyAt(i));
+      const permanent = ids[permanentAt];
+      const others = ids.filter((_, i) => !flakyAt(i) && i !== permanentAt);
+      await allDone([...others, ...flaky], 100_000);
+      await waitFor('the permanent job to be dead', async () => {
+        const dead = await outbox(`id = $1 AND state = 'dead'`, [permanent]);
+        return dead.length === 1;
+      });
+
+      const [stats] = await inAgency(
+        sql,
+        tenant.agencyId,
+        `SELECT count(*)::int AS effects, count(DISTINCT seq)::int AS seqs,
+                count(DISTINCT xmin::text)::int AS transactions
+           FROM job_test_effects WHERE seq BETWEEN -11999 AND -10000`,
+      );
+      expect(stats).toMatchObject({ effects: 1999, seqs: 1999 });
+      expect(stats.transactions).toBeLessThan(1999); // some jobs did share a transaction
+      // A batch that rolled back spent no attempt of its other jobs.
+      const [attempts] = await inAgency(
+        sql,
+        tenant.agencyId,
+        `SELECT count(*) FILTER (WHERE attempts = 1)::int AS once, count(*)::int AS n
+           FROM jobs_outbox WHERE id = ANY($1::uuid[])`,
+        [others],
+      );
+      expect(attempts).toEqual({ once: others.length, n: others.length });
+      const flakyEffects = await effectsOf(flaky);
+      expect(flakyEffects).toHaveLength(flaky.length);
+      expect(flakyEffects.every((e) => e.attempt === 2)).toBe(true);
+      const [permanentRow] = await outbox(`id = $1`, [permanent]);
+      expect(permanentRow).toMatchObject({ state: 'dead', attempts: 1 });
+      expect(await effectsOf([permanent])).toEqual([]);
+    });
+
     it('runs a job again when its worker process is killed mid-job, and applies its effect once', async () => {
-      // The job is due after this process has stopped its own workers: only the children run it.
-      const [id] = await (async () => {
+      // The jobs are due after this process has stopped its own workers: only the children run
+      // them. Two batchable ones go too: one holds its (shared) transaction open, the other may
+      // share it and then dies with it.
+      const [id, heldInBatch, besideIt] = await (async () => {
         const runner = current!.app.get(TenantRunner);
         const queue = current!.app.get(JobQueue);
-        return [
-          await runner.run(tenant, SYSTEM, () =>
-            queue.enqueue(
-              'test.effect',
-              { agencyId: tenant.agencyId, seq: 30_001, holdMs: 60_000 },
-              { delayMs: 1500 },
-            ),
+        return runner.run(tenant, SYSTEM, async () => [
+          await queue.enqueue(
+            'test.effect',
+            { agencyId: tenant.agencyId, seq: 30_001, holdMs: 60_000 },
+            { delayMs: 1500 },
           ),
-        ];
+          ...(await queue.enqueueMany(
+            'test.batch-effect',
+            [
+              { agencyId: tenant.agencyId, seq: 30_002, holdMs: 60_000 },
+              { agencyId: tenant.agencyId, seq: 30_003 },
+            ],
+            { delayMs: 1500 },
+          )),
+        ]);
       })();
       await current!.close();
       current = undefined;
@@ -213,22 +269,28 @@ export function describeJobsSuite(driver: 'bullmq' | 'in-process'): void {
       const first = new WorkerChild(env);
       await first.waitForLine(/WORKER_READY/);
       await first.waitForLine(new RegExp(`JOB_STARTED ${id}`), 20_000);
+      await first.waitForLine(new RegExp(`JOB_STARTED ${heldInBatch}`), 20_000);
       first.process.kill('SIGKILL');
       await first.exited;
-      expect(await effectsOf([id])).toEqual([]); // its transaction died with it
+      expect(await effectsOf([id, heldInBatch])).toEqual([]); // their transactions died with it
 
-      // The second worker does not hold the job: it runs straight through.
+      // The second worker does not hold the jobs: it runs straight through.
       const second = new WorkerChild({ ...env, TEST_NO_HOLD: '1' });
       try {
         await second.waitForLine(new RegExp(`JOB_STARTED ${id}`), 30_000);
-        await allDone([id], 20_000);
+        await allDone([id, heldInBatch, besideIt], 20_000);
       } finally {
         await second.stop();
       }
-      const effects = await effectsOf([id]);
-      expect(effects).toEqual([expect.objectContaining({ seq: 30_001, pid: second.pid })]);
-      const [row] = await outbox(`id = $1`, [id]);
-      expect(row.state).toBe('done');
+      expect(await effectsOf([id])).toEqual([
+        expect.objectContaining({ seq: 30_001, pid: second.pid }),
+      ]);
+      expect(await effectsOf([heldInBatch])).toEqual([
+        expect.objectContaining({ seq: 30_002, pid: second.pid }),
+      ]);
+      expect(await effectsOf([besideIt])).toEqual([expect.objectContaining({ seq: 30_003 })]);
+      const rows = await outbox(`id = ANY($1::uuid[])`, [[id, heldInBatch, besideIt]]);
+      expect(rows.map((r) => r.state)).toEqual(['done', 'done', 'done']);
     });
 
     if (redis) {

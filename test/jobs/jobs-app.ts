@@ -70,13 +70,14 @@ export async function enqueueEffects(
   tenant: { agencyId: string; agencyCode: string },
   payloads: Array<Omit<TestEffectJob, 'agencyId'>>,
   batch = 1000,
+  name: 'test.effect' | 'test.batch-effect' = 'test.effect',
 ): Promise<string[]> {
   const runner = app.get(TenantRunner);
   const queue = app.get(JobQueue);
   const ids: string[] = [];
   for (let i = 0; i < payloads.length; i += batch) {
     const chunk = payloads.slice(i, i + batch).map((p) => ({ ...p, agencyId: tenant.agencyId }));
-    ids.push(...(await runner.run(tenant, SYSTEM, () => queue.enqueueMany('test.effect', chunk))));
+    ids.push(...(await runner.run(tenant, SYSTEM, () => queue.enqueueMany(name, chunk))));
   }
   return ids;
 }

@@ -25,10 +25,16 @@ export interface TestEffectJob {
 declare module '../../src/core/jobs/job-types' {
   interface JobPayloads {
     'test.effect': TestEffectJob;
+    'test.batch-effect': TestEffectJob;
   }
 }
 
 export const TEST_EFFECT_JOB = defineJob('test.effect', { maxAttempts: 3 });
+/** The same job, allowed to share a transaction with others (database-only handler). */
+export const TEST_BATCH_EFFECT_JOB = defineJob('test.batch-effect', {
+  maxAttempts: 3,
+  batchable: true,
+});
 export const TEST_SCHEDULE = 'test.tick';
 
 /** Handler runs per job id in this process (duplicates across deliveries show up here). */
@@ -80,7 +86,17 @@ class TestSchedule implements OnModuleInit {
   }
 }
 
-@Module({ providers: [TestEffectHandler, TestSchedule] })
+@Injectable()
+@HandlesJob('test.batch-effect')
+export class TestBatchEffectHandler implements JobHandler<'test.batch-effect'> {
+  constructor(private readonly effect: TestEffectHandler) {}
+
+  handle(payload: TestEffectJob, context: JobContext): Promise<void> {
+    return this.effect.handle(payload, context);
+  }
+}
+
+@Module({ providers: [TestEffectHandler, TestBatchEffectHandler, TestSchedule] })
 export class TestJobsModule {}
 
 /** Test-only tables, created by the owner in the test file's own database. */

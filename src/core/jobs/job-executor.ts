@@ -3,11 +3,13 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
-import { Actor, Tenant } from '../context/request-context';
+import { ClsService } from 'nestjs-cls';
+import { EntityManager } from 'typeorm';
+import { Actor, GrantCommonsStore, Tenant } from '../context/request-context';
 import { TenantRunner } from '../context/tenant-db';
 import { backoffMs } from './backoff';
 import { JobHandlerRegistry } from './job-registry';
-import { JobContext, JobHandler } from './job-types';
+import { JobContext, jobDefinition } from './job-types';
 
 /** A job as the relay hands it to a driver (and a BullMQ job carries in its data). */
 export interface ClaimedJob {
@@ -39,8 +41,16 @@ export class PermanentJobError extends Error {
 
 const SYSTEM: Actor = { kind: 'system' };
 const MAX_ERROR_LENGTH = 2000;
+/** Most jobs in one shared transaction (bounds how long its row locks are held). */
+const MAX_BATCH = 16;
+
+interface WaitingJob {
+  job: ClaimedJob;
+  resolve: (result: JobResult) => void;
+}
 
 interface LockedRow {
+  id: string;
   attempts: number;
   payload: Record<string, unknown>;
 }
@@ -54,23 +64,104 @@ interface LockedRow {
 @Injectable()
 export class JobExecutor {
   private readonly logger = new Logger('Jobs');
+  private waiting: WaitingJob[] = [];
+  private flushScheduled = false;
+  private batchesInFlight = 0;
+  private readonly maxBatchesInFlight: number;
 
   constructor(
+    private readonly cls: ClsService<GrantCommonsStore>,
     private readonly runner: TenantRunner,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly registry: JobHandlerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.maxBatchesInFlight = Math.max(2, Math.ceil(config.jobs.concurrency / 8));
+  }
 
-  async execute(job: ClaimedJob): Promise<JobResult> {
-    const tenant: Tenant = { agencyId: job.agencyId, agencyCode: job.agencyCode };
-    const handler = this.registry.handlerFor(job.name);
-    let failure: unknown;
+  /**
+   * Runs a job; resolves when it has committed or its failure is recorded. Jobs defined with
+   * `batchable` wait (at most until a running batch commits) to share a transaction with others
+   * of their agency; the rest run alone.
+   */
+  execute(job: ClaimedJob): Promise<JobResult> {
+    if (!jobDefinition(job.name)?.options.batchable) return this.executeAlone(job);
+    return new Promise<JobResult>((resolve) => {
+      this.waiting.push({ job, resolve });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /**
+   * Group commit: while fewer than maxBatchesInFlight batches run, start one per agency from
+   * what is waiting; jobs arriving meanwhile gather into the next batch. Idle, a job starts on
+   * the next turn of the event loop; busy, batches grow instead of transactions multiplying.
+   */
+  private flush(): void {
+    while (this.batchesInFlight < this.maxBatchesInFlight && this.waiting.length > 0) {
+      const agencyId = this.waiting[0].job.agencyId;
+      const batch: WaitingJob[] = [];
+      const rest: WaitingJob[] = [];
+      for (const entry of this.waiting) {
+        if (entry.job.agencyId === agencyId && batch.length < MAX_BATCH) batch.push(entry);
+        else rest.push(entry);
+      }
+      this.waiting = rest;
+      this.batchesInFlight++;
+      void this.executeBatch(batch.map((e) => e.job))
+        .then(
+          (results) => batch.forEach((e, i) => e.resolve(results[i])),
+          (error: unknown) => {
+            const result: JobResult = { outcome: 'lost', error: describe(error) };
+            batch.forEach((e) => e.resolve(result));
+          },
+        )
+        .finally(() => {
+          this.batchesInFlight--;
+          if (this.waiting.length > 0) this.scheduleFlush();
+        });
+    }
+  }
+
+  /**
+   * Several jobs of one agency in one transaction. Should any of them fail, nothing commits and
+   * each runs again alone, so only the failing one spends an attempt and the others' effects
+   * still happen once.
+   */
+  private async executeBatch(jobs: ClaimedJob[]): Promise<JobResult[]> {
+    if (jobs.length === 1) return [await this.executeAlone(jobs[0])];
+    const first = jobs[0];
+    const tenant: Tenant = { agencyId: first.agencyId, agencyCode: first.agencyCode };
     try {
-      const outcome = await this.runner.run(
+      const outcomes = await this.runner.run(
         tenant,
         SYSTEM,
-        () => this.runLocked(job, handler),
+        () => this.runLocked(jobs),
+        first.requestId ?? first.id,
+      );
+      return outcomes.map((outcome) => ({ outcome }));
+    } catch {
+      return Promise.all(jobs.map((job) => this.executeAlone(job)));
+    }
+  }
+
+  private async executeAlone(job: ClaimedJob): Promise<JobResult> {
+    const tenant: Tenant = { agencyId: job.agencyId, agencyCode: job.agencyCode };
+    let failure: unknown;
+    try {
+      const [outcome] = await this.runner.run(
+        tenant,
+        SYSTEM,
+        () => this.runLocked([job]),
         job.requestId ?? job.id,
       );
       return { outcome };
@@ -81,40 +172,54 @@ export class JobExecutor {
     return { outcome: await this.recordFailure(job, tenant, failure, error), error };
   }
 
-  private async runLocked(
-    job: ClaimedJob,
-    handler: JobHandler | undefined,
-  ): Promise<'done' | 'skipped'> {
+  private async runLocked(jobs: ClaimedJob[]): Promise<Array<'done' | 'skipped'>> {
     const tx = this.txHost.tx;
-    // Lock the row and mark it done in one statement. The mark commits only with the handler's
-    // work; if the handler throws, the rollback restores the row. SKIP LOCKED: a concurrent
-    // delivery of the same job leaves it to the one holding it.
-    // The job's commit is asynchronous (synchronous_commit off, this transaction only): should
-    // PostgreSQL itself crash in the next few hundred milliseconds, the handler's work and the
-    // done mark are lost together and the job simply runs again, which at-least-once delivery
-    // already allows. It saves a WAL flush wait per job.
+    // Lock the rows and mark them done in one statement. The mark commits only with the
+    // handlers' work; if a handler throws, the rollback restores the rows. SKIP LOCKED: a
+    // concurrent delivery of the same job leaves it to the one holding it.
+    // The commit is asynchronous (synchronous_commit off, this transaction only): should
+    // PostgreSQL itself crash in the next few hundred milliseconds, the handlers' work and the
+    // done marks are lost together and the jobs simply run again, which at-least-once delivery
+    // already allows. It saves a WAL flush wait per transaction.
     // TypeORM answers an UPDATE with [rows, count].
     const [rows]: [LockedRow[], number] = await tx.query(
       `WITH mine AS (
          SELECT id FROM jobs_outbox
-          WHERE id = $1 AND state IN ('pending', 'published')
+          WHERE id = ANY($1::uuid[]) AND state IN ('pending', 'published')
           FOR UPDATE SKIP LOCKED),
        async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
        UPDATE jobs_outbox o
           SET state = 'done', attempts = o.attempts + 1, finished_at = now(), leased_until = NULL,
               last_error = NULL
          FROM mine, async_commit WHERE o.id = mine.id
-       RETURNING o.attempts, o.payload`,
-      [job.id],
+       RETURNING o.id, o.attempts, o.payload`,
+      [jobs.map((j) => j.id)],
     );
-    const row = rows[0];
-    // Already done or dead, another delivery holds it, or pruned: nothing to do.
-    if (!row) return 'skipped';
-    if (!handler) throw new PermanentJobError(`no handler for job "${job.name}"`);
-    const context: JobContext = {
+    const locked = new Map(rows.map((r) => [r.id, r]));
+    const outcomes: Array<'done' | 'skipped'> = [];
+    for (const job of jobs) {
+      const row = locked.get(job.id);
+      // Already done or dead, another delivery holds it, pruned, or twice in this batch.
+      if (!row) {
+        outcomes.push('skipped');
+        continue;
+      }
+      locked.delete(job.id);
+      const handler = this.registry.handlerFor(job.name);
+      if (!handler) throw new PermanentJobError(`no handler for job "${job.name}"`);
+      if (jobs.length > 1) this.cls.set('requestId', job.requestId ?? job.id);
+      // The payload comes from the row (the source of truth), not from Redis.
+      await handler.handle(row.payload as never, this.contextFor(job, row.attempts, tx));
+      outcomes.push('done');
+    }
+    return outcomes;
+  }
+
+  private contextFor(job: ClaimedJob, attempt: number, tx: EntityManager): JobContext {
+    return {
       jobId: job.id,
       name: job.name,
-      attempt: row.attempts,
+      attempt,
       agencyId: job.agencyId,
       agencyCode: job.agencyCode,
       claimEffect: async (key: string) => {
@@ -126,9 +231,6 @@ export class JobExecutor {
         return inserted.length === 1;
       },
     };
-    // The payload comes from the row (the source of truth), not from Redis.
-    await handler.handle(row.payload as never, context);
-    return 'done';
   }
 
   private async recordFailure(
