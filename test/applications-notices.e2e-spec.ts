@@ -31,8 +31,10 @@ describe('applications: notices, deadline reminders and closing windows', () => 
       );
       const emails = await client.query(
         // The email handler sends once per (recipient, dedupe key): count what will be sent.
-        `SELECT count(DISTINCT (payload->>'to') || coalesce(payload->>'dedupeKey', id::text))::int AS n
-           FROM jobs_outbox WHERE name = 'notification.email' AND payload->>'template' = $1`,
+        `SELECT count(DISTINCT r.value::text || coalesce(payload->>'dedupeKey', id::text))::int AS n
+           FROM jobs_outbox,
+                jsonb_array_elements(coalesce(payload->'recipients', jsonb_build_array(payload->'to'))) r
+          WHERE name = 'notification.email' AND payload->>'template' = $1`,
         [template],
       );
       return {

@@ -190,6 +190,50 @@ describe('notifications: email through the outbox, and the in-app list', () => {
     expect(list.items).toHaveLength(1);
   });
 
+  it('sends a notice once to each recipient when one is refused, and retries only that one', async () => {
+    const [kept, refused] = [await createUser(t), await createUser(t)];
+    const followUp = (client: { query: (sql: string, values: unknown[]) => Promise<any> }) =>
+      client.query(
+        `SELECT id, state FROM jobs_outbox
+          WHERE name = 'notification.email' AND jsonb_array_length(payload->'recipients') = 1
+            AND payload->'recipients' @> $1::jsonb`,
+        [JSON.stringify([{ userId: refused.id }])],
+      );
+    smtp.refused.add(refused.email);
+    let job: { id: string; state: string } | undefined;
+    try {
+      await notify(mo, {
+        agencyId: mo.agencyId,
+        template: 'deadline.reminder',
+        data: { programTitle: 'Title II-A', closesAt: 'May 1, 2026 5:00 PM CDT', daysLeft: 3 },
+        userIds: [kept.id, refused.id],
+      });
+      job = await waitFor(
+        'a job of its own for the refused recipient',
+        async () => (await asAgencyOwner(t, 'mo-dese', followUp)).rows[0],
+        20_000,
+      );
+    } finally {
+      smtp.refused.delete(refused.email);
+    }
+    expect(job).toMatchObject({ state: 'pending' });
+    expect(smtp.to(kept.email)).toHaveLength(1);
+    expect(smtp.to(refused.email)).toHaveLength(0);
+
+    // Its retry is half a minute out; bring it forward.
+    await asAgencyOwner(t, 'mo-dese', (client) =>
+      client.query(`UPDATE jobs_outbox SET run_after = now() WHERE id = $1`, [job!.id]),
+    );
+    await waitFor(
+      'the refused recipient, now accepted',
+      () => smtp.to(refused.email).length >= 1,
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(smtp.to(refused.email)).toHaveLength(1);
+    expect(smtp.to(kept.email)).toHaveLength(1);
+  });
+
   it("lists a user's own notices from every agency and marks them read; nobody else sees them", async () => {
     const user = await createUser(t);
     const other = await signedInUser(t);

@@ -315,7 +315,9 @@ describe('review: conflicts, normalization, ranking and decisions released toget
     );
     const emails = await asAgencyOwner(t, MO, (client) =>
       client.query(
-        `SELECT count(*)::int AS n FROM jobs_outbox WHERE name = 'notification.email' AND payload->>'template' = 'decision.released'`,
+        `SELECT count(*)::int AS n
+           FROM jobs_outbox, jsonb_array_elements(payload->'recipients')
+          WHERE name = 'notification.email' AND payload->>'template' = 'decision.released'`,
       ),
     );
     expect(emails.rows[0].n).toBe(5);

@@ -90,8 +90,11 @@ export class NotificationService {
           link: input.link,
           dedupeKey: input.dedupeKey,
         };
-        for (const userId of userIds) payloads.push({ ...base, to: { userId } });
-        for (const to of emails) payloads.push({ ...base, to });
+        // One job per notice: its recipients share the job's round trips.
+        payloads.push({
+          ...base,
+          recipients: [...userIds.map((userId) => ({ userId })), ...emails],
+        });
       }
     }
     if (rows.userIds.length > 0) {

@@ -5,6 +5,8 @@ import { SMTPServer } from 'smtp-server';
 /** A real SMTP server on loopback that keeps what it receives, parsed. */
 export class SmtpSink {
   readonly messages: ParsedMail[] = [];
+  /** Addresses refused at RCPT TO (a mailbox that does not exist). */
+  readonly refused = new Set<string>();
   private server?: SMTPServer;
 
   constructor(readonly port: number) {}
@@ -14,6 +16,10 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (!this.refused.has(address.address)) return callback();
+        callback(Object.assign(new Error('no such mailbox'), { responseCode: 550 }));
+      },
       onData: (stream, _session, callback) => {
         simpleParser(stream)
           .then((mail) => {
