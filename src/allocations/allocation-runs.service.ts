@@ -15,8 +15,7 @@ import { FormulaAllocation } from './entities/formula-allocation.entity';
 import { computeAllocations } from './formula-allocation';
 import { FormulaConfigs } from './formula-configs.service';
 import { FormulaInputs } from './formula-inputs.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../core/ids';
 
 const runSummary = (r: AllocationRun) => ({
   runId: r.id,
@@ -130,7 +129,7 @@ export class AllocationRuns {
   }
 
   private async find(programId: string, runId: string, lock = false): Promise<AllocationRun> {
-    const run = UUID.test(runId)
+    const run = isUuid(runId)
       ? await this.db.repo(AllocationRun).findOne({
           where: { agencyId: this.db.agencyId, programId, id: runId },
           ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
@@ -218,7 +217,7 @@ export class AllocationRuns {
 
   /** An organization's published allocations (preliminary or final), by program. */
   async forOrganization(organizationId: string) {
-    if (!UUID.test(organizationId)) return { items: [] };
+    if (!isUuid(organizationId)) return { items: [] };
     const rows: Array<{
       allocation_id: string;
       program_id: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../core/context/tenant-db';
 import { AllocationNotFoundError } from './allocations.errors';
+import { isUuid } from '../core/ids';
 
 /** A final formula allocation, as awards and budgets read it. */
 export interface FinalAllocationView {
@@ -11,8 +12,6 @@ export interface FinalAllocationView {
   amount: string;
   publishedAt: Date;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const SELECT_FINAL = `
   SELECT fa.id AS "allocationId", fa.program_id AS "programId",
@@ -30,7 +29,7 @@ export class FinalAllocations {
   constructor(private readonly db: TenantDb) {}
 
   async get(allocationId: string): Promise<FinalAllocationView> {
-    const rows: FinalAllocationView[] = UUID.test(allocationId)
+    const rows: FinalAllocationView[] = isUuid(allocationId)
       ? await this.db.manager.query(`${SELECT_FINAL} AND fa.id = $2`, [
           this.db.agencyId,
           allocationId,
@@ -41,7 +40,7 @@ export class FinalAllocations {
   }
 
   async listForProgram(programId: string): Promise<FinalAllocationView[]> {
-    if (!UUID.test(programId)) return [];
+    if (!isUuid(programId)) return [];
     return this.db.manager.query(`${SELECT_FINAL} AND fa.program_id = $2 ORDER BY fa.identifier`, [
       this.db.agencyId,
       programId,
@@ -53,7 +52,7 @@ export class FinalAllocations {
    * allocation; null when the program has no final allocation for it (no cap from here).
    */
   async capFor(programId: string, organizationId: string): Promise<string | null> {
-    if (!UUID.test(programId) || !UUID.test(organizationId)) return null;
+    if (!isUuid(programId) || !isUuid(organizationId)) return null;
     const rows: Array<{ amount: string }> = await this.db.manager.query(
       `${SELECT_FINAL} AND fa.program_id = $2 AND fa.organization_id = $3`,
       [this.db.agencyId, programId, organizationId],

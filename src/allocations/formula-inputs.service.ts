@@ -11,8 +11,7 @@ import { FormulaInputSet } from './entities/formula-input-set.entity';
 import { FormulaRow } from './formula-allocation';
 import { FormulaConfigs } from './formula-configs.service';
 import { parseFormulaInput } from './formula-input';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../core/ids';
 
 const setView = (s: FormulaInputSet) => ({
   inputSetId: s.id,
@@ -107,7 +106,7 @@ export class FormulaInputs {
             where: { agencyId: this.db.agencyId, programId },
             order: { uploadedAt: 'DESC' },
           })
-        : UUID.test(inputSetId)
+        : isUuid(inputSetId)
           ? await this.db.repo(FormulaInputSet).findOne({
               where: { agencyId: this.db.agencyId, programId, id: inputSetId },
             })

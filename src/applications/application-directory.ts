@@ -10,6 +10,7 @@ import {
 } from './applications.errors';
 import { Application, ApplicationStatus } from './entities/application.entity';
 import { Submission, SubmittedBudgetLine } from './entities/submission.entity';
+import { isUuid } from '../core/ids';
 
 /** A submitted application as review intake sees it. */
 export interface SubmittedApplication {
@@ -20,8 +21,6 @@ export interface SubmittedApplication {
   submittedAt: Date;
   amountRequested: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type DecisionStatus = 'approved' | 'denied' | 'waitlisted';
 
@@ -97,7 +96,7 @@ export class ApplicationDirectory {
    * for the awards module's initial award budget; null when it was never submitted.
    */
   async submittedBudget(applicationId: string): Promise<SubmittedBudgetLine[] | null> {
-    if (!UUID.test(applicationId)) return null;
+    if (!isUuid(applicationId)) return null;
     const s = await this.db.repo(Submission).findOne({
       select: { number: true, budget: true },
       where: { agencyId: this.db.agencyId, applicationId },

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../core/context/tenant-db';
 import type { ApplicationScope } from './application-records';
 import { ApplicationNotFoundError } from './applications.errors';
+import type { AttachmentView } from './attachments/application-attachments.service';
 import type { BudgetLineValue } from './budget/budget-math';
 import { Application } from './entities/application.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../core/ids';
 
 /** Instants travel as epoch milliseconds (what a JS Date holds), free of the session time zone. */
 const MS = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
@@ -41,16 +41,6 @@ const DETAIL = (scopeColumn: string) => `
 const DETAIL_BY_ORGANIZATION = DETAIL('organization_id');
 const DETAIL_BY_PROGRAM = DETAIL('program_id');
 
-export interface ApplicationAttachmentSummary {
-  id: string;
-  requirementKey: string | null;
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  createdAt: string;
-}
-
 export interface ApplicationHistoryEntry {
   from: string | null;
   to: string;
@@ -62,13 +52,13 @@ export interface ApplicationHistoryEntry {
 export interface ApplicationDetailRecord {
   application: Application;
   lines: BudgetLineValue[];
-  attachments: ApplicationAttachmentSummary[];
+  attachments: AttachmentView[];
   history: ApplicationHistoryEntry[];
 }
 
 type DetailRow = Application & {
   _lines: BudgetLineValue[];
-  _attachments: Array<Omit<ApplicationAttachmentSummary, 'createdAt'> & { createdAt: number }>;
+  _attachments: Array<Omit<AttachmentView, 'createdAt'> & { createdAt: number }>;
   _history: Array<Omit<ApplicationHistoryEntry, 'at'> & { at: number }>;
 };
 
@@ -87,7 +77,7 @@ export class ApplicationReads {
   async detail(scope: ApplicationScope, applicationId: string): Promise<ApplicationDetailRecord> {
     const byOrganization = 'organizationId' in scope;
     const scopeId = byOrganization ? scope.organizationId : scope.programId;
-    if (!UUID.test(applicationId) || !UUID.test(scopeId)) throw new ApplicationNotFoundError();
+    if (!isUuid(applicationId) || !isUuid(scopeId)) throw new ApplicationNotFoundError();
     const [row] = (await this.db.rows(
       Application,
       'a',

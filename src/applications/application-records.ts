@@ -10,11 +10,11 @@ import {
   ApplicationPreconditionRequiredError,
   ApplicationStaleError,
 } from './applications.errors';
+import { isUuid } from '../core/ids';
 
 /** Where an application is reached from: its organization (applicants) or its program (staff). */
 export type ApplicationScope = { organizationId: string } | { programId: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const EDITABLE: ApplicationStatus[] = ['draft', 'returned'];
 
 /** An applications row as the Application entity's properties. */
@@ -64,10 +64,10 @@ export class ApplicationRecords {
   ) {}
 
   async find(scope: ApplicationScope, applicationId: string, lock = false): Promise<Application> {
-    if (!UUID.test(applicationId)) throw new ApplicationNotFoundError();
+    if (!isUuid(applicationId)) throw new ApplicationNotFoundError();
     const byOrganization = 'organizationId' in scope;
     const scopeId = byOrganization ? scope.organizationId : scope.programId;
-    if (!UUID.test(scopeId)) throw new ApplicationNotFoundError();
+    if (!isUuid(scopeId)) throw new ApplicationNotFoundError();
     // Plain SQL, one stable text per variant (prepared per connection): this is on every path.
     const rows = await this.db.manager.query<ApplicationRow[]>(
       FIND_SQL[`${byOrganization ? 'organization' : 'program'}${lock ? ':lock' : ''}`],
@@ -103,10 +103,10 @@ export class ApplicationRecords {
     ifMatch: IfMatch,
     fields: { answers?: unknown; amountRequested?: string | null; projectTitle?: string | null },
   ): Promise<Application | null> {
-    if (ifMatch.kind === 'missing' || !UUID.test(applicationId)) return null;
+    if (ifMatch.kind === 'missing' || !isUuid(applicationId)) return null;
     const byOrganization = 'organizationId' in scope;
     const scopeId = byOrganization ? scope.organizationId : scope.programId;
-    if (!UUID.test(scopeId)) return null;
+    if (!isUuid(scopeId)) return null;
     const [rows] = await this.db.manager.query<[ApplicationRow[], number]>(
       byOrganization ? EDIT_SQL.organization : EDIT_SQL.program,
       [

@@ -111,7 +111,7 @@ export class ApplicationsService {
     );
     const terms = await this.catalog.terms(application.programId);
     const problems = ['draft', 'returned'].includes(application.status)
-      ? await this.readiness.problems(application, terms)
+      ? await this.readiness.problems(application, terms, { lines, attachments })
       : [];
     return {
       ...applicationView(application),

@@ -8,7 +8,8 @@ import { fromCents, isAmount, toCents } from '../core/money/money';
 import { Ledger } from '../payments/ledger/ledger';
 import { AwardCommitments } from './award-commitments';
 import { AwardNotifications } from './award-notifications';
-import { AwardRecords, isUuid } from './award-records';
+import { AwardRecords } from './award-records';
+import { isUuid } from '../core/ids';
 import { money } from './award.view';
 import {
   AmendmentBelowCommittedError,

@@ -5,12 +5,10 @@ import { Award } from './entities/award.entity';
 import { AwardBudgetLine } from './entities/award-budget-line.entity';
 import { AwardNotice } from './entities/award-notice.entity';
 import { AwardVersion } from './entities/award-version.entity';
+import { isUuid } from '../core/ids';
 
 /** Where an award is reached from: its organization (applicants) or the agency (staff). */
 export type AwardScope = { organizationId: string } | Record<string, never>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value);
 
 /** A unique-key violation of this constraint (a concurrent duplicate that lost the race). */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {

@@ -4,7 +4,7 @@ import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { NotFoundError } from '../core/errors/domain-error';
 import { ProgramCatalog } from '../programs/program-catalog';
-import { isUuid } from './award-records';
+import { isUuid } from '../core/ids';
 import { AwardInvalidError } from './awards.errors';
 import { ProgramAwardTerms } from './entities/program-award-terms.entity';
 

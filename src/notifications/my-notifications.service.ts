@@ -5,6 +5,7 @@ import { RequestContext } from '../core/context/request-context';
 import { ValidationFailedError } from '../core/errors/domain-error';
 import { NotificationPage, NotificationView } from './dto/notifications.dto';
 import { NotificationNotFoundError } from './notifications.errors';
+import { isUuid } from '../core/ids';
 
 interface Row {
   id: string;
@@ -19,7 +20,6 @@ interface Row {
   created_text: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMNS = `n.id, a.code AS agency_code, a.name AS agency_name, n.template, n.subject, n.body,
   n.link, n.read_at, n.created_at, n.created_at::text AS created_text`;
 
@@ -68,7 +68,7 @@ export class MyNotifications {
   /** Marks one of the caller's notices read (again: no change). Someone else's answers 404. */
   async markRead(id: string): Promise<NotificationView> {
     const { userId } = this.context.requireUser();
-    if (!UUID.test(id)) throw new NotificationNotFoundError();
+    if (!isUuid(id)) throw new NotificationNotFoundError();
     const rows: Row[] = await this.txHost.tx.query(
       `WITH marked AS (
          UPDATE notifications SET read_at = COALESCE(read_at, now())
@@ -106,7 +106,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
       string,
       string,
     ];
-    if (typeof createdAt !== 'string' || !UUID.test(id) || Number.isNaN(Date.parse(createdAt)))
+    if (typeof createdAt !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(createdAt)))
       throw new Error();
     return { createdAt, id };
   } catch {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../core/context/tenant-db';
 import { OrganizationNotFoundError } from './organizations.errors';
 import { OrganizationStatus, OrganizationType } from './organization-types';
+import { isUuid } from '../core/ids';
 
 export interface OrganizationSummary {
   id: string;
@@ -13,8 +14,6 @@ export interface OrganizationSummary {
   uei: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The organizations module's public surface: what other modules may know of an applicant. */
 @Injectable()
 export class OrganizationDirectory {
@@ -22,7 +21,7 @@ export class OrganizationDirectory {
 
   async get(organizationId: string): Promise<OrganizationSummary> {
     // On the submission path: plain SQL, only the summary's columns.
-    const [summary] = UUID.test(organizationId)
+    const [summary] = isUuid(organizationId)
       ? await this.db.manager.query<OrganizationSummary[]>(
           `SELECT id, legal_name AS "legalName", type, status,
                   state_district_code AS "stateDistrictCode", nces_lea_id AS "ncesLeaId", uei

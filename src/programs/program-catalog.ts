@@ -18,6 +18,7 @@ import {
 import { ProgramFormVersions } from './program-form-versions.service';
 import { ProgramNotFoundError } from './programs.errors';
 import { publicProgramView } from './program.view';
+import { isUuid } from '../core/ids';
 
 /** Published form versions kept in memory (a few KB each). */
 const PUBLISHED_FORMS_CACHED = 500;
@@ -66,8 +67,6 @@ export interface FederalAwardTerms {
   performanceStart: string | null;
   performanceEnd: string | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type WindowState = 'not_yet_open' | 'open' | 'closed';
 
@@ -128,7 +127,7 @@ export class ProgramCatalog {
   ) {}
 
   private async load(programId: string): Promise<Program> {
-    const [program] = UUID.test(programId)
+    const [program] = isUuid(programId)
       ? await this.db.rows(
           Program,
           'p',
@@ -143,7 +142,7 @@ export class ProgramCatalog {
   async terms(programId: string): Promise<ProgramTerms> {
     // Read on nearly every request about an application: only what terms need (not the form
     // definition, the largest JSON of a program), in plain SQL.
-    const [program] = UUID.test(programId)
+    const [program] = isUuid(programId)
       ? await this.db.manager.query<TermsColumns[]>(TERMS, [this.db.agencyId, programId])
       : [];
     if (!program) throw new ProgramNotFoundError();
@@ -152,7 +151,7 @@ export class ProgramCatalog {
 
   /** The federal award terms of a program; null when the agency has no such program. */
   async federalAwardTerms(programId: string): Promise<FederalAwardTerms | null> {
-    if (!UUID.test(programId)) return null;
+    if (!isUuid(programId)) return null;
     const p = await this.db.repo(Program).findOne({
       select: {
         id: true,

@@ -9,8 +9,12 @@ import {
 import { ProgramCatalog, ProgramTerms } from '../../programs/program-catalog';
 import { ApplicationAttachments } from '../attachments/application-attachments.service';
 import { ApplicationBudget } from '../budget/application-budget.service';
-import { submissionBudgetProblems } from '../budget/budget-math';
+import { BudgetLineValue, submissionBudgetProblems } from '../budget/budget-math';
 import { Application } from '../entities/application.entity';
+import { Attachment } from '../entities/attachment.entity';
+
+/** What the checks read of an attachment. */
+type CurrentAttachment = Pick<Attachment, 'id' | 'requirementKey'>;
 
 const IDENTIFIER_LABELS: Record<string, string> = {
   stateDistrictCode: 'state district code',
@@ -60,7 +64,14 @@ export class SubmissionReadiness {
     private readonly allocations: FinalAllocations,
   ) {}
 
-  async problems(application: Application, terms: ProgramTerms): Promise<FieldProblem[]> {
+  /** What blocks submission; `loaded` saves reading lines and attachments a caller already has. */
+  async problems(
+    application: Application,
+    terms: ProgramTerms,
+    loaded?: { lines: BudgetLineValue[]; attachments: CurrentAttachment[] },
+  ): Promise<FieldProblem[]> {
+    if (loaded)
+      return (await this.judge(application, terms, loaded.lines, loaded.attachments)).problems;
     return (await this.assess(application, terms)).problems;
   }
 
@@ -69,13 +80,24 @@ export class SubmissionReadiness {
    * stores exactly those in the version, without reading them a second time.
    */
   async assess(application: Application, terms: ProgramTerms) {
+    const current = await this.attachments.current(application.id);
+    const lines = await this.budget.lines(application.id);
+    const judged = await this.judge(application, terms, lines, current);
+    return { ...judged, lines, attachments: current };
+  }
+
+  private async judge(
+    application: Application,
+    terms: ProgramTerms,
+    lines: BudgetLineValue[],
+    current: CurrentAttachment[],
+  ) {
     const problems = await this.catalog.validateAnswers(
       application.programId,
       application.formVersion,
       application.answers,
       'complete',
     );
-    const current = await this.attachments.current(application.id);
     const currentIds = new Set(current.map((a) => a.id));
     for (const file of await this.catalog.fileAnswers(
       application.programId,
@@ -114,7 +136,6 @@ export class SubmissionReadiness {
         });
       }
     }
-    const lines = await this.budget.lines(application.id);
     problems.push(...submissionBudgetProblems(lines, terms.budgetRules, amount));
 
     for (const requirement of terms.requiredAttachments) {
@@ -127,6 +148,6 @@ export class SubmissionReadiness {
     }
     const organization = await this.organizations.get(application.organizationId);
     problems.push(...eligibilityProblems(organization, terms));
-    return { problems, lines, attachments: current, organization };
+    return { problems, organization };
   }
 }

@@ -8,7 +8,8 @@ import { etagOf, IfMatch, ifMatchHolds } from '../../core/idempotency/etag';
 import { fromCents, toCents } from '../../core/money/money';
 import { AwardCommitments } from '../award-commitments';
 import { AwardNotifications } from '../award-notifications';
-import { AwardRecords, AwardScope, isUuid } from '../award-records';
+import { AwardRecords, AwardScope } from '../award-records';
+import { isUuid } from '../../core/ids';
 import { budgetView, money } from '../award.view';
 import {
   BudgetInvalidError,

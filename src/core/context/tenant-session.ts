@@ -1,6 +1,5 @@
 import { EntityManager } from 'typeorm';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../ids';
 
 /**
  * The only way the tenant reaches PostgreSQL: a transaction-local setting read by every
@@ -15,6 +14,6 @@ export async function setTenantInTransaction(
   manager: EntityManager,
   agencyId: string,
 ): Promise<void> {
-  if (!UUID.test(agencyId)) throw new Error('an agency id must be a UUID');
+  if (!isUuid(agencyId)) throw new Error('an agency id must be a UUID');
   await manager.query(`SELECT set_config('app.agency_id', '${agencyId}', true)`);
 }

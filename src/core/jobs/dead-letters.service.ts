@@ -5,6 +5,7 @@ import { AuditLog } from '../audit/audit-log';
 import { ValidationFailedError } from '../errors/domain-error';
 import { DeadLetterPage, RetriedJobView } from './dto/dead-letters.dto';
 import { JobNotDeadError, JobNotFoundError } from './jobs.errors';
+import { isUuid } from '../ids';
 
 interface DeadRow {
   id: string;
@@ -17,8 +18,6 @@ interface DeadRow {
   finished_at: Date;
   finished_text: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Dead letters for the platform operator: every agency's jobs that ran out of attempts. The
@@ -56,7 +55,7 @@ export class DeadLetters {
   }
 
   async retry(id: string): Promise<RetriedJobView> {
-    if (!UUID.test(id)) throw new JobNotFoundError();
+    if (!isUuid(id)) throw new JobNotFoundError();
     const rows: Array<{
       agency_id: string;
       agency_code: string;
@@ -88,7 +87,7 @@ function decodeCursor(cursor: string): { finishedAt: string; id: string } {
       string,
       string,
     ];
-    if (typeof finishedAt !== 'string' || !UUID.test(id) || Number.isNaN(Date.parse(finishedAt)))
+    if (typeof finishedAt !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(finishedAt)))
       throw new Error();
     return { finishedAt, id };
   } catch {

@@ -19,8 +19,7 @@ import {
   PaymentBatchNotFoundError,
 } from '../payments.errors';
 import { lastClosedWindow } from './payment-batch-window';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../core/ids';
 
 export const batchView = (b: PaymentBatch, requests?: PaymentRequest[]) => ({
   id: b.id,
@@ -154,7 +153,7 @@ export class PaymentBatches {
   }
 
   async find(batchId: string, lock = false): Promise<PaymentBatch> {
-    const batch = UUID.test(batchId)
+    const batch = isUuid(batchId)
       ? await this.db.repo(PaymentBatch).findOne({
           where: { agencyId: this.db.agencyId, id: batchId },
           ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),

@@ -6,8 +6,8 @@ import { PaymentApproval } from '../entities/payment-approval.entity';
 import { PaymentRequest } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
 import { PaymentRequestNotFoundError } from '../payments.errors';
+import { isUuid } from '../../core/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const money = (v: string) => fromCents(toCents(v));
 
 /** Unpaid statuses: their amounts are reserved against the award. */
@@ -142,7 +142,7 @@ export class PaymentRecords {
   constructor(private readonly db: TenantDb) {}
 
   async find(scope: RequestScope, requestId: string, lock = false): Promise<PaymentRequest> {
-    if (!UUID.test(requestId)) throw new PaymentRequestNotFoundError();
+    if (!isUuid(requestId)) throw new PaymentRequestNotFoundError();
     const qb = this.db
       .repo(PaymentRequest)
       .createQueryBuilder('r')
@@ -151,7 +151,7 @@ export class PaymentRecords {
         requestId,
       });
     if ('organizationId' in scope && scope.organizationId) {
-      if (!UUID.test(scope.organizationId)) throw new PaymentRequestNotFoundError();
+      if (!isUuid(scope.organizationId)) throw new PaymentRequestNotFoundError();
       qb.andWhere('r.organization_id = :organizationId', { organizationId: scope.organizationId });
     }
     if (lock) qb.setLock('pessimistic_write');
@@ -162,7 +162,7 @@ export class PaymentRecords {
 
   /** The request's award (it never changes), read unlocked: the award is locked first. */
   async awardOf(requestId: string): Promise<string> {
-    if (!UUID.test(requestId)) throw new PaymentRequestNotFoundError();
+    if (!isUuid(requestId)) throw new PaymentRequestNotFoundError();
     const rows: Array<{ award_id: string }> = await this.db.manager.query(
       `SELECT award_id FROM payment_requests WHERE agency_id = $1 AND id = $2`,
       [this.db.agencyId, requestId],

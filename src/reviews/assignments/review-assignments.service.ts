@@ -23,14 +23,13 @@ import {
 } from '../reviews.errors';
 import { ReviewStages } from '../stages/review-stages.service';
 import { ApplicationToStaff, isEligible, planAssignments, PoolReviewer } from './assignment-rule';
+import { isUuid } from '../../core/ids';
 
 /** A reviewer's assignment, locked, with its review case's stage (null: no case). */
 export type LockedAssignment = Pick<
   ReviewAssignment,
   'id' | 'programId' | 'applicationId' | 'status' | 'declaration'
 > & { stage: ReviewStage | null };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Reviewer assignment and conflicts of interest. The pool is the agency's active reviewers;
@@ -193,7 +192,7 @@ export class ReviewAssignments {
   /** The signed-in reviewer's own assignment (another reviewer's is "not found"). */
   async mine(assignmentId: string, lock = false): Promise<ReviewAssignment> {
     const user = this.context.requireUser();
-    const found = UUID.test(assignmentId)
+    const found = isUuid(assignmentId)
       ? await this.db.repo(ReviewAssignment).findOne({
           where: { agencyId: this.db.agencyId, id: assignmentId, reviewerId: user.userId },
           ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
@@ -209,7 +208,7 @@ export class ReviewAssignments {
    */
   async lockMineWithStage(assignmentId: string): Promise<LockedAssignment> {
     const user = this.context.requireUser();
-    const rows: LockedAssignment[] = UUID.test(assignmentId)
+    const rows: LockedAssignment[] = isUuid(assignmentId)
       ? await this.db.manager.query(
           `SELECT a.id, a.program_id AS "programId", a.application_id AS "applicationId",
                   a.status, a.declaration,

@@ -20,8 +20,7 @@ import {
   NothingToDecideError,
   OverFundsError,
 } from './decisions.errors';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../core/ids';
 
 /**
  * Releasing a program's decisions: one action makes all of them visible to applicants at the
@@ -142,7 +141,7 @@ export class DecisionRelease {
   /** An applicant's view of its own application's decision, once released (else "not found"). */
   async forApplicant(organizationId: string, applicationId: string) {
     const d =
-      UUID.test(organizationId) && UUID.test(applicationId)
+      isUuid(organizationId) && isUuid(applicationId)
         ? await this.db.repo(FundingDecision).findOne({
             where: { agencyId: this.db.agencyId, organizationId, applicationId },
           })

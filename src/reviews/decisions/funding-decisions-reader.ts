@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../../core/context/tenant-db';
 import { FinalAllocations, FinalAllocationView } from '../../allocations/final-allocations';
 import { DecisionNotFoundError } from './decisions.errors';
+import { isUuid } from '../../core/ids';
 
 /** A released approval, as the awards module reads it. */
 export interface ApprovedDecision {
@@ -15,8 +16,6 @@ export interface ApprovedDecision {
 }
 
 export type { FinalAllocationView };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const SELECT_APPROVED = `
   SELECT id AS "decisionId", application_id AS "applicationId", program_id AS "programId",
@@ -38,7 +37,7 @@ export class FundingDecisionsReader {
 
   /** Throws DecisionNotFoundError (404, `decision.not_found`) unless released and approved. */
   async getApprovedDecision(decisionId: string): Promise<ApprovedDecision> {
-    const rows: ApprovedDecision[] = UUID.test(decisionId)
+    const rows: ApprovedDecision[] = isUuid(decisionId)
       ? await this.db.manager.query(`${SELECT_APPROVED} AND id = $2`, [
           this.db.agencyId,
           decisionId,
@@ -50,7 +49,7 @@ export class FundingDecisionsReader {
 
   /** The released approval of one application, if any (null otherwise). */
   async findApprovedForApplication(applicationId: string): Promise<ApprovedDecision | null> {
-    if (!UUID.test(applicationId)) return null;
+    if (!isUuid(applicationId)) return null;
     const rows: ApprovedDecision[] = await this.db.manager.query(
       `${SELECT_APPROVED} AND application_id = $2`,
       [this.db.agencyId, applicationId],
@@ -59,7 +58,7 @@ export class FundingDecisionsReader {
   }
 
   async listApprovedDecisions(programId: string): Promise<ApprovedDecision[]> {
-    if (!UUID.test(programId)) return [];
+    if (!isUuid(programId)) return [];
     return this.db.manager.query(`${SELECT_APPROVED} AND program_id = $2 ORDER BY rank, id`, [
       this.db.agencyId,
       programId,

@@ -26,8 +26,8 @@ import {
 } from '../reviews.errors';
 import { ReviewStages } from '../stages/review-stages.service';
 import { weightedTotal } from './panel-scoring';
+import { isUuid } from '../../core/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const POINTS = /^\d{1,4}(\.\d{1,2})?$/;
 
 type ReviewFields = Pick<
@@ -282,7 +282,7 @@ export class ReviewScoring {
   /** A program officer reopens a submitted review (merit review only), with a reason. */
   async reopen(programId: string, reviewId: string, reason: string) {
     await this.settings.assertNotReleased(programId);
-    const review = UUID.test(reviewId)
+    const review = isUuid(reviewId)
       ? await this.db.repo(Review).findOne({
           where: { agencyId: this.db.agencyId, id: reviewId, programId },
           lock: { mode: 'pessimistic_write' },

@@ -11,8 +11,7 @@ import { ReviewCase, ReviewStage } from '../entities/review-case.entity';
 import { Review } from '../entities/review.entity';
 import { ReviewSettings } from '../review-settings.service';
 import { ReviewCaseNotFoundError, StageMoveError } from '../reviews.errors';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../core/ids';
 
 /** Which stage an application may move to from which: forward one step, or back from final. */
 const MOVES: Record<'merit_review' | 'final_decision', ReviewStage[]> = {
@@ -39,7 +38,7 @@ export class ReviewStages {
 
   async find(programId: string, applicationId: string, lock = false): Promise<ReviewCase> {
     const found =
-      UUID.test(applicationId) && UUID.test(programId)
+      isUuid(applicationId) && isUuid(programId)
         ? await this.db.repo(ReviewCase).findOne({
             where: { agencyId: this.db.agencyId, programId, applicationId },
             ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
