@@ -1,8 +1,8 @@
 import { Application } from './entities/application.entity';
 
-/** The working copy as the API shows it (answers included). */
-export function applicationView(a: Application) {
-  return {
+/** A row of a list: the working copy without its answers (lists are the busiest reads). */
+export function applicationSummary(a: Application, organizationName?: string) {
+  const summary = {
     id: a.id,
     programId: a.programId,
     organizationId: a.organizationId,
@@ -10,7 +10,6 @@ export function applicationView(a: Application) {
     formVersion: a.formVersion,
     projectTitle: a.projectTitle,
     amountRequested: a.amountRequested,
-    answers: a.answers,
     version: a.version,
     submissionCount: a.submissionCount,
     createdAt: a.createdAt.toISOString(),
@@ -21,11 +20,11 @@ export function applicationView(a: Application) {
     revisionDueAt: a.revisionDueAt?.toISOString() ?? null,
     withdrawnAt: a.withdrawnAt?.toISOString() ?? null,
   };
+  return organizationName === undefined ? summary : { ...summary, organizationName };
+}
+
+/** The working copy as the API shows it: the summary and the answers. */
+export function applicationView(a: Application) {
+  return { ...applicationSummary(a), answers: a.answers };
 }
 export type ApplicationView = ReturnType<typeof applicationView>;
-
-/** A row of a list: no answers. */
-export function applicationSummary(a: Application, organizationName?: string) {
-  const { answers: _answers, ...rest } = applicationView(a);
-  return organizationName === undefined ? rest : { ...rest, organizationName };
-}

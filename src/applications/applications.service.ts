@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import Decimal from 'decimal.js';
 import { AuditLog } from '../core/audit/audit-log';
 import { Clock } from '../core/clock/clock';
 import { RequestContext } from '../core/context/request-context';
@@ -27,6 +26,7 @@ import {
 } from './dto/application.dto';
 import { Application } from './entities/application.entity';
 import { eligibilityProblems, SubmissionReadiness } from './submission/submission-readiness';
+import { normalizeAmount } from '../core/money/money';
 
 /** Applicants' working copies: start one, read it (with what still blocks submission), save it. */
 @Injectable()
@@ -143,7 +143,7 @@ export class ApplicationsService {
     const amountRequested =
       dto.amountRequested === undefined || dto.amountRequested === null
         ? dto.amountRequested
-        : new Decimal(dto.amountRequested).toFixed(2);
+        : normalizeAmount(dto.amountRequested);
     // The usual case (editable, If-Match holds) is one UPDATE; invalid answers roll it back.
     const saved = await this.records.editInPlace(scope, applicationId, ifMatch, {
       answers: dto.answers,

@@ -4,13 +4,12 @@ import { AuditLog } from '../core/audit/audit-log';
 import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
-import { fromCents, isAmount, toCents } from '../core/money/money';
+import { fromCents, isAmount, normalizeAmount, toCents } from '../core/money/money';
 import { Ledger } from '../payments/ledger/ledger';
 import { AwardCommitments } from './award-commitments';
 import { AwardNotifications } from './award-notifications';
 import { AwardRecords } from './award-records';
 import { isUuid } from '../core/ids';
-import { money } from './award.view';
 import {
   AmendmentBelowCommittedError,
   AmendmentNotFoundError,
@@ -44,7 +43,7 @@ const amendmentView = (a: AwardAmendment) => ({
   awardId: a.awardId,
   status: a.status,
   baseVersion: a.baseVersion,
-  amount: a.amount === null ? null : money(a.amount),
+  amount: a.amount === null ? null : normalizeAmount(a.amount),
   periodOfPerformance:
     a.performanceStart || a.performanceEnd
       ? { start: a.performanceStart, end: a.performanceEnd }
@@ -102,7 +101,7 @@ export class AwardAmendments {
     const amount = input.amount === undefined ? null : fromCents(toCents(input.amount));
     const budget = input.budget ? this.checkBudget(input.budget, amount ?? award.amount) : null;
     const hasBudget = (await this.records.budgetLines(award.id)).length > 0;
-    if (amount !== null && amount !== money(award.amount) && !budget && hasBudget) {
+    if (amount !== null && amount !== normalizeAmount(award.amount) && !budget && hasBudget) {
       throw new BudgetInvalidError([
         { pointer: '/budget', detail: 'a change of amount needs the budget for the new amount' },
       ]);
@@ -179,7 +178,7 @@ export class AwardAmendments {
           });
     const before = {
       version: award.version,
-      amount: money(award.amount),
+      amount: normalizeAmount(award.amount),
       start: award.performanceStart,
       end: award.performanceEnd,
     };
@@ -207,7 +206,7 @@ export class AwardAmendments {
         functionCode: l.functionCode,
         objectCode: l.objectCode,
         description: l.description,
-        amount: money(l.approvedAmount),
+        amount: normalizeAmount(l.approvedAmount),
       })),
       reason: amendment.reason,
       sourceId: amendment.id,
@@ -302,7 +301,10 @@ export class AwardAmendments {
       }
     });
     if (budgetTotalCents(combined) !== toCents(amount)) {
-      problems.push({ pointer: '/budget', detail: `must total the award amount ${money(amount)}` });
+      problems.push({
+        pointer: '/budget',
+        detail: `must total the award amount ${normalizeAmount(amount)}`,
+      });
     }
     if (problems.length > 0) throw new BudgetInvalidError(problems);
     return combined;

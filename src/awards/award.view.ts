@@ -1,10 +1,8 @@
-import { fromCents, toCents } from '../core/money/money';
+import { fromCents, normalizeAmount, toCents } from '../core/money/money';
 import { Award } from './entities/award.entity';
 import { AwardBudgetLine } from './entities/award-budget-line.entity';
 import { AwardNotice } from './entities/award-notice.entity';
 import { AwardVersion } from './entities/award-version.entity';
-
-export const money = (value: string) => fromCents(toCents(value));
 
 /** The award as the API shows it: the 2 CFR 200.332 data grouped under `subaward`. */
 export function awardView(award: Award, notice?: AwardNotice | null) {
@@ -31,8 +29,8 @@ export function awardView(award: Award, notice?: AwardNotice | null) {
       programTitle: award.programTitle,
       fiscalYear: award.fiscalYear,
       periodOfPerformance: { start: award.performanceStart, end: award.performanceEnd },
-      amountObligatedThisAction: money(award.amountThisAction),
-      totalAmountObligated: money(award.amount),
+      amountObligatedThisAction: normalizeAmount(award.amountThisAction),
+      totalAmountObligated: normalizeAmount(award.amount),
     },
     offeredAt: award.offeredAt.toISOString(),
     acceptedAt: award.acceptedAt?.toISOString() ?? null,
@@ -61,8 +59,8 @@ export function budgetView(award: Award, lines: AwardBudgetLine[]) {
     functionCode: l.functionCode,
     objectCode: l.objectCode,
     description: l.description,
-    amount: money(l.amount),
-    approvedAmount: money(l.approvedAmount),
+    amount: normalizeAmount(l.amount),
+    approvedAmount: normalizeAmount(l.approvedAmount),
   }));
   const total = lines.reduce((sum, l) => sum + toCents(l.amount), 0n);
   // The function x object grid with row and column totals, as applicants budget.
@@ -78,7 +76,7 @@ export function budgetView(award: Award, lines: AwardBudgetLine[]) {
     awardId: award.id,
     budgetVersion: award.budgetVersion,
     total: fromCents(total),
-    awardAmount: money(award.amount),
+    awardAmount: normalizeAmount(award.amount),
     lines: items,
     totalsByFunction: totals(byFunction),
     totalsByObject: totals(byObject),
@@ -89,8 +87,8 @@ export function versionView(v: AwardVersion) {
   return {
     version: v.version,
     action: v.action,
-    amount: money(v.amount),
-    amountThisAction: money(v.amountThisAction),
+    amount: normalizeAmount(v.amount),
+    amountThisAction: normalizeAmount(v.amountThisAction),
     periodOfPerformance: { start: v.performanceStart, end: v.performanceEnd },
     budget: v.budget,
     reason: v.reason,

@@ -15,8 +15,7 @@ import {
 import { RequirePermission } from '../core/access/access.decorators';
 import { Idempotent } from '../core/idempotency/idempotency.interceptor';
 import { CloseoutService } from './closeout.service';
-
-const MONEY = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$/;
+import { MONEY } from '../core/money/money';
 
 export class ExpenditureLineDto {
   @ApiProperty({ example: '1000' }) @Matches(/^\d{4}$/) functionCode: string;

@@ -1,4 +1,3 @@
-import Decimal from 'decimal.js';
 import type { AgencyConfig } from '../agencies/agency-config';
 import { parseAgencyDateTime } from '../core/clock/zoned-time';
 import { FieldProblem } from '../core/errors/domain-error';
@@ -15,6 +14,7 @@ import {
   RequiredAttachment,
   Rubric,
 } from './program-settings';
+import { normalizeAmount, toCents } from '../core/money/money';
 
 export function agencyLimits(config: AgencyConfig): AgencyLimits {
   return {
@@ -24,7 +24,7 @@ export function agencyLimits(config: AgencyConfig): AgencyLimits {
   };
 }
 
-const money = (v: string | null | undefined) => (v == null ? null : new Decimal(v).toFixed(2));
+const money = (v: string | null | undefined) => (v == null ? null : normalizeAmount(v));
 
 /**
  * Turns a create/update body into changes to a program, checking each part against the format
@@ -108,10 +108,10 @@ export function crossFieldProblems(p: Partial<Program>): FieldProblem[] {
   if (p.opensAt && p.closesAt && p.opensAt >= p.closesAt) {
     problems.push({ pointer: '/closesAt', detail: 'must be after opensAt' });
   }
-  if (p.awardFloor && p.awardCeiling && new Decimal(p.awardFloor).gt(p.awardCeiling)) {
+  if (p.awardFloor && p.awardCeiling && toCents(p.awardFloor) > toCents(p.awardCeiling)) {
     problems.push({ pointer: '/awardCeiling', detail: 'must not be less than awardFloor' });
   }
-  if (p.awardCeiling && p.fundsAvailable && new Decimal(p.awardCeiling).gt(p.fundsAvailable)) {
+  if (p.awardCeiling && p.fundsAvailable && toCents(p.awardCeiling) > toCents(p.fundsAvailable)) {
     problems.push({ pointer: '/awardCeiling', detail: 'must not exceed fundsAvailable' });
   }
   if (p.performanceStart && p.performanceEnd && p.performanceStart > p.performanceEnd) {

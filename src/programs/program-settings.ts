@@ -1,8 +1,8 @@
-import Decimal from 'decimal.js';
 import { FieldProblem } from '../core/errors/domain-error';
 import { ORGANIZATION_IDENTIFIERS, ORGANIZATION_TYPES } from '../organizations/organization-types';
 import { createFormAjv, toFieldProblems } from './forms/form-ajv';
 import { KEY_PATTERN } from './forms/form-definition';
+import { normalizeAmount } from '../core/money/money';
 
 /** Budget rules of a program: which codes, the indirect-cost cap, whether lines must total. */
 export interface BudgetRules {
@@ -219,6 +219,4 @@ export function effectiveBudgetRules(
   };
 }
 
-export const isMoney = (v: string) => /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$/.test(v);
-export const money = (v: string | null | undefined) =>
-  v == null ? null : new Decimal(v).toFixed(2);
+export const money = (v: string | null | undefined) => (v == null ? null : normalizeAmount(v));

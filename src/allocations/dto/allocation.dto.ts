@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsUUID, Matches } from 'class-validator';
-
-const MONEY = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$/;
+import { MONEY } from '../../core/money/money';
 
 export class FormulaConfigDto {
   @ApiProperty({

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import Decimal from 'decimal.js';
 import { AuditLog } from '../../core/audit/audit-log';
 import { TenantDb } from '../../core/context/tenant-db';
 import { IfMatch } from '../../core/idempotency/etag';
@@ -16,6 +15,7 @@ import {
   lineProblems,
   submissionBudgetProblems,
 } from './budget-math';
+import { normalizeAmount } from '../../core/money/money';
 
 /** The budget as the API shows it, with what would still block submission. */
 export function budgetView(
@@ -80,7 +80,7 @@ export class ApplicationBudget {
           functionCode: l.functionCode,
           objectCode: l.objectCode,
           description: l.description,
-          amount: new Decimal(l.amount).toFixed(2),
+          amount: normalizeAmount(l.amount),
           indirect: l.indirect ?? false,
         })),
       );
@@ -116,7 +116,7 @@ export class ApplicationBudget {
       functionCode: l.functionCode,
       objectCode: l.objectCode,
       description: l.description?.trim() ?? '',
-      amount: new Decimal(l.amount).toFixed(2),
+      amount: normalizeAmount(l.amount),
       indirect: l.indirect ?? false,
     }));
     const problems = lineProblems(lines, terms.budgetRules);
@@ -124,7 +124,7 @@ export class ApplicationBudget {
     const before = await this.lines(application.id);
     await this.write(application, lines);
     if (dto.amountRequested !== undefined)
-      application.amountRequested = new Decimal(dto.amountRequested).toFixed(2);
+      application.amountRequested = normalizeAmount(dto.amountRequested);
     await this.commit(application, before, lines, 'application.budget_saved');
     return { application, budget: await this.view(application, terms) };
   }

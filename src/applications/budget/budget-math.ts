@@ -1,5 +1,11 @@
-import Decimal from 'decimal.js';
 import { FieldProblem } from '../../core/errors/domain-error';
+import {
+  fromCents,
+  percentToBasisPoints,
+  shareOfCents,
+  sumCents,
+  toCents,
+} from '../../core/money/money';
 
 export interface BudgetLineValue {
   functionCode: string;
@@ -16,49 +22,46 @@ export interface BudgetRulesInEffect {
   mustTotalRequested: boolean;
 }
 
-const ZERO = new Decimal(0);
-const sum = (values: Decimal[]) => values.reduce((a, b) => a.plus(b), ZERO);
-const fixed = (d: Decimal) => d.toFixed(2);
 const lineNo = (i: number) => `line ${i + 1}`;
 
 /**
  * The budget as applicants and program officers read it: a function x object matrix with row
- * (function) and column (object) totals, and the direct / indirect split. All sums are exact
- * decimals; amounts leave as two-decimal strings.
+ * (function) and column (object) totals, and the direct / indirect split. Sums run on integer
+ * cents; amounts leave as two-decimal strings.
  */
 export function budgetSummary(lines: BudgetLineValue[]) {
   const functionCodes = [...new Set(lines.map((l) => l.functionCode))].sort();
   const objectCodes = [...new Set(lines.map((l) => l.objectCode))].sort();
-  const cell = new Map<string, Decimal>();
-  const rows = new Map<string, Decimal>();
-  const columns = new Map<string, Decimal>();
-  let direct = ZERO;
-  let indirect = ZERO;
+  const cell = new Map<string, bigint>();
+  const rows = new Map<string, bigint>();
+  const columns = new Map<string, bigint>();
+  let direct = 0n;
+  let indirect = 0n;
   for (const l of lines) {
-    const amount = new Decimal(l.amount);
+    const amount = toCents(l.amount);
     const key = `${l.functionCode}|${l.objectCode}`;
-    cell.set(key, (cell.get(key) ?? ZERO).plus(amount));
-    rows.set(l.functionCode, (rows.get(l.functionCode) ?? ZERO).plus(amount));
-    columns.set(l.objectCode, (columns.get(l.objectCode) ?? ZERO).plus(amount));
-    if (l.indirect) indirect = indirect.plus(amount);
-    else direct = direct.plus(amount);
+    cell.set(key, (cell.get(key) ?? 0n) + amount);
+    rows.set(l.functionCode, (rows.get(l.functionCode) ?? 0n) + amount);
+    columns.set(l.objectCode, (columns.get(l.objectCode) ?? 0n) + amount);
+    if (l.indirect) indirect += amount;
+    else direct += amount;
   }
   return {
-    total: fixed(direct.plus(indirect)),
-    directTotal: fixed(direct),
-    indirectTotal: fixed(indirect),
+    total: fromCents(direct + indirect),
+    directTotal: fromCents(direct),
+    indirectTotal: fromCents(indirect),
     matrix: {
       functionCodes,
       objectCodes,
       rows: functionCodes.map((f) => ({
         functionCode: f,
         cells: objectCodes.map((o) =>
-          cell.has(`${f}|${o}`) ? fixed(cell.get(`${f}|${o}`)!) : null,
+          cell.has(`${f}|${o}`) ? fromCents(cell.get(`${f}|${o}`)!) : null,
         ),
-        total: fixed(rows.get(f)!),
+        total: fromCents(rows.get(f)!),
       })),
-      columnTotals: objectCodes.map((o) => fixed(columns.get(o)!)),
-      total: fixed(direct.plus(indirect)),
+      columnTotals: objectCodes.map((o) => fromCents(columns.get(o)!)),
+      total: fromCents(direct + indirect),
     },
   };
 }
@@ -86,7 +89,7 @@ export function lineProblems(
         detail: `${lineNo(i)}: object code ${l.objectCode} is not allowed (allowed: ${rules.allowedObjectCodes.join(', ')})`,
       });
     }
-    if (new Decimal(l.amount).lte(0)) {
+    if (toCents(l.amount) <= 0n) {
       problems.push({
         pointer: `${prefix}/${i}/amount`,
         detail: `${lineNo(i)}: must be more than 0.00`,
@@ -111,25 +114,23 @@ export function submissionBudgetProblems(
     problems.push({ pointer: prefix, detail: 'the budget has no lines' });
     return problems;
   }
-  const total = sum(lines.map((l) => new Decimal(l.amount)));
-  if (rules.mustTotalRequested && amountRequested !== null && !total.eq(amountRequested)) {
+  const total = sumCents(lines.map((l) => toCents(l.amount)));
+  const requested = amountRequested === null ? null : toCents(amountRequested);
+  if (rules.mustTotalRequested && requested !== null && total !== requested) {
     problems.push({
       pointer: prefix,
-      detail: `lines ${lines.map((_, i) => i + 1).join(', ')} total ${fixed(total)}, but the amount requested is ${new Decimal(amountRequested).toFixed(2)} (difference ${fixed(new Decimal(amountRequested).minus(total))})`,
+      detail: `lines ${lines.map((_, i) => i + 1).join(', ')} total ${fromCents(total)}, but the amount requested is ${fromCents(requested)} (difference ${fromCents(requested - total)})`,
     });
   }
   if (rules.indirectCostCapPercent !== undefined) {
     const indirectIdx = lines.map((l, i) => (l.indirect ? i : -1)).filter((i) => i >= 0);
-    const indirect = sum(indirectIdx.map((i) => new Decimal(lines[i].amount)));
-    const direct = total.minus(indirect);
-    const cap = direct
-      .times(rules.indirectCostCapPercent)
-      .dividedBy(100)
-      .toDecimalPlaces(2, Decimal.ROUND_DOWN);
-    if (indirect.gt(cap)) {
+    const indirect = sumCents(indirectIdx.map((i) => toCents(lines[i].amount)));
+    const direct = total - indirect;
+    const cap = shareOfCents(direct, percentToBasisPoints(rules.indirectCostCapPercent));
+    if (indirect > cap) {
       problems.push({
         pointer: prefix,
-        detail: `indirect costs on lines ${indirectIdx.map((i) => i + 1).join(', ')} total ${fixed(indirect)}, above the cap of ${rules.indirectCostCapPercent}% of direct costs (${fixed(cap)})`,
+        detail: `indirect costs on lines ${indirectIdx.map((i) => i + 1).join(', ')} total ${fromCents(indirect)}, above the cap of ${rules.indirectCostCapPercent}% of direct costs (${fromCents(cap)})`,
       });
     }
   }

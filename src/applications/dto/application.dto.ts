@@ -16,8 +16,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { APPLICATION_STATUSES } from '../entities/application.entity';
+import { MONEY } from '../../core/money/money';
 
-const MONEY = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$/;
 const money = { message: '$property must be a decimal amount like "1250.00"' };
 
 export class StartApplicationDto {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import Decimal from 'decimal.js';
 import { FinalAllocations } from '../../allocations/final-allocations';
 import { FieldProblem } from '../../core/errors/domain-error';
 import {
@@ -12,6 +11,7 @@ import { ApplicationBudget } from '../budget/application-budget.service';
 import { BudgetLineValue, submissionBudgetProblems } from '../budget/budget-math';
 import { Application } from '../entities/application.entity';
 import { Attachment } from '../entities/attachment.entity';
+import { toCents } from '../../core/money/money';
 
 /** What the checks read of an attachment. */
 type CurrentAttachment = Pick<Attachment, 'id' | 'requirementKey'>;
@@ -112,13 +112,13 @@ export class SubmissionReadiness {
     if (amount === null) {
       problems.push({ pointer: '/amountRequested', detail: 'is required' });
     } else {
-      if (terms.awardFloor && new Decimal(amount).lt(terms.awardFloor)) {
+      if (terms.awardFloor && toCents(amount) < toCents(terms.awardFloor)) {
         problems.push({
           pointer: '/amountRequested',
           detail: `must be at least the award floor of ${terms.awardFloor}`,
         });
       }
-      if (terms.awardCeiling && new Decimal(amount).gt(terms.awardCeiling)) {
+      if (terms.awardCeiling && toCents(amount) > toCents(terms.awardCeiling)) {
         problems.push({
           pointer: '/amountRequested',
           detail: `must be at most the award ceiling of ${terms.awardCeiling}`,
@@ -129,7 +129,7 @@ export class SubmissionReadiness {
         terms.kind === 'formula'
           ? await this.allocations.capFor(application.programId, application.organizationId)
           : null;
-      if (cap !== null && new Decimal(amount).gt(cap)) {
+      if (cap !== null && toCents(amount) > toCents(cap)) {
         problems.push({
           pointer: '/amountRequested',
           detail: `must be at most the organization's final allocation of ${cap}`,

@@ -72,4 +72,17 @@ describe('award budget math', () => {
     expect(lineCeilingCents('1000.00', '10')).toBe(110000n);
     expect(lineCeilingCents('999.99', '12.5')).toBe(112498n);
   });
+
+  it('reports the change as a percent of the approved amount, rounded half up to hundredths', () => {
+    const percent = (approved: string, proposed: string) =>
+      compareBudgets(
+        [{ functionCode: '1000', objectCode: '100', amount: approved }],
+        [{ functionCode: '1000', objectCode: '100', amount: proposed }],
+        '10',
+      )[0].changePercent;
+    expect(percent('300.00', '301.00')).toBe('0.33'); // 0.3333...
+    expect(percent('600.00', '599.00')).toBe('0.17'); // 0.1666...
+    expect(percent('2000.00', '2000.10')).toBe('0.01'); // exactly 0.005: half up
+    expect(percent('0.03', '0.04')).toBe('33.33');
+  });
 });

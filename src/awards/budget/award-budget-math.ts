@@ -1,5 +1,4 @@
-import Decimal from 'decimal.js';
-import { fromCents, toCents } from '../../core/money/money';
+import { fromCents, percentToBasisPoints, shareOfCents, toCents } from '../../core/money/money';
 
 /**
  * Budget arithmetic on integer cents: combining application lines into function x object
@@ -87,11 +86,6 @@ export function prorate(
   return lines.map((line, index) => ({ ...line, amount: fromCents(shares[index].cents) }));
 }
 
-/** "10" or "12.5" percent as basis points (1000, 1250), so comparisons stay integral. */
-export function percentToBasisPoints(percent: string): bigint {
-  return toCents(percent);
-}
-
 export interface LineChange {
   functionCode: string;
   objectCode: string;
@@ -130,7 +124,8 @@ export function compareBudgets(
       changePercent:
         a === 0n
           ? null
-          : new Decimal(delta.toString()).mul(100).div(a.toString()).toDecimalPlaces(2).toFixed(2),
+          : // Hundredths of a percent, rounded half up, print like cents.
+            fromCents((delta * 20_000n + a) / (2n * a)),
       beyondTolerance: a === 0n || delta * 10_000n > a * bp,
     });
   }
@@ -140,5 +135,5 @@ export function compareBudgets(
 /** The most a budget line may carry in requests: its amount plus the tolerance. */
 export function lineCeilingCents(amount: string, tolerancePercent: string): bigint {
   const cents = toCents(amount);
-  return cents + (cents * percentToBasisPoints(tolerancePercent)) / 10_000n;
+  return cents + shareOfCents(cents, percentToBasisPoints(tolerancePercent));
 }

@@ -5,12 +5,12 @@ import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { FieldProblem } from '../../core/errors/domain-error';
 import { etagOf, IfMatch, ifMatchHolds } from '../../core/idempotency/etag';
-import { fromCents, toCents } from '../../core/money/money';
+import { fromCents, normalizeAmount, toCents } from '../../core/money/money';
 import { AwardCommitments } from '../award-commitments';
 import { AwardNotifications } from '../award-notifications';
 import { AwardRecords, AwardScope } from '../award-records';
 import { isUuid } from '../../core/ids';
-import { budgetView, money } from '../award.view';
+import { budgetView } from '../award.view';
 import {
   BudgetInvalidError,
   BudgetPreconditionRequiredError,
@@ -258,7 +258,7 @@ export class AwardBudget {
     if (budgetTotalCents(lines) !== toCents(award.amount)) {
       problems.push({
         pointer: '/lines',
-        detail: `must total the award amount ${money(award.amount)}`,
+        detail: `must total the award amount ${normalizeAmount(award.amount)}`,
       });
     }
     if (problems.length > 0) throw new BudgetInvalidError(problems);

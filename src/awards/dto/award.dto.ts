@@ -16,8 +16,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AWARD_STATUSES, AwardStatus } from '../entities/award.entity';
+import { MONEY } from '../../core/money/money';
 
-const MONEY = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$/;
 const money = { message: '$property must be a decimal amount like "1250.00"' };
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const date = { message: '$property must be a date YYYY-MM-DD' };

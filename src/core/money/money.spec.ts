@@ -1,4 +1,13 @@
-import { fromCents, InvalidAmountError, isAmount, toCents } from './money';
+import {
+  fromCents,
+  InvalidAmountError,
+  isAmount,
+  MONEY,
+  normalizeAmount,
+  percentToBasisPoints,
+  shareOfCents,
+  toCents,
+} from './money';
 
 describe('money', () => {
   it('round-trips decimal strings through integer cents exactly', () => {
@@ -18,5 +27,26 @@ describe('money', () => {
       expect(isAmount(bad)).toBe(false);
     }
     expect(() => toCents('1.005')).toThrow(InvalidAmountError);
+  });
+
+  it('accepts from clients only plain non-negative amounts', () => {
+    for (const good of ['0', '7', '0.5', '1250.00', '999999999999.99'])
+      expect(MONEY.test(good)).toBe(true);
+    for (const bad of ['-1.00', '01.00', '1.005', '1e3', '1000000000000', '.50', '1.'])
+      expect(MONEY.test(bad)).toBe(false);
+  });
+
+  it('normalizes amounts to two decimals', () => {
+    expect(normalizeAmount('12.5')).toBe('12.50');
+    expect(normalizeAmount('7')).toBe('7.00');
+    expect(() => normalizeAmount('7.001')).toThrow(InvalidAmountError);
+  });
+
+  it('takes a percentage share of cents exactly, rounding toward zero', () => {
+    expect(percentToBasisPoints('8')).toBe(800n);
+    expect(percentToBasisPoints('12.5')).toBe(1250n);
+    expect(shareOfCents(100001n, percentToBasisPoints('8'))).toBe(8000n); // 80.0008 -> 80.00
+    expect(shareOfCents(-100001n, percentToBasisPoints('8'))).toBe(-8000n);
+    expect(shareOfCents(33333n, percentToBasisPoints('33.33'))).toBe(11109n); // 111.098889
   });
 });

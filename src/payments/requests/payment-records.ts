@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../../core/context/tenant-db';
-import { fromCents, toCents } from '../../core/money/money';
+import { fromCents, normalizeAmount, toCents } from '../../core/money/money';
 import { approvalChain, ApprovalRecord } from '../approvals/approval-chain';
 import { PaymentApproval } from '../entities/payment-approval.entity';
 import { PaymentRequest } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
 import { PaymentRequestNotFoundError } from '../payments.errors';
 import { isUuid } from '../../core/ids';
-
-const money = (v: string) => fromCents(toCents(v));
 
 /** Unpaid statuses: their amounts are reserved against the award. */
 export const UNPAID = ['submitted', 'approved', 'batched'] as const;
@@ -375,18 +373,18 @@ export function paymentRequestView(
     organizationId: r.organizationId,
     type: r.type,
     status: r.status,
-    amountRequested: money(r.amountRequested),
-    amount: money(r.amount),
+    amountRequested: normalizeAmount(r.amountRequested),
+    amount: normalizeAmount(r.amount),
     /** Advanced cash this reimbursement uses up; the bank pays `cashAmount`. */
-    advanceApplied: money(r.advanceApplied),
+    advanceApplied: normalizeAmount(r.advanceApplied),
     cashAmount: fromCents(toCents(r.amount) - toCents(r.advanceApplied)),
     period: { start: r.periodStart, end: r.periodEnd },
     description: r.description,
     lines: lines.map((l) => ({
       functionCode: l.functionCode,
       objectCode: l.objectCode,
-      amountRequested: money(l.amountRequested),
-      amount: money(l.amount),
+      amountRequested: normalizeAmount(l.amountRequested),
+      amount: normalizeAmount(l.amount),
     })),
     contentHash: r.contentHash,
     reductionReason: r.reductionReason,

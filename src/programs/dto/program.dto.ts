@@ -13,8 +13,8 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { MONEY } from '../../core/money/money';
 
-export const MONEY = /^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const money = { message: '$property must be a decimal amount like "1250.00"' };
 

@@ -1,7 +1,7 @@
 import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import Decimal from 'decimal.js';
 import { FieldProblem } from '../../core/errors/domain-error';
+import { toCents } from '../../core/money/money';
 
 /**
  * The Ajv set-up for application forms: JSON Schema 2020-ish draft 7 core, `date` and `uuid`
@@ -18,8 +18,8 @@ export function createFormAjv(): Ajv {
   });
   addFormats(ajv, ['date', 'uuid']);
   for (const [keyword, holds] of [
-    ['moneyMinimum', (value: Decimal, bound: Decimal) => value.gte(bound)],
-    ['moneyMaximum', (value: Decimal, bound: Decimal) => value.lte(bound)],
+    ['moneyMinimum', (value: bigint, bound: bigint) => value >= bound],
+    ['moneyMaximum', (value: bigint, bound: bigint) => value <= bound],
   ] as const) {
     ajv.addKeyword({
       keyword,
@@ -28,7 +28,7 @@ export function createFormAjv(): Ajv {
       errors: false,
       validate: (bound: string, value: string) => {
         try {
-          return holds(new Decimal(value), new Decimal(bound));
+          return holds(toCents(value), toCents(bound));
         } catch {
           return true; // the pattern reports malformed amounts
         }

@@ -1,13 +1,7 @@
-import Decimal from 'decimal.js';
 import { FieldProblem } from '../../core/errors/domain-error';
 import { createFormAjv, toFieldProblems } from './form-ajv';
-import {
-  FORM_DEFINITION_SCHEMA,
-  FormDefinition,
-  LeafQuestion,
-  MONEY_PATTERN,
-  Question,
-} from './form-definition';
+import { FORM_DEFINITION_SCHEMA, FormDefinition, LeafQuestion, Question } from './form-definition';
+import { MONEY_PATTERN, toCents } from '../../core/money/money';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -140,7 +134,7 @@ function checkQuestions(questions: Question[], at: string, problems: FieldProble
       }
     }
     if (q.type === 'money' && q.minimum !== undefined && q.maximum !== undefined) {
-      if (new Decimal(q.minimum).gt(q.maximum)) {
+      if (toCents(q.minimum) > toCents(q.maximum)) {
         problems.push({ pointer: `${here}/maximum`, detail: 'is less than the minimum' });
       }
     }

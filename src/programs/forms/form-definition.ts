@@ -1,3 +1,5 @@
+import { MONEY_PATTERN } from '../../core/money/money';
+
 /**
  * The application form a program officer designs: sections of questions. It compiles to JSON
  * Schema (see form-compiler.ts), and answers are an object of sections of answers:
@@ -87,7 +89,6 @@ export interface FormDefinition {
 }
 
 export const KEY_PATTERN = '^[a-z][A-Za-z0-9_]{0,63}$';
-export const MONEY_PATTERN = '^(0|[1-9][0-9]{0,11})(\\.[0-9]{1,2})?$';
 
 const base = {
   key: { type: 'string', pattern: KEY_PATTERN },
