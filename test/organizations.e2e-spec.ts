@@ -350,4 +350,12 @@ describe('organizations: registration, approval, identifiers and members', () =>
     });
     expect(list.json().items.map((o: { id: string }) => o.id)).not.toContain(org.id);
   });
+
+  it('answers 404, not a database error, for ids of 36 characters that are not UUIDs', async () => {
+    for (const id of ['-'.repeat(36), `${'a'.repeat(35)}-`]) {
+      const res = await t.request({ method: 'GET', url: url(`/${id}`), token: admin.token });
+      expect(res.status).toBe(404);
+      expect(res.json().code).toBe('organization.not_found');
+    }
+  });
 });

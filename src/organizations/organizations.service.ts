@@ -26,6 +26,7 @@ import {
   OrganizationStaleError,
   OrganizationTransitionError,
 } from './organizations.errors';
+import { isUuid } from '../core/ids';
 
 const IDENTIFIERS = ['stateDistrictCode', 'ncesLeaId', 'uei'] as const;
 const COLUMNS = {
@@ -55,7 +56,7 @@ export class OrganizationsService {
   ) {}
 
   async find(organizationId: string, lock = false): Promise<Organization> {
-    if (!/^[0-9a-f-]{36}$/i.test(organizationId)) throw new OrganizationNotFoundError();
+    if (!isUuid(organizationId)) throw new OrganizationNotFoundError();
     const qb = this.db
       .repo(Organization)
       .createQueryBuilder('o')

@@ -12,6 +12,7 @@ import {
   ProgramTemplateDisabledError,
   ProgramTemplateNotFoundError,
 } from './programs.errors';
+import { isUuid } from '../core/ids';
 
 export function templateView(t: ProgramTemplate) {
   return {
@@ -124,7 +125,7 @@ export class ProgramTemplates {
   }
 
   async get(templateId: string): Promise<ProgramTemplate> {
-    const template = /^[0-9a-f-]{36}$/i.test(templateId)
+    const template = isUuid(templateId)
       ? await this.db.repo(ProgramTemplate).findOne({ where: { id: templateId } })
       : null;
     if (!template) throw new ProgramTemplateNotFoundError();

@@ -20,6 +20,7 @@ import {
   ProgramPreconditionRequiredError,
   ProgramStaleError,
 } from './programs.errors';
+import { isUuid } from '../core/ids';
 
 /** Program officers' side of programs: create, edit, read, list. */
 @Injectable()
@@ -47,7 +48,7 @@ export class ProgramsService {
         programId,
       });
     if (lock) query.setLock('pessimistic_write');
-    const program = /^[0-9a-f-]{36}$/i.test(programId) ? await query.getOne() : null;
+    const program = isUuid(programId) ? await query.getOne() : null;
     if (!program) throw new ProgramNotFoundError();
     return program;
   }

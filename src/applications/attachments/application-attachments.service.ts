@@ -19,6 +19,7 @@ import {
 } from '../applications.errors';
 import { Attachment } from '../entities/attachment.entity';
 import { cleanFilename, ContentGate, ContentRefusedError } from './content-sniffer';
+import { isUuid } from '../../core/ids';
 
 export function attachmentView(a: Attachment) {
   return {
@@ -152,7 +153,7 @@ export class ApplicationAttachments {
   }
 
   private async findOne(applicationId: string, attachmentId: string): Promise<Attachment> {
-    const attachment = /^[0-9a-f-]{36}$/i.test(attachmentId)
+    const attachment = isUuid(attachmentId)
       ? await this.db
           .repo(Attachment)
           .findOne({ where: { agencyId: this.db.agencyId, applicationId, id: attachmentId } })
