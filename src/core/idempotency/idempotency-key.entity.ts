@@ -1,14 +1,4 @@
-import {
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  Unique,
-} from 'typeorm';
-import { Agency } from '../../agencies/entities/agency.entity';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /**
  * One Idempotency-Key a caller used in an agency. The row is inserted first in the request's
@@ -30,9 +20,9 @@ export class IdempotencyKey {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_idempotency_keys' })
   id: string;
 
-  @ManyToOne(() => Agency)
-  @JoinColumn({ name: 'agency_id', foreignKeyConstraintName: 'FK_idempotency_keys_agency' })
-  agency?: Agency;
+  // No foreign key to agencies (migration 1764405000000): RLS WITH CHECK pins agency_id to the
+  // transaction's agency, taken from the agency directory, and agencies are never deleted. The
+  // key's FOR KEY SHARE on the one agency row was paid by every write.
 
   /** Who used the key (user id): keys are scoped per caller, like Stripe's per account. */
   @Column({ type: 'text' })

@@ -7,7 +7,6 @@ import {
   PrimaryGeneratedColumn,
   Unique,
 } from 'typeorm';
-import { Agency } from '../../agencies/entities/agency.entity';
 import { User } from '../../identity/entities/user.entity';
 
 /**
@@ -25,9 +24,9 @@ export class Notification {
   @Column({ name: 'agency_id', type: 'uuid' })
   agencyId: string;
 
-  @ManyToOne(() => Agency)
-  @JoinColumn({ name: 'agency_id', foreignKeyConstraintName: 'FK_notifications_agency' })
-  agency?: Agency;
+  // No foreign key to agencies (migration 1764405000000): RLS WITH CHECK pins agency_id to the
+  // transaction's agency, taken from the agency directory, and agencies are never deleted. The
+  // key's FOR KEY SHARE on the one agency row was paid by every write.
 
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;

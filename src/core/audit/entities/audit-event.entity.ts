@@ -1,12 +1,4 @@
-import {
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One audited state change in an agency. Append-only: a trigger refuses UPDATE, DELETE and
@@ -25,10 +17,9 @@ export class AuditEvent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_audit_events' })
   id: string;
 
-  // Referenced by name so the kernel does not import the agencies module.
-  @ManyToOne('Agency', { nullable: false })
-  @JoinColumn({ name: 'agency_id', foreignKeyConstraintName: 'FK_audit_events_agency' })
-  agency?: unknown;
+  // No foreign key to agencies (migration 1764405000000): RLS WITH CHECK pins agency_id to the
+  // transaction's agency, taken from the agency directory, and agencies are never deleted. The
+  // key's FOR KEY SHARE on the one agency row was paid by every write.
 
   @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'now()' })
   occurredAt: Date;

@@ -1,5 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { Agency } from '../../../agencies/entities/agency.entity';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * Processed-effect keys (JobContext.claimEffect): a handler records the key of an effect in the
@@ -15,9 +14,9 @@ export class JobEffect {
   @PrimaryColumn({ name: 'effect_key', type: 'text', primaryKeyConstraintName: 'PK_job_effects' })
   effectKey: string;
 
-  @ManyToOne(() => Agency)
-  @JoinColumn({ name: 'agency_id', foreignKeyConstraintName: 'FK_job_effects_agency' })
-  agency?: Agency;
+  // No foreign key to agencies (migration 1764405000000): RLS WITH CHECK pins agency_id to the
+  // transaction's agency, taken from the agency directory, and agencies are never deleted. The
+  // key's FOR KEY SHARE on the one agency row was paid by every write.
 
   @Column({ name: 'job_id', type: 'uuid' })
   jobId: string;

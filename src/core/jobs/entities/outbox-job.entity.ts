@@ -1,14 +1,4 @@
-import {
-  Check,
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  Unique,
-} from 'typeorm';
-import { Agency } from '../../../agencies/entities/agency.entity';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * pending: waiting to be published (or to be retried after run_after).
@@ -24,7 +14,6 @@ export type OutboxJobState = 'pending' | 'published' | 'done' | 'dead';
  * functions of migration 1764330000000-Jobs.
  */
 @Entity({ name: 'jobs_outbox' })
-@Unique('UQ_jobs_outbox_agency_id_id', ['agencyId', 'id'])
 @Check('CHK_jobs_outbox_state', `"state" IN ('pending', 'published', 'done', 'dead')`)
 // Partial indexes written by hand in the migration (TypeORM cannot express them for drift).
 @Index('IDX_jobs_outbox_pending', { synchronize: false })
@@ -37,9 +26,9 @@ export class OutboxJob {
   @Column({ name: 'agency_id', type: 'uuid' })
   agencyId: string;
 
-  @ManyToOne(() => Agency)
-  @JoinColumn({ name: 'agency_id', foreignKeyConstraintName: 'FK_jobs_outbox_agency' })
-  agency?: Agency;
+  // No foreign key to agencies (migration 1764405000000): RLS WITH CHECK pins agency_id to the
+  // transaction's agency, taken from the agency directory, and agencies are never deleted. The
+  // key's FOR KEY SHARE on the one agency row was paid by every write.
 
   @Column({ type: 'text' })
   name: string;
