@@ -53,9 +53,11 @@ export const EMAIL_NOTIFICATION_JOB = defineJob('notification.email', { maxAttem
  * already committed skips those sent. The one window left, a crash after the SMTP server accepted
  * a message and before commit, resends with the same Message-ID, which mail systems dedupe.
  *
- * With several recipients each send runs under a savepoint: a refused recipient loses only its
- * own effect key. If every send failed the job fails (and is retried); if some went out, the
- * failed ones get a job of their own, with the same dedupe key, so nobody gets a notice twice.
+ * With several recipients a refused one loses only its own effect key: the keys of all recipients
+ * are claimed in one statement, and those whose send failed are deleted again before commit (what
+ * a savepoint per recipient did, in two statements per job instead of three per recipient). If
+ * every send failed the job fails (and is retried); if some went out, the failed ones get a job
+ * of their own, with the same dedupe key, so nobody gets a notice twice.
  */
 @Injectable()
 @HandlesJob('notification.email')
@@ -82,24 +84,45 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
       });
     }
     const dedupeKey = job.dedupeKey ?? context.jobId;
-    if (recipients.length === 1) return this.send(job, context, recipients[0], dedupeKey);
+    const keyed = recipients.map((recipient) => {
+      const recipientKey = createHash('sha256')
+        .update(recipient.address)
+        .digest('hex')
+        .slice(0, 16);
+      return {
+        ...recipient,
+        recipientKey,
+        effectKey: `email:${job.template}:${dedupeKey}:${recipientKey}`,
+      };
+    });
+    if (keyed.length === 0) return;
+    if (keyed.length === 1) {
+      if (await context.claimEffect(keyed[0].effectKey)) await this.send(job, context, keyed[0]);
+      return;
+    }
 
-    const tx = this.txHost.tx;
-    const failed: EmailRecipient[] = [];
+    const unsent = await this.claimEffects(
+      context,
+      keyed.map((r) => r.effectKey),
+    );
+    const failed: KeyedRecipient[] = [];
     let firstError: unknown;
-    for (const recipient of recipients) {
-      await tx.query('SAVEPOINT email_recipient');
+    for (const recipient of keyed) {
+      // Already sent under this key, or listed twice in this notice.
+      if (!unsent.delete(recipient.effectKey)) continue;
       try {
-        await this.send(job, context, recipient, dedupeKey);
-        await tx.query('RELEASE SAVEPOINT email_recipient');
+        await this.send(job, context, recipient);
       } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT email_recipient');
-        failed.push(recipient.source);
+        failed.push(recipient);
         firstError ??= error;
       }
     }
     if (failed.length === 0) return;
-    if (failed.length === recipients.length) throw firstError;
+    if (failed.length === keyed.length) throw firstError;
+    await this.txHost.tx.query(
+      `DELETE FROM job_effects WHERE agency_id = $1 AND job_id = $2 AND effect_key = ANY($3::text[])`,
+      [context.agencyId, context.jobId, failed.map((r) => r.effectKey)],
+    );
     this.logger.warn({
       msg: 'some notification recipients refused; retried in a job of their own',
       jobId: context.jobId,
@@ -107,21 +130,31 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     });
     await this.jobs.enqueue(
       'notification.email',
-      { ...job, to: undefined, recipients: failed, dedupeKey },
+      { ...job, to: undefined, recipients: failed.map((r) => r.source), dedupeKey },
       { delayMs: FAILED_RECIPIENTS_RETRY_MS },
     );
+  }
+
+  /**
+   * JobContext.claimEffect for many keys in one statement (same table, same rule: a key already
+   * there, committed by an earlier delivery, is not claimed again). Returns the keys claimed now.
+   */
+  private async claimEffects(context: JobContext, keys: string[]): Promise<Set<string>> {
+    const rows: Array<{ effect_key: string }> = await this.txHost.tx.query(
+      `INSERT INTO job_effects (agency_id, effect_key, job_id)
+       SELECT $1, k, $3 FROM unnest($2::text[]) AS k
+       ON CONFLICT DO NOTHING RETURNING effect_key`,
+      // Sorted: two jobs claiming overlapping keys take their locks in one order (no deadlock).
+      [context.agencyId, [...keys].sort(), context.jobId],
+    );
+    return new Set(rows.map((r) => r.effect_key));
   }
 
   private async send(
     job: EmailNotificationJob,
     context: JobContext,
-    recipient: ResolvedRecipient,
-    dedupeKey: string,
+    recipient: KeyedRecipient,
   ): Promise<void> {
-    const recipientKey = createHash('sha256').update(recipient.address).digest('hex').slice(0, 16);
-    const effectKey = `email:${job.template}:${dedupeKey}:${recipientKey}`;
-    if (!(await context.claimEffect(effectKey))) return; // already sent for this key
-
     const config = this.agencies.configOf(job.agencyId);
     const notice = renderNotice(job.template, job.data, config, {
       recipientName: recipient.name,
@@ -134,7 +167,7 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
       subject: notice.subject,
       text: notice.text,
       html: notice.html,
-      messageId: `<${context.jobId}.${recipientKey}@${config.code}.grant-commons>`,
+      messageId: `<${context.jobId}.${recipient.recipientKey}@${config.code}.grant-commons>`,
       headers: { 'X-Grant-Commons-Agency': config.code, 'X-Grant-Commons-Template': job.template },
     });
   }
@@ -164,4 +197,9 @@ interface ResolvedRecipient {
   name?: string;
   address: string;
   source: EmailRecipient;
+}
+
+interface KeyedRecipient extends ResolvedRecipient {
+  recipientKey: string;
+  effectKey: string;
 }
