@@ -4,32 +4,56 @@
  * Starts PostgreSQL (embedded by default; DATABASE_ADMIN_URL or TEST_DATABASE_URL, a superuser
  * URL, to use another), creates a fresh database, seeds it (`--applications`, default 10,000,
  * over 50 agencies x 300 organizations: bench/seed-scale.ts), adds the records the write
- * scenarios consume (bench/lib/fixtures.ts), starts the real server as a child process
- * (node dist/src/main.js, NODE_ENV=production, LOG_LEVEL=warn, no Redis unless REDIS_URL) and
- * drives it from this process with autocannon. For each scenario it prints requests/s, p50/p95/p99
- * latency, errors and non-2xx answers, the server's peak RSS (VmHWM) during the scenario, and CPU
- * per request of the server process and of the database's PostgreSQL backends (from /proc: these
- * hold up when the machine is busy, when throughput and latency do not).
+ * scenarios consume (bench/lib/fixtures.ts), and starts the real processes as children, shaped as
+ * production runs them (README, "Running at scale"): the API (node dist/src/main.js,
+ * NODE_ENV=production, LOG_LEVEL=warn, REDIS_URL, WORKER_IN_PROCESS=false) and the worker (node
+ * dist/src/worker.js, same environment) running the background jobs (emails on submission...)
+ * from BullMQ on its own core. `--worker in-process` instead runs the jobs inside the API (no
+ * worker child; BullMQ only if REDIS_URL is set, else the in-process driver), as before.
+ * It drives the API from this process with autocannon. For each scenario it prints requests/s,
+ * p50/p95/p99 latency, errors and non-2xx answers, the API's peak RSS (VmHWM) during the scenario,
+ * CPU per request of the API process and of the database's PostgreSQL backends during the load
+ * (from /proc: these hold up when the machine is busy, when throughput and latency do not); then
+ * it waits for the jobs the scenario enqueued to be done (outbox rows not done), and prints the
+ * jobs per request, the backlog left when the load stopped, the seconds it took to drain,
+ * requests over load plus drain time (sust/s), the worker's CPU per request (load and drain) and
+ * peak RSS, and all/req: API + worker + database CPU over load and drain, so work deferred to the
+ * backlog is not hidden.
  * The application GET is also run against bench/baseline-server.ts (node:http + pg issuing the
  * same SQL in one transaction), and our throughput is printed as a share of it.
  *
  * Options: --applications N, --agencies N, --orgs N, --seconds S (per scenario, default 10),
  * --scenarios a,b (names below), --growth (then the GET and list scenarios again on a second
  * database of --growth-applications, default 1,000,000: seeding it takes several minutes),
- * --connections N (every scenario and the baseline at N connections), --heap-mb N (the API's --max-old-space-size, default 256; 0 = V8's default, which sizes the heap
- * from the machine's memory and lets it grow past 300 MB of RSS under load: see bench/README.md),
- * --json FILE (write the figures), --pg-stats (embedded PostgreSQL only: after each scenario, the
- * statements that took the database's time, from pg_stat_statements). Env: DATABASE_POOL_SIZE (API and baseline pool, default 10),
- * REDIS_URL, BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof), BENCH_SERVER_<X>
- * (passed to the server as <X>), BENCH_VERBOSE=1 (server output on stderr).
+ * --connections N (every scenario and the baseline at N connections), --heap-mb N (the API's and
+ * worker's --max-old-space-size, default 256; 0 = V8's default, which sizes the heap from the
+ * machine's memory and lets it grow past 300 MB of RSS under load: see bench/README.md),
+ * --worker separate|in-process (default separate), --smtp none|sink (default none: no SMTP_URL,
+ * emails rendered and recorded, not sent; sink: a real SMTP server child that accepts and drops
+ * them, bench/lib/smtp-sink-server.ts, so sending costs what it costs), --drain-timeout S
+ * (default 180), --json FILE (write the figures), --pg-stats (embedded PostgreSQL only: after each
+ * scenario, the statements that took the database's time, from pg_stat_statements).
+ * Env: DATABASE_POOL_SIZE (API, worker and baseline pool, default 10), REDIS_URL (default
+ * redis://127.0.0.1:6379 for the separate worker; each run uses its own JOB_QUEUE_PREFIX and
+ * deletes its keys), BENCH_NODE_ARGS (extra node flags for the API, e.g. --cpu-prof),
+ * BENCH_WORKER_NODE_ARGS (the same for the worker), BENCH_SERVER_<X> (passed to the API and
+ * worker as <X>), BENCH_VERBOSE=1 (their output on stderr).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startBenchCluster, BenchCluster, BenchDatabase, withClient } from './lib/bench-database';
-import { ChildServer, databaseCpuMs, freePort, startChildServer } from './lib/child-server';
+import {
+  ChildServer,
+  databaseCpuMs,
+  freePort,
+  processCpuMs,
+  startChildServer,
+} from './lib/child-server';
 import { BenchFixtures, createFixtures } from './lib/fixtures';
 import { LoadFigures, runLoad } from './lib/load';
 import { BenchTokens, buildScenarios } from './lib/scenarios';
@@ -60,6 +84,16 @@ interface Args {
   heapMb: number;
   /** Every scenario (and the baseline) at this many connections instead of its own. */
   connections?: number;
+  /**
+   * in-process: the API runs the job relay and handlers itself. separate: production's shape
+   * (README, docker/compose.yml): the API with REDIS_URL and WORKER_IN_PROCESS=false, and
+   * dist/src/worker.js as a second child running the jobs.
+   */
+  worker: 'in-process' | 'separate';
+  /** none: no SMTP_URL (emails rendered and recorded, not sent); sink: a real SMTP server child. */
+  smtp: 'none' | 'sink';
+  /** Longest wait for the job backlog to drain after a scenario. */
+  drainTimeoutSeconds: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -81,6 +115,11 @@ function parseArgs(argv: string[]): Args {
     if (!ALL_SCENARIOS.includes(s))
       throw new Error(`unknown scenario "${s}" (${ALL_SCENARIOS.join(', ')})`);
   }
+  const choice = <T extends string>(name: string, options: readonly T[], fallback: T): T => {
+    const value = (raw[name] ?? fallback) as T;
+    if (!options.includes(value)) throw new Error(`--${name} must be one of ${options.join(', ')}`);
+    return value;
+  };
   return {
     applications: int('applications', 10_000),
     agencies: int('agencies', 50),
@@ -93,6 +132,9 @@ function parseArgs(argv: string[]): Args {
     pgStats: raw['pg-stats'] === 'true',
     heapMb: raw['heap-mb'] === '0' ? 0 : int('heap-mb', 256),
     connections: raw.connections === undefined ? undefined : int('connections', 1),
+    worker: choice('worker', ['in-process', 'separate'] as const, 'separate'),
+    smtp: choice('smtp', ['none', 'sink'] as const, 'none'),
+    drainTimeoutSeconds: int('drain-timeout', 180),
   };
 }
 
@@ -104,9 +146,26 @@ interface ScenarioResult extends LoadFigures {
   description: string;
   connections: number;
   peakRssMb: number;
-  /** CPU ms per request: the server process, and the PostgreSQL backends of the database. */
+  /** CPU ms per request during the load: the server process, and the database's backends. */
   serverCpuMs: number;
   databaseCpuMs: number;
+  /** Jobs (outbox rows) the scenario enqueued, per request. */
+  jobsPerRequest?: number;
+  /** Jobs not yet done when the load stopped, and how long until none was left. */
+  backlogAtEnd?: number;
+  drainSeconds?: number;
+  /** Requests over load plus drain time: the rate the whole system kept up with. */
+  sustainedRps?: number;
+  /** The separate worker (--worker separate): CPU ms per request over load and drain, peak RSS. */
+  workerCpuMs?: number;
+  workerPeakRssMb?: number;
+  /**
+   * Everything the requests cost, per request, over load and drain: API + worker + database
+   * CPU ms. Work deferred to the backlog shows here (and in the drain time), not in cpu/req.
+   */
+  totalCpuMs?: number;
+  /** Messages the SMTP sink accepted per request (--smtp sink). */
+  mailsPerRequest?: number;
   note?: string;
 }
 
@@ -117,9 +176,18 @@ interface PhaseResult {
   scenarios: ScenarioResult[];
   baseline?: ScenarioResult;
   serverPeakRssMb: number;
+  workerPeakRssMb?: number;
 }
 
-function apiEnv(db: BenchDatabase, port: number, configDir: string, dataDir: string) {
+function apiEnv(
+  args: Args,
+  db: BenchDatabase,
+  port: number,
+  configDir: string,
+  dataDir: string,
+  smtpUrl?: string,
+) {
+  const separate = args.worker === 'separate';
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -137,8 +205,11 @@ function apiEnv(db: BenchDatabase, port: number, configDir: string, dataDir: str
     AGENCY_CONFIG_DIR: configDir,
     DATA_DIR: dataDir,
     STORAGE_DIR: join(dataDir, 'attachments'),
-    REDIS_URL: process.env.REDIS_URL,
+    REDIS_URL: separate ? redisUrl() : process.env.REDIS_URL,
+    // The API only enqueues; the worker child runs the jobs (worker.js forces its own to true).
+    WORKER_IN_PROCESS: separate ? 'false' : undefined,
     JOB_QUEUE_PREFIX: `gc-bench-${randomBytes(3).toString('hex')}`,
+    SMTP_URL: smtpUrl,
     // BENCH_SERVER_X=v reaches the server as X=v (e.g. BENCH_SERVER_LOG_LEVEL=info).
     ...Object.fromEntries(
       Object.entries(process.env)
@@ -148,9 +219,45 @@ function apiEnv(db: BenchDatabase, port: number, configDir: string, dataDir: str
   };
 }
 
-function nodeArgs(script: string, heapMb = 0): string[] {
-  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const redisUrl = () => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Node flags for a child: the heap limit, then BENCH_NODE_ARGS (or another variable's). */
+function nodeArgs(script: string, heapMb = 0, extraFrom = 'BENCH_NODE_ARGS'): string[] {
+  const extra = (process.env[extraFrom] ?? '').split(' ').filter(Boolean);
   return [...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), ...extra, script];
+}
+
+/** The separate worker needs Redis: say so at once rather than after a failed boot. */
+async function requireRedis(): Promise<void> {
+  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(
+      `--worker separate (the default) needs Redis at ${redisUrl()} (REDIS_URL): ${String(error)}; ` +
+        `or run the jobs inside the API with --worker in-process`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Removes the run's BullMQ keys from the shared Redis (its prefix is unique to the run). */
+async function dropQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function login(url: string, email: string): Promise<string> {
@@ -231,9 +338,55 @@ async function topStatements(db: BenchDatabase, requests: number): Promise<void>
   });
 }
 
+/** What a scenario is measured on: the API, and (separate) the worker, the SMTP sink, the outbox. */
+interface Measured {
+  database: string;
+  server: ChildServer;
+  worker?: ChildServer;
+  sinkUrl?: string;
+  /** A superuser connection to the bench database (reads the outbox across agencies). */
+  admin?: Client;
+  /** Its backend, whose CPU (polling the outbox) is not charged to the requests. */
+  adminPid?: number;
+  drainTimeoutSeconds: number;
+}
+
+async function sinkMessages(sinkUrl: string | undefined): Promise<number> {
+  if (!sinkUrl) return 0;
+  return ((await (await fetch(`${sinkUrl}/count`)).json()) as { messages: number }).messages;
+}
+
+/**
+ * After the load: waits until every job enqueued since `since` is done (or dead), polling the
+ * outbox (the source of truth whatever the driver). Returns the jobs enqueued, those left when
+ * the load stopped, and the seconds the rest took.
+ */
+async function drainBacklog(admin: Client, since: Date, timeoutSeconds: number) {
+  const count = async () => {
+    const { rows } = await admin.query<{ created: string; open: string }>(
+      `SELECT count(*) AS created, count(*) FILTER (WHERE state IN ('pending', 'published')) AS open
+         FROM jobs_outbox WHERE created_at >= $1`,
+      [since],
+    );
+    return { created: Number(rows[0].created), open: Number(rows[0].open) };
+  };
+  const started = performance.now();
+  const first = await count();
+  let last = first;
+  while (last.open > 0 && performance.now() - started < timeoutSeconds * 1000) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await count();
+  }
+  return {
+    created: last.created,
+    backlog: first.open,
+    left: last.open,
+    seconds: first.open === 0 ? 0 : (performance.now() - started) / 1000,
+  };
+}
+
 async function measure(
-  database: string,
-  server: ChildServer,
+  on: Measured,
   scenario: {
     name: string;
     connections: number;
@@ -244,9 +397,16 @@ async function measure(
   key: string,
   seconds: number,
 ): Promise<ScenarioResult> {
+  const { server, worker } = on;
+  const dbCpu = () => databaseCpuMs(on.database) - (on.adminPid ? processCpuMs(on.adminPid) : 0);
   server.resetPeak();
+  worker?.resetPeak();
+  // A second early so rows written in this second still count (clock granularity, skew).
+  const since = new Date(Date.now() - 1000);
+  const mails0 = await sinkMessages(on.sinkUrl);
   const cpu0 = server.cpuMs();
-  const db0 = databaseCpuMs(database);
+  const db0 = dbCpu();
+  const worker0 = worker?.cpuMs() ?? 0;
   const figures = await runLoad({
     url: server.url,
     connections: scenario.connections,
@@ -254,33 +414,62 @@ async function measure(
     maxRequests: scenario.supply,
     next: scenario.next,
   });
-  return {
+  const cpu1 = server.cpuMs();
+  const db1 = dbCpu();
+  const peakRssMb = server.peakRssMb();
+  const n = figures.requests;
+  const result: ScenarioResult = {
     scenario: key,
     description: scenario.name,
     connections: scenario.connections,
     ...figures,
-    peakRssMb: server.peakRssMb(),
-    serverCpuMs: (server.cpuMs() - cpu0) / figures.requests,
-    databaseCpuMs: (databaseCpuMs(database) - db0) / figures.requests,
-    note: scenario.notes?.(),
+    peakRssMb,
+    serverCpuMs: (cpu1 - cpu0) / n,
+    databaseCpuMs: (db1 - db0) / n,
   };
+  const notes = [scenario.notes?.()];
+  if (on.admin) {
+    const drain = await drainBacklog(on.admin, since, on.drainTimeoutSeconds);
+    result.jobsPerRequest = drain.created / n;
+    result.backlogAtEnd = drain.backlog;
+    result.drainSeconds = drain.seconds;
+    result.sustainedRps = n / (figures.seconds + drain.seconds);
+    if (drain.left > 0)
+      notes.push(`${drain.left} jobs still open after ${on.drainTimeoutSeconds} s`);
+    const workerCpu = worker ? worker.cpuMs() - worker0 : 0;
+    if (worker) {
+      result.workerCpuMs = workerCpu / n;
+      result.workerPeakRssMb = worker.peakRssMb();
+    }
+    result.totalCpuMs = (server.cpuMs() - cpu0 + workerCpu + (dbCpu() - db0)) / n;
+  }
+  if (on.sinkUrl) result.mailsPerRequest = ((await sinkMessages(on.sinkUrl)) - mails0) / n;
+  const note = notes.filter(Boolean).join('; ');
+  if (note) result.note = note;
+  return result;
 }
 
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+const opt = (n: number | undefined, digits = 1) => (n === undefined ? '-' : fmt(n, digits));
 
 function printTable(title: string, rows: ScenarioResult[]) {
   log(`\n${title}`);
   log(
     `${'scenario'.padEnd(20)} ${'conns'.padStart(5)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ` +
       `${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'non2xx'.padStart(6)} ${'RSS MB'.padStart(6)} ` +
-      `${'cpu/req'.padStart(7)} ${'db/req'.padStart(6)}  statuses`,
+      `${'cpu/req'.padStart(7)} ${'db/req'.padStart(6)} ${'jobs/req'.padStart(8)} ${'backlog'.padStart(7)} ` +
+      `${'drain s'.padStart(7)} ${'sust/s'.padStart(6)} ${'wrk/req'.padStart(7)} ${'wrk MB'.padStart(6)} ${'all/req'.padStart(7)}  statuses`,
   );
   for (const r of rows) {
     log(
       `${r.scenario.padEnd(20)} ${String(r.connections).padStart(5)} ${fmt(r.rps, 0).padStart(8)} ${fmt(r.p50).padStart(7)} ` +
         `${fmt(r.p95).padStart(7)} ${fmt(r.p99).padStart(7)} ${String(r.errors).padStart(6)} ${String(r.non2xx).padStart(6)} ` +
-        `${String(r.peakRssMb).padStart(6)} ${fmt(r.serverCpuMs, 2).padStart(7)} ${fmt(r.databaseCpuMs, 2).padStart(6)}  ` +
-        `${JSON.stringify(r.statuses)}${r.note ? `  (${r.note})` : ''}`,
+        `${String(r.peakRssMb).padStart(6)} ${fmt(r.serverCpuMs, 2).padStart(7)} ${fmt(r.databaseCpuMs, 2).padStart(6)} ` +
+        `${opt(r.jobsPerRequest, 2).padStart(8)} ${opt(r.backlogAtEnd, 0).padStart(7)} ${opt(r.drainSeconds).padStart(7)} ${opt(r.sustainedRps, 0).padStart(6)} ` +
+        `${opt(r.workerCpuMs, 2).padStart(7)} ${opt(r.workerPeakRssMb, 0).padStart(6)} ${opt(r.totalCpuMs, 2).padStart(7)}  ` +
+        `${JSON.stringify(r.statuses)}${r.mailsPerRequest !== undefined ? `  mails/req ${fmt(r.mailsPerRequest, 2)}` : ''}` +
+        `${r.note ? `  (${r.note})` : ''}`,
     );
   }
 }
@@ -296,6 +485,10 @@ async function phase(
   const work = mkdtempSync(join(tmpdir(), 'gc-bench-'));
   const configDir = join(work, 'agencies');
   let server: ChildServer | undefined;
+  let worker: ChildServer | undefined;
+  let sink: ChildServer | undefined;
+  let admin: Client | undefined;
+  let queuePrefix: string | undefined;
   try {
     log(`\n=== ${applications} applications (database ${db.name}) ===`);
     const seeded = await seedScale({
@@ -316,8 +509,26 @@ async function phase(
       paymentRequests: needs('payment approval', 6000),
     });
 
+    let smtpUrl: string | undefined;
+    if (args.smtp === 'sink') {
+      const [smtpPort, sinkPort] = [await freePort(), await freePort()];
+      sink = await startChildServer({
+        name: 'smtp-sink',
+        args: [resolve('dist/bench/lib/smtp-sink-server.js')],
+        env: { PATH: process.env.PATH, SMTP_PORT: String(smtpPort), PORT: String(sinkPort) },
+        port: sinkPort,
+        readyPath: '/count',
+      });
+      smtpUrl = `smtp://127.0.0.1:${smtpPort}`;
+      log(`SMTP sink pid ${sink.pid} on ${smtpUrl}`);
+    }
+    admin = new Client({ connectionString: db.adminUrl, application_name: 'gc-bench-drain' });
+    await admin.connect();
+    const adminPid = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]
+      .pid;
     const port = await freePort();
-    const env = apiEnv(db, port, configDir, join(work, 'data'));
+    const env = apiEnv(args, db, port, configDir, join(work, 'data'), smtpUrl);
+    queuePrefix = env.REDIS_URL ? env.JOB_QUEUE_PREFIX : undefined;
     server = await startChildServer({
       name: 'api',
       args: nodeArgs(resolve('dist/src/main.js'), args.heapMb),
@@ -326,6 +537,23 @@ async function phase(
       readyPath: '/health/ready',
     });
     log(`API server pid ${server.pid}, RSS after boot ${server.rssMb()} MB`);
+    if (args.worker === 'separate') {
+      const relayUp = admin;
+      worker = await startChildServer({
+        name: 'worker',
+        args: nodeArgs(resolve('dist/src/worker.js'), args.heapMb, 'BENCH_WORKER_NODE_ARGS'),
+        env,
+        // Ready once its outbox relay listens (it starts last, after the BullMQ workers).
+        ready: async () =>
+          (
+            await relayUp.query(
+              `SELECT 1 FROM pg_stat_activity
+                WHERE datname = current_database() AND application_name = 'grant-commons-relay'`,
+            )
+          ).rowCount! > 0,
+      });
+      log(`worker pid ${worker.pid}, RSS after boot ${worker.rssMb()} MB (queue ${queuePrefix})`);
+    }
     const tokens = await loginAll(server.url, fixtures);
     const cursors = await listCursors(server.url, fixtures, tokens.officer);
     log(`list of ${BENCH_AGENCY}'s mini-grant program: ${cursors.length} pages of 50`);
@@ -355,14 +583,32 @@ async function phase(
     for (const key of scenarios) {
       log(`running ${key}...`);
       await reset();
-      const r = await measure(db.name, server, defined[key], key, args.seconds);
+      const r = await measure(
+        {
+          database: db.name,
+          server,
+          worker,
+          sinkUrl: sink?.url,
+          admin,
+          adminPid,
+          drainTimeoutSeconds: args.drainTimeoutSeconds,
+        },
+        defined[key],
+        key,
+        args.seconds,
+      );
       results.push(r);
       printTable('', [r]);
       if (args.pgStats) await topStatements(db, r.requests);
     }
     const serverPeakRssMb = Math.max(...results.map((r) => r.peakRssMb), server.peakRssMb());
+    const workerPeakRssMb = worker
+      ? Math.max(...results.map((r) => r.workerPeakRssMb ?? 0), worker.peakRssMb())
+      : undefined;
     await server.stop();
     server = undefined;
+    await worker?.stop();
+    worker = undefined;
 
     let baseline: ScenarioResult | undefined;
     if (withBaseline && scenarios.includes('application GET')) {
@@ -384,8 +630,7 @@ async function phase(
         const next = defined['application GET'].next;
         await runLoad({ url: base.url, connections: 20, seconds: 3, next });
         baseline = await measure(
-          db.name,
-          base,
+          { database: db.name, server: base, drainTimeoutSeconds: 0 },
           {
             name: 'baseline GET (node:http + pg, same SQL)',
             connections: args.connections ?? 50,
@@ -405,9 +650,14 @@ async function phase(
       scenarios: results,
       baseline,
       serverPeakRssMb,
+      workerPeakRssMb,
     };
   } finally {
     await server?.stop();
+    await worker?.stop();
+    await sink?.stop();
+    await admin?.end().catch(() => undefined);
+    if (queuePrefix) await dropQueueKeys(queuePrefix).catch(() => undefined);
     await db.drop();
     rmSync(work, { recursive: true, force: true });
   }
@@ -422,6 +672,7 @@ async function main(): Promise<void> {
     node: process.version,
     loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
   };
+  if (args.worker === 'separate') await requireRedis();
   const cluster = await startBenchCluster(log, { statementStats: args.pgStats });
   // Ctrl-C: stop the embedded PostgreSQL and remove its directory rather than leave them behind.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -433,7 +684,11 @@ async function main(): Promise<void> {
   log(
     `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ` +
       `${cluster.serverVersion}; load average ${machine.loadAverageAtStart.join(' ')}; pool ${poolSize}; ` +
-      `API heap limit ${args.heapMb ? `${args.heapMb} MB` : 'V8 default'}`,
+      `API heap limit ${args.heapMb ? `${args.heapMb} MB` : 'V8 default'}; jobs ` +
+      (args.worker === 'separate'
+        ? `in a separate worker process (BullMQ on ${redisUrl()})`
+        : `in the API process (${process.env.REDIS_URL ? 'BullMQ' : 'in-process driver'})`) +
+      `; email ${args.smtp === 'sink' ? 'over SMTP to a sink process' : 'recorded, not sent (no SMTP_URL)'}`,
   );
   const phases: PhaseResult[] = [];
   try {
@@ -449,7 +704,8 @@ async function main(): Promise<void> {
   for (const p of phases) {
     const rows = p.baseline ? [...p.scenarios, p.baseline] : p.scenarios;
     printTable(
-      `${p.applications} applications (seeded ${p.seededRows} rows in ${p.seedSeconds.toFixed(0)} s); API peak RSS ${p.serverPeakRssMb} MB`,
+      `${p.applications} applications (seeded ${p.seededRows} rows in ${p.seedSeconds.toFixed(0)} s); API peak RSS ${p.serverPeakRssMb} MB` +
+        (p.workerPeakRssMb !== undefined ? `, worker peak RSS ${p.workerPeakRssMb} MB` : ''),
       rows,
     );
     const get = p.scenarios.find((s) => s.scenario === 'application GET');

@@ -31,10 +31,12 @@ describe('applications: notices, deadline reminders and closing windows', () => 
       );
       const emails = await client.query(
         // The email handler sends once per (recipient, dedupe key): count what will be sent.
-        `SELECT count(DISTINCT r.value::text || coalesce(payload->>'dedupeKey', id::text))::int AS n
+        // A job carries one notice, or several in `notices`.
+        `SELECT count(DISTINCT r.value::text || coalesce(n->>'dedupeKey', id::text))::int AS n
            FROM jobs_outbox,
-                jsonb_array_elements(coalesce(payload->'recipients', jsonb_build_array(payload->'to'))) r
-          WHERE name = 'notification.email' AND payload->>'template' = $1`,
+                jsonb_array_elements(coalesce(payload->'notices', jsonb_build_array(payload))) n,
+                jsonb_array_elements(coalesce(n->'recipients', jsonb_build_array(n->'to'))) r
+          WHERE name = 'notification.email' AND n->>'template' = $1`,
         [template],
       );
       return {

@@ -234,6 +234,83 @@ describe('notifications: email through the outbox, and the in-app list', () => {
     expect(smtp.to(kept.email)).toHaveLength(1);
   });
 
+  it('sends the notices of one change in one job: each once, apart, refused ones retried alone', async () => {
+    const [both, refused] = [await createUser(t), await createUser(t)];
+    const emailJobs = (client: { query: (sql: string, values: unknown[]) => Promise<any> }) =>
+      client.query(
+        `SELECT id, state, payload FROM jobs_outbox
+          WHERE name = 'notification.email' AND payload::text LIKE '%' || $1 || '%'
+          ORDER BY created_at`,
+        [both.id],
+      );
+    const retryJob = (client: { query: (sql: string, values: unknown[]) => Promise<any> }) =>
+      client.query(
+        `SELECT id, state, payload FROM jobs_outbox
+          WHERE name = 'notification.email' AND payload->'recipients' = $1::jsonb`,
+        [JSON.stringify([{ userId: refused.id }])],
+      );
+    const data = {
+      programTitle: 'Title I-A',
+      applicationRef: 'APP-2002',
+      organizationName: 'Jefferson City Public Schools',
+      submittedAt: 'March 4, 2026 9:00 AM CST',
+    };
+    smtp.refused.add(refused.email);
+    let retry: { id: string; state: string; payload: any } | undefined;
+    try {
+      await t.app.get(TenantRunner).run(mo, SYSTEM, () =>
+        t.app.get(NotificationService).notifyAll([
+          {
+            agencyId: mo.agencyId,
+            template: 'application.submitted.applicant',
+            data,
+            userIds: [both.id],
+          },
+          {
+            agencyId: mo.agencyId,
+            template: 'application.submitted.officer',
+            data,
+            userIds: [both.id, refused.id],
+          },
+        ]),
+      );
+      const jobs = (await asAgencyOwner(t, 'mo-dese', emailJobs)).rows;
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0].payload.notices).toHaveLength(2);
+      retry = await waitFor(
+        'a job of its own for the refused recipient',
+        async () => (await asAgencyOwner(t, 'mo-dese', retryJob)).rows[0],
+        20_000,
+      );
+    } finally {
+      smtp.refused.delete(refused.email);
+    }
+    expect(retry).toMatchObject({
+      state: 'pending',
+      payload: { template: 'application.submitted.officer' },
+    });
+    const toBoth = smtp.to(both.email);
+    expect(toBoth.map((m) => m.subject).sort()).toEqual([
+      'Application APP-2002 submitted: Title I-A',
+      'New application APP-2002 for Title I-A',
+    ]);
+    expect(new Set(toBoth.map((m) => m.messageId)).size).toBe(2);
+
+    await asAgencyOwner(t, 'mo-dese', (client) =>
+      client.query(`UPDATE jobs_outbox SET run_after = now() WHERE id = $1`, [retry!.id]),
+    );
+    await waitFor(
+      'the refused recipient, now accepted',
+      () => smtp.to(refused.email).length >= 1,
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(smtp.to(refused.email).map((m) => m.subject)).toEqual([
+      'New application APP-2002 for Title I-A',
+    ]);
+    expect(smtp.to(both.email)).toHaveLength(2);
+  });
+
   it("lists a user's own notices from every agency and marks them read; nobody else sees them", async () => {
     const user = await createUser(t);
     const other = await signedInUser(t);

@@ -67,15 +67,17 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `node <args>` as a child process with `env`, waits until GET `readyPath` answers 200,
- * and keeps the last lines of its output for the error message if it dies.
+ * Starts `node <args>` as a child process with `env`, waits until it is ready (GET `readyPath`
+ * answers 200 on `port`, or `ready()` resolves true for a process with no HTTP, the worker), and
+ * keeps the last lines of its output for the error message if it dies.
  */
 export async function startChildServer(options: {
   name: string;
   args: string[];
   env: Record<string, string | undefined>;
-  port: number;
-  readyPath: string;
+  port?: number;
+  readyPath?: string;
+  ready?: () => Promise<boolean>;
   timeoutMs?: number;
 }): Promise<ChildServer> {
   const child: ChildProcess = spawn(process.execPath, options.args, {
@@ -100,7 +102,7 @@ export async function startChildServer(options: {
       resolve();
     }),
   );
-  const url = `http://127.0.0.1:${options.port}`;
+  const url = options.port ? `http://127.0.0.1:${options.port}` : '';
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {
     if (state.exited !== null) {
@@ -109,8 +111,9 @@ export async function startChildServer(options: {
       );
     }
     try {
-      const res = await fetch(`${url}${options.readyPath}`);
-      if (res.status === 200) break;
+      if (options.ready) {
+        if (await options.ready()) break;
+      } else if ((await fetch(`${url}${options.readyPath}`)).status === 200) break;
     } catch {
       // not listening yet
     }

@@ -21,9 +21,8 @@ import { renderNotice } from './templates/render-notice';
 /** Someone an email goes to: a user (address looked up when sent) or a bare address. */
 export type EmailRecipient = { userId: string } | { email: string; name?: string };
 
-/** One notice by email: one job for all its recipients, each sent (at most) once. */
-export interface EmailNotificationJob {
-  agencyId: string;
+/** One notice by email, to all its recipients, each sent (at most) once. */
+export interface EmailNotice {
   template: TemplateName;
   data: TemplateData[TemplateName];
   recipients?: EmailRecipient[];
@@ -34,6 +33,15 @@ export interface EmailNotificationJob {
   /** Same key, same recipient: sent once, whichever job gets there first. */
   dedupeKey?: string;
 }
+
+/**
+ * One job: a notice (its fields at the top level), or several notices of one change in
+ * `notices` (a submission tells the applicant team and the program officers), which then share
+ * the job's transaction, round trips and queue overhead.
+ */
+export type EmailNotificationJob =
+  | ({ agencyId: string; notices?: undefined } & EmailNotice)
+  | { agencyId: string; notices: EmailNotice[] };
 
 /** When some recipients failed and others were sent: the rest are tried again this much later. */
 export const FAILED_RECIPIENTS_RETRY_MS = 30_000;
@@ -47,15 +55,18 @@ declare module '../core/jobs/job-types' {
 export const EMAIL_NOTIFICATION_JOB = defineJob('notification.email', { maxAttempts: 8 });
 
 /**
- * Sends a notice's emails, from the agency's sender with its reply-to, branding and template
- * overrides. Idempotent per recipient: the processed-effect key (dedupe key or job id, plus the
- * recipient) is recorded in the job's transaction before sending, so a redelivered job that
- * already committed skips those sent. The one window left, a crash after the SMTP server accepted
- * a message and before commit, resends with the same Message-ID, which mail systems dedupe.
+ * Sends a job's emails, from the agency's sender with its reply-to, branding and template
+ * overrides. Idempotent per notice and recipient: the processed-effect key (the notice's dedupe
+ * key, else the job id and the notice's place in the job, plus the recipient) is recorded in the
+ * job's transaction before sending, so a redelivered job that already committed skips those
+ * sent. The one window left, a crash after the SMTP server accepted a message and before commit,
+ * resends with the same Message-ID, which mail systems dedupe.
  *
- * With several recipients each send runs under a savepoint: a refused recipient loses only its
- * own effect key. If every send failed the job fails (and is retried); if some went out, the
- * failed ones get a job of their own, with the same dedupe key, so nobody gets a notice twice.
+ * With several emails a refused one loses only its own effect key: the keys of all of them are
+ * claimed in one statement, and those whose send failed are deleted again before commit (what a
+ * savepoint per recipient did, in two statements per job instead of three per recipient). If
+ * every send failed the job fails (and is retried); if some went out, the failed ones get a job
+ * of their own, with their notices' dedupe keys, so nobody gets a notice twice.
  */
 @Injectable()
 @HandlesJob('notification.email')
@@ -72,84 +83,150 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
   ) {}
 
   async handle(job: EmailNotificationJob, context: JobContext): Promise<void> {
-    if (!isTemplateName(job.template))
-      throw new PermanentJobError(`unknown template "${String(job.template)}"`);
-    const recipients = await this.resolve(job.recipients ?? (job.to ? [job.to] : []));
-    if (recipients.length < (job.recipients?.length ?? 1)) {
+    const notices = job.notices ?? [job];
+    for (const notice of notices) {
+      if (!isTemplateName(notice.template))
+        throw new PermanentJobError(`unknown template "${String(notice.template)}"`);
+    }
+    const listed = notices.map((n) => n.recipients ?? (n.to ? [n.to] : []));
+    const contacts = await this.contacts(listed.flat());
+    const emails: Email[] = [];
+    let missing = 0;
+    notices.forEach((notice, index) => {
+      // Stable across deliveries: the payload, and so each notice's place in it, never changes.
+      const dedupeKey =
+        notice.dedupeKey ?? (index === 0 ? context.jobId : `${context.jobId}.${index}`);
+      for (const source of listed[index]) {
+        const recipient = this.address(source, contacts);
+        if (!recipient) {
+          missing++;
+          continue;
+        }
+        const recipientKey = createHash('sha256')
+          .update(recipient.address)
+          .digest('hex')
+          .slice(0, 16);
+        emails.push({
+          ...recipient,
+          notice,
+          index,
+          dedupeKey,
+          recipientKey,
+          effectKey: `email:${notice.template}:${dedupeKey}:${recipientKey}`,
+        });
+      }
+    });
+    if (missing > 0 || listed.every((l) => l.length === 0)) {
       this.logger.warn({
         msg: 'notification recipient no longer exists; skipped',
         jobId: context.jobId,
       });
     }
-    const dedupeKey = job.dedupeKey ?? context.jobId;
-    if (recipients.length === 1) return this.send(job, context, recipients[0], dedupeKey);
+    if (emails.length === 0) return;
+    if (emails.length === 1) {
+      if (await context.claimEffect(emails[0].effectKey)) await this.send(job, context, emails[0]);
+      return;
+    }
 
-    const tx = this.txHost.tx;
-    const failed: EmailRecipient[] = [];
+    const unsent = await this.claimEffects(
+      context,
+      emails.map((e) => e.effectKey),
+    );
+    const failed: Email[] = [];
     let firstError: unknown;
-    for (const recipient of recipients) {
-      await tx.query('SAVEPOINT email_recipient');
+    for (const email of emails) {
+      // Already sent under this key, or listed twice in this notice.
+      if (!unsent.delete(email.effectKey)) continue;
       try {
-        await this.send(job, context, recipient, dedupeKey);
-        await tx.query('RELEASE SAVEPOINT email_recipient');
+        await this.send(job, context, email);
       } catch (error) {
-        await tx.query('ROLLBACK TO SAVEPOINT email_recipient');
-        failed.push(recipient.source);
+        failed.push(email);
         firstError ??= error;
       }
     }
     if (failed.length === 0) return;
-    if (failed.length === recipients.length) throw firstError;
+    if (failed.length === emails.length) throw firstError;
+    await this.txHost.tx.query(
+      `DELETE FROM job_effects WHERE agency_id = $1 AND job_id = $2 AND effect_key = ANY($3::text[])`,
+      [context.agencyId, context.jobId, failed.map((e) => e.effectKey)],
+    );
     this.logger.warn({
       msg: 'some notification recipients refused; retried in a job of their own',
       jobId: context.jobId,
       failed: failed.length,
     });
+    const retry: EmailNotice[] = [];
+    for (const [index, notice] of notices.entries()) {
+      const mine = failed.filter((e) => e.index === index);
+      if (mine.length === 0) continue;
+      retry.push({
+        ...notice,
+        to: undefined,
+        recipients: mine.map((e) => e.source),
+        dedupeKey: mine[0].dedupeKey,
+      });
+    }
     await this.jobs.enqueue(
       'notification.email',
-      { ...job, to: undefined, recipients: failed, dedupeKey },
+      retry.length === 1
+        ? { agencyId: job.agencyId, ...retry[0] }
+        : { agencyId: job.agencyId, notices: retry },
       { delayMs: FAILED_RECIPIENTS_RETRY_MS },
     );
   }
 
-  private async send(
-    job: EmailNotificationJob,
-    context: JobContext,
-    recipient: ResolvedRecipient,
-    dedupeKey: string,
-  ): Promise<void> {
-    const recipientKey = createHash('sha256').update(recipient.address).digest('hex').slice(0, 16);
-    const effectKey = `email:${job.template}:${dedupeKey}:${recipientKey}`;
-    if (!(await context.claimEffect(effectKey))) return; // already sent for this key
+  /**
+   * JobContext.claimEffect for many keys in one statement (same table, same rule: a key already
+   * there, committed by an earlier delivery, is not claimed again). Returns the keys claimed now.
+   */
+  private async claimEffects(context: JobContext, keys: string[]): Promise<Set<string>> {
+    const rows: Array<{ effect_key: string }> = await this.txHost.tx.query(
+      `INSERT INTO job_effects (agency_id, effect_key, job_id)
+       SELECT $1, k, $3 FROM unnest($2::text[]) AS k
+       ON CONFLICT DO NOTHING RETURNING effect_key`,
+      // Sorted: two jobs claiming overlapping keys take their locks in one order (no deadlock).
+      [context.agencyId, [...keys].sort(), context.jobId],
+    );
+    return new Set(rows.map((r) => r.effect_key));
+  }
 
+  private async send(job: EmailNotificationJob, context: JobContext, email: Email): Promise<void> {
+    const { notice } = email;
     const config = this.agencies.configOf(job.agencyId);
-    const notice = renderNotice(job.template, job.data, config, {
-      recipientName: recipient.name,
-      link: job.link && this.absolute(job.link),
+    const rendered = renderNotice(notice.template, notice.data, config, {
+      recipientName: email.name,
+      link: notice.link && this.absolute(notice.link),
     });
+    // The notice's place in the job keeps two notices to one person apart (a Message-ID each).
+    const id = email.index === 0 ? context.jobId : `${context.jobId}.${email.index}`;
     await this.mail.send({
       from: { name: config.notifications.senderName, address: config.notifications.senderEmail },
       replyTo: config.notifications.replyTo,
-      to: { name: recipient.name, address: recipient.address },
-      subject: notice.subject,
-      text: notice.text,
-      html: notice.html,
-      messageId: `<${context.jobId}.${recipientKey}@${config.code}.grant-commons>`,
-      headers: { 'X-Grant-Commons-Agency': config.code, 'X-Grant-Commons-Template': job.template },
+      to: { name: email.name, address: email.address },
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      messageId: `<${id}.${email.recipientKey}@${config.code}.grant-commons>`,
+      headers: {
+        'X-Grant-Commons-Agency': config.code,
+        'X-Grant-Commons-Template': notice.template,
+      },
     });
   }
 
   /** Users' current addresses, from identity, looked up when sent (they may have changed). */
-  private async resolve(recipients: EmailRecipient[]): Promise<ResolvedRecipient[]> {
-    const userIds = recipients.flatMap((r) => ('userId' in r ? [r.userId] : []));
-    const contacts = new Map(
-      (await this.accounts.contactsFor(userIds)).map((c) => [c.id, c] as const),
-    );
-    return recipients.flatMap((r): ResolvedRecipient[] => {
-      if ('email' in r) return [{ name: r.name, address: r.email, source: r }];
-      const contact = contacts.get(r.userId);
-      return contact ? [{ name: contact.name, address: contact.email, source: r }] : [];
-    });
+  private async contacts(recipients: EmailRecipient[]) {
+    const userIds = [...new Set(recipients.flatMap((r) => ('userId' in r ? [r.userId] : [])))];
+    return new Map((await this.accounts.contactsFor(userIds)).map((c) => [c.id, c] as const));
+  }
+
+  private address(
+    source: EmailRecipient,
+    contacts: Map<string, { name: string; email: string }>,
+  ): ResolvedRecipient | undefined {
+    if ('email' in source) return { name: source.name, address: source.email, source };
+    const contact = contacts.get(source.userId);
+    return contact && { name: contact.name, address: contact.email, source };
   }
 
   /** In-app notices keep web-app paths; an email needs the whole address. */
@@ -164,4 +241,14 @@ interface ResolvedRecipient {
   name?: string;
   address: string;
   source: EmailRecipient;
+}
+
+/** One email to send: a recipient of one of the job's notices. */
+interface Email extends ResolvedRecipient {
+  notice: EmailNotice;
+  /** The notice's place in the job. */
+  index: number;
+  dedupeKey: string;
+  recipientKey: string;
+  effectKey: string;
 }

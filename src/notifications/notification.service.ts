@@ -3,7 +3,7 @@ import { AgencyDirectory } from '../agencies/agency-directory';
 import { TenantDb } from '../core/context/tenant-db';
 import { JobAgencyMismatchError } from '../core/jobs/jobs.errors';
 import { JobQueue } from '../core/jobs';
-import type { EmailNotificationJob } from './email-notification.job';
+import type { EmailNotice } from './email-notification.job';
 import { NotificationRecipientsMissingError } from './notifications.errors';
 import { TemplateData, TemplateName } from './templates/notification-templates';
 import { renderNotice } from './templates/render-notice';
@@ -45,8 +45,8 @@ export class NotificationService {
   }
 
   /**
-   * Several notices as one write: one INSERT for every in-app notice and one outbox insert for
-   * every email, whatever the number of notices and recipients.
+   * Several notices as one write: one INSERT for every in-app notice and one email job for all
+   * of them, whatever the number of notices and recipients.
    */
   async notifyAll(inputs: Array<NotifyInput<TemplateName>>): Promise<void> {
     const rows = {
@@ -57,7 +57,7 @@ export class NotificationService {
       links: [] as Array<string | null>,
       dedupeKeys: [] as Array<string | null>,
     };
-    const payloads: EmailNotificationJob[] = [];
+    const emailed: EmailNotice[] = [];
     for (const input of inputs) {
       if (input.agencyId !== this.db.agencyId) throw new JobAgencyMismatchError();
       const userIds = [...new Set(input.userIds ?? [])];
@@ -83,16 +83,11 @@ export class NotificationService {
         }
       }
       if (email) {
-        const base = {
-          agencyId: input.agencyId,
+        emailed.push({
           template: input.template,
           data: input.data,
           link: input.link,
           dedupeKey: input.dedupeKey,
-        };
-        // One job per notice: its recipients share the job's round trips.
-        payloads.push({
-          ...base,
           recipients: [...userIds.map((userId) => ({ userId })), ...emails],
         });
       }
@@ -115,6 +110,14 @@ export class NotificationService {
         ],
       );
     }
-    if (payloads.length > 0) await this.jobs.enqueueMany('notification.email', payloads);
+    // One job for all the notices: they share its transaction, round trips and queue overhead.
+    if (emailed.length > 0) {
+      await this.jobs.enqueue(
+        'notification.email',
+        emailed.length === 1
+          ? { agencyId: this.db.agencyId, ...emailed[0] }
+          : { agencyId: this.db.agencyId, notices: emailed },
+      );
+    }
   }
 }

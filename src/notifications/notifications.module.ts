@@ -6,9 +6,10 @@ import { MyNotifications } from './my-notifications.service';
 import { NotificationService } from './notification.service';
 
 /**
- * Notices to people: in-app (GET /me/notifications) and email (an outbox job per recipient,
- * sent over SMTP with the agency's sender and branding). Other modules use NotificationService
- * (global, like the audit log: every capability tells people things).
+ * Notices to people: in-app (GET /me/notifications) and email (one outbox job per change, for
+ * all its notices and recipients, sent over pooled SMTP connections with the agency's sender and
+ * branding). Other modules use NotificationService (global, like the audit log: every capability
+ * tells people things).
  */
 @Global()
 @Module({
