@@ -3,8 +3,6 @@ import { createHash } from 'node:crypto';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { APP_CONFIG } from '../core/config/config.module';
 import { AppConfig } from '../core/config/env';
-import { TransactionHost } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import {
   defineJob,
   HandlesJob,
@@ -77,7 +75,6 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     private readonly accounts: UserAccounts,
     private readonly agencies: AgencyDirectory,
     private readonly mail: MailTransport,
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly jobs: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -128,10 +125,7 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
       return;
     }
 
-    const unsent = await this.claimEffects(
-      context,
-      emails.map((e) => e.effectKey),
-    );
+    const unsent = await context.claimEffects(emails.map((e) => e.effectKey));
     const failed: Email[] = [];
     let firstError: unknown;
     for (const email of emails) {
@@ -146,10 +140,7 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     }
     if (failed.length === 0) return;
     if (failed.length === emails.length) throw firstError;
-    await this.txHost.tx.query(
-      `DELETE FROM job_effects WHERE agency_id = $1 AND job_id = $2 AND effect_key = ANY($3::text[])`,
-      [context.agencyId, context.jobId, failed.map((e) => e.effectKey)],
-    );
+    await context.releaseEffects(failed.map((e) => e.effectKey));
     this.logger.warn({
       msg: 'some notification recipients refused; retried in a job of their own',
       jobId: context.jobId,
@@ -173,21 +164,6 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
         : { agencyId: job.agencyId, notices: retry },
       { delayMs: FAILED_RECIPIENTS_RETRY_MS },
     );
-  }
-
-  /**
-   * JobContext.claimEffect for many keys in one statement (same table, same rule: a key already
-   * there, committed by an earlier delivery, is not claimed again). Returns the keys claimed now.
-   */
-  private async claimEffects(context: JobContext, keys: string[]): Promise<Set<string>> {
-    const rows: Array<{ effect_key: string }> = await this.txHost.tx.query(
-      `INSERT INTO job_effects (agency_id, effect_key, job_id)
-       SELECT $1, k, $3 FROM unnest($2::text[]) AS k
-       ON CONFLICT DO NOTHING RETURNING effect_key`,
-      // Sorted: two jobs claiming overlapping keys take their locks in one order (no deadlock).
-      [context.agencyId, [...keys].sort(), context.jobId],
-    );
-    return new Set(rows.map((r) => r.effect_key));
   }
 
   private async send(job: EmailNotificationJob, context: JobContext, email: Email): Promise<void> {

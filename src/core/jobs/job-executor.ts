@@ -230,6 +230,22 @@ export class JobExecutor {
         );
         return inserted.length === 1;
       },
+      claimEffects: async (keys: string[]) => {
+        const rows: Array<{ effect_key: string }> = await tx.query(
+          `INSERT INTO job_effects (agency_id, effect_key, job_id)
+           SELECT $1, k, $3 FROM unnest($2::text[]) AS k
+           ON CONFLICT DO NOTHING RETURNING effect_key`,
+          // Sorted: two jobs claiming overlapping keys take their locks in one order (no deadlock).
+          [job.agencyId, [...keys].sort(), job.id],
+        );
+        return new Set(rows.map((r) => r.effect_key));
+      },
+      releaseEffects: async (keys: string[]) => {
+        await tx.query(
+          `DELETE FROM job_effects WHERE agency_id = $1 AND job_id = $2 AND effect_key = ANY($3::text[])`,
+          [job.agencyId, job.id, keys],
+        );
+      },
     };
   }
 

@@ -77,6 +77,10 @@ export interface JobContext {
    * effectively-once for everything that commits with the key.
    */
   claimEffect(key: string): Promise<boolean>;
+  /** claimEffect for many keys in one statement: returns the keys claimed now. */
+  claimEffects(keys: string[]): Promise<Set<string>>;
+  /** Gives back keys this job claimed, in its transaction (their effect did not happen). */
+  releaseEffects(keys: string[]): Promise<void>;
 }
 
 export interface JobHandler<N extends JobName = JobName> {
