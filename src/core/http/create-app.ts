@@ -11,6 +11,7 @@ import { AppModule } from '../../app.module';
 import { AppConfig } from '../config/env';
 import { PinoNestLogger } from '../logging/logger';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.filter';
+import { dropClsPassThroughEnhancers, installPromiseInterceptors } from './promise-interceptors';
 import { securityHeaders } from './security-headers';
 import { createValidationPipe } from './validation';
 
@@ -28,6 +29,7 @@ export async function createApp(
   config: AppConfig,
   logger: Logger,
 ): Promise<NestFastifyApplication> {
+  installPromiseInterceptors();
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     genReqId: requestIdFor,
@@ -48,6 +50,7 @@ export async function createApp(
       bufferLogs: true,
     },
   );
+  dropClsPassThroughEnhancers(app);
   const fastify = app.getHttpAdapter().getInstance();
 
   const security = securityHeaders();
