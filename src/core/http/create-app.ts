@@ -3,12 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import multipart from '@fastify/multipart';
-import { LogController } from 'fastify';
+import { FastifyInstance, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { CLS_ID, ClsService } from 'nestjs-cls';
 import type { Logger } from 'pino';
 import { AppModule } from '../../app.module';
 import { AppConfig } from '../config/env';
+import { GrantCommonsStore } from '../context/request-context';
 import { PinoNestLogger } from '../logging/logger';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.filter';
 import { dropClsPassThroughEnhancers, installPromiseInterceptors } from './promise-interceptors';
@@ -23,6 +25,22 @@ function requestIdFor(raw: IncomingMessage): string {
   const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   (raw as IncomingMessage & { requestId?: string }).requestId = id;
   return id;
+}
+
+/**
+ * Each request's CLS context (request id, client address), opened in the first onRequest hook so
+ * that all that follows (guard, transaction, handler, logs) runs inside it; Fastify keeps the
+ * async context across body parsing. The same as nestjs-cls's mounted middleware did, without
+ * Nest's middleware layer and middie around it, and with a fresh store per request.
+ */
+function openRequestContexts(fastify: FastifyInstance, cls: ClsService<GrantCommonsStore>): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    // With trustProxy, Fastify resolves the client address; the raw socket is the fallback.
+    const forwarded = request.headers['x-forwarded-for'];
+    const ip =
+      typeof forwarded === 'string' ? forwarded.split(',')[0].trim() : request.socket.remoteAddress;
+    cls.runWith({ [CLS_ID]: request.id, requestId: request.id, ip }, () => done());
+  });
 }
 
 export async function createApp(
@@ -53,6 +71,7 @@ export async function createApp(
   dropClsPassThroughEnhancers(app);
   const fastify = app.getHttpAdapter().getInstance();
 
+  openRequestContexts(fastify, app.get<ClsService<GrantCommonsStore>>(ClsService));
   const security = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(security).header('x-request-id', request.id);
