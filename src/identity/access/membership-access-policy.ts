@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
-import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
 import { AccessPolicy, AuthorizationRequest } from '../../core/access/access.ports';
 import { AuditLog } from '../../core/audit/audit-log';
 import { Access, Actor, GrantCommonsStore, Tenant } from '../../core/context/request-context';
@@ -17,36 +17,19 @@ import { SessionEndedError } from '../identity.errors';
 import { CallerGrants, decideAccess, toAccess } from './access-decision';
 
 /**
- * One statement per request: the session is live (not revoked, not expired) and the caller's
- * active roles in the path's agency and its organizations. RLS applies (app.agency_id is set).
+ * The request transaction's first statement, with literal ids so that the pool client sends it
+ * together with BEGIN (one round trip; see prepared-statements.ts). In an agency it sets the
+ * tenant (transaction-local) and returns the live session's user with their active roles there;
+ * outside agencies it checks the session and, only for a live one, sets app.user_id so the user
+ * may read their own membership rows in every agency (GET /me). Both are SECURITY INVOKER
+ * functions (migration RequestAccess): RLS applies to them as to any query. No row: the session
+ * is revoked, expired or not the user's. Every id is checked to be a UUID before it reaches the
+ * SQL text: the agency's comes from the directory, the others from the verified token.
  */
-const GRANTS_IN_AGENCY = `
-  SELECT u.platform_admin AS "platformAdmin",
-         COALESCE(am.roles, '{}'::text[]) AS "agencyRoles",
-         (SELECT COALESCE(json_object_agg(om.organization_id, om.roles), '{}'::json)
-            FROM organization_memberships om
-           WHERE om.agency_id = $3 AND om.user_id = s.user_id AND om.status = 'active')
-           AS "organizationRoles"
-    FROM sessions s
-    JOIN users u ON u.id = s.user_id
-    LEFT JOIN agency_memberships am
-           ON am.agency_id = $3 AND am.user_id = s.user_id AND am.status = 'active'
-   WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`;
-
-/**
- * Outside agencies: the session check, and app.user_id set for the rest of the transaction so
- * the user may read their own membership rows in every agency (GET /me). Evaluated only when
- * the session row qualifies.
- */
-const GRANTS_OUTSIDE_AGENCY = `
-  SELECT u.platform_admin AS "platformAdmin", set_config('app.user_id', u.id::text, true) AS "_"
-    FROM sessions s
-    JOIN users u ON u.id = s.user_id
-   WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`;
-
-interface ConnectionInternals {
-  connection?: { parsedStatements?: Record<string, string> };
-}
+const accessInAgency = (agencyId: string, sessionId: string, userId: string) =>
+  `SELECT * FROM request_access_in_agency('${agencyId}', '${sessionId}', '${userId}')`;
+const accessOutsideAgency = (sessionId: string, userId: string) =>
+  `SELECT * FROM request_access_outside_agency('${sessionId}', '${userId}')`;
 
 /**
  * ACCESS_POLICY: called by the tenant interceptor as the request transaction's first statement;
@@ -116,18 +99,14 @@ export class MembershipAccessPolicy implements AccessPolicy {
       return undefined;
     }
     if (tenant) {
+      if (!isUuid(tenant.agencyId)) throw new Error('an agency id must be a UUID');
       const rows = await this.first<CallerGrants>(
-        'gc_access_in_agency',
-        GRANTS_IN_AGENCY,
-        [sessionId, userId, tenant.agencyId],
-        tenant,
+        accessInAgency(tenant.agencyId, sessionId, userId),
       );
       return rows[0];
     }
     const rows = await this.first<{ platformAdmin: boolean }>(
-      'gc_access_outside_agency',
-      GRANTS_OUTSIDE_AGENCY,
-      [sessionId, userId],
+      accessOutsideAgency(sessionId, userId),
     );
     return rows[0]
       ? { platformAdmin: rows[0].platformAdmin, agencyRoles: [], organizationRoles: {} }
@@ -135,42 +114,14 @@ export class MembershipAccessPolicy implements AccessPolicy {
   }
 
   /**
-   * The request transaction's first round trip: the tenant's set_config (when in an agency) and
-   * the grants query, a named prepared statement on the transaction's own connection (planned
-   * once per connection: planning was most of its cost).
-   *
-   * Once the connection has it prepared, both travel as one simple-protocol message with literal
-   * UUIDs, `SELECT set_config(...); EXECUTE name(...)`, which the pool client sends together with
-   * the held BEGIN: BEGIN, tenant and grants in one round trip instead of two, on the same cached
-   * plan. (A PL/pgSQL function doing the same cost ~0.09 ms more database CPU per call.) The
-   * first time on a connection, the tenant is set with BEGIN and the statement is prepared in a
-   * round trip of its own. Every literal was checked to be a UUID: the agency's id comes from the
-   * directory, the others from the verified token.
+   * Runs on the transaction's own connection as a plain statement without parameters, so the
+   * pool client sends it with the held BEGIN. (Inside the functions PL/pgSQL keeps the plans of
+   * the membership reads per connection, as the named prepared statement did.)
    */
-  private async first<T extends QueryResultRow>(
-    name: string,
-    text: string,
-    uuids: string[],
-    tenant?: Tenant,
-  ): Promise<T[]> {
-    if (tenant && !isUuid(tenant.agencyId)) throw new Error('an agency id must be a UUID');
+  private async first<T extends QueryResultRow>(text: string): Promise<T[]> {
     const runner = this.txHost.tx.queryRunner;
-    if (!runner) {
-      if (tenant) await setTenantInTransaction(this.txHost.tx, tenant.agencyId);
-      return this.txHost.tx.query<T[]>(text, uuids);
-    }
+    if (!runner) return this.txHost.tx.query<T[]>(text);
     const client = (await runner.connect()) as PoolClient;
-    const prepared = (client as unknown as ConnectionInternals).connection?.parsedStatements;
-    if (prepared?.[name] === text && uuids.every(isUuid)) {
-      const setTenant = tenant
-        ? `SELECT set_config('app.agency_id', '${tenant.agencyId}', true); `
-        : '';
-      const args = uuids.map((id) => `'${id}'`).join(', ');
-      const results = (await client.query<T>(`${setTenant}EXECUTE ${name}(${args})`)) as
-        QueryResult<T> | QueryResult<T>[];
-      return (Array.isArray(results) ? results[results.length - 1] : results).rows;
-    }
-    if (tenant) await setTenantInTransaction(this.txHost.tx, tenant.agencyId);
-    return (await client.query<T>({ name, text, values: uuids })).rows;
+    return (await client.query<T>(text)).rows;
   }
 }
