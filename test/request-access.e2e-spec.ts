@@ -143,6 +143,31 @@ describe('request access: tenant and grants in the first statement', () => {
     }
   });
 
+  it('gives every verdict through the one-round-trip access statement, again and again', async () => {
+    // Sequential requests reuse pooled connections: PL/pgSQL's cached plans on a connection
+    // must not carry one caller's or one agency's answer over to the next.
+    const ended = await signedInStaff(t, 'mo-dese', ['reviewer']);
+    await t.request({ method: 'POST', url: '/api/v1/auth/logout', token: ended.token });
+    const kansan = await signedInStaff(t, 'ks-ksde', ['program_officer']);
+    const admin = await signedInStaff(t, 'mo-dese', ['agency_admin']);
+    const staff = '/api/v1/agencies/mo-dese/staff';
+    for (let i = 0; i < 12; i++) {
+      const own = await t.request({ method: 'GET', url: staff, token: admin.token });
+      expect(own.status).toBe(200);
+      const forbidden = await t.request({ method: 'GET', url: staff, token: officer.token });
+      expect([forbidden.status, forbidden.json().code]).toEqual([403, 'auth.forbidden']);
+      const foreign = await t.request({ method: 'GET', url: staff, token: kansan.token });
+      expect([foreign.status, foreign.json().code]).toEqual([404, 'agency.not_found']);
+      const gone = await t.request({ method: 'GET', url: staff, token: ended.token });
+      expect([gone.status, gone.json().code]).toEqual([401, 'auth.session_ended']);
+      const me = await t.request({ method: 'GET', url: '/api/v1/me', token: kansan.token });
+      expect(me.status).toBe(200);
+      expect(JSON.stringify(me.json())).toContain('ks-ksde');
+      const meEnded = await t.request({ method: 'GET', url: '/api/v1/me', token: ended.token });
+      expect(meEnded.json().code).toBe('auth.session_ended');
+    }
+  });
+
   it('serves a public agency route its agency’s data to anonymous, ended and outside callers alike', async () => {
     const program = await createProgram(t, 'mo-dese', officer, {
       title: 'Request Access Literacy',
