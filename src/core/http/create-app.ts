@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import multipart from '@fastify/multipart';
-import { FastifyInstance, LogController } from 'fastify';
+import { FastifyBaseLogger, FastifyInstance, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { CLS_ID, ClsService } from 'nestjs-cls';
@@ -48,13 +48,15 @@ export async function createApp(
   logger: Logger,
 ): Promise<NestFastifyApplication> {
   installPromiseInterceptors();
+  const requestLines = config.logLevel === 'debug' || config.logLevel === 'trace';
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     genReqId: requestIdFor,
     // Per-request access lines only at debug: at info they cost throughput and say little.
-    logController: new LogController({
-      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
-    }),
+    logController: new LogController({ disableRequestLogging: !requestLines }),
+    // Nor a child logger per request then (~1% of a small request's CPU): request.log is the
+    // root logger, whose mixin puts the request id (from CLS) on every line written in a request.
+    ...(requestLines ? {} : { childLoggerFactory: (root: FastifyBaseLogger) => root }),
     // We replace Nest's Fastify error handler on purpose: pre-routing errors become problem+json.
     allowErrorHandlerOverride: true,
     trustProxy: true,
