@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { ExecutionContext, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 
 export const PUBLIC_ROUTE = 'gc:public';
 export const REQUIRED_PERMISSION = 'gc:permission';
@@ -18,3 +19,36 @@ export const RequirePermission = (permission: string): MethodDecorator & ClassDe
 /** The route touches no database (liveness): skip the per-request transaction. */
 export const WithoutTransaction = (): MethodDecorator & ClassDecorator =>
   SetMetadata(WITHOUT_TRANSACTION, true);
+
+/** What a route declares about access, read once per handler (metadata does not change). */
+export interface RouteAccess {
+  isPublic: boolean;
+  permission: string | undefined;
+  withoutTransaction: boolean;
+}
+
+/** By handler, then controller class (an inherited handler may sit under other class metadata). */
+const declared = new WeakMap<object, WeakMap<object, RouteAccess>>();
+
+/**
+ * The route's declarations, the handler's overriding its controller's. Cached: the guard and the
+ * transaction interceptor asked the reflector five times per request for what never changes.
+ */
+export function routeAccess(reflector: Reflector, execution: ExecutionContext): RouteAccess {
+  const handler = execution.getHandler();
+  const controller = execution.getClass();
+  let byClass = declared.get(handler);
+  if (byClass === undefined) declared.set(handler, (byClass = new WeakMap()));
+  let access = byClass.get(controller);
+  if (access === undefined) {
+    const targets = [handler, controller];
+    access = {
+      isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true,
+      permission: reflector.getAllAndOverride<string | undefined>(REQUIRED_PERMISSION, targets),
+      withoutTransaction:
+        reflector.getAllAndOverride<boolean>(WITHOUT_TRANSACTION, targets) === true,
+    };
+    byClass.set(controller, access);
+  }
+  return access;
+}

@@ -28,9 +28,12 @@ export interface AuthorizationRequest {
 export const ACCESS_POLICY = Symbol('ACCESS_POLICY');
 export interface AccessPolicy {
   /**
-   * Runs inside the request transaction, after the tenant is set. Returns the caller's access in
-   * the agency; throws NotFoundError for a non-member (the agency's existence is not revealed)
-   * and ForbiddenError for a member without the permission.
+   * Runs first in the request transaction and, when a tenant is given, sets it
+   * (app.agency_id, transaction-local) before it reads anything, on every path that does not
+   * throw; ideally in the statement that reads the grants, so BEGIN, tenant and grants are one
+   * round trip. Returns the caller's access in the agency; throws NotFoundError for a non-member
+   * (the agency's existence is not revealed) and ForbiddenError for a member without the
+   * permission.
    */
   authorize(request: AuthorizationRequest): Promise<Access | undefined>;
 }

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { RequestContext } from '../context/request-context';
 import { DomainError, UnauthenticatedError } from '../errors/domain-error';
-import { PUBLIC_ROUTE, REQUIRED_PERMISSION } from './access.decorators';
+import { routeAccess } from './access.decorators';
 import { AUTHENTICATOR, Authenticator } from './access.ports';
 
 export class UndeclaredRouteError extends DomainError {
@@ -33,9 +33,7 @@ export class AuthenticationGuard implements CanActivate {
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
-    const targets = [execution.getHandler(), execution.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true;
-    const permission = this.reflector.getAllAndOverride<string>(REQUIRED_PERMISSION, targets);
+    const { isPublic, permission } = routeAccess(this.reflector, execution);
     // Fail closed: a route that declares nothing is not callable (a test also walks all routes).
     if (!isPublic && !permission) throw new UndeclaredRouteError();
 

@@ -1,21 +1,10 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  Inject,
-  Injectable,
-  NestInterceptor,
-  Optional,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import {
-  PUBLIC_ROUTE,
-  REQUIRED_PERMISSION,
-  WITHOUT_TRANSACTION,
-} from '../access/access.decorators';
+import { routeAccess } from '../access/access.decorators';
 import {
   ACCESS_POLICY,
   AccessPolicy,
@@ -23,16 +12,18 @@ import {
   TenantDirectory,
 } from '../access/access.ports';
 import { NotFoundError } from '../errors/domain-error';
-import { RequestContext } from './request-context';
+import { RequestContext, Tenant } from './request-context';
 import { setTenantInTransaction } from './tenant-session';
+import type { AroundInterceptor } from '../http/promise-interceptors';
 
 /**
- * One transaction per request. On agency routes its first statement is
- * set_config('app.agency_id', ..., true) (transaction-local, so it cannot leak through the pool),
- * then the access policy checks membership and permission, then the handler runs.
+ * One transaction per request. On agency routes its first statement sets app.agency_id
+ * (transaction-local, so it cannot leak through the pool): the access policy's, which in the same
+ * statement loads the caller's grants, or a plain set_config where no policy runs. Then the
+ * policy's decision, then the handler.
  */
 @Injectable()
-export class TenantTransactionInterceptor implements NestInterceptor {
+export class TenantTransactionInterceptor implements AroundInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
@@ -42,34 +33,42 @@ export class TenantTransactionInterceptor implements NestInterceptor {
   ) {}
 
   intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const targets = [execution.getHandler(), execution.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(WITHOUT_TRANSACTION, targets))
-      return next.handle();
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true;
-    const permission = this.reflector.getAllAndOverride<string>(REQUIRED_PERMISSION, targets);
+    if (routeAccess(this.reflector, execution).withoutTransaction) return next.handle();
+    return from(
+      this.around(execution, () =>
+        lastValueFrom<unknown, undefined>(next.handle(), { defaultValue: undefined }),
+      ),
+    );
+  }
+
+  /** The same as a promise (see promise-interceptors.ts): `handle` runs the route handler. */
+  around(execution: ExecutionContext, handle: () => Promise<unknown>): Promise<unknown> {
+    const { isPublic, permission, withoutTransaction } = routeAccess(this.reflector, execution);
+    if (withoutTransaction) return handle();
     const request = execution.switchToHttp().getRequest<FastifyRequest>();
     const params = (request.params ?? {}) as Record<string, string>;
 
-    return from(
-      this.txHost.withTransaction(async () => {
-        const agencyCode = params.agencyCode;
-        if (agencyCode !== undefined) {
-          const tenant = this.directory?.findByCode(agencyCode);
-          if (!tenant) throw new NotFoundError('agency', 'agency.not_found');
-          await setTenantInTransaction(this.txHost.tx, tenant.agencyId);
-          this.context.setTenant(tenant);
-        }
-        if (this.policy && (permission || this.context.tenant)) {
-          const access = await this.policy.authorize({
-            actor: this.context.actor,
-            tenant: this.context.tenant,
-            permission: isPublic ? undefined : permission,
-            params,
-          });
-          if (access) this.context.setAccess(access);
-        }
-        return lastValueFrom<unknown, undefined>(next.handle(), { defaultValue: undefined });
-      }),
-    );
+    return this.txHost.withTransaction(async () => {
+      const agencyCode = params.agencyCode;
+      let tenant: Tenant | undefined;
+      if (agencyCode !== undefined) {
+        tenant = this.directory?.findByCode(agencyCode);
+        if (!tenant) throw new NotFoundError('agency', 'agency.not_found');
+        this.context.setTenant(tenant);
+      }
+      if (this.policy && (permission || tenant)) {
+        // The policy sets the tenant itself, in the statement that reads the grants.
+        const access = await this.policy.authorize({
+          actor: this.context.actor,
+          tenant,
+          permission: isPublic ? undefined : permission,
+          params,
+        });
+        if (access) this.context.setAccess(access);
+      } else if (tenant) {
+        await setTenantInTransaction(this.txHost.tx, tenant.agencyId);
+      }
+      return handle();
+    });
   }
 }

@@ -45,3 +45,41 @@ describe('AccessTokenCodec', () => {
     );
   });
 });
+
+describe('AccessTokenCodec: verified tokens are remembered', () => {
+  const claims = { sub: 'user-1', sid: 'session-1', email: 'a@example.org', pa: false };
+
+  it('still refuses a remembered token once it expires', () => {
+    let now = Date.UTC(2025, 0, 1);
+    const codec = new AccessTokenCodec('s'.repeat(40), 900, () => now);
+    const { token } = codec.issue(claims);
+    expect(codec.verify(token).sub).toBe('user-1');
+    expect(codec.verify(token).sub).toBe('user-1'); // from memory
+    now += 900_000;
+    expect(() => codec.verify(token)).toThrow(
+      expect.objectContaining({ code: 'auth.token_expired' }),
+    );
+  });
+
+  it('does not let a token that differs in its signature borrow a remembered verdict', () => {
+    const now = Date.UTC(2025, 0, 1);
+    const codec = new AccessTokenCodec('s'.repeat(40), 900, () => now);
+    const { token } = codec.issue(claims);
+    codec.verify(token);
+    const [h, b, sig] = token.split('.');
+    const altered = `${h}.${b}.${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`;
+    expect(() => codec.verify(altered)).toThrow(
+      expect.objectContaining({ code: 'auth.token_invalid' }),
+    );
+  });
+
+  it('hands out claims nobody can change for the next request', () => {
+    const codec = new AccessTokenCodec('s'.repeat(40), 900, () => Date.UTC(2025, 0, 1));
+    const { token } = codec.issue(claims);
+    const first = codec.verify(token);
+    expect(() => {
+      (first as { pa: boolean }).pa = true;
+    }).toThrow(TypeError);
+    expect(codec.verify(token).pa).toBe(false);
+  });
+});

@@ -14,15 +14,17 @@ export class BearerAuthenticator implements Authenticator {
 
   authenticate(bearerToken: string): Promise<Actor> {
     // Verification is synchronous; a throw becomes the rejection the guard expects.
-    return Promise.resolve().then(() => {
+    try {
       const claims = this.sessions.accessTokens.verify(bearerToken);
-      return {
+      return Promise.resolve({
         kind: 'user',
         userId: claims.sub,
         sessionId: claims.sid,
         email: claims.email,
         platformAdmin: claims.pa === true,
-      };
-    });
+      });
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 }
