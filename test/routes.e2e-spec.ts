@@ -1,7 +1,14 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import { Public, RequirePermission } from '../src/core/access/access.decorators';
 import { PERMISSIONS } from '../src/identity/permissions';
-import { discoverRoutes, DiscoveredRoute, routesOf } from './factories/identity';
+import { createOrganization } from './factories/grants';
+import {
+  discoverRoutes,
+  DiscoveredRoute,
+  routesOf,
+  signedInOrganizationMember,
+  signedInStaff,
+} from './factories/identity';
 import { bootTestApp, TestApp } from './support/test-app';
 
 // The integration project's testTimeout is not applied per project by Jest; set it here.
@@ -86,5 +93,59 @@ describe('routes: every route declares @Public or a known permission', () => {
       path: '/api/v1/agencies/:agencyCode/forgotten',
       permission: 'program.manage',
     });
+  });
+});
+
+/**
+ * Ids in paths reach SQL only as UUIDs: any other text, even 36 characters of dashes, is a coded
+ * 4xx and never a database error (500). Walks every GET route inside an agency, called by staff
+ * holding every agency role and by a member holding every role of a real organization.
+ */
+describe('routes: malformed ids in paths', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers every agency GET route with a 4xx for ids that are not UUIDs', async () => {
+    const staff = await signedInStaff(t, 'mo-dese', [
+      'agency_admin',
+      'program_officer',
+      'reviewer',
+      'finance_officer',
+    ]);
+    const organization = await createOrganization(t, 'mo-dese', {}, staff);
+    const member = await signedInOrganizationMember(t, 'mo-dese', organization.id, [
+      'org_admin',
+      'grant_writer',
+      'authorized_representative',
+    ]);
+    const routes = discoverRoutes(t).filter(
+      (r) => r.method === 'GET' && r.path.includes(':agencyCode') && /:\w+Id\b/.test(r.path),
+    );
+    expect(routes.length).toBeGreaterThan(20);
+    const failures: string[] = [];
+    let handled = 0;
+    const call = async (url: string, token: string) => {
+      const res = await t.request({ method: 'GET', url, token });
+      if (res.status < 400 || res.status >= 500) failures.push(`${res.status} ${url}`);
+      // 403 is the access policy; anything else came from the handler's own checks.
+      if (res.status !== 403) handled += 1;
+    };
+    for (const route of routes)
+      for (const bad of ['-'.repeat(36), 'not-a-uuid']) {
+        const path = route.path.replace(':agencyCode', 'mo-dese');
+        await call(path.replace(/:\w+Id\b/g, bad), staff.token);
+        // Inside the member's own organization, the other ids malformed.
+        const inOrganization = path.replace(':organizationId', organization.id);
+        if (path.includes(':organizationId') && /:\w+Id\b/.test(inOrganization))
+          await call(inOrganization.replace(/:\w+Id\b/g, bad), member.token);
+      }
+    expect(failures).toEqual([]);
+    expect(handled).toBeGreaterThan(routes.length);
   });
 });

@@ -76,7 +76,13 @@ export class MembershipAccessPolicy implements AccessPolicy {
       permission,
       organizationId: params.organizationId,
     });
-    if (decision === 'allow') return toAccess(grants);
+    if (decision === 'allow') {
+      // The organization comes from the path: an id that cannot exist is not found here, before
+      // a handler puts it in SQL (where it would be a database error).
+      if (params.organizationId !== undefined && !isUuid(params.organizationId))
+        throw new NotFoundError('organization', 'organization.not_found');
+      return toAccess(grants);
+    }
 
     await this.audit.recordIndependently({
       action: decision === 'not_found' ? 'auth.not_member' : 'auth.forbidden',
