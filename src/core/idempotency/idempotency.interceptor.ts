@@ -3,12 +3,12 @@ import {
   CallHandler,
   ExecutionContext,
   Injectable,
-  NestInterceptor,
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, mergeMap, Observable, of } from 'rxjs';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { AroundInterceptor } from '../http/promise-interceptors';
 import { IdempotencyKeyRequiredError } from './idempotency.errors';
 import {
   IDEMPOTENCY_KEY_RETENTION_DAYS,
@@ -25,10 +25,19 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
  * retrying it is safe and re-evaluates the rules.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor {
+export class IdempotencyInterceptor implements AroundInterceptor {
   constructor(private readonly keys: IdempotencyService) {}
 
-  async intercept(execution: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+  intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return from(
+      this.around(execution, () =>
+        lastValueFrom<unknown, undefined>(next.handle(), { defaultValue: undefined }),
+      ),
+    );
+  }
+
+  /** The same as a promise (see promise-interceptors.ts): `handle` runs the route handler. */
+  async around(execution: ExecutionContext, handle: () => Promise<unknown>): Promise<unknown> {
     const http = execution.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
@@ -40,20 +49,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const claim = await this.keys.claim(key, fingerprint);
     if (claim.kind === 'replay') {
       void reply.status(claim.status).header('idempotent-replayed', 'true');
-      return of(claim.body);
+      return claim.body;
     }
-    return next.handle().pipe(
-      mergeMap((body: unknown) =>
-        from(
-          (async () => {
-            // Store exactly what the client receives (JSON), so a replay is byte-for-byte alike.
-            const stored: unknown = body === undefined ? null : JSON.parse(JSON.stringify(body));
-            await this.keys.complete(claim.id, reply.statusCode, stored);
-            return stored;
-          })(),
-        ),
-      ),
-    );
+    const body = await handle();
+    // Store exactly what the client receives (JSON), so a replay is byte-for-byte alike.
+    const stored: unknown = body === undefined ? null : JSON.parse(JSON.stringify(body));
+    await this.keys.complete(claim.id, reply.statusCode, stored);
+    return stored;
   }
 }
 
