@@ -17,31 +17,24 @@ export type ApplicationScope = { organizationId: string } | { programId: string 
 
 export const EDITABLE: ApplicationStatus[] = ['draft', 'returned'];
 
-/** An applications row as the Application entity's properties. */
-type ApplicationRow = Omit<Application, 'program' | 'organization' | 'agency'>;
-
-const APPLICATION_COLUMNS = `agency_id AS "agencyId", id, program_id AS "programId",
-  organization_id AS "organizationId", status, form_version AS "formVersion",
-  project_title AS "projectTitle", amount_requested AS "amountRequested", answers, version,
-  submission_count AS "submissionCount", created_by AS "createdBy", created_at AS "createdAt",
-  updated_at AS "updatedAt", submitted_at AS "submittedAt", returned_at AS "returnedAt",
-  return_comment AS "returnComment", revision_due_at AS "revisionDueAt",
-  withdrawn_at AS "withdrawnAt"`;
-
 const findSql = (scopeColumn: string, lock: boolean) =>
-  `SELECT ${APPLICATION_COLUMNS} FROM applications
-    WHERE agency_id = $1 AND id = $2 AND ${scopeColumn} = $3${lock ? ' FOR UPDATE' : ''}`;
+  `SELECT {columns} FROM applications a
+    WHERE a.agency_id = $1 AND a.id = $2 AND a.${scopeColumn} = $3${lock ? ' FOR UPDATE' : ''}`;
 
+// A CTE, so that the statement answers rows as a SELECT does (TypeORM answers an UPDATE with
+// [rows, count]) and the entity's select list applies to what the UPDATE returned.
 const editSql = (scopeColumn: string) =>
-  `UPDATE applications
-      SET answers = CASE WHEN $5 THEN $6::jsonb ELSE answers END,
-          amount_requested = CASE WHEN $7 THEN $8::numeric ELSE amount_requested END,
-          project_title = CASE WHEN $9 THEN $10::text ELSE project_title END,
-          version = version + 1, updated_at = CURRENT_TIMESTAMP
-    WHERE agency_id = $1 AND id = $2 AND ${scopeColumn} = $3
-      AND status IN (${EDITABLE.map((s) => `'${s}'`).join(', ')})
-      AND ($4::int[] IS NULL OR version = ANY($4::int[]))
-    RETURNING ${APPLICATION_COLUMNS}`;
+  `WITH a AS (
+     UPDATE applications
+        SET answers = CASE WHEN $5 THEN $6::jsonb ELSE answers END,
+            amount_requested = CASE WHEN $7 THEN $8::numeric ELSE amount_requested END,
+            project_title = CASE WHEN $9 THEN $10::text ELSE project_title END,
+            version = version + 1, updated_at = CURRENT_TIMESTAMP
+      WHERE agency_id = $1 AND id = $2 AND ${scopeColumn} = $3
+        AND status IN (${EDITABLE.map((s) => `'${s}'`).join(', ')})
+        AND ($4::int[] IS NULL OR version = ANY($4::int[]))
+     RETURNING *)
+   SELECT {columns} FROM a`;
 
 const EDIT_SQL = { organization: editSql('organization_id'), program: editSql('program_id') };
 
@@ -69,7 +62,9 @@ export class ApplicationRecords {
     const scopeId = byOrganization ? scope.organizationId : scope.programId;
     if (!isUuid(scopeId)) throw new ApplicationNotFoundError();
     // Plain SQL, one stable text per variant (prepared per connection): this is on every path.
-    const rows = await this.db.manager.query<ApplicationRow[]>(
+    const rows = await this.db.rows(
+      Application,
+      'a',
       FIND_SQL[`${byOrganization ? 'organization' : 'program'}${lock ? ':lock' : ''}`],
       [this.db.agencyId, applicationId, scopeId],
     );
@@ -107,7 +102,9 @@ export class ApplicationRecords {
     const byOrganization = 'organizationId' in scope;
     const scopeId = byOrganization ? scope.organizationId : scope.programId;
     if (!isUuid(scopeId)) return null;
-    const [rows] = await this.db.manager.query<[ApplicationRow[], number]>(
+    const rows = await this.db.rows(
+      Application,
+      'a',
       byOrganization ? EDIT_SQL.organization : EDIT_SQL.program,
       [
         this.db.agencyId,

@@ -151,36 +151,32 @@ export class ApplicationsService {
       projectTitle: dto.projectTitle,
     });
     if (saved) {
-      if (dto.answers !== undefined) {
-        const problems = await this.catalog.validateAnswers(
-          saved.programId,
-          saved.formVersion,
-          dto.answers,
-          'draft',
-        );
-        if (problems.length > 0) throw new ApplicationInvalidError(problems);
-      }
+      await this.assertDraftAnswers(saved, dto.answers);
       await this.recordSaved(saved, dto);
       return applicationView(saved);
     }
 
     const application = await this.records.forEdit(scope, applicationId, ifMatch);
-    if (dto.answers !== undefined) {
-      const problems = await this.catalog.validateAnswers(
-        application.programId,
-        application.formVersion,
-        dto.answers,
-        'draft',
-      );
-      if (problems.length > 0) throw new ApplicationInvalidError(problems);
-      application.answers = dto.answers;
-    }
+    await this.assertDraftAnswers(application, dto.answers);
+    if (dto.answers !== undefined) application.answers = dto.answers;
     if (amountRequested !== undefined) application.amountRequested = amountRequested;
     if (dto.projectTitle !== undefined) application.projectTitle = dto.projectTitle;
     application.version += 1;
     await this.records.save(application);
     await this.recordSaved(application, dto);
     return applicationView(application);
+  }
+
+  /** Answers may be partial in a draft, never wrong for the application's form version. */
+  private async assertDraftAnswers(application: Application, answers: unknown): Promise<void> {
+    if (answers === undefined) return;
+    const problems = await this.catalog.validateAnswers(
+      application.programId,
+      application.formVersion,
+      answers,
+      'draft',
+    );
+    if (problems.length > 0) throw new ApplicationInvalidError(problems);
   }
 
   private async recordSaved(application: Application, dto: UpdateApplicationDto) {

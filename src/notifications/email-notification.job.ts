@@ -120,11 +120,6 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
       });
     }
     if (emails.length === 0) return;
-    if (emails.length === 1) {
-      if (await context.claimEffect(emails[0].effectKey)) await this.send(job, context, emails[0]);
-      return;
-    }
-
     const unsent = await context.claimEffects(emails.map((e) => e.effectKey));
     const failed: Email[] = [];
     let firstError: unknown;

@@ -216,30 +216,24 @@ export class JobExecutor {
   }
 
   private contextFor(job: ClaimedJob, attempt: number, tx: EntityManager): JobContext {
+    const claimEffects = async (keys: string[]): Promise<Set<string>> => {
+      const rows: Array<{ effect_key: string }> = await tx.query(
+        `INSERT INTO job_effects (agency_id, effect_key, job_id)
+         SELECT $1, k, $3 FROM unnest($2::text[]) AS k
+         ON CONFLICT DO NOTHING RETURNING effect_key`,
+        // Sorted: two jobs claiming overlapping keys take their locks in one order (no deadlock).
+        [job.agencyId, [...keys].sort(), job.id],
+      );
+      return new Set(rows.map((r) => r.effect_key));
+    };
     return {
       jobId: job.id,
       name: job.name,
       attempt,
       agencyId: job.agencyId,
       agencyCode: job.agencyCode,
-      claimEffect: async (key: string) => {
-        const inserted: unknown[] = await tx.query(
-          `INSERT INTO job_effects (agency_id, effect_key, job_id) VALUES ($1, $2, $3)
-           ON CONFLICT DO NOTHING RETURNING 1`,
-          [job.agencyId, key, job.id],
-        );
-        return inserted.length === 1;
-      },
-      claimEffects: async (keys: string[]) => {
-        const rows: Array<{ effect_key: string }> = await tx.query(
-          `INSERT INTO job_effects (agency_id, effect_key, job_id)
-           SELECT $1, k, $3 FROM unnest($2::text[]) AS k
-           ON CONFLICT DO NOTHING RETURNING effect_key`,
-          // Sorted: two jobs claiming overlapping keys take their locks in one order (no deadlock).
-          [job.agencyId, [...keys].sort(), job.id],
-        );
-        return new Set(rows.map((r) => r.effect_key));
-      },
+      claimEffect: async (key: string) => (await claimEffects([key])).has(key),
+      claimEffects,
       releaseEffects: async (keys: string[]) => {
         await tx.query(
           `DELETE FROM job_effects WHERE agency_id = $1 AND job_id = $2 AND effect_key = ANY($3::text[])`,
