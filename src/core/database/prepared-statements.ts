@@ -46,8 +46,9 @@ const lastResult = (result: QueryResult | QueryResult[]) =>
  *   PostgreSQL parses and plans it once per connection instead of on every call (measured on the
  *   application GET: planning was 0.7 ms of its 2 ms of database time).
  * - START TRANSACTION is held back and sent with the transaction's first statement when that one
- *   has no parameters (the tenant's set_config), as one simple-protocol query: one round trip
- *   instead of two, like pgjdbc's piggybacked BEGIN. Otherwise it is sent first, as before.
+ *   has no parameters (the access check that sets the tenant, or set_config), as one simple
+ *   query: one round trip instead of two, like pgjdbc's piggybacked BEGIN. Otherwise it is sent
+ *   first, as before.
  *
  * Statements without parameters (COMMIT, DDL in migrations, scripts) keep the simple protocol.
  * Named statements outlive the transaction but not the connection, so they do not work behind a
