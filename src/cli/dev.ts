@@ -16,7 +16,7 @@ const swc = spawn(
 );
 children.push(swc);
 let serverStarted = false;
-swc.stdout!.on('data', (chunk: Buffer) => {
+swc.stdout.on('data', (chunk: Buffer) => {
   const text = chunk.toString();
   // swc's per-change "Successfully compiled" lines are noise next to the server's restart line.
   if (!serverStarted && text.includes('Watching for file changes')) {
