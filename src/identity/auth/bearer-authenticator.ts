@@ -4,10 +4,9 @@ import { Actor } from '../../core/context/request-context';
 import { SessionService } from './session.service';
 
 /**
- * AUTHENTICATOR: verifies the access token (signature, issuer, audience, expiry) with no
- * database round trip.
- * Whether its session is still live is checked inside the request transaction by the access
- * policy, in the same query that loads the caller's memberships.
+ * AUTHENTICATOR: verifies the access token (signature, key id, issuer, audience, expiry) with no
+ * database round trip. Whether its session is still live is checked inside the request
+ * transaction by the access policy, in the same query that loads the caller's memberships.
  */
 @Injectable()
 export class BearerAuthenticator implements Authenticator {
