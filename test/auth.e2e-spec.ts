@@ -233,20 +233,21 @@ describe('auth: login, refresh, logout, lockout (real PostgreSQL, app role)', ()
     const tokens = await login(t, user.email, user.password);
     const [, payload] = tokens.accessToken.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const expired = new AccessTokenCodec(
-      t.config.auth.tokenSecret,
-      60,
-      () => Date.now() - 120_000,
-    ).issue({ sub: claims.sub, sid: claims.sid, email: claims.email, pa: false }).token;
+    const genuine = { sub: claims.sub, sid: claims.sid, email: claims.email, pa: false };
+    const expired = (
+      await AccessTokenCodec.fromConfig(t.config, () => Date.now() - 1_000_000).issue(genuine)
+    ).token;
     expect((await me(expired)).json().code).toBe('auth.token_expired');
 
-    const forged = new AccessTokenCodec('x'.repeat(48), 900).issue({
-      sub: claims.sub,
-      sid: claims.sid,
-      email: claims.email,
-      pa: true,
-    }).token;
-    expect((await me(forged)).json().code).toBe('auth.token_invalid');
+    const settings = { secret: t.config.auth.tokenSecret, issuer: t.config.publicAppUrl };
+    const forgeries = [
+      new AccessTokenCodec({ ...settings, secret: 'x'.repeat(48), ttlSeconds: 900 }),
+      new AccessTokenCodec({ ...settings, issuer: 'https://other.example', ttlSeconds: 900 }),
+    ];
+    for (const codec of forgeries) {
+      const forged = (await codec.issue({ ...genuine, pa: true })).token;
+      expect((await me(forged)).json().code).toBe('auth.token_invalid');
+    }
     expect((await t.request({ method: 'GET', url: '/api/v1/me' })).json().code).toBe(
       'auth.unauthenticated',
     );

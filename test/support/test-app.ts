@@ -27,6 +27,8 @@ export interface TestResponse {
   status: number;
   headers: Record<string, string | string[] | number | undefined>;
   body: string;
+  /** The body's bytes (files such as PDFs). */
+  rawBody: Buffer;
   json<T = any>(): T;
 }
 
@@ -67,6 +69,7 @@ export async function bootTestApp(env: Record<string, string | undefined> = {}):
         status: response.statusCode,
         headers: response.headers,
         body: response.body,
+        rawBody: response.rawPayload,
         json: () => response.json(),
       };
     },

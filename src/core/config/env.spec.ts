@@ -43,6 +43,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dir }).auth.tokenSecret).toBe(first.auth.tokenSecret);
   });
 
+  it('reads the previous access-token secret of a rotation, refusing a short one', () => {
+    const previous = 'p'.repeat(40);
+    const config = loadConfig({ DATA_DIR: dataDir(), AUTH_TOKEN_SECRET_PREVIOUS: previous });
+    expect(config.auth.previousTokenSecret).toBe(previous);
+    expect(loadConfig({ DATA_DIR: dataDir() }).auth.previousTokenSecret).toBeUndefined();
+    expect(() => loadConfig({ DATA_DIR: dataDir(), AUTH_TOKEN_SECRET_PREVIOUS: 'short' })).toThrow(
+      /AUTH_TOKEN_SECRET_PREVIOUS: must be at least 32 characters/,
+    );
+  });
+
   it('runs jobs out of process when Redis is configured', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(config.workerInProcess).toBe(false);

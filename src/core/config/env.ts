@@ -35,7 +35,13 @@ export interface AppConfig {
   };
   agencyConfigDir: string;
   dataDir: string;
-  auth: { tokenSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
+  auth: {
+    tokenSecret: string;
+    /** The access-token secret before the last rotation: its tokens verify until they expire. */
+    previousTokenSecret?: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+  };
   smtpUrl?: string;
   /** Where people open the web app (links in emails), without a trailing slash. */
   publicAppUrl: string;
@@ -145,6 +151,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (tokenSecret === undefined && production) {
     r.problems.push('AUTH_TOKEN_SECRET: is required when NODE_ENV=production');
   }
+  const previousTokenSecret = r.str('AUTH_TOKEN_SECRET_PREVIOUS');
+  if (previousTokenSecret !== undefined && previousTokenSecret.length < 32) {
+    r.problems.push('AUTH_TOKEN_SECRET_PREVIOUS: must be at least 32 characters');
+  }
 
   let payeeEncryptionKey = r.str('PAYEE_ENCRYPTION_KEY');
   if (payeeEncryptionKey !== undefined && Buffer.from(payeeEncryptionKey, 'base64').length !== 32) {
@@ -191,6 +201,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir,
     auth: {
       tokenSecret: '',
+      previousTokenSecret,
       accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86400),
       refreshTokenTtlSeconds: r.int('REFRESH_TOKEN_TTL_SECONDS', 1209600, 300, 31536000),
     },
