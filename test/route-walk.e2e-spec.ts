@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import { activeAward, requestPayment, reimbursement } from './factories/finance';
+import {
+  agencyId,
+  createOrganization,
+  ownerPool,
+  SignedIn,
+  signedInOrganizationMember,
+  signedInPlatformAdmin,
+  signedInStaff,
+} from './factories';
+import { bootTestApp, TestApp, TestResponse } from './support/test-app';
+
+// The integration project's testTimeout is not applied per project by Jest; set it here.
+jest.setTimeout(600_000);
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+interface Operation {
+  method: Method;
+  /** OpenAPI path, parameters as `{name}`. */
+  path: string;
+}
+
+const HOME = 'mo-dese';
+const OTHER = 'ks-ksde';
+const LONG = 'a'.repeat(5_000);
+
+/** Routes that end the caller's own session: walked last, so the rest keep a signed-in caller. */
+const ENDS_SESSION = /\/auth\/logout$/;
+
+/** One id of a real record of each kind in the other agency, keyed by path parameter name. */
+const FOREIGN_ROWS: Record<string, string> = {
+  organizationId: 'organizations',
+  programId: 'programs',
+  templateId: 'programs',
+  applicationId: 'applications',
+  attachmentId: 'application_attachments',
+  assignmentId: 'review_assignments',
+  reviewId: 'reviews',
+  awardId: 'awards',
+  revisionId: 'award_budget_revisions',
+  amendmentId: 'award_amendments',
+  requestId: 'payment_requests',
+  batchId: 'payment_batches',
+  runId: 'allocation_runs',
+  id: 'notifications',
+};
+
+/** Every operation of the OpenAPI document the running app serves. */
+async function operations(t: TestApp): Promise<Operation[]> {
+  const res = await t.request({ method: 'GET', url: '/api/docs-json' });
+  expect(res.status).toBe(200);
+  const document = res.json<{ paths: Record<string, Record<string, unknown>> }>();
+  const found: Operation[] = [];
+  for (const [path, item] of Object.entries(document.paths))
+    for (const method of Object.keys(item))
+      if (['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        found.push({ method: method.toUpperCase() as Method, path });
+  // Session-ending routes last.
+  return found.sort(
+    (a, b) => Number(ENDS_SESSION.test(a.path)) - Number(ENDS_SESSION.test(b.path)),
+  );
+}
+
+function fill(path: string, value: (name: string) => string): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(value(name)));
+}
+
+/** A well-formed value for a parameter that names nothing in the home agency. */
+function unknownValue(name: string): string {
+  if (name === 'agencyCode') return HOME;
+  if (name === 'number' || name === 'version') return '987654';
+  return randomUUID();
+}
+
+/**
+ * Finds what a refusal must never be: a 5xx, a 4xx that is not a problem document, an answer
+ * without the request id or the security headers, or (for another agency's records) a 2xx.
+ */
+function judge(res: TestResponse, label: string, failures: string[], forbidSuccess: boolean) {
+  const type = String(res.headers['content-type'] ?? '');
+  if (res.status >= 500) failures.push(`${res.status} ${label}: ${res.body.slice(0, 200)}`);
+  else if (res.status >= 400 && !type.startsWith('application/problem+json'))
+    failures.push(`${res.status} not problem+json (${type}) ${label}: ${res.body.slice(0, 200)}`);
+  else if (forbidSuccess && res.status < 300)
+    failures.push(`${res.status} reached another agency's record: ${label}`);
+  if (!res.headers['x-request-id']) failures.push(`${res.status} no x-request-id: ${label}`);
+  if (!res.headers['content-security-policy'])
+    failures.push(`${res.status} no security headers: ${label}`);
+}
+
+/**
+ * Every route of the OpenAPI document, every method, called as agency staff holding every role,
+ * as an organization member holding every role, and (outside agencies) as a platform admin:
+ * (a) with well-formed ids that name nothing, (b) with ids of real records of ANOTHER agency,
+ * (c) with 5,000-character path values; writes with an empty body. No 5xx, every 4xx a problem
+ * document with the request id and the security headers, and nothing of another agency reached.
+ */
+describe('route walk: every route, unknown, foreign and over-long ids', () => {
+  let t: TestApp;
+  let ops: Operation[];
+  let staff: SignedIn;
+  let member: SignedIn;
+  let platformAdmin: SignedIn;
+  let homeOrganizationId: string;
+  const foreign: Record<string, string> = {};
+  let foreignUserId: string;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    ops = await operations(t);
+    staff = await signedInStaff(t, HOME, [
+      'agency_admin',
+      'program_officer',
+      'reviewer',
+      'finance_officer',
+    ]);
+    homeOrganizationId = (await createOrganization(t, HOME, {}, staff)).id;
+    member = await signedInOrganizationMember(t, HOME, homeOrganizationId, [
+      'org_admin',
+      'grant_writer',
+      'authorized_representative',
+    ]);
+    platformAdmin = await signedInPlatformAdmin(t);
+
+    // Real records in the other agency: an accepted award on a submitted application (with
+    // its attachment) and a payment request on it.
+    const other = await activeAward(t, OTHER);
+    const paid = await requestPayment(
+      t,
+      OTHER,
+      other.organization.id,
+      other.award.id,
+      other.team.representative,
+      reimbursement('1000.00'),
+    );
+    expect(paid.status).toBe(201);
+    foreignUserId = other.officer.user.id;
+    const otherAgency = await agencyId(t, OTHER);
+    const owner = await ownerPool(t).connect();
+    try {
+      await owner.query('BEGIN');
+      await owner.query(`SELECT set_config('app.agency_id', $1, true)`, [otherAgency]);
+      for (const [name, table] of Object.entries(FOREIGN_ROWS)) {
+        const { rows } = await owner.query<{ id: string }>(
+          `SELECT id FROM ${table} WHERE agency_id = $1 LIMIT 1`,
+          [otherAgency],
+        );
+        if (rows[0]) foreign[name] = rows[0].id;
+      }
+      await owner.query('COMMIT');
+    } finally {
+      owner.release();
+    }
+    foreign.userId = foreignUserId;
+    // The walk must reach the kinds of records money and applications are made of.
+    expect(Object.keys(foreign)).toEqual(
+      expect.arrayContaining([
+        'organizationId',
+        'programId',
+        'applicationId',
+        'attachmentId',
+        'awardId',
+        'requestId',
+      ]),
+    );
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const callers = () => {
+    const list: Array<{ who: string; caller: SignedIn; organizationId?: string }> = [
+      { who: 'staff', caller: staff },
+      { who: 'member', caller: member, organizationId: homeOrganizationId },
+    ];
+    return list;
+  };
+
+  const send = (op: Operation, url: string, caller: SignedIn) =>
+    t.request({
+      method: op.method,
+      url,
+      token: caller.token,
+      ...(op.method === 'GET' || op.method === 'DELETE' ? {} : { payload: {} }),
+    });
+
+  it('finds the routes of the app in its OpenAPI document, writes included', () => {
+    expect(ops.length).toBeGreaterThan(100);
+    expect(ops.filter((o) => o.method !== 'GET').length).toBeGreaterThan(40);
+  });
+
+  it('(a) answers well-formed ids that name nothing with problem documents, never a 5xx', async () => {
+    const failures: string[] = [];
+    for (const op of ops) {
+      for (const { who, caller, organizationId } of callers()) {
+        const url = fill(op.path, (name) =>
+          name === 'organizationId' && organizationId ? organizationId : unknownValue(name),
+        );
+        judge(await send(op, url, caller), `${who} ${op.method} ${url}`, failures, false);
+      }
+      if (!op.path.includes('{agencyCode}')) {
+        const url = fill(op.path, unknownValue);
+        judge(await send(op, url, platformAdmin), `platform ${op.method} ${url}`, failures, false);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('(b) reaches nothing of another agency through ids of its real records', async () => {
+    const failures: string[] = [];
+    const walked = ops.filter((op) => /\{(?!agencyCode\})\w+\}/.test(op.path));
+    for (const op of walked) {
+      for (const { who, caller, organizationId } of callers()) {
+        const url = fill(op.path, (name) => {
+          if (name === 'agencyCode') return HOME;
+          // The member stays in their own organization, so the other ids are what is tried.
+          if (
+            name === 'organizationId' &&
+            organizationId &&
+            /\{(?!organizationId\})\w+Id\}/.test(op.path)
+          )
+            return organizationId;
+          return foreign[name] ?? unknownValue(name);
+        });
+        const before = await changedRows(t);
+        judge(await send(op, url, caller), `${who} ${op.method} ${url}`, failures, true);
+        const after = await changedRows(t);
+        if (after !== before)
+          failures.push(`changed another agency's rows: ${who} ${op.method} ${url}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('(c) answers 5,000-character path values with problem documents', async () => {
+    const failures: string[] = [];
+    for (const op of ops.filter((o) => o.path.includes('{'))) {
+      for (const { who, caller } of callers()) {
+        // Each parameter over-long in turn, the others well-formed.
+        for (const long of op.path.match(/\{(\w+)\}/g) ?? []) {
+          const url = fill(op.path, (name) => (`{${name}}` === long ? LONG : unknownValue(name)));
+          judge(
+            await send(op, url, caller),
+            `${who} ${op.method} ${op.path} (${long} long)`,
+            failures,
+            false,
+          );
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+/** A fingerprint of the other agency's tenant rows that a request could change. */
+async function changedRows(t: TestApp): Promise<string> {
+  const id = await agencyId(t, OTHER);
+  const owner = await ownerPool(t).connect();
+  try {
+    await owner.query('BEGIN');
+    await owner.query(`SELECT set_config('app.agency_id', $1, true)`, [id]);
+    const parts: string[] = [];
+    for (const table of new Set(Object.values(FOREIGN_ROWS))) {
+      const { rows } = await owner.query<{ digest: string }>(
+        `SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS digest
+           FROM ${table} t WHERE agency_id = $1`,
+        [id],
+      );
+      parts.push(rows[0].digest);
+    }
+    await owner.query('COMMIT');
+    return parts.join(':');
+  } finally {
+    owner.release();
+  }
+}
