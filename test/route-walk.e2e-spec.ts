@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { activeAward, requestPayment, reimbursement } from './factories/finance';
 import {
   agencyId,
+  asAgencyOwner,
   createOrganization,
   ownerPool,
   SignedIn,
@@ -19,6 +20,31 @@ interface Operation {
   method: Method;
   /** OpenAPI path, parameters as `{name}`. */
   path: string;
+  /** The JSON request body's schema, when the operation declares one. */
+  body?: Schema;
+}
+
+interface Schema {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  example?: unknown;
+  minimum?: number;
+  minItems?: number;
+  items?: Schema;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+}
+
+interface OpenApiDocument {
+  paths: Record<
+    string,
+    Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> } }>
+  >;
+  components?: { schemas?: Record<string, Schema> };
 }
 
 const HOME = 'mo-dese';
@@ -50,16 +76,77 @@ const FOREIGN_ROWS: Record<string, string> = {
 async function operations(t: TestApp): Promise<Operation[]> {
   const res = await t.request({ method: 'GET', url: '/api/docs-json' });
   expect(res.status).toBe(200);
-  const document = res.json<{ paths: Record<string, Record<string, unknown>> }>();
+  const document = res.json<OpenApiDocument>();
+  schemas = document.components?.schemas ?? {};
   const found: Operation[] = [];
   for (const [path, item] of Object.entries(document.paths))
-    for (const method of Object.keys(item))
+    for (const [method, operation] of Object.entries(item))
       if (['get', 'post', 'put', 'patch', 'delete'].includes(method))
-        found.push({ method: method.toUpperCase() as Method, path });
+        found.push({
+          method: method.toUpperCase() as Method,
+          path,
+          body: operation.requestBody?.content?.['application/json']?.schema,
+        });
   // Session-ending routes last.
   return found.sort(
     (a, b) => Number(ENDS_SESSION.test(a.path)) - Number(ENDS_SESSION.test(b.path)),
   );
+}
+
+let schemas: Record<string, Schema> = {};
+
+/**
+ * A body that passes validation, built from the operation's schema, so that writes reach the
+ * services (an empty body stops at the validation pipe): the required members only, or all of
+ * them. Ids in the body come from `id` (unknown in walk (a), the other agency's in walk (b)).
+ */
+function sampleOf(
+  schema: Schema,
+  id: (name: string) => string,
+  all: boolean,
+  name = '',
+  depth = 0,
+): unknown {
+  if (schema.$ref)
+    return sampleOf(schemas[schema.$ref.split('/').pop()!] ?? {}, id, all, name, depth);
+  if (schema.allOf?.length) return sampleOf(schema.allOf[0], id, all, name, depth);
+  if (schema.oneOf?.length) return sampleOf(schema.oneOf[0], id, all, name, depth);
+  if (/Id$/.test(name) && schema.type !== 'array') return id(name);
+  if (schema.example !== undefined) return schema.example;
+  if (schema.enum?.length) return schema.enum[0];
+  if (schema.properties || schema.type === 'object') {
+    if (depth > 4) return {};
+    const members = Object.entries(schema.properties ?? {}).filter(
+      ([key]) => all || (schema.required ?? []).includes(key),
+    );
+    return Object.fromEntries(
+      members.map(([key, member]) => [key, sampleOf(member, id, all, key, depth + 1)]),
+    );
+  }
+  switch (schema.type) {
+    case 'array':
+      return schema.items && (all || (schema.minItems ?? 0) > 0)
+        ? [sampleOf(schema.items, id, all, name.replace(/s$/, ''), depth + 1)]
+        : [];
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? 1;
+    case 'boolean':
+      return true;
+    default:
+      if (schema.format === 'uuid') return id(name);
+      if (schema.format === 'date') return '2026-09-01';
+      if (schema.format === 'date-time') return '2026-09-01T12:00:00.000Z';
+      if (schema.format === 'email') return 'route-walk@example.org';
+      return 'Route walk';
+  }
+}
+
+/** The bodies a write is tried with: none at all, an empty one, the required members, all. */
+function bodiesOf(op: Operation, id: (name: string) => string): Array<unknown> {
+  if (op.method === 'GET') return [undefined];
+  if (!op.body) return [undefined, {}];
+  return [undefined, {}, sampleOf(op.body, id, false), sampleOf(op.body, id, true)];
 }
 
 function fill(path: string, value: (name: string) => string): string {
@@ -105,6 +192,7 @@ describe('route walk: every route, unknown, foreign and over-long ids', () => {
   let homeOrganizationId: string;
   const foreign: Record<string, string> = {};
   let foreignUserId: string;
+  let otherSettingsRows: number;
 
   beforeAll(async () => {
     t = await bootTestApp();
@@ -153,6 +241,7 @@ describe('route walk: every route, unknown, foreign and over-long ids', () => {
       owner.release();
     }
     foreign.userId = foreignUserId;
+    otherSettingsRows = await settingsRows(t, foreign.programId);
     // The walk must reach the kinds of records money and applications are made of.
     expect(Object.keys(foreign)).toEqual(
       expect.arrayContaining([
@@ -177,32 +266,90 @@ describe('route walk: every route, unknown, foreign and over-long ids', () => {
     return list;
   };
 
-  const send = (op: Operation, url: string, caller: SignedIn) =>
+  const send = (op: Operation, url: string, caller: SignedIn, payload?: unknown) =>
     t.request({
       method: op.method,
       url,
       token: caller.token,
-      ...(op.method === 'GET' || op.method === 'DELETE' ? {} : { payload: {} }),
+      // Some writes want an Idempotency-Key or an If-Match: a fresh key, and no If-Match.
+      headers: op.method === 'POST' ? { 'idempotency-key': randomUUID() } : {},
+      ...(payload === undefined ? {} : { payload: payload as object }),
     });
+  const described = (payload: unknown) =>
+    payload === undefined ? '' : ` body ${JSON.stringify(payload).slice(0, 300)}`;
 
   it('finds the routes of the app in its OpenAPI document, writes included', () => {
     expect(ops.length).toBeGreaterThan(100);
     expect(ops.filter((o) => o.method !== 'GET').length).toBeGreaterThan(40);
   });
 
+  it('answers a decision for a program not in the agency with its 404, creating nothing', async () => {
+    for (const programId of [randomUUID(), foreign.programId]) {
+      const url = `/api/v1/agencies/${HOME}/programs/${programId}/decisions/${randomUUID()}`;
+      const res = await send({ method: 'PUT', path: url }, url, staff, { outcome: 'approved' });
+      expect(res.status).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'program.not_found' });
+      expect(await settingsRows(t, programId)).toBe(
+        foreign.programId === programId ? otherSettingsRows : 0,
+      );
+    }
+  });
+
+  it("answers an organization's lists like its item: 404 for an unknown or foreign organization", async () => {
+    const lists = ops.filter(
+      (op) => op.method === 'GET' && /\/organizations\/\{organizationId\}\/[a-z-]+$/.test(op.path),
+    );
+    expect(lists.length).toBeGreaterThan(3);
+    let notFound = 0;
+    for (const organizationId of [randomUUID(), foreign.organizationId]) {
+      const item = await send(
+        { method: 'GET', path: '' },
+        `/api/v1/agencies/${HOME}/organizations/${organizationId}`,
+        staff,
+      );
+      expect(item.status).toBe(404);
+      for (const op of lists) {
+        const url = fill(op.path, (name) => (name === 'agencyCode' ? HOME : organizationId));
+        const res = await send(op, url, staff);
+        // Lists staff may not read at all (an organization's members) stay a 403.
+        if (res.json().code === 'auth.forbidden') continue;
+        expect({ url, status: res.status, code: res.json().code }).toEqual({
+          url,
+          status: 404,
+          code: item.json().code,
+        });
+        notFound += 1;
+      }
+    }
+    expect(notFound).toBeGreaterThanOrEqual(2 * 3);
+  });
+
   it('(a) answers well-formed ids that name nothing with problem documents, never a 5xx', async () => {
     const failures: string[] = [];
+    const walked: Array<{ who: string; caller: SignedIn; organizationId?: string; op: Operation }> =
+      [];
     for (const op of ops) {
-      for (const { who, caller, organizationId } of callers()) {
-        const url = fill(op.path, (name) =>
-          name === 'organizationId' && organizationId ? organizationId : unknownValue(name),
+      for (const { who, caller, organizationId } of callers())
+        walked.push({ who, caller, organizationId, op });
+      if (!op.path.includes('{agencyCode}'))
+        walked.push({ who: 'platform', caller: platformAdmin, op });
+    }
+    for (const { who, caller, organizationId, op } of walked) {
+      const url = fill(op.path, (name) =>
+        name === 'organizationId' && organizationId ? organizationId : unknownValue(name),
+      );
+      // A path that names a record which does not exist cannot succeed (the caller's own
+      // organization aside, which is real).
+      const namesNothing = /\{(?!agencyCode\})\w+\}/.test(
+        organizationId ? op.path.replace('{organizationId}', '') : op.path,
+      );
+      for (const payload of bodiesOf(op, unknownValue))
+        judge(
+          await send(op, url, caller, payload),
+          `${who} ${op.method} ${url}${described(payload)}`,
+          failures,
+          namesNothing,
         );
-        judge(await send(op, url, caller), `${who} ${op.method} ${url}`, failures, false);
-      }
-      if (!op.path.includes('{agencyCode}')) {
-        const url = fill(op.path, unknownValue);
-        judge(await send(op, url, platformAdmin), `platform ${op.method} ${url}`, failures, false);
-      }
     }
     expect(failures).toEqual([]);
   });
@@ -252,6 +399,20 @@ describe('route walk: every route, unknown, foreign and over-long ids', () => {
     expect(failures).toEqual([]);
   });
 });
+
+/** The review settings rows of a program id, in either agency. */
+async function settingsRows(t: TestApp, programId: string): Promise<number> {
+  let count = 0;
+  for (const code of [HOME, OTHER])
+    count += await asAgencyOwner(t, code, async (client) => {
+      const { rowCount } = await client.query(
+        'SELECT 1 FROM program_review_settings WHERE program_id = $1',
+        [programId],
+      );
+      return rowCount ?? 0;
+    });
+  return count;
+}
 
 /** A fingerprint of the other agency's tenant rows that a request could change. */
 async function changedRows(t: TestApp): Promise<string> {
