@@ -68,9 +68,14 @@ function expectProblem(answer: RawAnswer, status: number, code: string): void {
 describe('framework refusals over a real socket', () => {
   let t: TestApp;
   let port: number;
+  const warnings: string[] = [];
+  const onWarning = (warning: Error & { code?: string }) =>
+    warnings.push(`${warning.code ?? warning.name}: ${warning.message}`);
 
   beforeAll(async () => {
+    process.on('warning', onWarning);
     t = await bootTestApp();
+    process.off('warning', onWarning);
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
   });
@@ -80,6 +85,10 @@ describe('framework refusals over a real socket', () => {
 
   const request = (head: string, body = '') =>
     `${head}\r\nHost: 127.0.0.1\r\nConnection: close\r\n${body ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : ''}\r\n${body}`;
+
+  it('boots with one error handler (no FSTWRN004 override warning)', () => {
+    expect(warnings.filter((w) => w.startsWith('FSTWRN004'))).toEqual([]);
+  });
 
   it('answers oversized headers with a 431 problem', async () => {
     const answer = await rawRequest(

@@ -273,7 +273,7 @@ describe('route walk: every route, unknown, foreign and over-long ids', () => {
       token: caller.token,
       // Some writes want an Idempotency-Key or an If-Match: a fresh key, and no If-Match.
       headers: op.method === 'POST' ? { 'idempotency-key': randomUUID() } : {},
-      ...(payload === undefined ? {} : { payload: payload as object }),
+      ...(payload === undefined ? {} : { payload }),
     });
   const described = (payload: unknown) =>
     payload === undefined ? '' : ` body ${JSON.stringify(payload).slice(0, 300)}`;

@@ -55,6 +55,7 @@ const FRAMEWORK_CODES: Record<number, string> = {
 /** Fixed details where the framework's message would echo the caller's (long) input back. */
 const FRAMEWORK_DETAILS: Record<number, string> = {
   404: 'No route matches this method and path.',
+  408: 'The request was not received in time.',
   414: 'A path parameter is longer than the server accepts.',
   431: 'The request headers are larger than the server accepts.',
 };
