@@ -12,9 +12,8 @@ import { AppModule } from '../../app.module';
 import { AppConfig } from '../config/env';
 import { GrantCommonsStore } from '../context/request-context';
 import { PinoNestLogger } from '../logging/logger';
-import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.filter';
 import { dropClsPassThroughEnhancers, installPromiseInterceptors } from './promise-interceptors';
-import { securityHeaders } from './security-headers';
+import { frameworkRefusalOptions, installResponseHeaders } from './framework-refusals';
 import { createValidationPipe } from './validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -57,8 +56,9 @@ export async function createApp(
     // Nor a child logger per request then (~1% of a small request's CPU): request.log is the
     // root logger, whose mixin puts the request id (from CLS) on every line written in a request.
     ...(requestLines ? {} : { childLoggerFactory: (root: FastifyBaseLogger) => root }),
-    // We replace Nest's Fastify error handler on purpose: pre-routing errors become problem+json.
-    allowErrorHandlerOverride: true,
+    // Nest installs the one error and not-found handler at init (through the ProblemFilter).
+    allowErrorHandlerOverride: false,
+    ...frameworkRefusalOptions(),
     trustProxy: true,
     bodyLimit: 1024 * 1024,
   });
@@ -74,17 +74,7 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
 
   openRequestContexts(fastify, app.get<ClsService<GrantCommonsStore>>(ClsService));
-  const security = securityHeaders();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(security).header('x-request-id', request.id);
-    done();
-  });
-  // Errors Fastify raises before Nest routes the request (malformed JSON, body too large).
-  fastify.setErrorHandler((error, request, reply) => {
-    const problem = toProblem(error, request.id, request.url.split('?')[0]);
-    if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error');
-    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
-  });
+  installResponseHeaders(fastify);
 
   // Multipart is parsed lazily (request.file()): uploads stream; limits are set per route.
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 11 } });
