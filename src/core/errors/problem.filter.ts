@@ -104,6 +104,10 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ err: error, requestId: request.id }, 'unhandled error');
     }
+    // A coded refusal that names its delay (429) says it in the standard header too.
+    if (typeof problem.retryAfterSeconds === 'number') {
+      void reply.header('retry-after', String(problem.retryAfterSeconds));
+    }
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 }

@@ -14,6 +14,7 @@ import { GrantCommonsStore } from '../context/request-context';
 import { PinoNestLogger } from '../logging/logger';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.filter';
 import { dropClsPassThroughEnhancers, installPromiseInterceptors } from './promise-interceptors';
+import { registerRateLimits } from './rate-limits';
 import { securityHeaders } from './security-headers';
 import { createValidationPipe } from './validation';
 
@@ -35,11 +36,8 @@ function requestIdFor(raw: IncomingMessage): string {
  */
 function openRequestContexts(fastify: FastifyInstance, cls: ClsService<GrantCommonsStore>): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    // With trustProxy, Fastify resolves the client address; the raw socket is the fallback.
-    const forwarded = request.headers['x-forwarded-for'];
-    const ip =
-      typeof forwarded === 'string' ? forwarded.split(',')[0].trim() : request.socket.remoteAddress;
-    cls.runWith({ [CLS_ID]: request.id, requestId: request.id, ip }, () => done());
+    // request.ip: the socket address, or X-Forwarded-For only from a TRUSTED_PROXIES hop.
+    cls.runWith({ [CLS_ID]: request.id, requestId: request.id, ip: request.ip }, () => done());
   });
 }
 
@@ -59,7 +57,7 @@ export async function createApp(
     ...(requestLines ? {} : { childLoggerFactory: (root: FastifyBaseLogger) => root }),
     // We replace Nest's Fastify error handler on purpose: pre-routing errors become problem+json.
     allowErrorHandlerOverride: true,
-    trustProxy: true,
+    trustProxy: config.trustedProxies,
     bodyLimit: 1024 * 1024,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -86,6 +84,7 @@ export async function createApp(
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   });
 
+  await registerRateLimits(app, config);
   // Multipart is parsed lazily (request.file()): uploads stream; limits are set per route.
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 11 } });
 
