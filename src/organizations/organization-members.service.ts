@@ -42,7 +42,7 @@ export class OrganizationMembersService {
     const organization = await this.organizations.find(organizationId, true);
     const { user, created } = await this.accounts.ensure(
       { email: input.email, name: input.name },
-      { organizationName: organization.legalName },
+      { organizationName: organization.legalName, organizationId },
     );
     await this.memberships.grant(organizationId, user.id, input.roles);
     const member = (await this.memberships.members(organizationId)).find(

@@ -1,12 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditLog } from '../../core/audit/audit-log';
+import { APP_CONFIG } from '../../core/config/config.module';
+import { AppConfig } from '../../core/config/env';
 import { RequestContext } from '../../core/context/request-context';
+import { consumeOrRefuse, RateLimitStore } from '../../core/http/rate-limits';
 import { NotificationService } from '../../notifications/notification.service';
 import { hashSecretToken, newSecretToken } from '../auth/secret-token';
 import { PasswordHasher } from '../auth/password-hasher';
-import { InvitationInvalidError } from '../identity.errors';
+import { InvitationInvalidError, InvitationRateLimitedError } from '../identity.errors';
 
 export const INVITATION_TTL_DAYS = 7;
 
@@ -19,6 +23,8 @@ export interface IssuedInvitation {
 /** Where the invitee was invited to, for the email's wording. */
 export interface InvitationContext {
   organizationName?: string;
+  /** Counts against this organization's hourly invitation limit too. */
+  organizationId?: string;
 }
 
 /** The web app's page that reads the token from the fragment and posts it with a password. */
@@ -32,16 +38,36 @@ export const ACCEPT_INVITATION_PATH = '/accept-invitation';
  * the outbox in the same transaction (nothing is sent if the invite rolls back). It rides in the
  * link's fragment (`#token=`), which browsers never send to servers, so it stays out of access
  * logs and Referer headers.
+ *
+ * Each invitation is an email, so besides the per-IP limit on the routes, invitations count per
+ * agency and per organization per hour, after authorization (a stranger cannot use up an
+ * agency's budget; a compromised admin cannot send thousands).
  */
 @Injectable()
 export class InvitationService {
+  private readonly perAgency: RateLimiterAbstract;
+  private readonly perOrganization: RateLimiterAbstract;
+
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly passwords: PasswordHasher,
     private readonly audit: AuditLog,
     private readonly context: RequestContext,
     private readonly notifications: NotificationService,
-  ) {}
+    limits: RateLimitStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.perAgency = limits.counter(
+      'invitations:agency:',
+      config.abuse.invitationsPerAgencyPerHour,
+      3600,
+    );
+    this.perOrganization = limits.counter(
+      'invitations:organization:',
+      config.abuse.invitationsPerOrganizationPerHour,
+      3600,
+    );
+  }
 
   /** Needs the agency context: the email goes out from the inviting agency's sender. */
   async issue(
@@ -49,6 +75,12 @@ export class InvitationService {
     invitedByUserId: string | undefined,
     invitedTo: InvitationContext = {},
   ): Promise<IssuedInvitation> {
+    const agencyId = this.context.requireTenant().agencyId;
+    const refuse = (retryAfter: number) => new InvitationRateLimitedError(retryAfter);
+    if (invitedTo.organizationId) {
+      await consumeOrRefuse(this.perOrganization, invitedTo.organizationId, refuse);
+    }
+    await consumeOrRefuse(this.perAgency, agencyId, refuse);
     const token = newSecretToken();
     const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
     await this.txHost.tx.query(
@@ -61,7 +93,7 @@ export class InvitationService {
       [userId, hashSecretToken(token), invitedByUserId ?? null, expiresAt],
     );
     await this.notifications.notify({
-      agencyId: this.context.requireTenant().agencyId,
+      agencyId,
       template: 'invitation',
       data: { organizationName: invitedTo.organizationName, validDays: INVITATION_TTL_DAYS },
       userIds: [userId],
