@@ -15,9 +15,7 @@ export class SignInAbuseLimits1764550000000 implements MigrationInterface {
     await q.query(
       `ALTER TABLE "login_throttles" RENAME COLUMN "window_started_at" TO "last_failed_at"`,
     );
-    await q.query(
-      `ALTER TABLE "login_throttles" ADD "locked_until" TIMESTAMP WITH TIME ZONE`,
-    );
+    await q.query(`ALTER TABLE "login_throttles" ADD "locked_until" TIMESTAMP WITH TIME ZONE`);
     await q.query(`
       CREATE TABLE "login_failure_tallies" (
         "bucket_start" TIMESTAMP WITH TIME ZONE NOT NULL,

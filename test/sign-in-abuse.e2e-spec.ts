@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createInvitation, createUser, DEFAULT_PASSWORD, ownerPool } from './factories/identity';
+import { deleteRedisKeys, TEST_REDIS_URL } from './jobs/redis';
 import { bootTestApp, TestApp, TestResponse } from './support/test-app';
 
 jest.setTimeout(60_000);
@@ -65,11 +66,19 @@ describe('sign-in abuse limits (real server, small limits)', () => {
     const owner = await createUser(t);
     const stranger = '203.0.113.7';
     for (let i = 0; i < DELAY_AFTER; i++) {
-      const res = await post('/auth/login', { email: owner.email, password: `guess-${i}` }, stranger);
+      const res = await post(
+        '/auth/login',
+        { email: owner.email, password: `guess-${i}` },
+        stranger,
+      );
       expect(res.json().code).toBe('auth.invalid_credentials');
     }
     // In the delay: refused before any password check, for everyone, and not counted.
-    const refused = await post('/auth/login', { email: owner.email, password: 'guess-x' }, stranger);
+    const refused = await post(
+      '/auth/login',
+      { email: owner.email, password: 'guess-x' },
+      stranger,
+    );
     expectCodedRefusal(refused, 429, 'auth.locked');
     expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(await delaySeconds(owner.email)).toBeGreaterThan(50);
@@ -209,7 +218,49 @@ describe('sign-in abuse limits (real server, small limits)', () => {
     }
     // The gate lets go: a sign-in afterwards works.
     const owner = await createUser(t);
-    const ok = await post('/auth/login', { email: owner.email, password: DEFAULT_PASSWORD }, '198.19.1.1');
+    const ok = await post(
+      '/auth/login',
+      { email: owner.email, password: DEFAULT_PASSWORD },
+      '198.19.1.1',
+    );
     expect(ok.status).toBe(200);
+  });
+});
+
+/** With REDIS_URL the limits count in Redis: two API processes share one budget per address. */
+describe('sign-in limits shared through Redis', () => {
+  const prefix = `gc-rate-test-${randomUUID().slice(0, 8)}`;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    const env = {
+      REDIS_URL: TEST_REDIS_URL,
+      JOB_QUEUE_PREFIX: prefix,
+      TRUSTED_PROXIES: '127.0.0.1',
+      RATE_LIMIT_WINDOW_SECONDS: '3600',
+      RATE_LIMIT_AUTH_PER_IP: '3',
+    };
+    a = await bootTestApp(env);
+    b = await bootTestApp(env);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await deleteRedisKeys(TEST_REDIS_URL, prefix);
+  });
+
+  it('refuses on one process the request that goes over the budget used on the other', async () => {
+    const login = (app: TestApp) =>
+      app.request({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'nobody@example.org', password: 'x' },
+        headers: { 'x-forwarded-for': '192.0.2.77' },
+      });
+    for (let i = 0; i < 3; i++) expect((await login(a)).status).toBe(401);
+    const refused = await login(b);
+    expect(refused.status).toBe(429);
+    expect(refused.json().code).toBe('request.rate_limited');
   });
 });

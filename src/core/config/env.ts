@@ -158,14 +158,16 @@ function trustedProxies(r: Reader): false | number | string[] {
   const raw = r.str('TRUSTED_PROXIES');
   if (raw === undefined || raw.toLowerCase() === 'none') return false;
   if (/^\d+$/.test(raw)) return r.int('TRUSTED_PROXIES', 0, 0, 100) || false;
-  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const [address, prefix, ...rest] = entry.split('/');
     const family = isIP(address);
     const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
     const prefixOk =
-      prefix === undefined ||
-      (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+      prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
     if (!named && (family === 0 || !prefixOk || rest.length > 0)) {
       r.problems.push(
         `TRUSTED_PROXIES: "${entry}" is not an IP address, a CIDR, loopback, linklocal or uniquelocal`,
@@ -256,7 +258,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       authGlobal: r.int('RATE_LIMIT_AUTH_GLOBAL', 1200, 1, 10_000_000),
       emailPerIp: r.int('RATE_LIMIT_EMAIL_PER_IP', 30, 1, 10_000_000),
       emailGlobal: r.int('RATE_LIMIT_EMAIL_GLOBAL', 600, 1, 10_000_000),
-      invitationsPerOrganizationPerHour: r.int('INVITATIONS_PER_ORGANIZATION_PER_HOUR', 50, 1, 10_000_000),
+      invitationsPerOrganizationPerHour: r.int(
+        'INVITATIONS_PER_ORGANIZATION_PER_HOUR',
+        50,
+        1,
+        10_000_000,
+      ),
       invitationsPerAgencyPerHour: r.int('INVITATIONS_PER_AGENCY_PER_HOUR', 500, 1, 10_000_000),
       loginDelayAfterFailures: r.int('LOGIN_DELAY_AFTER_FAILURES', 5, 1, 1000),
       loginDelayBaseSeconds: r.int('LOGIN_DELAY_BASE_SECONDS', 30, 1, 86_400),

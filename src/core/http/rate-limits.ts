@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { NestFastifyApplication, RouteConfig } from '@nestjs/platform-fastify';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import {
   RateLimiterAbstract,
@@ -131,7 +131,7 @@ export async function registerRateLimits(
     const group =
       route.config?.rateLimitGroup ?? (route.url.startsWith('/api/v1/auth/') ? 'auth' : undefined);
     if (!group) return;
-    const hook: onRequestHookHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const hook = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
       for (const check of checks[group]) {
         const verdict = await check(request);
         if (!verdict.isAllowed && verdict.isExceeded) {

@@ -37,17 +37,17 @@ export class HashGate {
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.semaphore.isLocked() && this.waiting >= this.limits.maxWaiting) {
-      throw new PasswordCheckBusyError();
-    }
-    this.waiting++;
+    // Only a caller that finds every permit taken waits (and counts as waiting).
+    const waits = this.semaphore.isLocked();
+    if (waits && this.waiting >= this.limits.maxWaiting) throw new PasswordCheckBusyError();
+    if (waits) this.waiting++;
     let release: () => void;
     try {
       [, release] = await this.semaphore.acquire();
     } catch (error) {
       throw error === E_TIMEOUT ? new PasswordCheckBusyError() : error;
     } finally {
-      this.waiting--;
+      if (waits) this.waiting--;
     }
     try {
       return await work();
