@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createInvitation, createUser, DEFAULT_PASSWORD, ownerPool } from './factories/identity';
+import { consumeOrRefuse, RateLimitedError, RateLimitStore } from '../src/core/http/rate-limits';
 import { deleteRedisKeys, TEST_REDIS_URL } from './jobs/redis';
 import { bootTestApp, TestApp, TestResponse } from './support/test-app';
 
@@ -189,13 +190,17 @@ describe('sign-in abuse limits (real server, small limits)', () => {
         WHERE action LIKE 'auth.login_failed%' ORDER BY occurred_at OFFSET $1`,
       [before.rows[0].n],
     );
-    expect(after.rows).toEqual([
-      { entity_id: '192.0.2.60', client_ip: '192.0.2.60' },
-      { entity_id: '192.0.2.61', client_ip: '192.0.2.61' },
-    ]);
+    // One row per address and hour (two only if the hour turned during the test).
+    const rowsPer = (ip: string) => after.rows.filter((r) => r.entity_id === ip).length;
+    expect(after.rows.every((r) => r.entity_id === r.client_ip)).toBe(true);
+    for (const ip of ['192.0.2.60', '192.0.2.61']) {
+      expect(rowsPer(ip)).toBeGreaterThanOrEqual(1);
+      expect(rowsPer(ip)).toBeLessThanOrEqual(2);
+    }
+    expect(after.rows).toHaveLength(rowsPer('192.0.2.60') + rowsPer('192.0.2.61'));
     const tallies = await ownerPool(t).query(
-      `SELECT client_ip, failures FROM login_failure_tallies
-        WHERE client_ip IN ('192.0.2.60', '192.0.2.61') ORDER BY client_ip`,
+      `SELECT client_ip, sum(failures)::int AS failures FROM login_failure_tallies
+        WHERE client_ip IN ('192.0.2.60', '192.0.2.61') GROUP BY client_ip ORDER BY client_ip`,
     );
     expect(tallies.rows).toEqual([
       { client_ip: '192.0.2.60', failures: AUTH_PER_IP },
@@ -262,5 +267,18 @@ describe('sign-in limits shared through Redis', () => {
     const refused = await login(b);
     expect(refused.status).toBe(429);
     expect(refused.json().code).toBe('request.rate_limited');
+  });
+
+  it('shares the counters services consult (invitations per organization and agency) too', async () => {
+    const onA = a.app.get(RateLimitStore).counter('probe:', 2, 3600);
+    const onB = b.app.get(RateLimitStore).counter('probe:', 2, 3600);
+    const refuse = (retryAfter: number) => new RateLimitedError(retryAfter, 'probe.limited');
+    await consumeOrRefuse(onA, 'org-1', refuse);
+    await consumeOrRefuse(onA, 'org-1', refuse);
+    await expect(consumeOrRefuse(onB, 'org-1', refuse)).rejects.toMatchObject({
+      code: 'probe.limited',
+      status: 429,
+    });
+    await expect(consumeOrRefuse(onB, 'org-2', refuse)).resolves.toBeUndefined();
   });
 });
