@@ -48,7 +48,7 @@ export class OrganizationMembersService {
     if (organization.status !== 'active') throw new OrganizationNotActiveError(organization.status);
     const { user, created } = await this.accounts.ensure(
       { email: input.email, name: input.name },
-      { organizationName: organization.legalName },
+      { organizationName: organization.legalName, organizationId },
     );
     await this.memberships.grant(organizationId, user.id, input.roles);
     const member = (await this.memberships.members(organizationId)).find(

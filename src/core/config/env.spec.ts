@@ -70,4 +70,20 @@ describe('loadConfig', () => {
       /PUBLIC_APP_URL: must use http: or https:/,
     );
   });
+
+  it('trusts no proxy by default; TRUSTED_PROXIES takes a hop count or addresses and CIDRs', () => {
+    const load = (value?: string) =>
+      loadConfig({ DATA_DIR: dataDir(), TRUSTED_PROXIES: value }).trustedProxies;
+    expect(load()).toBe(false);
+    expect(load('none')).toBe(false);
+    expect(load('2')).toBe(2);
+    expect(load('10.0.0.0/8, 192.168.1.7,fd00::/8,loopback')).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'fd00::/8',
+      'loopback',
+    ]);
+    expect(() => load('10.0.0.0/33')).toThrow(/TRUSTED_PROXIES: "10.0.0.0\/33" is not/);
+    expect(() => load('proxy.example.org')).toThrow(/TRUSTED_PROXIES/);
+  });
 });

@@ -113,8 +113,13 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = toProblem(error, request.id, request.url?.split('?')[0]);
-    if (problem.status >= 500) {
+    // 500 is a bug; a coded 503 (auth.busy under a login flood) is a deliberate answer, not logged.
+    if (problem.status === 500) {
       this.logger.error({ err: error, requestId: request.id }, 'unhandled error');
+    }
+    // A coded refusal that names its delay (429) says it in the standard header too.
+    if (typeof problem.retryAfterSeconds === 'number') {
+      void reply.header('retry-after', String(problem.retryAfterSeconds));
     }
     // Set again here: an error raised in an onRequest hook that ran before the headers' hook
     // (or Nest's 404 and error handlers) would otherwise answer without them.

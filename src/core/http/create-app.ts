@@ -14,6 +14,7 @@ import { GrantCommonsStore } from '../context/request-context';
 import { PinoNestLogger } from '../logging/logger';
 import { dropClsPassThroughEnhancers, installPromiseInterceptors } from './promise-interceptors';
 import { frameworkRefusalOptions, installResponseHeaders } from './framework-refusals';
+import { registerRateLimits } from './rate-limits';
 import { createValidationPipe } from './validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -34,11 +35,8 @@ function requestIdFor(raw: IncomingMessage): string {
  */
 function openRequestContexts(fastify: FastifyInstance, cls: ClsService<GrantCommonsStore>): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    // With trustProxy, Fastify resolves the client address; the raw socket is the fallback.
-    const forwarded = request.headers['x-forwarded-for'];
-    const ip =
-      typeof forwarded === 'string' ? forwarded.split(',')[0].trim() : request.socket.remoteAddress;
-    cls.runWith({ [CLS_ID]: request.id, requestId: request.id, ip }, () => done());
+    // request.ip: the socket address, or X-Forwarded-For only from a TRUSTED_PROXIES hop.
+    cls.runWith({ [CLS_ID]: request.id, requestId: request.id, ip: request.ip }, () => done());
   });
 }
 
@@ -59,7 +57,7 @@ export async function createApp(
     // Nest installs the one error and not-found handler at init (through the ProblemFilter).
     allowErrorHandlerOverride: false,
     ...frameworkRefusalOptions(),
-    trustProxy: true,
+    trustProxy: config.trustedProxies,
     bodyLimit: 1024 * 1024,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -76,6 +74,7 @@ export async function createApp(
   openRequestContexts(fastify, app.get<ClsService<GrantCommonsStore>>(ClsService));
   installResponseHeaders(fastify);
 
+  await registerRateLimits(app, config);
   // Multipart is parsed lazily (request.file()): uploads stream; limits are set per route.
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 11 } });
 

@@ -1,12 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditLog } from '../../core/audit/audit-log';
+import { APP_CONFIG } from '../../core/config/config.module';
+import { AppConfig } from '../../core/config/env';
 import { RequestContext } from '../../core/context/request-context';
 import { JobQueue } from '../../core/jobs';
+import { consumeOrRefuse, RateLimitStore } from '../../core/http/rate-limits';
 import { hashSecretToken } from '../auth/secret-token';
 import { PasswordHasher } from '../auth/password-hasher';
-import { InvitationInvalidError } from '../identity.errors';
+import { InvitationInvalidError, InvitationRateLimitedError } from '../identity.errors';
 import { INVITATION_EMAIL_JOB, INVITATION_TTL_DAYS } from './invitation-email';
 
 /** What callers learn about an invitation: never its secret (that goes only into the email). */
@@ -18,6 +22,8 @@ export interface IssuedInvitation {
 /** Where the invitee was invited to, for the email's wording. */
 export interface InvitationContext {
   organizationName?: string;
+  /** Counts against this organization's hourly invitation limit too. */
+  organizationId?: string;
 }
 
 /**
@@ -30,16 +36,36 @@ export interface InvitationContext {
  * memory and in the email, never in the outbox, the job effects, notices or audit events. It
  * rides in the link's fragment (`#token=`), which browsers never send to servers, so it stays
  * out of access logs and Referer headers.
+ *
+ * Each invitation is an email, so besides the per-IP limit on the routes, invitations count per
+ * agency and per organization per hour, after authorization (a stranger cannot use up an
+ * agency's budget; a compromised admin cannot send thousands).
  */
 @Injectable()
 export class InvitationService {
+  private readonly perAgency: RateLimiterAbstract;
+  private readonly perOrganization: RateLimiterAbstract;
+
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly passwords: PasswordHasher,
     private readonly audit: AuditLog,
     private readonly context: RequestContext,
     private readonly jobs: JobQueue,
-  ) {}
+    limits: RateLimitStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.perAgency = limits.counter(
+      'invitations:agency:',
+      config.abuse.invitationsPerAgencyPerHour,
+      3600,
+    );
+    this.perOrganization = limits.counter(
+      'invitations:organization:',
+      config.abuse.invitationsPerOrganizationPerHour,
+      3600,
+    );
+  }
 
   /** Needs the agency context: the email goes out from the inviting agency's sender. */
   async issue(
@@ -47,6 +73,12 @@ export class InvitationService {
     invitedByUserId: string | undefined,
     invitedTo: InvitationContext = {},
   ): Promise<IssuedInvitation> {
+    const agencyId = this.context.requireTenant().agencyId;
+    const refuse = (retryAfter: number) => new InvitationRateLimitedError(retryAfter);
+    if (invitedTo.organizationId) {
+      await consumeOrRefuse(this.perOrganization, invitedTo.organizationId, refuse);
+    }
+    await consumeOrRefuse(this.perAgency, agencyId, refuse);
     const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
     await this.txHost.tx.query(
       `UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL`,
@@ -59,7 +91,7 @@ export class InvitationService {
       [userId, invitedByUserId ?? null, expiresAt],
     );
     await this.jobs.enqueue(INVITATION_EMAIL_JOB.name, {
-      agencyId: this.context.requireTenant().agencyId,
+      agencyId,
       invitationId: rows[0].id,
       organizationName: invitedTo.organizationName,
     });
