@@ -40,13 +40,14 @@ export class PaymentBatchesController {
     return this.batches.get(batchId);
   }
 
+  /** The plaintext file, decrypted for this download only; every download is audited. */
   @Get(':batchId/file')
   @RequirePermission('payment.batch')
   async file(@Param('batchId') batchId: string) {
     const file = await this.batches.file(batchId);
-    return new StreamableFile(file.stream, {
+    return new StreamableFile(file.content, {
       type: file.mediaType,
-      length: file.bytes,
+      length: file.content.length,
       disposition: `attachment; filename="${file.name}"`,
     });
   }

@@ -29,6 +29,7 @@ export function baseEnv(db: TestDatabase): Record<string, string> {
     DATA_DIR: join(REPO_ROOT, '.data', 'test'),
     AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     PAYEE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    PAYMENT_FILE_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     MIGRATE_ON_START: 'false',
     AGENCY_CONFIG_DIR: join(REPO_ROOT, 'config', 'agencies'),
     DATABASE_URL: db.appUrl,

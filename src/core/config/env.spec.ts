@@ -43,6 +43,30 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dir }).auth.tokenSecret).toBe(first.auth.tokenSecret);
   });
 
+  it('keeps payment files under a key of their own: generated in development, required in production', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(Buffer.from(first.paymentFileKeys.current, 'base64')).toHaveLength(32);
+    expect(first.paymentFileKeys.current).not.toBe(first.payeeEncryptionKey);
+    expect(loadConfig({ DATA_DIR: dir }).paymentFileKeys.current).toBe(
+      first.paymentFileKeys.current,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() })).toThrow(
+      /PAYMENT_FILE_ENCRYPTION_KEY: is required/,
+    );
+    const same = Buffer.alloc(32, 3).toString('base64');
+    expect(() =>
+      loadConfig({
+        DATA_DIR: dataDir(),
+        PAYEE_ENCRYPTION_KEY: same,
+        PAYMENT_FILE_ENCRYPTION_KEY: same,
+      }),
+    ).toThrow(/PAYMENT_FILE_ENCRYPTION_KEY: must differ from PAYEE_ENCRYPTION_KEY/);
+    expect(() =>
+      loadConfig({ DATA_DIR: dataDir(), PAYMENT_FILE_ENCRYPTION_PREVIOUS_KEYS: 'c2hvcnQ=' }),
+    ).toThrow(/PAYMENT_FILE_ENCRYPTION_PREVIOUS_KEYS: must be 32 bytes/);
+  });
+
   it('runs jobs out of process when Redis is configured', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(config.workerInProcess).toBe(false);
