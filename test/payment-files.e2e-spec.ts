@@ -118,6 +118,7 @@ describe('payment files at rest', () => {
     // The download is the plaintext file: its length and sha256 are those the batch shows.
     const file = await download('ks-ksde', batchId, financeA.token);
     expectStatus(file, 200, 'download');
+    expect(file.headers['cache-control']).toBe('no-store');
     expect(file.body).toContain(ACCOUNT);
     expect(
       file.body
@@ -287,5 +288,33 @@ describe('payment files at rest', () => {
     expect(existsSync(moPath)).toBe(true);
     expect((await batchRow('mo-dese', moBatchId)).file_purged_at).toBeNull();
     expectStatus(await download('mo-dese', moBatchId, mo.financeB.token), 200, 'unreconciled');
+  });
+
+  it('seals a file written in plaintext before this change on the next daily run', async () => {
+    const { batchId, batch, financeA } = await exportedAchBatch('12');
+    const row = await batchRow('ks-ksde', batchId);
+    const plaintext = (await download('ks-ksde', batchId, financeA.token)).body;
+    // As main wrote it: plaintext under the old key, no key id.
+    const legacyKey = row.storage_key.replace(/\.sealed$/, '');
+    writeFileSync(storedPath(legacyKey), plaintext);
+    await asAgencyOwner(t, 'ks-ksde', (client) =>
+      client.query(
+        `UPDATE payment_batches SET storage_key = $2, file_key_id = NULL WHERE id = $1`,
+        [batchId, legacyKey],
+      ),
+    );
+    expectStatus(await download('ks-ksde', batchId, financeA.token), 200, 'legacy download');
+
+    await t.app.get(JobScheduler).fire(PURGE_PAYMENT_FILES_SCHEDULE);
+    const after = await batchRow('ks-ksde', batchId);
+    expect(after).toMatchObject({ storage_key: row.storage_key, file_key_id: row.file_key_id });
+    expect(existsSync(storedPath(legacyKey))).toBe(false);
+    expect(readFileSync(storedPath(after.storage_key)).includes(Buffer.from(ACCOUNT))).toBe(false);
+    const file = await download('ks-ksde', batchId, financeA.token);
+    expect(file.body).toBe(plaintext);
+    expect(createHash('sha256').update(file.body).digest('hex')).toBe(batch.file.sha256);
+    expect(
+      (await auditOf('ks-ksde', batchId)).filter((e) => e.action === 'payment_batch.file_sealed'),
+    ).toHaveLength(1);
   });
 });

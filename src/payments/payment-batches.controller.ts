@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
@@ -43,6 +53,7 @@ export class PaymentBatchesController {
   /** The plaintext file, decrypted for this download only; every download is audited. */
   @Get(':batchId/file')
   @RequirePermission('payment.batch')
+  @Header('cache-control', 'no-store') // account numbers: no copy in any cache on the way
   async file(@Param('batchId') batchId: string) {
     const file = await this.batches.file(batchId);
     return new StreamableFile(file.content, {

@@ -55,11 +55,11 @@ export class PaymentFileVault {
   /** The plaintext file; throws PaymentFileUnreadableError when the stored bytes do not open. */
   async open(batch: PaymentBatch & { storageKey: string }): Promise<Buffer> {
     const stored = await buffer(await this.storage.open(batch.storageKey));
-    // Files written before encryption at rest have no key id; they are served as they were
-    // stored and go at the end of their retention like the rest.
-    if (batch.fileKeyId === null) return stored;
     try {
-      const plaintext = this.cipher.open(stored, contextOf(batch));
+      // Files written before encryption at rest have no key id: read as stored (the daily run
+      // seals them), still checked against the sha256 recorded when they were written.
+      const plaintext =
+        batch.fileKeyId === null ? stored : this.cipher.open(stored, contextOf(batch));
       const sha256 = createHash('sha256').update(plaintext).digest('hex');
       if (batch.fileSha256 && sha256 !== batch.fileSha256) throw new EnvelopeOpenError('sha256');
       return plaintext;
