@@ -43,6 +43,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dir }).auth.tokenSecret).toBe(first.auth.tokenSecret);
   });
 
+  it('runs jobs out of process when Redis is configured', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config.workerInProcess).toBe(false);
+  });
+
+  it('builds email links from PUBLIC_APP_URL, by default the local server', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), PORT: '3100' }).publicAppUrl).toBe(
+      'http://127.0.0.1:3100',
+    );
+    expect(
+      loadConfig({ DATA_DIR: dataDir(), PUBLIC_APP_URL: 'https://grants.example.org/portal/' })
+        .publicAppUrl,
+    ).toBe('https://grants.example.org/portal');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), PUBLIC_APP_URL: 'ftp://x.example' })).toThrow(
+      /PUBLIC_APP_URL: must use http: or https:/,
+    );
+  });
+
   it('keeps payment files under a key of their own: generated in development, required in production', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir });
@@ -65,23 +83,5 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ DATA_DIR: dataDir(), PAYMENT_FILE_ENCRYPTION_PREVIOUS_KEYS: 'c2hvcnQ=' }),
     ).toThrow(/PAYMENT_FILE_ENCRYPTION_PREVIOUS_KEYS: must be 32 bytes/);
-  });
-
-  it('runs jobs out of process when Redis is configured', () => {
-    const config = loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'redis://127.0.0.1:6379' });
-    expect(config.workerInProcess).toBe(false);
-  });
-
-  it('builds email links from PUBLIC_APP_URL, by default the local server', () => {
-    expect(loadConfig({ DATA_DIR: dataDir(), PORT: '3100' }).publicAppUrl).toBe(
-      'http://127.0.0.1:3100',
-    );
-    expect(
-      loadConfig({ DATA_DIR: dataDir(), PUBLIC_APP_URL: 'https://grants.example.org/portal/' })
-        .publicAppUrl,
-    ).toBe('https://grants.example.org/portal');
-    expect(() => loadConfig({ DATA_DIR: dataDir(), PUBLIC_APP_URL: 'ftp://x.example' })).toThrow(
-      /PUBLIC_APP_URL: must use http: or https:/,
-    );
   });
 });
