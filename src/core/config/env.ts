@@ -40,11 +40,11 @@ export interface AppConfig {
   /** Where people open the web app (links in emails), without a trailing slash. */
   publicAppUrl: string;
   storageDir: string;
-  /** 32-byte key (base64) for payee bank details at rest. */
-  payeeEncryptionKey: string;
   /** Payment files at rest: the master key (32 bytes, base64) that wraps each file's data key,
    * and earlier master keys still accepted for opening (rotation). Separate from the payee key. */
   paymentFileKeys: { current: string; previous: string[] };
+  /** 32-byte key (base64) for payee bank details at rest. */
+  payeeEncryptionKey: string;
 }
 
 export class ConfigError extends Error {
@@ -220,8 +220,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
     publicAppUrl: '',
     storageDir: resolve(r.str('STORAGE_DIR', resolve(dataDir, 'attachments'))!),
-    payeeEncryptionKey: '',
     paymentFileKeys: { current: '', previous: paymentFilePreviousKeys },
+    payeeEncryptionKey: '',
   };
 
   config.publicAppUrl = (publicAppUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
