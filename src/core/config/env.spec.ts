@@ -35,30 +35,6 @@ describe('loadConfig', () => {
     );
   });
 
-  it('keeps payment files under a key of their own: generated in development, required in production', () => {
-    const dir = dataDir();
-    const first = loadConfig({ DATA_DIR: dir });
-    expect(Buffer.from(first.paymentFileKeys.current, 'base64')).toHaveLength(32);
-    expect(first.paymentFileKeys.current).not.toBe(first.payeeEncryptionKey);
-    expect(loadConfig({ DATA_DIR: dir }).paymentFileKeys.current).toBe(
-      first.paymentFileKeys.current,
-    );
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() })).toThrow(
-      /PAYMENT_FILE_ENCRYPTION_KEY: is required/,
-    );
-    const same = Buffer.alloc(32, 3).toString('base64');
-    expect(() =>
-      loadConfig({
-        DATA_DIR: dataDir(),
-        PAYEE_ENCRYPTION_KEY: same,
-        PAYMENT_FILE_ENCRYPTION_KEY: same,
-      }),
-    ).toThrow(/PAYMENT_FILE_ENCRYPTION_KEY: must differ from PAYEE_ENCRYPTION_KEY/);
-    expect(() =>
-      loadConfig({ DATA_DIR: dataDir(), PAYMENT_FILE_ENCRYPTION_PREVIOUS_KEYS: 'c2hvcnQ=' }),
-    ).toThrow(/PAYMENT_FILE_ENCRYPTION_PREVIOUS_KEYS: must be 32 bytes/);
-  });
-
   it('defaults to the embedded database and in-process jobs, and keeps dev secrets across loads', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir });
