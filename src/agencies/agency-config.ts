@@ -29,6 +29,8 @@ export interface AgencyConfig {
     paymentExportFormat: string;
     /** Requests approved in [cutoff window] are paid in the next batch. */
     paymentCutoff: { requestWindowStartDay: number; requestWindowEndDay: number; payByDay: number };
+    /** Days a reconciled batch's payment file is kept before it is deleted (default 90). */
+    paymentFileRetentionDays?: number;
     /** Who originates the agency's ACH files; required when paymentExportFormat is nacha-ach. */
     achOriginator?: {
       /** 9-digit routing number of the receiving point (the agency's bank or the Fed). */
@@ -64,3 +66,6 @@ export interface AgencyConfig {
   };
   features: Record<string, boolean>;
 }
+
+/** When an agency's file says nothing: payment files are kept 90 days after reconciliation. */
+export const DEFAULT_PAYMENT_FILE_RETENTION_DAYS = 90;

@@ -29,6 +29,13 @@ describe('agency configuration validation', () => {
     ]);
   });
 
+  it('takes payment file retention as a whole number of days (optional)', () => {
+    expect(problemsOf((c) => (c.finance.paymentFileRetentionDays = 30))).toEqual([]);
+    expect(problemsOf((c) => (c.finance.paymentFileRetentionDays = '90'))).toEqual([
+      'config/agencies/mo-dese.yaml: finance.paymentFileRetentionDays: must be a whole number from 0 to 3650',
+    ]);
+  });
+
   it('collects every problem in a file instead of stopping at the first', () => {
     const problems = problemsOf((c) => {
       c.timeZone = 'America/Chicgo';

@@ -197,6 +197,7 @@ function agencyShape(names: (kind: StrategyKind) => string[]): Rule {
         requestWindowEndDay: integer(1, 31),
         payByDay: integer(1, 31),
       }),
+      paymentFileRetentionDays: optional(integer(0, 3650)),
       achOriginator: optional(achOriginator),
     }),
     review: object({

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
@@ -40,13 +50,15 @@ export class PaymentBatchesController {
     return this.batches.get(batchId);
   }
 
+  /** The plaintext file, decrypted for this download only; every download is audited. */
   @Get(':batchId/file')
   @RequirePermission('payment.batch')
+  @Header('cache-control', 'no-store') // account numbers: no copy in any cache on the way
   async file(@Param('batchId') batchId: string) {
     const file = await this.batches.file(batchId);
-    return new StreamableFile(file.stream, {
+    return new StreamableFile(file.content, {
       type: file.mediaType,
-      length: file.bytes,
+      length: file.content.length,
       disposition: `attachment; filename="${file.name}"`,
     });
   }

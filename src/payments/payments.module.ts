@@ -8,6 +8,8 @@ import { AgencyCalendar } from './agency-calendar';
 import { PaymentApprovals } from './approvals/payment-approvals.service';
 import { PaymentBatches } from './batches/payment-batches.service';
 import { PaymentFileJobHandler } from './batches/payment-file.job';
+import { PaymentFileRetention } from './batches/payment-file-retention';
+import { PaymentFileVault } from './batches/payment-file-vault';
 import { PaymentReconciliation } from './batches/payment-reconciliation.service';
 import { PaymentExportStrategies } from './export/payment-export-strategies';
 import { LedgerModule } from './ledger/ledger.module';
@@ -49,6 +51,8 @@ import { PaymentSettlement } from './settlement/payment-settlement';
     PaymentBatches,
     PaymentReconciliation,
     PaymentFileJobHandler,
+    PaymentFileVault,
+    PaymentFileRetention,
     Payees,
     PaymentExportStrategies,
   ],

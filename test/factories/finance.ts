@@ -3,6 +3,7 @@ import { AwardsService } from '../../src/awards/awards.service';
 import { FundingSourceInput } from '../../src/awards/funding/funding-sources';
 import { TenantRunner } from '../../src/core/context/tenant-db';
 import type { TestApp, TestResponse } from '../support/test-app';
+import { waitFor as waitForEvent } from '../jobs/waiting';
 import { submittedApplication, type ProgramBody } from './grants';
 import { agencyId, asAgencyOwner, SignedIn, signedInStaff } from './identity';
 
@@ -189,19 +190,13 @@ export async function setPayee(
   return res.json();
 }
 
-/** Polls until `probe` returns something truthy. */
+/** Polls until `probe` returns something truthy; fails only on a hang (see test/jobs/waiting). */
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false | null>,
-  timeoutMs = 30_000,
+  patienceMs?: number,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return waitForEvent(what, async () => (await probe()) || undefined, patienceMs);
 }
 
 /**

@@ -15,9 +15,9 @@ import { TestDatabase } from '../support/database';
 import { REPO_ROOT } from '../support/test-app';
 import { TestEffectJob, TestJobsModule, TEST_TABLES_SQL } from './test-jobs';
 import { deleteRedisKeys, startRedis, TEST_REDIS_URL } from './redis';
-import { freePort, waitFor } from './waiting';
+import { freePort, waitFor, waitForCount } from './waiting';
 
-export { deleteRedisKeys, freePort, startRedis, TEST_REDIS_URL, waitFor };
+export { deleteRedisKeys, freePort, startRedis, TEST_REDIS_URL, waitFor, waitForCount };
 
 const SYSTEM: Actor = { kind: 'system' };
 
@@ -29,6 +29,7 @@ export function baseEnv(db: TestDatabase): Record<string, string> {
     DATA_DIR: join(REPO_ROOT, '.data', 'test'),
     AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     PAYEE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    PAYMENT_FILE_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     MIGRATE_ON_START: 'false',
     AGENCY_CONFIG_DIR: join(REPO_ROOT, 'config', 'agencies'),
     DATABASE_URL: db.appUrl,
@@ -138,7 +139,7 @@ export class WorkerChild {
     return this.process.pid!;
   }
 
-  async waitForLine(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  async waitForLine(pattern: RegExp): Promise<RegExpMatchArray> {
     return waitFor(
       `worker child output ${pattern}`,
       () => {
@@ -149,7 +150,7 @@ export class WorkerChild {
         }
         return Promise.resolve(undefined);
       },
-      timeoutMs,
+      undefined,
       25,
     );
   }

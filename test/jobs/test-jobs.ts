@@ -78,8 +78,8 @@ class TestSchedule implements OnModuleInit {
     this.scheduler.registerSchedule(TEST_SCHEDULE, everyMs, (ctx) =>
       ctx.forEachAgency(async (tenant) => {
         await this.txHost.tx.query(
-          `INSERT INTO job_test_ticks (agency_id, schedule, pid) VALUES ($1, $2, $3)`,
-          [tenant.agencyId, ctx.name, process.pid],
+          `INSERT INTO job_test_ticks (agency_id, schedule, tick_at, pid) VALUES ($1, $2, $3, $4)`,
+          [tenant.agencyId, ctx.name, ctx.firedAt, process.pid],
         );
       }),
     );
@@ -108,11 +108,13 @@ export const TEST_TABLES_SQL = [
      attempt integer NOT NULL,
      pid integer NOT NULL,
      created_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+  // tick_at: the tick the run belongs to (ScheduleContext.firedAt); ran_at: when it ran.
   `CREATE TABLE job_test_ticks (
      agency_id uuid NOT NULL REFERENCES agencies(id),
      schedule text NOT NULL,
+     tick_at timestamptz NOT NULL,
      pid integer NOT NULL,
-     fired_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+     ran_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
   ...['job_test_effects', 'job_test_ticks'].flatMap((t) => [
     `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`,
     `ALTER TABLE ${t} FORCE ROW LEVEL SECURITY`,

@@ -47,6 +47,9 @@ export interface AppConfig {
   /** Where people open the web app (links in emails), without a trailing slash. */
   publicAppUrl: string;
   storageDir: string;
+  /** Payment files at rest: the master key (32 bytes, base64) that wraps each file's data key,
+   * and earlier master keys still accepted for opening (rotation). Separate from the payee key. */
+  paymentFileKeys: { current: string; previous: string[] };
   /** 32-byte key (base64) for payee bank details at rest. */
   payeeEncryptionKey: string;
   /** Which proxies' X-Forwarded-For to believe (Fastify trustProxy): none, a hop count, or addresses/CIDRs. */
@@ -216,6 +219,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (payeeEncryptionKey === undefined && production) {
     r.problems.push('PAYEE_ENCRYPTION_KEY: is required when NODE_ENV=production');
   }
+  // Payment files at rest (envelope encryption): a key of their own, never the payee key.
+  let paymentFileKey = r.str('PAYMENT_FILE_ENCRYPTION_KEY');
+  const paymentFilePreviousKeys = (r.str('PAYMENT_FILE_ENCRYPTION_PREVIOUS_KEYS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  for (const [name, key] of [
+    ['PAYMENT_FILE_ENCRYPTION_KEY', paymentFileKey],
+    ...paymentFilePreviousKeys.map((k) => ['PAYMENT_FILE_ENCRYPTION_PREVIOUS_KEYS', k]),
+  ] as const) {
+    if (key !== undefined && Buffer.from(key, 'base64').length !== 32) {
+      r.problems.push(`${name}: must be 32 bytes, base64-encoded`);
+    }
+  }
+  if (paymentFileKey === undefined && production) {
+    r.problems.push('PAYMENT_FILE_ENCRYPTION_KEY: is required when NODE_ENV=production');
+  }
+  if (paymentFileKey !== undefined && paymentFileKey === payeeEncryptionKey) {
+    r.problems.push('PAYMENT_FILE_ENCRYPTION_KEY: must differ from PAYEE_ENCRYPTION_KEY');
+  }
   if (production && !databaseUrl) {
     r.problems.push(
       'DATABASE_URL: is required when NODE_ENV=production (embedded PostgreSQL is for development)',
@@ -261,6 +284,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
     publicAppUrl: '',
     storageDir: resolve(r.str('STORAGE_DIR', resolve(dataDir, 'attachments'))!),
+    paymentFileKeys: { current: '', previous: paymentFilePreviousKeys },
     payeeEncryptionKey: '',
     trustedProxies: trustedProxies(r),
     abuse: {
@@ -292,5 +316,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   payeeEncryptionKey ??= devSecret(dataDir, 'PAYEE_ENCRYPTION_KEY', 32);
   config.auth.tokenSecret = tokenSecret;
   config.payeeEncryptionKey = payeeEncryptionKey;
+  paymentFileKey ??= devSecret(dataDir, 'PAYMENT_FILE_ENCRYPTION_KEY', 32);
+  config.paymentFileKeys.current = paymentFileKey;
   return config;
 }

@@ -6,6 +6,7 @@ import { ScheduleRegistryError } from './jobs.errors';
 
 export interface ScheduleContext {
   name: string;
+  /** The tick this run belongs to: the same instant for every delivery of one tick. */
   firedAt: Date;
   /**
    * Runs `work` once per active agency, each in that agency's context and transaction (as a

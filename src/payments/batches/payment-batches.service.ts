@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { AgencyDirectory } from '../../agencies/agency-directory';
 import { isUniqueViolation } from '../../awards/award-records';
 import { AuditLog } from '../../core/audit/audit-log';
@@ -8,7 +7,6 @@ import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { JobQueue } from '../../core/jobs';
 import { fromCents, toCents } from '../../core/money/money';
-import { ObjectStorage } from '../../core/storage/object-storage';
 import { AgencyCalendar } from '../agency-calendar';
 import { PaymentBatch } from '../entities/payment-batch.entity';
 import { PaymentRequest } from '../entities/payment-request.entity';
@@ -19,6 +17,8 @@ import {
   PaymentBatchNotFoundError,
 } from '../payments.errors';
 import { lastClosedWindow } from './payment-batch-window';
+import { PaymentFilePurgedError, PaymentFileUnreadableError } from './payment-file.errors';
+import { PaymentFileVault } from './payment-file-vault';
 import { isUuid } from '../../core/ids';
 
 export const batchView = (b: PaymentBatch, requests?: PaymentRequest[]) => ({
@@ -31,7 +31,13 @@ export const batchView = (b: PaymentBatch, requests?: PaymentRequest[]) => ({
   total: fromCents(toCents(b.total)),
   paymentCount: b.paymentCount,
   file: b.storageKey
-    ? { name: b.fileName, mediaType: b.mediaType, bytes: b.fileBytes, sha256: b.fileSha256 }
+    ? {
+        name: b.fileName,
+        mediaType: b.mediaType,
+        bytes: b.fileBytes,
+        sha256: b.fileSha256,
+        purgedAt: b.filePurgedAt?.toISOString() ?? null,
+      }
     : null,
   createdBy: b.createdBy,
   createdAt: b.createdAt.toISOString(),
@@ -62,7 +68,7 @@ export class PaymentBatches {
     private readonly agencies: AgencyDirectory,
     private readonly calendar: AgencyCalendar,
     private readonly payees: Payees,
-    private readonly storage: ObjectStorage,
+    private readonly files: PaymentFileVault,
     private readonly jobs: JobQueue,
     private readonly audit: AuditLog,
   ) {}
@@ -184,21 +190,47 @@ export class PaymentBatches {
     return { items: rows.map((b) => batchView(b)) };
   }
 
-  async file(
-    batchId: string,
-  ): Promise<{ stream: Readable; name: string; mediaType: string; bytes: number }> {
+  /**
+   * The plaintext payment file, for a finance officer's download (the route's permission): the
+   * only place a stored file is decrypted. Audited (who and when are the event's actor and time).
+   */
+  async file(batchId: string): Promise<{ content: Buffer; name: string; mediaType: string }> {
     const batch = await this.find(batchId);
-    if (!batch.storageKey) {
+    if (batch.filePurgedAt) throw new PaymentFilePurgedError(batch.filePurgedAt);
+    const { storageKey } = batch;
+    if (!storageKey) {
       throw new PaymentBatchConflictError(
         'payment_batch.file_not_ready',
         'The payment file is still being written; retry shortly.',
       );
     }
+    let content: Buffer;
+    try {
+      content = await this.files.open({ ...batch, storageKey });
+    } catch (error) {
+      if (error instanceof PaymentFileUnreadableError) {
+        // This request rolls back; the refused attempt is kept on its own.
+        await this.audit.recordIndependently({
+          agencyId: batch.agencyId,
+          actorUserId: this.context.requireUser().userId,
+          action: 'payment_batch.file_refused',
+          entityType: 'payment_batch',
+          entityId: batch.id,
+          after: { reason: 'integrity_check_failed', file: batch.fileName },
+        });
+      }
+      throw error;
+    }
+    await this.audit.record({
+      action: 'payment_batch.file_downloaded',
+      entityType: 'payment_batch',
+      entityId: batch.id,
+      after: { file: batch.fileName, bytes: content.length, sha256: batch.fileSha256 },
+    });
     return {
-      stream: await this.storage.open(batch.storageKey),
+      content,
       name: batch.fileName ?? `${batch.reference}`,
       mediaType: batch.mediaType ?? 'application/octet-stream',
-      bytes: batch.fileBytes ?? 0,
     };
   }
 }

@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { AgencyStrategies, PaymentExportBatch } from '../../agencies/strategies';
 import { AwardNotifications } from '../../awards/award-notifications';
 import { AuditLog } from '../../core/audit/audit-log';
 import { TenantDb } from '../../core/context/tenant-db';
 import { defineJob, HandlesJob, JobContext, JobHandler, PermanentJobError } from '../../core/jobs';
 import { fromCents, toCents } from '../../core/money/money';
-import { ObjectStorage } from '../../core/storage/object-storage';
 import { OrganizationDirectory } from '../../organizations/organization-directory';
 import { PaymentBatch } from '../entities/payment-batch.entity';
 import { PaymentRequest } from '../entities/payment-request.entity';
 import { AchFormatError } from '../export/nacha-ach';
 import { Payees } from '../payees/payees.service';
+import { PaymentFileVault } from './payment-file-vault';
 
 export interface PaymentFileJob {
   agencyId: string;
@@ -29,7 +27,7 @@ export const PAYMENT_FILE_JOB = defineJob('payment.batch_file', { maxAttempts: 5
 
 /**
  * Writes a batch's payment file through the agency's export strategy. Bank details are
- * decrypted only here, in memory, for the file. Idempotent: an exported batch is left alone and
+ * decrypted only here, in memory, for the file, which is stored sealed (PaymentFileVault). Idempotent: an exported batch is left alone and
  * the storage key is fixed per batch.
  */
 @Injectable()
@@ -40,7 +38,7 @@ export class PaymentFileJobHandler implements JobHandler<'payment.batch_file'> {
     private readonly strategies: AgencyStrategies,
     private readonly payees: Payees,
     private readonly organizations: OrganizationDirectory,
-    private readonly storage: ObjectStorage,
+    private readonly vault: PaymentFileVault,
     private readonly audit: AuditLog,
     private readonly notifications: AwardNotifications,
   ) {}
@@ -84,17 +82,13 @@ export class PaymentFileJobHandler implements JobHandler<'payment.batch_file'> {
       throw error;
     }
     const name = `${batch.reference}.${strategy.fileExtension}`;
-    const stored = await this.storage.put(
-      `payments/${job.agencyId}/batches/${batch.id}.${strategy.fileExtension}`,
-      Readable.from(content),
-    );
+    // Sealed before it reaches storage: the plaintext (with account numbers) never touches disk.
+    const stored = await this.vault.store(batch, strategy.fileExtension, content);
     Object.assign(batch, {
       status: 'exported',
       fileName: name,
       mediaType: strategy.mediaType,
-      storageKey: stored.key,
-      fileSha256: stored.sha256 || createHash('sha256').update(content).digest('hex'),
-      fileBytes: stored.bytes,
+      ...stored,
       exportedAt: new Date(),
     });
     await this.db.repo(PaymentBatch).save(batch);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AwardFinance } from '../../awards/award-finance';
 import { AuditLog } from '../../core/audit/audit-log';
+import { Clock } from '../../core/clock/clock';
 import { TenantDb } from '../../core/context/tenant-db';
 import { CsvSyntaxError, parseCsv } from '../../core/csv/csv';
 import { isAmount, toCents } from '../../core/money/money';
@@ -33,6 +34,7 @@ export class PaymentReconciliation {
     private readonly calendar: AgencyCalendar,
     private readonly settlement: PaymentSettlement,
     private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
   async markPaid(batchId: string, input: { paidOn?: string; paymentRequestIds?: string[] }) {
@@ -145,7 +147,7 @@ export class PaymentReconciliation {
     const requests = await this.batches.requests(batch.id);
     if (batch.status !== 'reconciled' && requests.every((r) => r.status === 'paid')) {
       batch.status = 'reconciled';
-      batch.reconciledAt = new Date();
+      batch.reconciledAt = this.clock.now(); // retention of the payment file counts from here
       await this.db.repo(PaymentBatch).save(batch);
     }
     await this.audit.record({

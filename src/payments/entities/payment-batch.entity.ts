@@ -72,8 +72,17 @@ export class PaymentBatch {
   @Column({ name: 'file_sha256', type: 'text', nullable: true })
   fileSha256: string | null;
 
+  /** Length and sha256 above are of the plaintext file (what the bank receives). */
   @Column({ name: 'file_bytes', type: 'integer', nullable: true })
   fileBytes: number | null;
+
+  /** The master key wrapping the stored file's data key; null: written before encryption. */
+  @Column({ name: 'file_key_id', type: 'text', nullable: true })
+  fileKeyId: string | null;
+
+  /** When the stored file was deleted (reconciliation plus the agency's retention days). */
+  @Column({ name: 'file_purged_at', type: 'timestamptz', nullable: true })
+  filePurgedAt: Date | null;
 
   @Column({ name: 'created_by', type: 'uuid' })
   createdBy: string;

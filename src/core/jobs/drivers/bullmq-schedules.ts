@@ -42,7 +42,9 @@ export class BullMqSchedules {
     if (this.schedules.length === 0) return;
     this.worker = new Worker(
       SCHEDULES_QUEUE,
-      (job) => this.scheduler.fire(job.name, new Date(job.timestamp)),
+      // firedAt is the tick's due instant (the scheduler's slot: created at + planned delay),
+      // the same for every delivery of one tick; job.timestamp alone is when BullMQ queued it.
+      (job) => this.scheduler.fire(job.name, new Date(job.timestamp + (job.opts.delay ?? 0))),
       { connection: this.consumer, prefix: this.prefix, concurrency: 2 },
     );
     this.worker.on('error', (error) =>
