@@ -26,7 +26,7 @@ export const ACCEPT_INVITATION_PATH = '/accept-invitation';
 
 /**
  * Invitations let a user created by an admin set their first password. Issuing one closes the
- * user's earlier open invitations, so only the newest link works.
+ * same inviter's earlier open invitations for the user, so only their newest link works.
  *
  * The secret exists in clear only here and in the invitation email, which is enqueued through
  * the outbox in the same transaction (nothing is sent if the invite rolls back). It rides in the
@@ -51,9 +51,12 @@ export class InvitationService {
   ): Promise<IssuedInvitation> {
     const token = newSecretToken();
     const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
+    // Supersedes only this inviter's own open invitations: a second inviter must not be able
+    // to cancel someone else's invitation (issue 13, item 8).
     await this.txHost.tx.query(
-      `UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL`,
-      [userId],
+      `UPDATE user_invitations SET closed_at = now()
+        WHERE user_id = $1 AND closed_at IS NULL AND invited_by_user_id IS NOT DISTINCT FROM $2`,
+      [userId, invitedByUserId ?? null],
     );
     const rows: Array<{ id: string }> = await this.txHost.tx.query(
       `INSERT INTO user_invitations (user_id, token_hash, invited_by_user_id, expires_at)
