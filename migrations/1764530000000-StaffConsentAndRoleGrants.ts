@@ -19,7 +19,9 @@ export class StaffConsentAndRoleGrants1764530000000 implements MigrationInterfac
            CHECK ("status" IN ('pending', 'active', 'deactivated'))`,
       );
     }
-    await q.query(`ALTER TABLE "agency_memberships" DROP CONSTRAINT "CHK_agency_memberships_roles"`);
+    await q.query(
+      `ALTER TABLE "agency_memberships" DROP CONSTRAINT "CHK_agency_memberships_roles"`,
+    );
     await q.query(
       `ALTER TABLE "agency_memberships" ADD CONSTRAINT "CHK_agency_memberships_roles"
          CHECK ("roles" <@ ARRAY['agency_admin', 'program_officer', 'reviewer', 'finance_officer']::text[])`,
@@ -54,7 +56,9 @@ export class StaffConsentAndRoleGrants1764530000000 implements MigrationInterfac
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE "agency_role_grants"`);
     await q.query(`DELETE FROM "agency_memberships" WHERE cardinality("roles") = 0`);
-    await q.query(`ALTER TABLE "agency_memberships" DROP CONSTRAINT "CHK_agency_memberships_roles"`);
+    await q.query(
+      `ALTER TABLE "agency_memberships" DROP CONSTRAINT "CHK_agency_memberships_roles"`,
+    );
     await q.query(
       `ALTER TABLE "agency_memberships" ADD CONSTRAINT "CHK_agency_memberships_roles"
          CHECK (cardinality("roles") > 0 AND "roles" <@ ARRAY['agency_admin', 'program_officer', 'reviewer', 'finance_officer']::text[])`,

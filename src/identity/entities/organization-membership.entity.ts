@@ -20,10 +20,7 @@ import { User } from './user.entity';
  */
 @Entity({ name: 'organization_memberships' })
 @Index('IDX_organization_memberships_user_id', ['userId'])
-@Check(
-  'CHK_organization_memberships_status',
-  `"status" IN ('pending', 'active', 'deactivated')`,
-)
+@Check('CHK_organization_memberships_status', `"status" IN ('pending', 'active', 'deactivated')`)
 @Check(
   'CHK_organization_memberships_roles',
   `cardinality("roles") > 0 AND "roles" <@ ARRAY['org_admin', 'grant_writer', 'authorized_representative']::text[]`,

@@ -57,9 +57,8 @@ export class MembershipInvitations {
 
   async list(): Promise<{ items: MembershipInvitationView[] }> {
     const { userId } = this.context.requireUser();
-    const rows: Array<MembershipInvitationView & { agencyId: string }> =
-      await this.txHost.tx.query(
-        `SELECT 'agency' AS kind, a.id AS "agencyId", a.code AS "agencyCode",
+    const rows: Array<MembershipInvitationView & { agencyId: string }> = await this.txHost.tx.query(
+      `SELECT 'agency' AS kind, a.id AS "agencyId", a.code AS "agencyCode",
                 a.name AS "agencyName", NULL::uuid AS "organizationId", am.roles,
                 am.updated_at AS "invitedAt"
            FROM agency_memberships am JOIN agencies a ON a.id = am.agency_id
@@ -69,8 +68,8 @@ export class MembershipInvitations {
            FROM organization_memberships om JOIN agencies a ON a.id = om.agency_id
           WHERE om.user_id = $1 AND om.status = 'pending'
           ORDER BY "invitedAt", "agencyCode"`,
-        [userId],
-      );
+      [userId],
+    );
     const names = await this.organizationNames(rows);
     return {
       items: rows.map(({ agencyId: _agencyId, ...row }) => ({

@@ -91,7 +91,11 @@ export class StaffService {
    * password) when the email is new. The answer is built from the request alone, so it is the
    * same whether or not the email had an account, and names nobody.
    */
-  async invite(input: { email: string; name: string; roles: string[] }): Promise<StaffInvitationDto> {
+  async invite(input: {
+    email: string;
+    name: string;
+    roles: string[];
+  }): Promise<StaffInvitationDto> {
     const { user, invitation } = await this.accounts.ensure(input);
     const existing = await this.lockMembership(user.id);
     if (existing && existing.status !== 'deactivated') throw new AlreadyStaffError();
