@@ -209,7 +209,7 @@ describe('identity: memberships, /me and staff administration', () => {
         method: 'POST',
         url: staffUrl('mo-dese'),
         token: moAdmin.token,
-        payload: { email: 'jordan.rivera@example.org', name: 'Jordan Rivera', roles: ['reviewer'] },
+        payload: { email: moAdmin.user.email, name: 'Already Here', roles: ['reviewer'] },
       });
       expect(again.status).toBe(409);
       expect(again.json().code).toBe('staff.already_member');

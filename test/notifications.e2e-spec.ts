@@ -549,6 +549,13 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       expect(accepted.status).toBe(204);
       expect(accepted.body).toBe('');
       const tokens = await login(t, 'nia.officer@dese.example', 'a long enough passphrase');
+      // Membership waits for the person's own yes (issue 13, consent before membership).
+      const accept = await t.request({
+        method: 'POST',
+        url: '/api/v1/me/invitations/agencies/mo-dese/accept',
+        token: tokens.accessToken,
+      });
+      expect(accept.status).toBe(200);
       const me = await t.request({
         method: 'GET',
         url: '/api/v1/me',

@@ -17,7 +17,7 @@ export class AlreadyOrganizationMemberError extends ConflictError {
   constructor() {
     super(
       'organization.already_member',
-      'This person is already a member of the organization, or invited to it.',
+      'This person is already an active member of the organization.',
     );
   }
 }
@@ -55,7 +55,7 @@ export class OrganizationMemberships {
 
   /**
    * Adds someone else with these roles as a *pending* membership: it grants nothing until they
-   * accept (consent before membership). An active or pending member is refused: nothing changes.
+   * accept (consent before membership). An active member is refused: nothing changes.
    */
   async invite(organizationId: string, userId: string, roles: string[]): Promise<void> {
     await this.write(organizationId, userId, roles, 'pending');
@@ -88,7 +88,8 @@ export class OrganizationMemberships {
   ): Promise<void> {
     const next = checkRoles(roles);
     const before = await this.find(organizationId, userId);
-    if (status === 'pending' && before && before.status !== 'deactivated') {
+    // Inviting a pending person again re-sends the invitation (with these roles).
+    if (status === 'pending' && before?.status === 'active') {
       throw new AlreadyOrganizationMemberError();
     }
     await this.db.manager.query(

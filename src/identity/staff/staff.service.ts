@@ -98,7 +98,8 @@ export class StaffService {
   }): Promise<StaffInvitationDto> {
     const { user, invitation } = await this.accounts.ensure(input);
     const existing = await this.lockMembership(user.id);
-    if (existing && existing.status !== 'deactivated') throw new AlreadyStaffError();
+    // Inviting a pending person again re-sends the invitation (with these roles).
+    if (existing?.status === 'active') throw new AlreadyStaffError();
     const requested = [...new Set(input.roles)];
     const { now, later } = this.split(requested, []);
     await this.db.manager.query(
