@@ -118,6 +118,7 @@ export class StaffService {
     });
     // An account that can sign in learns of it here; a new one from its password invitation.
     if (!invitation) await this.accounts.tellInvited(user.id);
+    if (existing) await this.grants.cancel(user.id, later); // a re-invitation replaces the ask
     for (const role of later) await this.grants.request(user.id, role, this.actorId());
     return { email: user.email, roles: now, pendingRoles: later, status: 'pending' };
   }
