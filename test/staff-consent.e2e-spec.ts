@@ -363,6 +363,8 @@ describe('staff consent and two-person role grants', () => {
         token: admin.token,
       });
       expect(list.body).not.toContain('Secret Name');
+      // Nor the agency's audit log (an account's creation is a platform event).
+      expect(await events('mo-dese', 'user.created')).toEqual([]);
 
       // No access at all until they accept.
       const { accessToken } = await login(t, existing.email, existing.password);

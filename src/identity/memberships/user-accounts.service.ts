@@ -68,7 +68,9 @@ export class UserAccounts {
     const row = rows[0];
     const user = { id: row.id, email: row.email, name: row.name, hasPassword: row.has_password };
     if (created) {
-      await this.audit.record({
+      // A platform event: the account is global, and an agency's audit log must not tell the
+      // inviting agency whether the email already had an account (consent before membership).
+      await this.audit.recordPlatform({
         action: 'user.created',
         entityType: 'user',
         entityId: user.id,
