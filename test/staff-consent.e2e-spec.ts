@@ -192,6 +192,7 @@ describe('staff consent and two-person role grants', () => {
       );
       const admin = await signedInStaff(t, 'mo-dese', ['agency_admin']);
       const colleague = await signedInStaff(t, 'mo-dese', ['agency_admin']);
+      const third = await signedInStaff(t, 'mo-dese', ['agency_admin']);
       expectStatus(
         await setRoles('mo-dese', admin, colleague.user.id, ['agency_admin', 'finance_officer']),
         200,
@@ -207,8 +208,14 @@ describe('staff consent and two-person role grants', () => {
       expect(byGrantee.status).toBe(403);
       expect((await membership('mo-dese', colleague.user.id))?.roles).toEqual(['agency_admin']);
 
+      // The other admins are asked to confirm; neither the requester nor the grantee is.
+      const asked = (who: SignedIn) =>
+        notices('mo-dese', who.user.id, 'staff.role_confirmation_requested');
+      expect(await asked(third)).toEqual(['A finance officer role waits for your confirmation']);
+      expect(await asked(admin)).toEqual([]);
+      expect(await asked(colleague)).toEqual([]);
+
       // Declined by a third admin: nothing changes, the person is told.
-      const third = await signedInStaff(t, 'mo-dese', ['agency_admin']);
       const declined = await t.request({
         method: 'POST',
         url: staffUrl('mo-dese', `/role-grants/${grant.id}/decline`),

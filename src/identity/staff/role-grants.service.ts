@@ -17,6 +17,9 @@ export const PRIVILEGED_ROLES: readonly string[] = ['agency_admin', 'finance_off
 
 export const isPrivileged = (role: string): boolean => PRIVILEGED_ROLES.includes(role);
 
+/** The web app's page of pending role grants (the notices to other admins link there). */
+export const ROLE_GRANTS_PATH = '/staff/role-grants';
+
 export type RoleChange = 'requested' | 'granted' | 'confirmed' | 'declined' | 'removed';
 
 export interface RoleGrantView {
@@ -102,6 +105,34 @@ export class RoleGrants {
       after: { userId, role, status: 'pending' },
     });
     await this.tell(userId, role, 'requested');
+    await this.askOtherAdmins(userId, role, requestedBy);
+  }
+
+  /**
+   * Tells the agency's other active admins (not the requester, not the grantee) that a grant
+   * waits for them. None: the agency has a single admin and a platform admin must confirm.
+   */
+  private async askOtherAdmins(
+    userId: string,
+    role: string,
+    requestedBy: string | undefined,
+  ): Promise<void> {
+    const rows: Array<{ user_id: string; email: string }> = await this.db.manager.query(
+      `SELECT am.user_id, u.email FROM agency_memberships am
+         JOIN users u ON u.id = $2
+        WHERE am.agency_id = $1 AND am.status = 'active' AND 'agency_admin' = ANY (am.roles)
+          AND am.user_id <> $2 AND am.user_id IS DISTINCT FROM $3::uuid
+        ORDER BY am.user_id LIMIT 50`,
+      [this.db.agencyId, userId, requestedBy ?? null],
+    );
+    if (rows.length === 0) return;
+    await this.notifications.notify({
+      agencyId: this.db.agencyId,
+      template: 'staff.role_confirmation_requested',
+      data: { role, email: rows[0].email },
+      userIds: rows.map((row) => row.user_id),
+      link: ROLE_GRANTS_PATH,
+    });
   }
 
   /** Withdraws the person's pending grants, except for the roles in `keep`. */

@@ -74,6 +74,8 @@ export interface TemplateData {
     role: string;
     change: 'requested' | 'granted' | 'confirmed' | 'declined' | 'removed';
   };
+  /** To the agency's other admins: a privileged role waits for one of them to confirm it. */
+  'staff.role_confirmation_requested': { role: string; email: string };
 }
 
 export type TemplateName = keyof TemplateData;
@@ -263,6 +265,13 @@ export const TEMPLATES: Renderers = {
     paragraphs: [
       `The ${ROLE_NAMES[d.role] ?? d.role} role ${ROLE_CHANGE_SENTENCES[d.change]}`,
       'If you did not expect this change, tell your agency administrator.',
+    ],
+  }),
+  'staff.role_confirmation_requested': (d) => ({
+    subject: `A ${ROLE_NAMES[d.role] ?? d.role} role waits for your confirmation`,
+    paragraphs: [
+      `The ${ROLE_NAMES[d.role] ?? d.role} role was requested for ${d.email}. It takes effect only when an agency admin other than the requester and the person receiving it confirms it.`,
+      'Open the pending role grants to confirm or decline it.',
     ],
   }),
   'deadline.reminder': (d) => ({

@@ -106,13 +106,14 @@ describe('renderNotice', () => {
       validDays: 7,
       role: 'finance_officer',
       change: 'requested',
+      email: 'pat@example.org',
     };
     for (const name of TEMPLATE_NAMES) {
       const notice = renderNotice(name, sample as never, agency);
       expect(notice.subject.length).toBeGreaterThan(3);
       expect(notice.body.length).toBeGreaterThan(3);
     }
-    expect(TEMPLATE_NAMES).toHaveLength(19);
+    expect(TEMPLATE_NAMES).toHaveLength(20);
   });
 });
 
