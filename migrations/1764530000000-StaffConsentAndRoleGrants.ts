@@ -19,6 +19,10 @@ export class StaffConsentAndRoleGrants1764530000000 implements MigrationInterfac
            CHECK ("status" IN ('pending', 'active', 'deactivated'))`,
       );
     }
+    // Who added the person (null: they registered the organization themselves, or data from
+    // before this migration): the separation-of-duties rule may read it ("not who invited the
+    // requester"), also for accounts that existed already and so got no user_invitations row.
+    await q.query(`ALTER TABLE "organization_memberships" ADD "invited_by_user_id" uuid`);
     await q.query(
       `ALTER TABLE "agency_memberships" DROP CONSTRAINT "CHK_agency_memberships_roles"`,
     );
@@ -55,6 +59,7 @@ export class StaffConsentAndRoleGrants1764530000000 implements MigrationInterfac
 
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE "agency_role_grants"`);
+    await q.query(`ALTER TABLE "organization_memberships" DROP COLUMN "invited_by_user_id"`);
     await q.query(`DELETE FROM "agency_memberships" WHERE cardinality("roles") = 0`);
     await q.query(
       `ALTER TABLE "agency_memberships" DROP CONSTRAINT "CHK_agency_memberships_roles"`,

@@ -431,6 +431,15 @@ describe('staff consent and two-person role grants', () => {
       expect({ ...known.json(), email: 'x' }).toEqual({ ...unknown.json(), email: 'x' });
       expect(known.body).not.toContain('Hidden Person');
       expect(known.body).not.toContain(existing.id);
+      // Who invited is kept on the membership (the separation-of-duties rule may read it).
+      const invitedBy = await asAgencyOwner(t, 'mo-dese', (client) =>
+        client.query(
+          `SELECT status, invited_by_user_id FROM organization_memberships
+            WHERE organization_id = $1 AND user_id = $2`,
+          [org.id, existing.id],
+        ),
+      );
+      expect(invitedBy.rows).toEqual([{ status: 'pending', invited_by_user_id: orgAdmin.user.id }]);
       const members = await t.request({ method: 'GET', url: membersUrl, token: orgAdmin.token });
       expect(members.body).not.toContain('Hidden Person');
 

@@ -80,6 +80,10 @@ export class OrganizationMembership {
   @Column({ type: 'text', default: 'active' })
   status: MembershipStatus;
 
+  /** Who added the person; null when they registered the organization themselves. */
+  @Column({ name: 'invited_by_user_id', type: 'uuid', nullable: true })
+  invitedByUserId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

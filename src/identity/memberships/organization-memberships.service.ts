@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '../../core/audit/audit-log';
+import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { ConflictError, ValidationFailedError } from '../../core/errors/domain-error';
 import { ORGANIZATION_ROLES } from '../permissions';
@@ -43,6 +44,7 @@ export class OrganizationMemberships {
   constructor(
     private readonly db: TenantDb,
     private readonly audit: AuditLog,
+    private readonly context: RequestContext,
   ) {}
 
   /**
@@ -88,16 +90,19 @@ export class OrganizationMemberships {
   ): Promise<void> {
     const next = checkRoles(roles);
     const before = await this.find(organizationId, userId);
+    const invitedBy = status === 'pending' ? (this.context.actor?.userId ?? null) : null;
     // Inviting a pending person again re-sends the invitation (with these roles).
     if (status === 'pending' && before?.status === 'active') {
       throw new AlreadyOrganizationMemberError();
     }
     await this.db.manager.query(
-      `INSERT INTO organization_memberships (agency_id, organization_id, user_id, roles, status)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO organization_memberships
+         (agency_id, organization_id, user_id, roles, status, invited_by_user_id)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (agency_id, organization_id, user_id)
-       DO UPDATE SET roles = EXCLUDED.roles, status = EXCLUDED.status, updated_at = now()`,
-      [this.db.agencyId, organizationId, userId, next, status],
+       DO UPDATE SET roles = EXCLUDED.roles, status = EXCLUDED.status,
+                     invited_by_user_id = EXCLUDED.invited_by_user_id, updated_at = now()`,
+      [this.db.agencyId, organizationId, userId, next, status, invitedBy],
     );
     await this.audit.record({
       action:
@@ -105,7 +110,7 @@ export class OrganizationMemberships {
       entityType: 'organization_membership',
       entityId: `${organizationId}/${userId}`,
       before: before ? { roles: before.roles, status: before.status } : undefined,
-      after: { roles: next, status },
+      after: { roles: next, status, invitedBy },
     });
   }
 
