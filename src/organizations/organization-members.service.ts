@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../core/errors/domain-error';
 import { OrganizationMemberships } from '../identity/memberships/organization-memberships.service';
 import { UserAccounts } from '../identity/memberships/user-accounts.service';
+import { OrganizationNotActiveError } from './organizations.errors';
 import { OrganizationsService } from './organizations.service';
 
 export class LastOrganizationAdminError extends DomainError {
@@ -41,13 +42,16 @@ export class OrganizationMembersService {
    * Invites a person: a pending membership they accept (or decline) at /me/invitations, creating
    * their account (with an invitation to set a password) when the email is new. The answer is
    * built from the request alone: the same whether or not the email had an account, no name,
-   * no user id.
+   * no user id. Only an organization the agency approved invites: a pending registration is not
+   * vetted yet (its invitations would send the agency's email for anyone), a deactivated or
+   * rejected one is done.
    */
   async invite(organizationId: string, input: { email: string; name: string; roles: string[] }) {
     const organization = await this.organizations.find(organizationId, true);
+    if (organization.status !== 'active') throw new OrganizationNotActiveError(organization.status);
     const { user, invitation } = await this.accounts.ensure(
       { email: input.email, name: input.name },
-      { organizationName: organization.legalName },
+      { organizationName: organization.legalName, organizationId },
     );
     await this.memberships.invite(organizationId, user.id, input.roles);
     // An account that can sign in learns of it here; a new one from its password invitation.

@@ -145,6 +145,7 @@ export class OrganizationsService {
       // Someone else's account: pending until they accept (consent before membership).
       const { user, invitation } = await this.accounts.ensure(dto.initialAdmin, {
         organizationName: organization.legalName,
+        organizationId: organization.id,
       });
       await this.memberships.invite(organization.id, user.id, ['org_admin']);
       if (!invitation) await this.accounts.tellInvited(user.id, organization.legalName);

@@ -77,6 +77,9 @@ export class UserAccounts {
         after: { email: user.email, name: user.name },
       });
     }
+    // Either way one email goes out (a password invitation, or the membership notice the caller
+    // sends), counted alike so the limits do not tell whether the email had an account.
+    if (user.hasPassword) await this.invitations.countInvitationEmail(invitedTo);
     const invitation = user.hasPassword
       ? undefined
       : await this.invitations.issue(user.id, this.context.actor?.userId, invitedTo);

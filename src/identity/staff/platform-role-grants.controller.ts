@@ -5,6 +5,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { AgencyDirectory } from '../../agencies/agency-directory';
 import { RequirePermission } from '../../core/access/access.decorators';
 import { RequestContext } from '../../core/context/request-context';
+import { SendsEmail } from '../../core/http/rate-limits';
 import { setTenantInTransaction } from '../../core/context/tenant-session';
 import { NotFoundError } from '../../core/errors/domain-error';
 import { RoleGrantDto, RoleGrantPageDto } from './dto/staff.dto';
@@ -37,6 +38,7 @@ export class PlatformRoleGrantsController {
   }
 
   @Post(':grantId/confirm')
+  @SendsEmail() // the person is told by email
   @HttpCode(200)
   @RequirePermission('platform.agencies.manage')
   @ApiOkResponse({ type: RoleGrantDto })
@@ -52,6 +54,7 @@ export class PlatformRoleGrantsController {
   }
 
   @Post(':grantId/decline')
+  @SendsEmail() // the person is told by email
   @HttpCode(200)
   @RequirePermission('platform.agencies.manage')
   @ApiOkResponse({ type: RoleGrantDto })

@@ -12,6 +12,7 @@ import {
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../core/access/access.decorators';
 import { RequestContext } from '../../core/context/request-context';
+import { SendsEmail } from '../../core/http/rate-limits';
 import {
   InviteStaffDto,
   RoleGrantDto,
@@ -49,6 +50,7 @@ export class StaffController {
    * not the email has an account.
    */
   @Post()
+  @SendsEmail()
   @RequirePermission('agency.staff.manage')
   @ApiCreatedResponse({ type: StaffInvitationDto })
   invite(@Body() body: InviteStaffDto): Promise<StaffInvitationDto> {
@@ -56,6 +58,7 @@ export class StaffController {
   }
 
   @Put(':userId/roles')
+  @SendsEmail() // the person (and, for a request, the other admins) are told by email
   @RequirePermission('agency.staff.manage')
   @ApiOkResponse({ type: StaffMemberDto })
   changeRoles(
@@ -67,6 +70,7 @@ export class StaffController {
 
   /** Ends the person's access to this agency at once (their sessions elsewhere go on). */
   @Post(':userId/deactivate')
+  @SendsEmail() // the person is told by email
   @HttpCode(200)
   @RequirePermission('agency.staff.manage')
   @ApiOkResponse({ type: StaffMemberDto })
@@ -84,6 +88,7 @@ export class StaffController {
 
   /** A second agency admin (not the requester, not the grantee) makes the role take effect. */
   @Post('role-grants/:grantId/confirm')
+  @SendsEmail() // the person is told by email
   @HttpCode(200)
   @RequirePermission('agency.staff.manage')
   @ApiOkResponse({ type: RoleGrantDto })
@@ -95,6 +100,7 @@ export class StaffController {
   }
 
   @Post('role-grants/:grantId/decline')
+  @SendsEmail() // the person is told by email
   @HttpCode(200)
   @RequirePermission('agency.staff.manage')
   @ApiOkResponse({ type: RoleGrantDto })
