@@ -597,7 +597,10 @@ describe('notifications: email through the outbox, and the in-app list', () => {
         payload: { email: 'ola.outbox@dese.example', name: 'Ola Outbox', roles: ['reviewer'] },
       });
       expect(invited.status).toBe(201);
-      const userId = invited.json().userId as string;
+      // The answer carries no user id (issue 13, consent before membership): look it up.
+      const userId = (
+        await ownerPool(t).query(`SELECT id FROM users WHERE email = 'ola.outbox@dese.example'`)
+      ).rows[0].id as string;
       const token = await invitationToken('ola.outbox@dese.example');
       const [mail] = smtp.to('ola.outbox@dese.example');
       expect(await storedOutsideTheEmail(token)).toBe(0);
