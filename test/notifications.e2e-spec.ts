@@ -559,6 +559,13 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       expect(accepted.status).toBe(204);
       expect(accepted.body).toBe('');
       const tokens = await login(t, 'nia.officer@dese.example', 'a long enough passphrase');
+      // Membership waits for the person's own yes (issue 13, consent before membership).
+      const accept = await t.request({
+        method: 'POST',
+        url: '/api/v1/me/invitations/agencies/mo-dese/accept',
+        token: tokens.accessToken,
+      });
+      expect(accept.status).toBe(200);
       const me = await t.request({
         method: 'GET',
         url: '/api/v1/me',
@@ -591,7 +598,10 @@ describe('notifications: email through the outbox, and the in-app list', () => {
         payload: { email: 'ola.outbox@dese.example', name: 'Ola Outbox', roles: ['reviewer'] },
       });
       expect(invited.status).toBe(201);
-      const userId = invited.json().userId as string;
+      // The answer carries no user id (issue 13, consent before membership): look it up.
+      const userId = (
+        await ownerPool(t).query(`SELECT id FROM users WHERE email = 'ola.outbox@dese.example'`)
+      ).rows[0].id as string;
       const token = await invitationToken('ola.outbox@dese.example');
       const [mail] = smtp.to('ola.outbox@dese.example');
       expect(await storedOutsideTheEmail(token)).toBe(0);

@@ -296,11 +296,20 @@ describe('organizations: registration, approval, identifiers and members', () =>
     expect(invited.json()).toMatchObject({
       email: 'new.rep@district.example',
       roles: ['authorized_representative'],
-      accountCreated: true,
+      status: 'pending',
     });
+    // The answer carries no user id (the same for an existing account); the list has it.
+    const listed = await t.request({
+      method: 'GET',
+      url: url(`/${org.id}/members`),
+      token: orgAdmin.token,
+    });
+    const invitedId = listed
+      .json()
+      .items.find((m: any) => m.email === 'new.rep@district.example').userId;
     const changed = await t.request({
       method: 'PUT',
-      url: url(`/${org.id}/members/${invited.json().userId}`),
+      url: url(`/${org.id}/members/${invitedId}`),
       token: orgAdmin.token,
       payload: { roles: ['authorized_representative', 'grant_writer'] },
     });
@@ -314,7 +323,7 @@ describe('organizations: registration, approval, identifiers and members', () =>
     expect(lastAdmin.json().code).toBe('organization.last_admin');
     const removed = await t.request({
       method: 'DELETE',
-      url: url(`/${org.id}/members/${invited.json().userId}`),
+      url: url(`/${org.id}/members/${invitedId}`),
       token: orgAdmin.token,
     });
     expect(removed.status).toBe(204);

@@ -3,6 +3,8 @@ import {
   asAgencyOwner,
   createInvitation,
   grantOrganizationRoles,
+  login,
+  ownerPool,
   signedInStaff,
 } from './factories/identity';
 import { applicationsUrl, SAMPLE_PDF, STANDARD_RUBRIC } from './factories/grants';
@@ -746,8 +748,13 @@ describe('review: conflicts, normalization, ranking and decisions released toget
         token: admin.token,
         payload: { email: 'unaccepted.reviewer@example.org', name: 'Una', roles: ['reviewer'] },
       });
-      expect(invited.json()).toMatchObject({ status: 'active', invitationPending: true });
-      const inviteeId = invited.json().userId as string;
+      // Pending until they accept (issue 13: consent before membership); no user id in the answer.
+      expect(invited.json()).toMatchObject({ status: 'pending' });
+      const inviteeId = (
+        await ownerPool(t).query(
+          `SELECT id FROM users WHERE email = 'unaccepted.reviewer@example.org'`,
+        )
+      ).rows[0].id as string;
       const base = reviewUrl(MO, program.id);
       const assignmentsOf = (userId: string) =>
         asAgencyOwner(t, MO, async (c) =>
@@ -784,6 +791,20 @@ describe('review: conflicts, normalization, ranking and decisions released toget
         payload: { token, password: 'a long enough passphrase 42' },
       });
       expect(accept.status).toBe(204);
+      // Setting a password is not yet a yes to this agency: they accept its invitation too.
+      const stillOut = await call(t, officer, 'POST', `${base}/assignments/auto`, {});
+      expect(stillOut.json().created).toEqual([]);
+      const { accessToken } = await login(
+        t,
+        'unaccepted.reviewer@example.org',
+        'a long enough passphrase 42',
+      );
+      const joined = await t.request({
+        method: 'POST',
+        url: `/api/v1/me/invitations/agencies/${MO}/accept`,
+        token: accessToken,
+      });
+      expect(joined.status).toBe(200);
       const again = await call(t, officer, 'POST', `${base}/assignments/auto`, {});
       expect(again.json().created.map((c: { reviewerId: string }) => c.reviewerId)).toEqual([
         inviteeId,

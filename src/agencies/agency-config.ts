@@ -65,6 +65,14 @@ export interface AgencyConfig {
     templateOverrides?: Record<string, { subject?: string; text?: string; html?: string }>;
   };
   features: Record<string, boolean>;
+  /** Who may give whom which role. */
+  access?: {
+    /**
+     * Default true: finance_officer and agency_admin take effect only when a second agency admin
+     * (or a platform admin) confirms them. false: they take effect at once (audited all the same).
+     */
+    privilegedRoleConfirmation?: boolean;
+  };
 }
 
 /** When an agency's file says nothing: payment files are kept 90 days after reconciliation. */

@@ -115,6 +115,16 @@ describe('agency configuration validation', () => {
     ]);
   });
 
+  it('checks the privileged-role confirmation switch (optional, true or false)', () => {
+    expect(problemsOf((c) => (c.access = { privilegedRoleConfirmation: false }))).toEqual([]);
+    expect(problemsOf((c) => (c.access = { privilegedRoleConfirmation: 'off' }))).toEqual([
+      'config/agencies/mo-dese.yaml: access.privilegedRoleConfirmation: must be true or false',
+    ]);
+    expect(problemsOf((c) => (c.access = { privilegedRoleConfirmations: true }))).toEqual([
+      'config/agencies/mo-dese.yaml: access.privilegedRoleConfirmations: is not a known field',
+    ]);
+  });
+
   it('refuses a file that is not a mapping', () => {
     expect(validateAgencyConfig(['a'], 'a.yaml', 'a', names).problems).toEqual([
       'a.yaml: must be a YAML mapping of agency settings',

@@ -229,6 +229,7 @@ function agencyShape(names: (kind: StrategyKind) => string[]): Rule {
       ),
     }),
     features: record(boolean),
+    access: optional(object({ privilegedRoleConfirmation: optional(boolean) })),
   });
 }
 

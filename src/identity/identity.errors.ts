@@ -77,6 +77,36 @@ export class LastAgencyAdminError extends ConflictError {
   }
 }
 
+export class RoleGrantNotFoundError extends NotFoundError {
+  constructor() {
+    super('role grant', 'staff.role_grant_not_found');
+  }
+}
+
+/** A privileged role needs a second person: not whoever asked for it, not whoever receives it. */
+export class RoleGrantSelfConfirmationError extends DomainError {
+  constructor() {
+    super(
+      'staff.role_grant_same_person',
+      403,
+      'A role grant must be confirmed by an agency admin other than the one who asked for it and the person receiving it.',
+    );
+  }
+}
+
+/** Only pending grants are decided; a decided, cancelled or superseded one stays as it is. */
+export class RoleGrantDecidedError extends ConflictError {
+  constructor() {
+    super('staff.role_grant_decided', 'This role grant was already decided or withdrawn.');
+  }
+}
+
+export class MembershipInvitationNotFoundError extends NotFoundError {
+  constructor() {
+    super('invitation', 'membership.invitation_not_found');
+  }
+}
+
 /** Too many password checks are running or waiting; the caller may retry shortly. */
 export class PasswordCheckBusyError extends DomainError {
   constructor() {

@@ -11,6 +11,9 @@ import { DemoSeeder } from './demo/demo-seeder';
 import { IdentitySchedules } from './identity-schedules';
 import { MeController } from './me/me.controller';
 import { MeService } from './me/me.service';
+import { MembershipInvitations } from './me/membership-invitations.service';
+import { PlatformRoleGrantsController } from './staff/platform-role-grants.controller';
+import { RoleGrants } from './staff/role-grants.service';
 import { AgencyStaffDirectory } from './memberships/agency-staff-directory';
 import { OrganizationMemberships } from './memberships/organization-memberships.service';
 import { UserAccounts } from './memberships/user-accounts.service';
@@ -26,7 +29,7 @@ import { StaffService } from './staff/staff.service';
  */
 @Global()
 @Module({
-  controllers: [AuthController, MeController, StaffController],
+  controllers: [AuthController, MeController, StaffController, PlatformRoleGrantsController],
   providers: [
     PasswordHasher,
     SessionService,
@@ -41,6 +44,8 @@ import { StaffService } from './staff/staff.service';
     OrganizationMemberships,
     AgencyStaffDirectory,
     StaffService,
+    RoleGrants,
+    MembershipInvitations,
     DemoSeeder,
     IdentitySchedules,
     { provide: AUTHENTICATOR, useExisting: BearerAuthenticator },

@@ -39,22 +39,29 @@ export class OrganizationMembersService {
   }
 
   /**
-   * Adds a person (creating their account, with an invitation, when the email is new). Only an
-   * organization the agency approved invites: a pending registration is not vetted yet (its
-   * invitations would send the agency's email for anyone), a deactivated or rejected one is done.
+   * Invites a person: a pending membership they accept (or decline) at /me/invitations, creating
+   * their account (with an invitation to set a password) when the email is new. The answer is
+   * built from the request alone: the same whether or not the email had an account, no name,
+   * no user id. Only an organization the agency approved invites: a pending registration is not
+   * vetted yet (its invitations would send the agency's email for anyone), a deactivated or
+   * rejected one is done.
    */
   async invite(organizationId: string, input: { email: string; name: string; roles: string[] }) {
     const organization = await this.organizations.find(organizationId, true);
     if (organization.status !== 'active') throw new OrganizationNotActiveError(organization.status);
-    const { user, created } = await this.accounts.ensure(
+    const { user, invitation } = await this.accounts.ensure(
       { email: input.email, name: input.name },
       { organizationName: organization.legalName, organizationId },
     );
-    await this.memberships.grant(organizationId, user.id, input.roles);
-    const member = (await this.memberships.members(organizationId)).find(
-      (m) => m.userId === user.id,
-    );
-    return { ...member, accountCreated: created, invitationPending: !user.hasPassword };
+    await this.memberships.invite(organizationId, user.id, input.roles);
+    // An account that can sign in learns of it here; a new one from its password invitation.
+    if (!invitation) await this.accounts.tellInvited(user.id, organization.legalName);
+    return {
+      email: user.email,
+      roles: [...new Set(input.roles)],
+      status: 'pending' as const,
+      invitationPending: true,
+    };
   }
 
   async setRoles(organizationId: string, userId: string, roles: string[]) {
@@ -63,14 +70,14 @@ export class OrganizationMembersService {
     const member = members.find((m) => m.userId === userId);
     if (!member) throw new OrganizationMemberNotFoundError();
     if (!roles.includes('org_admin')) this.assertAnotherAdmin(members, userId);
-    await this.memberships.grant(organizationId, userId, roles);
+    await this.memberships.setRoles(organizationId, userId, roles);
     return (await this.memberships.members(organizationId)).find((m) => m.userId === userId);
   }
 
   async remove(organizationId: string, userId: string): Promise<void> {
     await this.organizations.find(organizationId, true);
     const members = await this.memberships.members(organizationId);
-    if (!members.some((m) => m.userId === userId && m.status === 'active'))
+    if (!members.some((m) => m.userId === userId && m.status !== 'deactivated'))
       throw new OrganizationMemberNotFoundError();
     this.assertAnotherAdmin(members, userId);
     await this.memberships.deactivate(organizationId, userId);

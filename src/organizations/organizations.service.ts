@@ -142,11 +142,13 @@ export class OrganizationsService {
       after: this.summary(organization),
     });
     if (dto.initialAdmin) {
-      const { user } = await this.accounts.ensure(dto.initialAdmin, {
+      // Someone else's account: pending until they accept (consent before membership).
+      const { user, invitation } = await this.accounts.ensure(dto.initialAdmin, {
         organizationName: organization.legalName,
         organizationId: organization.id,
       });
-      await this.memberships.grant(organization.id, user.id, ['org_admin']);
+      await this.memberships.invite(organization.id, user.id, ['org_admin']);
+      if (!invitation) await this.accounts.tellInvited(user.id, organization.legalName);
     }
     return organizationView(await this.find(organization.id));
   }

@@ -12,18 +12,20 @@ import {
 import { Agency } from '../../agencies/entities/agency.entity';
 import { User } from './user.entity';
 
-export type MembershipStatus = 'active' | 'deactivated';
+/** pending: added by someone else and not yet accepted by the person; grants nothing. */
+export type MembershipStatus = 'pending' | 'active' | 'deactivated';
 
 /**
- * A user's staff roles in one agency (tenant-owned, row-level security). A deactivated
- * membership grants nothing; it is kept so the audit trail and re-invitation have a row to find.
+ * A user's staff roles in one agency (tenant-owned, row-level security). A pending or
+ * deactivated membership grants nothing (the access check reads active rows only); it is kept so the audit trail and re-invitation have a row to find.
  */
 @Entity({ name: 'agency_memberships' })
 @Index('IDX_agency_memberships_user_id', ['userId'])
-@Check('CHK_agency_memberships_status', `"status" IN ('active', 'deactivated')`)
+@Check('CHK_agency_memberships_status', `"status" IN ('pending', 'active', 'deactivated')`)
 @Check(
   'CHK_agency_memberships_roles',
-  `cardinality("roles") > 0 AND "roles" <@ ARRAY['agency_admin', 'program_officer', 'reviewer', 'finance_officer']::text[]`,
+  // May be empty while the only role asked for (a privileged one) awaits confirmation.
+  `"roles" <@ ARRAY['agency_admin', 'program_officer', 'reviewer', 'finance_officer']::text[]`,
 )
 export class AgencyMembership {
   @PrimaryColumn({

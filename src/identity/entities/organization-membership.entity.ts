@@ -20,7 +20,7 @@ import { User } from './user.entity';
  */
 @Entity({ name: 'organization_memberships' })
 @Index('IDX_organization_memberships_user_id', ['userId'])
-@Check('CHK_organization_memberships_status', `"status" IN ('active', 'deactivated')`)
+@Check('CHK_organization_memberships_status', `"status" IN ('pending', 'active', 'deactivated')`)
 @Check(
   'CHK_organization_memberships_roles',
   `cardinality("roles") > 0 AND "roles" <@ ARRAY['org_admin', 'grant_writer', 'authorized_representative']::text[]`,
@@ -79,6 +79,10 @@ export class OrganizationMembership {
 
   @Column({ type: 'text', default: 'active' })
   status: MembershipStatus;
+
+  /** Who added the person; null when they registered the organization themselves. */
+  @Column({ name: 'invited_by_user_id', type: 'uuid', nullable: true })
+  invitedByUserId: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -3,7 +3,9 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
+import { NotificationService } from '../../notifications/notification.service';
 import { normalizeEmail } from '../auth/email';
+import { MY_INVITATIONS_PATH } from '../me/membership-invitations.service';
 import {
   InvitationContext,
   InvitationService,
@@ -42,6 +44,7 @@ export class UserAccounts {
     private readonly invitations: InvitationService,
     private readonly audit: AuditLog,
     private readonly context: RequestContext,
+    private readonly notifications: NotificationService,
   ) {}
 
   /** Runs in an agency's transaction: the invitation email goes out from that agency. */
@@ -65,17 +68,36 @@ export class UserAccounts {
     const row = rows[0];
     const user = { id: row.id, email: row.email, name: row.name, hasPassword: row.has_password };
     if (created) {
-      await this.audit.record({
+      // A platform event: the account is global, and an agency's audit log must not tell the
+      // inviting agency whether the email already had an account (consent before membership).
+      await this.audit.recordPlatform({
         action: 'user.created',
         entityType: 'user',
         entityId: user.id,
         after: { email: user.email, name: user.name },
       });
     }
+    // Either way one email goes out (a password invitation, or the membership notice the caller
+    // sends), counted alike so the limits do not tell whether the email had an account.
+    if (user.hasPassword) await this.invitations.countInvitationEmail(invitedTo);
     const invitation = user.hasPassword
       ? undefined
       : await this.invitations.issue(user.id, this.context.actor?.userId, invitedTo);
     return { user, created, invitation };
+  }
+
+  /**
+   * Tells an account that can already sign in that it was invited to staff or an organization
+   * (in-app and email); a new account hears of it from its password invitation instead.
+   */
+  async tellInvited(userId: string, organizationName?: string): Promise<void> {
+    await this.notifications.notify({
+      agencyId: this.context.requireTenant().agencyId,
+      template: 'membership.invited',
+      data: { organizationName },
+      userIds: [userId],
+      link: MY_INVITATIONS_PATH,
+    });
   }
 
   /** Current address and name of these users (unknown ids are left out). */

@@ -28,7 +28,7 @@ export interface InvitationContext {
 
 /**
  * Invitations let a user created by an admin set their first password. Issuing one closes the
- * user's earlier open invitations, so only the newest link works.
+ * same inviter's earlier open invitations for the user, so only their newest link works.
  *
  * Issuing writes the invitation without a secret and enqueues `identity.invitation_email` (in
  * the same transaction: nothing is sent if the invite rolls back) with the invitation's id only.
@@ -74,15 +74,14 @@ export class InvitationService {
     invitedTo: InvitationContext = {},
   ): Promise<IssuedInvitation> {
     const agencyId = this.context.requireTenant().agencyId;
-    const refuse = (retryAfter: number) => new InvitationRateLimitedError(retryAfter);
-    if (invitedTo.organizationId) {
-      await consumeOrRefuse(this.perOrganization, invitedTo.organizationId, refuse);
-    }
-    await consumeOrRefuse(this.perAgency, agencyId, refuse);
+    await this.countInvitationEmail(invitedTo);
     const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
+    // Supersedes only this inviter's own open invitations: a second inviter must not be able
+    // to cancel someone else's invitation (issue 13, item 8).
     await this.txHost.tx.query(
-      `UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL`,
-      [userId],
+      `UPDATE user_invitations SET closed_at = now()
+        WHERE user_id = $1 AND closed_at IS NULL AND invited_by_user_id IS NOT DISTINCT FROM $2`,
+      [userId, invitedByUserId ?? null],
     );
     // No token hash yet: the invitation cannot be accepted until its email job mints one.
     const rows: Array<{ id: string }> = await this.txHost.tx.query(
@@ -96,6 +95,20 @@ export class InvitationService {
       organizationName: invitedTo.organizationName,
     });
     return { invitationId: rows[0].id, expiresAt };
+  }
+
+  /**
+   * Counts one invitation email against the hourly limits (429 past them). Also called for an
+   * account that already has a password (its membership invitation is an email too), so the
+   * limit answers alike whether or not the invited email had an account.
+   */
+  async countInvitationEmail(invitedTo: InvitationContext = {}): Promise<void> {
+    const agencyId = this.context.requireTenant().agencyId;
+    const refuse = (retryAfter: number) => new InvitationRateLimitedError(retryAfter);
+    if (invitedTo.organizationId) {
+      await consumeOrRefuse(this.perOrganization, invitedTo.organizationId, refuse);
+    }
+    await consumeOrRefuse(this.perAgency, agencyId, refuse);
   }
 
   async accept(token: string, password: string): Promise<void> {

@@ -2,52 +2,69 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog } from '../../core/audit/audit-log';
 import { TenantDb } from '../../core/context/tenant-db';
 import { ValidationFailedError } from '../../core/errors/domain-error';
-import { SessionService } from '../auth/session.service';
+import { RequestContext } from '../../core/context/request-context';
+import type { MembershipStatus } from '../entities/agency-membership.entity';
 import { AlreadyStaffError, LastAgencyAdminError, StaffNotFoundError } from '../identity.errors';
 import { UserAccounts } from '../memberships/user-accounts.service';
-import { StaffMemberDto, StaffPageDto } from './dto/staff.dto';
+import { StaffInvitationDto, StaffMemberDto, StaffPageDto } from './dto/staff.dto';
+import { isPrivileged, RoleGrants } from './role-grants.service';
 
 interface StaffRow {
   user_id: string;
   email: string;
   name: string;
   roles: string[];
-  status: 'active' | 'deactivated';
+  pending_roles: string[];
+  status: MembershipStatus;
   has_password: boolean;
   created_at: Date;
 }
 
 const STAFF_COLUMNS = `am.user_id, u.email, u.name, am.roles, am.status,
+  ARRAY(SELECT g.role FROM agency_role_grants g
+         WHERE g.agency_id = am.agency_id AND g.user_id = am.user_id AND g.status = 'pending'
+         ORDER BY g.role) AS pending_roles,
   u.password_hash IS NOT NULL AS has_password, am.created_at`;
 
+/**
+ * A pending member has not said yes: their account's name stays theirs (null here) and whether
+ * they had an account at all is not shown (invitationPending is true for every pending member).
+ */
 const toView = (row: StaffRow): StaffMemberDto => ({
   userId: row.user_id,
   email: row.email,
-  name: row.name,
+  name: row.status === 'pending' ? null : row.name,
   roles: row.roles,
+  pendingRoles: row.pending_roles,
   status: row.status,
-  invitationPending: !row.has_password,
+  invitationPending: row.status === 'pending' || !row.has_password,
   addedAt: row.created_at.toISOString(),
 });
 
 /**
  * An agency's staff: its admins list, invite, re-role and deactivate people. Everything runs in
  * the request transaction of the path's agency (TenantDb), audited in the same transaction.
+ *
+ * Two rules from issue 13: adding a person makes a *pending* membership that they accept
+ * (consent before membership; see MembershipInvitations), and a privileged role (finance officer,
+ * agency admin) waits for a second admin's confirmation (RoleGrants) unless the agency's YAML
+ * switches that off.
  */
 @Injectable()
 export class StaffService {
   constructor(
     private readonly db: TenantDb,
     private readonly accounts: UserAccounts,
-    private readonly sessions: SessionService,
+    private readonly grants: RoleGrants,
     private readonly audit: AuditLog,
+    private readonly context: RequestContext,
   ) {}
 
   /** Keyset pagination on the (unique) email, so pages stay fast and stable under inserts. */
   async list(query: {
     after?: string;
     limit?: number;
-    status?: 'active' | 'deactivated';
+    status?: MembershipStatus;
   }): Promise<StaffPageDto> {
     const limit = query.limit ?? 50;
     const after = query.after === undefined ? null : decodeCursor(query.after);
@@ -69,82 +86,116 @@ export class StaffService {
   }
 
   /**
-   * Adds a person as staff with these roles, creating their account (with an invitation to set a
-   * password) when the email is new. Re-inviting a deactivated member reactivates them.
+   * Invites a person to the staff with these roles: a pending membership they accept or
+   * decline (GET /me/invitations), creating their account (with an invitation to set a
+   * password) when the email is new. The answer is built from the request alone, so it is the
+   * same whether or not the email had an account, and names nobody.
    */
-  async invite(input: { email: string; name: string; roles: string[] }): Promise<StaffMemberDto> {
-    const { user, created, invitation } = await this.accounts.ensure(input);
+  async invite(input: {
+    email: string;
+    name: string;
+    roles: string[];
+  }): Promise<StaffInvitationDto> {
+    const { user, invitation } = await this.accounts.ensure(input);
     const existing = await this.lockMembership(user.id);
+    // Inviting a pending person again re-sends the invitation (with these roles).
     if (existing?.status === 'active') throw new AlreadyStaffError();
-    const roles = [...new Set(input.roles)];
+    const requested = [...new Set(input.roles)];
+    const { now, later } = this.split(requested, []);
     await this.db.manager.query(
       `INSERT INTO agency_memberships (agency_id, user_id, roles, status)
-       VALUES ($1, $2, $3, 'active')
+       VALUES ($1, $2, $3, 'pending')
        ON CONFLICT (agency_id, user_id)
-       DO UPDATE SET roles = EXCLUDED.roles, status = 'active', updated_at = now()`,
-      [this.db.agencyId, user.id, roles],
+       DO UPDATE SET roles = EXCLUDED.roles, status = 'pending', updated_at = now()`,
+      [this.db.agencyId, user.id, now],
     );
     await this.audit.record({
-      action: existing ? 'staff.reactivated' : 'staff.invited',
+      action: existing ? 'staff.reinvited' : 'staff.invited',
       entityType: 'agency_membership',
       entityId: user.id,
       before: existing ? { roles: existing.roles, status: existing.status } : undefined,
-      after: {
-        email: user.email,
-        roles,
-        status: 'active',
-        accountCreated: created,
-        invitationId: invitation?.invitationId,
-      },
+      after: { email: user.email, roles: now, pendingRoles: later, status: 'pending' },
     });
-    return toView((await this.lockMembership(user.id))!);
+    // An account that can sign in learns of it here; a new one from its password invitation.
+    if (!invitation) await this.accounts.tellInvited(user.id);
+    if (existing) await this.grants.cancel(user.id, later); // a re-invitation replaces the ask
+    for (const role of later) await this.grants.request(user.id, role, this.actorId());
+    return { email: user.email, roles: now, pendingRoles: later, status: 'pending' };
   }
 
+  /**
+   * Sets the person's roles. Roles given up end now; an added privileged role waits for a second
+   * admin (a pending grant), every other added role takes effect at once.
+   */
   async changeRoles(userId: string, roles: string[]): Promise<StaffMemberDto> {
     const current = await this.lockMembership(userId);
     if (!current) throw new StaffNotFoundError();
-    const next = [...new Set(roles)];
-    if (current.status === 'active' && !next.includes('agency_admin')) {
+    const { now, later } = this.split([...new Set(roles)], current.roles);
+    if (current.status === 'active' && !now.includes('agency_admin')) {
       await this.assertAnotherAdmin(current);
     }
     await this.db.manager.query(
       `UPDATE agency_memberships SET roles = $3, updated_at = now()
         WHERE agency_id = $1 AND user_id = $2`,
-      [this.db.agencyId, userId, next],
+      [this.db.agencyId, userId, now],
     );
+    await this.grants.cancel(userId, later);
     await this.audit.record({
       action: 'staff.roles_changed',
       entityType: 'agency_membership',
       entityId: userId,
-      before: { roles: current.roles },
-      after: { roles: next },
+      before: { roles: current.roles, pendingRoles: current.pending_roles },
+      after: { roles: now, pendingRoles: later },
     });
-    return toView({ ...current, roles: next });
+    for (const role of now.filter((r) => !current.roles.includes(r))) {
+      await this.grants.tell(userId, role, 'granted');
+    }
+    for (const role of current.roles.filter((r) => !now.includes(r))) {
+      await this.grants.tell(userId, role, 'removed');
+    }
+    for (const role of later) await this.grants.request(userId, role, this.actorId());
+    return toView((await this.lockMembership(userId))!);
   }
 
   /**
-   * Deactivates the membership and revokes every session of the user at once: their access
-   * tokens stop working on the next request, in this agency and elsewhere (they sign in again).
+   * Ends the person's access to this agency (and withdraws a pending invitation or role grant).
+   * Access is checked on every request against active memberships, so their next request here
+   * is refused at once; their sessions stay, and with them their work in other agencies.
    */
   async deactivate(userId: string): Promise<StaffMemberDto> {
     const current = await this.lockMembership(userId);
     if (!current) throw new StaffNotFoundError();
     if (current.status === 'deactivated') return toView(current); // nothing changes
-    await this.assertAnotherAdmin(current);
+    if (current.status === 'active') await this.assertAnotherAdmin(current);
     await this.db.manager.query(
       `UPDATE agency_memberships SET status = 'deactivated', updated_at = now()
         WHERE agency_id = $1 AND user_id = $2`,
       [this.db.agencyId, userId],
     );
-    const sessionsRevoked = await this.sessions.revokeAllForUser(userId, 'deactivated');
+    const withdrawn = await this.grants.cancel(userId);
     await this.audit.record({
       action: 'staff.deactivated',
       entityType: 'agency_membership',
       entityId: userId,
-      before: { status: 'active', roles: current.roles },
-      after: { status: 'deactivated', sessionsRevoked },
+      before: { status: current.status, roles: current.roles },
+      after: { status: 'deactivated', pendingRolesWithdrawn: withdrawn },
     });
-    return toView({ ...current, status: 'deactivated' });
+    for (const role of current.roles) await this.grants.tell(userId, role, 'removed');
+    return toView((await this.lockMembership(userId))!);
+  }
+
+  /**
+   * Which of the wanted roles apply now and which wait for a second admin: a privileged role the
+   * person does not hold yet waits, unless the agency switched confirmation off.
+   */
+  private split(wanted: string[], held: string[]): { now: string[]; later: string[] } {
+    if (!this.grants.confirmationRequired()) return { now: wanted, later: [] };
+    const later = wanted.filter((role) => isPrivileged(role) && !held.includes(role));
+    return { now: wanted.filter((role) => !later.includes(role)), later };
+  }
+
+  private actorId(): string | undefined {
+    return this.context.actor?.userId;
   }
 
   private async lockMembership(userId: string): Promise<StaffRow | undefined> {

@@ -67,6 +67,15 @@ export interface TemplateData {
   };
   /** The accept link (with its one-time secret) is the notice's link, shown by the renderer. */
   invitation: { organizationName?: string; validDays: number };
+  /** An existing account was added to staff or an organization: it waits for their consent. */
+  'membership.invited': { organizationName?: string };
+  /** A change to the person's agency roles (privileged roles wait for a second admin). */
+  'staff.role_changed': {
+    role: string;
+    change: 'requested' | 'granted' | 'confirmed' | 'declined' | 'removed';
+  };
+  /** To the agency's other admins: a privileged role waits for one of them to confirm it. */
+  'staff.role_confirmation_requested': { role: string; email: string };
 }
 
 export type TemplateName = keyof TemplateData;
@@ -99,6 +108,30 @@ const DECISIONS = {
 };
 
 type Renderers = { [T in TemplateName]: (data: TemplateData[T]) => NoticeContent };
+
+const ROLE_NAMES: Record<string, string> = {
+  agency_admin: 'agency admin',
+  program_officer: 'program officer',
+  reviewer: 'reviewer',
+  finance_officer: 'finance officer',
+};
+
+const ROLE_CHANGES = {
+  requested: 'awaiting confirmation',
+  granted: 'granted',
+  confirmed: 'confirmed',
+  declined: 'declined',
+  removed: 'removed',
+};
+
+const ROLE_CHANGE_SENTENCES = {
+  requested:
+    'was requested for you. It takes effect when a second administrator confirms it; until then it gives you nothing.',
+  granted: 'was given to you and is in effect now.',
+  confirmed: 'was confirmed by a second administrator and is in effect now.',
+  declined: 'that was requested for you was declined; nothing changed.',
+  removed: 'was removed from you.',
+};
 
 export const TEMPLATES: Renderers = {
   'application.submitted.applicant': (d) => ({
@@ -215,6 +248,30 @@ export const TEMPLATES: Renderers = {
         : "You have been invited to join the agency's grants staff in Grant Commons.",
       `To start, open the link below and choose a password. The link works once, for ${d.validDays} days; if it has expired, ask whoever invited you to invite you again.`,
       'If you did not expect this invitation, you can ignore this email.',
+    ],
+  }),
+  'membership.invited': (d) => ({
+    subject: 'You have been invited to join a team in Grant Commons',
+    paragraphs: [
+      d.organizationName
+        ? `You have been invited to work on grant applications for ${d.organizationName}.`
+        : "You have been invited to join the agency's grants staff.",
+      'Nothing changes until you accept: sign in and open your invitations to accept or decline.',
+      'If you did not expect this invitation, decline it or ignore this email.',
+    ],
+  }),
+  'staff.role_changed': (d) => ({
+    subject: `Your ${ROLE_NAMES[d.role] ?? d.role} role: ${ROLE_CHANGES[d.change]}`,
+    paragraphs: [
+      `The ${ROLE_NAMES[d.role] ?? d.role} role ${ROLE_CHANGE_SENTENCES[d.change]}`,
+      'If you did not expect this change, tell your agency administrator.',
+    ],
+  }),
+  'staff.role_confirmation_requested': (d) => ({
+    subject: `A ${ROLE_NAMES[d.role] ?? d.role} role waits for your confirmation`,
+    paragraphs: [
+      `The ${ROLE_NAMES[d.role] ?? d.role} role was requested for ${d.email}. It takes effect only when an agency admin other than the requester and the person receiving it confirms it.`,
+      'Open the pending role grants to confirm or decline it.',
     ],
   }),
   'deadline.reminder': (d) => ({

@@ -104,13 +104,16 @@ describe('renderNotice', () => {
       carryover: '1.00',
       expenditures: '2.00',
       validDays: 7,
+      role: 'finance_officer',
+      change: 'requested',
+      email: 'pat@example.org',
     };
     for (const name of TEMPLATE_NAMES) {
       const notice = renderNotice(name, sample as never, agency);
       expect(notice.subject.length).toBeGreaterThan(3);
       expect(notice.body.length).toBeGreaterThan(3);
     }
-    expect(TEMPLATE_NAMES).toHaveLength(17);
+    expect(TEMPLATE_NAMES).toHaveLength(20);
   });
 });
 

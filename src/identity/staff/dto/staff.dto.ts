@@ -55,10 +55,10 @@ export class StaffListQuery {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ enum: ['active', 'deactivated'] })
+  @ApiPropertyOptional({ enum: ['pending', 'active', 'deactivated'] })
   @IsOptional()
-  @IsIn(['active', 'deactivated'])
-  status?: 'active' | 'deactivated';
+  @IsIn(['pending', 'active', 'deactivated'])
+  status?: 'pending' | 'active' | 'deactivated';
 }
 
 export class StaffMemberDto {
@@ -66,13 +66,23 @@ export class StaffMemberDto {
   userId: string;
   @ApiProperty()
   email: string;
-  @ApiProperty()
-  name: string;
-  @ApiProperty({ enum: AGENCY_ROLES, isArray: true })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Null until the person accepts: an invitation does not reveal their name.',
+  })
+  name: string | null;
+  @ApiProperty({ enum: AGENCY_ROLES, isArray: true, description: 'Roles in effect.' })
   roles: string[];
-  @ApiProperty({ enum: ['active', 'deactivated'] })
-  status: 'active' | 'deactivated';
-  @ApiProperty({ description: 'Invited and has not set a password yet.' })
+  @ApiProperty({
+    enum: AGENCY_ROLES,
+    isArray: true,
+    description: 'Privileged roles asked for and waiting for a second admin; they grant nothing.',
+  })
+  pendingRoles: string[];
+  @ApiProperty({ enum: ['pending', 'active', 'deactivated'] })
+  status: 'pending' | 'active' | 'deactivated';
+  @ApiProperty({ description: 'Has not accepted the invitation (or set a password) yet.' })
   invitationPending: boolean;
   @ApiProperty({ format: 'date-time' })
   addedAt: string;
@@ -83,4 +93,53 @@ export class StaffPageDto {
   items: StaffMemberDto[];
   @ApiProperty({ nullable: true, type: String })
   nextCursor: string | null;
+}
+
+/** The answer to an invitation: built from the request alone, whoever the email belongs to. */
+export class StaffInvitationDto {
+  @ApiProperty()
+  email: string;
+  @ApiProperty({ enum: AGENCY_ROLES, isArray: true, description: 'Given when the person accepts.' })
+  roles: string[];
+  @ApiProperty({
+    enum: AGENCY_ROLES,
+    isArray: true,
+    description: 'Privileged roles that also wait for a second admin to confirm them.',
+  })
+  pendingRoles: string[];
+  @ApiProperty({ enum: ['pending'] })
+  status: 'pending';
+}
+
+export class RoleGrantListQuery {
+  @ApiPropertyOptional({ enum: ['pending', 'confirmed', 'declined', 'cancelled'] })
+  @IsOptional()
+  @IsIn(['pending', 'confirmed', 'declined', 'cancelled'])
+  status?: 'pending' | 'confirmed' | 'declined' | 'cancelled';
+}
+
+export class RoleGrantDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+  @ApiProperty()
+  email: string;
+  @ApiProperty({ enum: ['agency_admin', 'finance_officer'] })
+  role: string;
+  @ApiProperty({ enum: ['pending', 'confirmed', 'declined', 'cancelled'] })
+  status: 'pending' | 'confirmed' | 'declined' | 'cancelled';
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  requestedByUserId: string | null;
+  @ApiProperty({ format: 'date-time' })
+  requestedAt: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  decidedByUserId: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  decidedAt: string | null;
+}
+
+export class RoleGrantPageDto {
+  @ApiProperty({ type: [RoleGrantDto] })
+  items: RoleGrantDto[];
 }

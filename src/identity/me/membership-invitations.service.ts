@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AgencyDirectory } from '../../agencies/agency-directory';
+import { AuditLog } from '../../core/audit/audit-log';
+import { RequestContext } from '../../core/context/request-context';
+import { setTenantInTransaction } from '../../core/context/tenant-session';
+import { isUuid } from '../../core/ids';
+import { MembershipInvitationNotFoundError } from '../identity.errors';
+import { RoleGrants } from '../staff/role-grants.service';
+
+/** The web app's page listing a user's invitations (the in-app and email notices link there). */
+export const MY_INVITATIONS_PATH = '/me/invitations';
+
+export interface MembershipInvitationView {
+  kind: 'agency' | 'organization';
+  agencyCode: string;
+  agencyName: string;
+  organizationId: string | null;
+  organizationName: string | null;
+  roles: string[];
+  invitedAt: string;
+}
+
+export interface MembershipAnswerView {
+  kind: 'agency' | 'organization';
+  agencyCode: string;
+  organizationId: string | null;
+  roles: string[];
+  status: 'active' | 'deactivated';
+}
+
+interface Target {
+  agencyCode: string;
+  organizationId?: string;
+}
+
+/**
+ * Consent before membership: whoever adds a person to an agency's staff or an organization
+ * makes a pending membership, which grants nothing (the access check reads active rows) until
+ * the person accepts it here; declining leaves it deactivated.
+ *
+ * These routes run outside any agency (the person is not a member yet). Listing reads the
+ * user's own rows in every agency through the own-rows policy (app.user_id). Answering enters
+ * the named agency's tenant for this transaction, so the write and its audit event happen there
+ * under that agency's row-level security like any other membership change.
+ */
+@Injectable()
+export class MembershipInvitations {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly context: RequestContext,
+    private readonly directory: AgencyDirectory,
+    private readonly audit: AuditLog,
+    private readonly grants: RoleGrants,
+  ) {}
+
+  async list(): Promise<{ items: MembershipInvitationView[] }> {
+    const { userId } = this.context.requireUser();
+    const rows: Array<MembershipInvitationView & { agencyId: string }> = await this.txHost.tx.query(
+      `SELECT 'agency' AS kind, a.id AS "agencyId", a.code AS "agencyCode",
+                a.name AS "agencyName", NULL::uuid AS "organizationId", am.roles,
+                am.updated_at AS "invitedAt"
+           FROM agency_memberships am JOIN agencies a ON a.id = am.agency_id
+          WHERE am.user_id = $1 AND am.status = 'pending'
+         UNION ALL
+         SELECT 'organization', a.id, a.code, a.name, om.organization_id, om.roles, om.updated_at
+           FROM organization_memberships om JOIN agencies a ON a.id = om.agency_id
+          WHERE om.user_id = $1 AND om.status = 'pending'
+          ORDER BY "invitedAt", "agencyCode"`,
+      [userId],
+    );
+    const names = await this.organizationNames(rows);
+    return {
+      items: rows.map(({ agencyId: _agencyId, ...row }) => ({
+        ...row,
+        organizationName: row.organizationId ? (names.get(row.organizationId) ?? null) : null,
+        invitedAt: new Date(row.invitedAt).toISOString(),
+      })),
+    };
+  }
+
+  accept(target: Target): Promise<MembershipAnswerView> {
+    return this.answer(target, 'active');
+  }
+
+  decline(target: Target): Promise<MembershipAnswerView> {
+    return this.answer(target, 'deactivated');
+  }
+
+  private async answer(
+    target: Target,
+    status: 'active' | 'deactivated',
+  ): Promise<MembershipAnswerView> {
+    const { userId } = this.context.requireUser();
+    const tenant = this.directory.findByCode(target.agencyCode);
+    if (!tenant) throw new MembershipInvitationNotFoundError();
+    if (target.organizationId !== undefined && !isUuid(target.organizationId)) {
+      throw new MembershipInvitationNotFoundError();
+    }
+    this.context.setTenant(tenant);
+    await setTenantInTransaction(this.txHost.tx, tenant.agencyId);
+    const organizationId = target.organizationId ?? null;
+    // TypeORM answers an UPDATE ... RETURNING with [rows, count].
+    const [updated]: [Array<{ roles: string[] }>, number] = organizationId
+      ? await this.txHost.tx.query(
+          `UPDATE organization_memberships SET status = $4, updated_at = now()
+            WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3 AND status = 'pending'
+            RETURNING roles`,
+          [tenant.agencyId, organizationId, userId, status],
+        )
+      : await this.txHost.tx.query(
+          `UPDATE agency_memberships SET status = $3, updated_at = now()
+            WHERE agency_id = $1 AND user_id = $2 AND status = 'pending'
+            RETURNING roles`,
+          [tenant.agencyId, userId, status],
+        );
+    if (updated.length === 0) throw new MembershipInvitationNotFoundError();
+    const kind = organizationId ? 'organization' : 'agency';
+    if (kind === 'agency' && status === 'deactivated') await this.grants.cancel(userId);
+    const verb = status === 'active' ? 'invitation_accepted' : 'invitation_declined';
+    await this.audit.record({
+      action: kind === 'agency' ? `staff.${verb}` : `organization_member.${verb}`,
+      entityType: kind === 'agency' ? 'agency_membership' : 'organization_membership',
+      entityId: organizationId ? `${organizationId}/${userId}` : userId,
+      before: { status: 'pending' },
+      after: { status, roles: updated[0].roles },
+    });
+    return {
+      kind,
+      agencyCode: tenant.agencyCode,
+      organizationId,
+      roles: updated[0].roles,
+      status,
+    };
+  }
+
+  /**
+   * Organization names live in tenant rows: read per agency, entering each agency's tenant in
+   * turn (this transaction only serves this read-only listing).
+   */
+  private async organizationNames(
+    rows: Array<{ agencyId: string; organizationId: string | null }>,
+  ): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const byAgency = new Map<string, string[]>();
+    for (const row of rows) {
+      if (!row.organizationId) continue;
+      byAgency.set(row.agencyId, [...(byAgency.get(row.agencyId) ?? []), row.organizationId]);
+    }
+    for (const [agencyId, ids] of byAgency) {
+      await setTenantInTransaction(this.txHost.tx, agencyId);
+      const found: Array<{ id: string; legal_name: string }> = await this.txHost.tx.query(
+        `SELECT id, legal_name FROM organizations WHERE agency_id = $1 AND id = ANY($2::uuid[])`,
+        [agencyId, ids],
+      );
+      for (const row of found) names.set(row.id, row.legal_name);
+    }
+    return names;
+  }
+}
