@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { AgencyDirectory } from '../src/agencies/agency-directory';
+import { loadConfig } from '../src/core/config/env';
+import { createApp } from '../src/core/http/create-app';
+import { connect, createTestDatabase, TestDatabase } from './support/database';
+import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
+import { TEST_APP, TEST_OWNER } from './support/test-database-env';
+
+/**
+ * The API never runs as a role that escapes row-level security (issue 13, item 12): boot is
+ * refused for the owner, a superuser, a BYPASSRLS role or a table owner, with a message naming
+ * DATABASE_URL; the app role boots, and afterwards the process holds no owner connection.
+ */
+describe('database role at boot', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  function boot(databaseUrl: string, ownerUrl?: string) {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: join(REPO_ROOT, '.data', 'test'),
+      AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+      PAYEE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      MIGRATE_ON_START: 'false',
+      AGENCY_CONFIG_DIR: join(REPO_ROOT, 'config', 'agencies'),
+      DATABASE_URL: databaseUrl,
+      DATABASE_OWNER_URL: ownerUrl,
+    });
+    return createApp(config, pino({ level: 'silent' }));
+  }
+
+  /** Every connection to this test's database, whoever holds it. */
+  async function sessions(): Promise<Array<{ usename: string; application_name: string }>> {
+    const admin = await connect(db.adminUrl);
+    try {
+      const { rows } = await admin.query(
+        `SELECT usename, application_name FROM pg_stat_activity
+          WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [db.name],
+      );
+      return rows;
+    } finally {
+      await admin.end();
+    }
+  }
+
+  it('refuses DATABASE_URL = the owner role, naming the variable', async () => {
+    await expect(boot(db.ownerUrl, db.ownerUrl)).rejects.toThrow(
+      new RegExp(
+        `DATABASE_URL connects as role "${TEST_OWNER}", which is the owner role.*npm run db:setup`,
+      ),
+    );
+  });
+
+  it('refuses a role that owns a table even when no owner URL is configured', async () => {
+    await expect(boot(db.ownerUrl)).rejects.toThrow(
+      new RegExp(`DATABASE_URL connects as role "${TEST_OWNER}", which owns table public\\.`),
+    );
+  });
+
+  it('refuses a superuser', async () => {
+    const superuser = new URL(db.adminUrl);
+    superuser.pathname = `/${db.name}`;
+    await expect(boot(superuser.toString(), db.ownerUrl)).rejects.toThrow(
+      /DATABASE_URL connects as role ".*", which is a superuser/,
+    );
+  });
+
+  it('refuses a role with BYPASSRLS, even one that is only a member of the app group', async () => {
+    const role = `gc_test_bypass_${randomBytes(4).toString('hex')}`;
+    const admin = await connect(db.adminUrl);
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN BYPASSRLS PASSWORD '${role}'`);
+      await admin.query(`GRANT gc_app TO ${role}`);
+      const url = new URL(db.appUrl);
+      url.username = role;
+      url.password = role;
+      await expect(boot(url.toString(), db.ownerUrl)).rejects.toThrow(
+        new RegExp(`DATABASE_URL connects as role "${role}", which has BYPASSRLS`),
+      );
+    } finally {
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
+    }
+  });
+
+  it('left no connection behind after the refused boots', async () => {
+    expect(await sessions()).toEqual([]);
+  });
+
+  it('boots as the app role, and then holds no owner connection (agency sync closed its own)', async () => {
+    // The fresh clone has no agencies yet: this boot syncs them as the owner.
+    const app = await boot(db.appUrl, db.ownerUrl);
+    try {
+      await app.init();
+      expect(app.get(AgencyDirectory).list().length).toBeGreaterThan(0);
+      await app.get(DataSource).query('SELECT 1');
+      const held = await sessions();
+      expect(held.length).toBeGreaterThan(0);
+      expect(held.filter((s) => s.usename !== TEST_APP)).toEqual([]);
+      expect(held.map((s) => s.application_name)).not.toContain('grant-commons-sync');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('database role: the normal test app', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('connects as the app role with the statement and idle-in-transaction limits', async () => {
+    const { app } = t;
+    const rows: Array<{ user: string; statement: string; idle: string }> = await app
+      .get(DataSource)
+      .query(
+        `SELECT current_user AS user, current_setting('statement_timeout') AS statement,
+                current_setting('idle_in_transaction_session_timeout') AS idle`,
+      );
+    expect(rows[0]).toEqual({ user: TEST_APP, statement: '30s', idle: '1min' });
+  });
+});
