@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { AgencyDirectory } from '../src/agencies/agency-directory';
 import { loadConfig } from '../src/core/config/env';
 import { createApp } from '../src/core/http/create-app';
+import { Client } from 'pg';
+import { createInvitation, createUser, login, ownerPool } from './factories/identity';
 import { connect, createTestDatabase, TestDatabase } from './support/database';
 import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
 import { TEST_APP, TEST_OWNER } from './support/test-database-env';
@@ -132,5 +134,71 @@ describe('database role: the normal test app', () => {
                 current_setting('idle_in_transaction_session_timeout') AS idle`,
       );
     expect(rows[0]).toEqual({ user: TEST_APP, statement: '30s', idle: '1min' });
+  });
+});
+
+/**
+ * Column-level grants on users (issue 13, item 14): the app role writes only the columns the
+ * app's own flows write; platform_admin and email take the owner.
+ */
+describe('users: the app role cannot write privileged columns', () => {
+  let t: TestApp;
+  let app: Client;
+  beforeAll(async () => {
+    t = await bootTestApp();
+    app = await connect(t.db.appUrl);
+  });
+  afterAll(async () => {
+    await app.end();
+    await t.close();
+  });
+
+  const snapshot = async (id: string) =>
+    (
+      await ownerPool(t).query(
+        `SELECT email, name, password_hash, platform_admin, updated_at FROM users WHERE id = $1`,
+        [id],
+      )
+    ).rows[0] as Record<string, unknown>;
+
+  it('refuses UPDATE of platform_admin and email, and INSERT of a platform admin', async () => {
+    const user = await createUser(t);
+    const before = await snapshot(user.id);
+    await expect(
+      app.query(`UPDATE users SET platform_admin = true WHERE id = $1`, [user.id]),
+    ).rejects.toThrow(/permission denied for table users/);
+    await expect(
+      app.query(`UPDATE users SET email = 'attacker@example.org' WHERE id = $1`, [user.id]),
+    ).rejects.toThrow(/permission denied for table users/);
+    await expect(
+      app.query(
+        `INSERT INTO users (email, name, platform_admin) VALUES ('x@example.org', 'X', true)`,
+      ),
+    ).rejects.toThrow(/permission denied for table users/);
+    expect(await snapshot(user.id)).toEqual(before);
+    const admins = await ownerPool(t).query(
+      `SELECT count(*)::int AS n FROM users WHERE platform_admin`,
+    );
+    expect(admins.rows[0].n).toBe(0);
+  });
+
+  it('still lets the app flows work: sign-in, accepting an invitation, a name change', async () => {
+    const member = await createUser(t);
+    expect((await login(t, member.email, member.password)).accessToken).toBeTruthy();
+
+    const invitee = await createUser(t, { password: null });
+    const token = await createInvitation(t, invitee.id);
+    const accepted = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/accept-invitation',
+      payload: { token, password: 'a long enough passphrase' },
+    });
+    expect(accepted.status).toBe(204);
+    expect((await login(t, invitee.email, 'a long enough passphrase')).accessToken).toBeTruthy();
+
+    await app.query(`UPDATE users SET name = 'Renamed', updated_at = now() WHERE id = $1`, [
+      member.id,
+    ]);
+    expect((await snapshot(member.id)).name).toBe('Renamed');
   });
 });
