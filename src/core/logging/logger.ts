@@ -1,24 +1,30 @@
 import { LoggerService } from '@nestjs/common';
 import { ClsServiceManager } from 'nestjs-cls';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
+import { redactedError } from './log-redaction';
 
 /**
  * JSON logs (pino). Every line written inside a request or job carries its requestId, read from
  * CLS, so one id ties the HTTP log, the service logs and the audit event together.
  */
-export function createRootLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: 'grant-commons' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'],
-    mixin() {
-      const cls = ClsServiceManager.getClsService();
-      if (!cls.isActive()) return {};
-      const requestId = cls.get<string | undefined>('requestId') ?? cls.getId();
-      return requestId ? { requestId } : {};
+export function createRootLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'grant-commons' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'],
+      // Errors lose bound query parameters and value-quoting database messages (log-redaction.ts).
+      serializers: { err: redactedError, error: redactedError },
+      mixin() {
+        const cls = ClsServiceManager.getClsService();
+        if (!cls.isActive()) return {};
+        const requestId = cls.get<string | undefined>('requestId') ?? cls.getId();
+        return requestId ? { requestId } : {};
+      },
     },
-  });
+    destination,
+  );
 }
 
 /** Adapts pino to Nest's LoggerService so framework and module logs share one stream. */
