@@ -4,7 +4,7 @@ import { formatInZone, parseAgencyDateTime } from '../core/clock/zoned-time';
 import { TenantDb } from '../core/context/tenant-db';
 import { csvRow } from '../core/csv/csv';
 import { ValidationFailedError } from '../core/errors/domain-error';
-import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { decodeCursor, pageLimit, TIME_AND_ID, toPage } from '../core/pagination/keyset-cursor';
 import { OrganizationDirectory } from '../organizations/organization-directory';
 import { ProgramCatalog } from '../programs/program-catalog';
 import { applicationSummary } from './application.view';
@@ -98,7 +98,7 @@ export class ApplicationLists {
     // A date means "through that day": strictly before the next local midnight.
     if (query.submittedTo)
       add('a.submitted_at < $1', this.instant(query.submittedTo, '/submittedTo', true));
-    const after = decodeCursor(cursor, 2);
+    const after = decodeCursor(cursor, TIME_AND_ID);
     if (after) add('(a.created_at, a.id) < ($1::timestamptz, $2::uuid)', after[0], after[1]);
     values.push(limit + 1);
     return this.db.rows(
