@@ -2,10 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../core/context/request-context';
-import {
-  decodeCursor as decodeKeysetCursor,
-  TIME_AND_ID,
-} from '../core/pagination/keyset-cursor';
+import { decodeCursor as decodeKeysetCursor, TIME_AND_ID } from '../core/pagination/keyset-cursor';
 import { NotificationPage, NotificationView } from './dto/notifications.dto';
 import { NotificationNotFoundError } from './notifications.errors';
 import { isUuid } from '../core/ids';

@@ -101,7 +101,7 @@ export async function assertAppRole(dataSource: DataSource, ownerUrl?: string): 
             : undefined;
   if (why) {
     throw new DatabaseError(
-      `DATABASE_URL connects as role "${facts!.role}", which ${why}: row-level security would not hold. ` +
+      `DATABASE_URL connects as role "${facts.role}", which ${why}: row-level security would not hold. ` +
         'Point DATABASE_URL at the app role (non-owner, NOBYPASSRLS); run npm run db:setup to create it',
     );
   }
