@@ -95,6 +95,17 @@ describe('database role at boot', () => {
     }
   });
 
+  it('without DATABASE_OWNER_URL, refuses a boot that would need the owner (agencies not synced yet)', async () => {
+    const app = await boot(db.appUrl);
+    try {
+      await expect(app.init()).rejects.toThrow(
+        /DATABASE_OWNER_URL \(the owner role\) is not set; run `npm run agencies:sync`/,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
   it('left no connection behind after the refused boots', async () => {
     expect(await sessions()).toEqual([]);
   });
@@ -112,6 +123,46 @@ describe('database role at boot', () => {
       expect(held.map((s) => s.application_name)).not.toContain('grant-commons-sync');
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('database role: an API process with the app role only', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('boots without DATABASE_OWNER_URL once a setup step has migrated and synced', async () => {
+    const env = (extra: Record<string, string>) =>
+      loadConfig({
+        NODE_ENV: 'test',
+        DATA_DIR: join(REPO_ROOT, '.data', 'test'),
+        AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+        PAYEE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+        AGENCY_CONFIG_DIR: join(REPO_ROOT, 'config', 'agencies'),
+        DATABASE_URL: db.appUrl,
+        ...extra,
+      });
+    // The setup step: owner credentials, then gone.
+    const setup = await createApp(
+      env({ DATABASE_OWNER_URL: db.ownerUrl, MIGRATE_ON_START: 'false' }),
+      pino({ level: 'silent' }),
+    );
+    await setup.init();
+    await setup.close();
+    const config = env({}); // no owner URL: MIGRATE_ON_START defaults to false
+    expect(config.databaseOwnerUrl).toBeUndefined();
+    expect(config.migrateOnStart).toBe(false);
+    const api = await createApp(config, pino({ level: 'silent' }));
+    try {
+      await api.init();
+      expect(api.get(AgencyDirectory).list().length).toBeGreaterThan(0);
+    } finally {
+      await api.close();
     }
   });
 });
