@@ -95,6 +95,25 @@ describe('database role at boot', () => {
     }
   });
 
+  it('refuses a role that may act as the owner (a member of the owner role)', async () => {
+    const role = `gc_test_heir_${randomBytes(4).toString('hex')}`;
+    const admin = await connect(db.adminUrl);
+    try {
+      await admin.query(
+        `CREATE ROLE ${role} LOGIN PASSWORD '${role}' IN ROLE gc_app, ${TEST_OWNER}`,
+      );
+      const url = new URL(db.appUrl);
+      url.username = role;
+      url.password = role;
+      await expect(boot(url.toString(), db.ownerUrl)).rejects.toThrow(
+        new RegExp(`DATABASE_URL connects as role "${role}", which owns table public\\.`),
+      );
+    } finally {
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
+    }
+  });
+
   it('without DATABASE_OWNER_URL, refuses a boot that would need the owner (agencies not synced yet)', async () => {
     const app = await boot(db.appUrl);
     try {
