@@ -32,7 +32,7 @@ describe('database limits and what errors log', () => {
     // lock (not a clock) is what guarantees it runs over.
     t = await bootTestApp(
       { DATABASE_STATEMENT_TIMEOUT_MS: '250' },
-      { logger: createRootLogger('info', log.stream) },
+      { logger: createRootLogger('info', { destination: log.stream }) },
     );
     t.app.flushLogs(); // Nest buffers its logs until listen(); inject() never listens
     owner = await connect(t.db.ownerUrl);
@@ -67,7 +67,7 @@ describe('database limits and what errors log', () => {
   it('logs a failed statement without its bound values, in the message, detail or parameters', async () => {
     const secret = `secret-${randomBytes(6).toString('hex')}`;
     const dataSource = t.app.get(DataSource);
-    const logger = createRootLogger('info', log.stream);
+    const logger = createRootLogger('info', { destination: log.stream });
     // A data exception quotes the value in its message; a unique violation in its detail.
     const failures: unknown[] = [];
     await dataSource.query('SELECT $1::uuid', [secret]).catch((e: unknown) => failures.push(e));

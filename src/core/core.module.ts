@@ -14,6 +14,7 @@ import { TenantTransactionInterceptor } from './context/tenant-transaction.inter
 import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { HealthModule } from './health/health.module';
+import { RateLimitStore } from './http/rate-limits';
 
 /** The kernel: configuration, database, request context and transactions, access, errors, health. */
 @Global()
@@ -45,11 +46,12 @@ export class CoreModule {
         TenantDb,
         TenantRunner,
         RecheckedTransactions,
+        RateLimitStore,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_INTERCEPTOR, useClass: TenantTransactionInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
-      exports: [RequestContext, TenantDb, TenantRunner, RecheckedTransactions],
+      exports: [RequestContext, TenantDb, TenantRunner, RecheckedTransactions, RateLimitStore],
     };
   }
 }
