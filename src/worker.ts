@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const database = await prepareDatabase(config, logger);
   const app = await NestFactory.createApplicationContext(AppModule.register(database.config), {
     logger: new PinoNestLogger(logger),
+    abortOnError: false, // a refused boot rejects with its message (printed below)
   });
   await app.init();
   logger.info('worker started');

@@ -482,7 +482,7 @@ describe('audit log: append-only, hash-chained per agency', () => {
 
     it('refuses a forged cursor and an entity id without its type', async () => {
       await expect(list(mo, { cursor: 'not-a-cursor' })).rejects.toMatchObject({
-        code: 'request.invalid',
+        code: 'pagination.invalid_cursor',
       });
       await expect(list(mo, { entityId })).rejects.toMatchObject({ code: 'request.invalid' });
     });

@@ -83,7 +83,9 @@ export async function syncAgencies(
     if (isEmptyPlan(plan)) return summary(plan);
   }
   if (!ownerUrl) {
-    throw new AgencySyncError('agency sync needs DATABASE_OWNER_URL (the owner role)');
+    throw new AgencySyncError(
+      'agency sync: config/agencies differs from the agencies table and DATABASE_OWNER_URL (the owner role) is not set; run `npm run agencies:sync` with it (the setup job does), or set it for this process',
+    );
   }
   const client = new Client({ connectionString: ownerUrl, application_name: 'grant-commons-sync' });
   await client.connect();

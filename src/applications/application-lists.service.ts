@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { formatInZone, parseAgencyDateTime } from '../core/clock/zoned-time';
+import { RecheckedTransaction } from '../core/context/rechecked-transactions';
 import { TenantDb } from '../core/context/tenant-db';
 import { csvRow } from '../core/csv/csv';
 import { ValidationFailedError } from '../core/errors/domain-error';
-import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { decodeCursor, pageLimit, TIME_AND_ID, toPage } from '../core/pagination/keyset-cursor';
 import { OrganizationDirectory } from '../organizations/organization-directory';
 import { ProgramCatalog } from '../programs/program-catalog';
 import { applicationSummary } from './application.view';
 import { ApplicationListQuery } from './dto/application.dto';
 import { Application } from './entities/application.entity';
 
-const EXPORT_PAGE = 1000;
 const CSV_HEADER = [
   'application_id',
   'organization_id',
@@ -29,7 +29,8 @@ const CSV_HEADER = [
 /**
  * Program officers' lists of a program's applications: filtered, keyset-paginated on
  * (created_at, id) with indexes led by agency_id, and a CSV export that reads the same keyset
- * pages inside the request transaction and streams each page out (memory stays flat).
+ * pages, each in a short transaction of its own, and streams each page out (memory stays flat,
+ * and a slow client holds no transaction open).
  */
 @Injectable()
 export class ApplicationLists {
@@ -39,6 +40,9 @@ export class ApplicationLists {
     private readonly organizations: OrganizationDirectory,
     private readonly agencies: AgencyDirectory,
   ) {}
+
+  /** Rows per export page: one short transaction each (tests lower it to get many pages). */
+  exportPageSize = 1000;
 
   /** A date (YYYY-MM-DD: local midnight in the agency) or a date-time, as an instant. */
   private instant(value: string, pointer: string, endOfDay: boolean): Date {
@@ -98,7 +102,7 @@ export class ApplicationLists {
     // A date means "through that day": strictly before the next local midnight.
     if (query.submittedTo)
       add('a.submitted_at < $1', this.instant(query.submittedTo, '/submittedTo', true));
-    const after = decodeCursor(cursor, 2);
+    const after = decodeCursor(cursor, TIME_AND_ID);
     if (after) add('(a.created_at, a.id) < ($1::timestamptz, $2::uuid)', after[0], after[1]);
     values.push(limit + 1);
     return this.db.rows(
@@ -134,46 +138,26 @@ export class ApplicationLists {
     return { filename: `applications-${terms.code}.csv` };
   }
 
-  /** Streams the CSV through `write` (which waits when the client is slow), one keyset page at a time. */
+  /**
+   * Streams the CSV through `write` (which waits when the client is slow), one keyset page at a
+   * time. Each page is read inside `inTransaction` (a short transaction that re-checks access,
+   * see RecheckedTransactions) and written after it has committed, so however long `write`
+   * waits, no transaction stays open. Keyset pages over (created_at, id) need no snapshot
+   * across pages: each page starts strictly after the last row written.
+   */
   async exportCsv(
     programId: string,
     query: ApplicationListQuery,
     write: (chunk: string) => Promise<void>,
+    inTransaction: RecheckedTransaction,
   ): Promise<number> {
     const timeZone = this.agencies.configOf(this.db.agencyId).timeZone;
     await write(`\ufeff${csvRow(CSV_HEADER)}`);
     let after: [string, string] | undefined;
     let count = 0;
     for (;;) {
-      // Raw rows (no entity hydration) with the budget total computed in the same statement.
-      const qb = this.query(programId, query)
-        .select([
-          'a.id AS id',
-          'a.organization_id AS organization_id',
-          'a.status AS status',
-          'a.project_title AS project_title',
-          'a.amount_requested::text AS amount_requested',
-          'a.submission_count AS submission_count',
-          'a.submitted_at AS submitted_at',
-          'a.created_at AS created_at',
-        ])
-        .addSelect(
-          `(SELECT sum(l.amount)::numeric(14,2)::text FROM application_budget_lines l
-             WHERE l.agency_id = a.agency_id AND l.application_id = a.id)`,
-          'budget_total',
-        );
-      if (after)
-        qb.andWhere('(a.created_at, a.id) < (:at::timestamptz, :id::uuid)', {
-          at: after[0],
-          id: after[1],
-        });
-      const rows = await qb
-        .orderBy('a.created_at', 'DESC')
-        .addOrderBy('a.id', 'DESC')
-        .limit(EXPORT_PAGE)
-        .getRawMany<ExportRow>();
+      const { rows, names } = await inTransaction(() => this.exportPage(programId, query, after));
       if (rows.length === 0) break;
-      const names = await this.organizations.names(rows.map((r) => r.organization_id));
       await write(
         rows
           .map((a) =>
@@ -194,11 +178,47 @@ export class ApplicationLists {
           .join(''),
       );
       count += rows.length;
-      if (rows.length < EXPORT_PAGE) break;
+      if (rows.length < this.exportPageSize) break;
       const last = rows[rows.length - 1];
       after = [last.created_at.toISOString(), last.id];
     }
     return count;
+  }
+
+  private async exportPage(
+    programId: string,
+    query: ApplicationListQuery,
+    after: [string, string] | undefined,
+  ): Promise<{ rows: ExportRow[]; names: Map<string, string> }> {
+    // Raw rows (no entity hydration) with the budget total computed in the same statement.
+    const qb = this.query(programId, query)
+      .select([
+        'a.id AS id',
+        'a.organization_id AS organization_id',
+        'a.status AS status',
+        'a.project_title AS project_title',
+        'a.amount_requested::text AS amount_requested',
+        'a.submission_count AS submission_count',
+        'a.submitted_at AS submitted_at',
+        'a.created_at AS created_at',
+      ])
+      .addSelect(
+        `(SELECT sum(l.amount)::numeric(14,2)::text FROM application_budget_lines l
+             WHERE l.agency_id = a.agency_id AND l.application_id = a.id)`,
+        'budget_total',
+      );
+    if (after)
+      qb.andWhere('(a.created_at, a.id) < (:at::timestamptz, :id::uuid)', {
+        at: after[0],
+        id: after[1],
+      });
+    const rows = await qb
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(this.exportPageSize)
+      .getRawMany<ExportRow>();
+    const names = await this.organizations.names(rows.map((r) => r.organization_id));
+    return { rows, names };
   }
 }
 

@@ -4,7 +4,7 @@ import { Clock } from '../core/clock/clock';
 import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { IfMatch } from '../core/idempotency/etag';
-import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { decodeCursor, pageLimit, TIME_AND_ID, toPage } from '../core/pagination/keyset-cursor';
 import { OrganizationDirectory } from '../organizations/organization-directory';
 import { ProgramCatalog, windowState } from '../programs/program-catalog';
 import { ApplicationReads } from './application-reads';
@@ -207,7 +207,7 @@ export class ApplicationsService {
       });
     if (query.status) qb.andWhere('a.status = :status', { status: query.status });
     if (query.programId) qb.andWhere('a.program_id = :programId', { programId: query.programId });
-    const cursor = decodeCursor(query.cursor, 2);
+    const cursor = decodeCursor(query.cursor, TIME_AND_ID);
     if (cursor)
       qb.andWhere('(a.created_at, a.id) < (:at::timestamptz, :id::uuid)', {
         at: cursor[0],

@@ -12,10 +12,12 @@ import {
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { RequirePermission } from '../core/access/access.decorators';
+import {
+  RecheckedTransaction,
+  RecheckedTransactions,
+} from '../core/context/rechecked-transactions';
 import { etagOf } from '../core/idempotency/etag';
 import { ApplicationLists } from './application-lists.service';
 import { ApplicationsService } from './applications.service';
@@ -37,6 +39,7 @@ export class ProgramApplicationsController {
     private readonly attachments: ApplicationAttachments,
     private readonly submissions: ApplicationSubmissions,
     private readonly versions: ApplicationVersions,
+    private readonly rechecked: RecheckedTransactions,
   ) {}
 
   @Get()
@@ -46,8 +49,10 @@ export class ProgramApplicationsController {
   }
 
   /**
-   * CSV of the filtered list, streamed: pages are read inside this request's transaction and
-   * written as the client reads (backpressure), so memory stays flat whatever the size.
+   * CSV of the filtered list, streamed. The request's own transaction checks access and the
+   * filters and ends when this handler returns; the pages are then read each in a short
+   * transaction of its own (access checked again) and written as the client reads
+   * (backpressure): memory stays flat whatever the size, and a slow client holds no transaction.
    */
   @Get('export.csv')
   @RequirePermission('application.export')
@@ -57,18 +62,36 @@ export class ProgramApplicationsController {
     @Res() reply: FastifyReply,
   ) {
     const { filename } = await this.lists.prepareExport(programId, query);
+    const inTransaction = this.rechecked.forRequest(
+      'application.export',
+      reply.request.params as Record<string, string>,
+    );
     const out = new PassThrough();
     void reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', contentDisposition(filename))
       .header('cache-control', 'no-store')
       .send(out);
+    void this.stream(programId, query, out, inTransaction);
+  }
+
+  private async stream(
+    programId: string,
+    query: ApplicationListQuery,
+    out: PassThrough,
+    inTransaction: RecheckedTransaction,
+  ): Promise<void> {
     try {
-      await this.lists.exportCsv(programId, query, async (chunk) => {
-        if (!out.write(chunk)) await once(out, 'drain');
-      });
+      await this.lists.exportCsv(
+        programId,
+        query,
+        async (chunk) => {
+          if (out.destroyed) throw new Error('the client went away');
+          if (!out.write(chunk)) await drainedOrClosed(out);
+        },
+        inTransaction,
+      );
       out.end();
-      await finished(out);
     } catch (error) {
       // The status line is already sent: cut the stream so the client sees it incomplete.
       this.logger.error({ err: error, programId }, 'application export failed mid-stream');
@@ -143,4 +166,17 @@ export class ProgramApplicationsController {
       disposition: contentDisposition(file.filename),
     });
   }
+}
+
+/** Resolves when the stream can take more, or is closed (the next write then stops the export). */
+function drainedOrClosed(out: PassThrough): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }

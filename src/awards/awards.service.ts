@@ -8,7 +8,7 @@ import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
 import { JobQueue } from '../core/jobs';
 import { fromCents, isAmount, toCents } from '../core/money/money';
-import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { decodeCursor, pageLimit, TIME_AND_ID, toPage } from '../core/pagination/keyset-cursor';
 import { OrganizationDirectory } from '../organizations/organization-directory';
 import { Ledger } from '../payments/ledger/ledger';
 import { ProgramCatalog } from '../programs/program-catalog';
@@ -266,7 +266,7 @@ export class AwardsService {
     }
     if (query.status) qb.andWhere('a.status = :status', { status: query.status });
     if (query.programId) qb.andWhere('a.program_id = :programId', { programId: query.programId });
-    const cursor = decodeCursor(query.cursor, 2);
+    const cursor = decodeCursor(query.cursor, TIME_AND_ID);
     if (cursor) {
       qb.andWhere('(a.offered_at, a.id) < (:at::timestamptz, :id::uuid)', {
         at: cursor[0],

@@ -8,6 +8,7 @@ import { AuthenticationGuard } from './access/authentication.guard';
 import { ConfigModule } from './config/config.module';
 import { AppConfig } from './config/env';
 import { RequestContext } from './context/request-context';
+import { RecheckedTransactions } from './context/rechecked-transactions';
 import { TenantDb, TenantRunner } from './context/tenant-db';
 import { TenantTransactionInterceptor } from './context/tenant-transaction.interceptor';
 import { DatabaseModule } from './database/database.module';
@@ -44,12 +45,13 @@ export class CoreModule {
         RequestContext,
         TenantDb,
         TenantRunner,
+        RecheckedTransactions,
         RateLimitStore,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_INTERCEPTOR, useClass: TenantTransactionInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
-      exports: [RequestContext, TenantDb, TenantRunner, RateLimitStore],
+      exports: [RequestContext, TenantDb, TenantRunner, RecheckedTransactions, RateLimitStore],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../core/context/request-context';
-import { ValidationFailedError } from '../core/errors/domain-error';
+import { decodeCursor as decodeKeysetCursor, TIME_AND_ID } from '../core/pagination/keyset-cursor';
 import { NotificationPage, NotificationView } from './dto/notifications.dto';
 import { NotificationNotFoundError } from './notifications.errors';
 import { isUuid } from '../core/ids';
@@ -101,15 +101,6 @@ function encodeCursor(createdAt: string, id: string): string {
 }
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
-      string,
-      string,
-    ];
-    if (typeof createdAt !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(createdAt)))
-      throw new Error();
-    return { createdAt, id };
-  } catch {
-    throw new ValidationFailedError([{ pointer: '/cursor', detail: 'cursor is not valid' }]);
-  }
+  const [createdAt, id] = decodeKeysetCursor(cursor, TIME_AND_ID) as [string, string];
+  return { createdAt, id };
 }

@@ -5,7 +5,7 @@ import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
 import { etagOf, IfMatch, ifMatchHolds } from '../core/idempotency/etag';
-import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { decodeCursor, pageLimit, TEXT_AND_ID, toPage } from '../core/pagination/keyset-cursor';
 import { OrganizationMemberships } from '../identity/memberships/organization-memberships.service';
 import { UserAccounts } from '../identity/memberships/user-accounts.service';
 import {
@@ -264,7 +264,7 @@ export class OrganizationsService {
         },
       );
     }
-    const cursor = decodeCursor(query.cursor, 2);
+    const cursor = decodeCursor(query.cursor, TEXT_AND_ID);
     if (cursor)
       qb.andWhere('(o.legal_name, o.id) > (:name, :id::uuid)', { name: cursor[0], id: cursor[1] });
     const rows = await qb

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
-import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { decodeCursor, pageLimit, TIME_AND_ID, toPage } from '../core/pagination/keyset-cursor';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { Program } from './entities/program.entity';
 import { ProgramFormVersion } from './entities/program-form-version.entity';
@@ -305,7 +305,7 @@ export class ProgramCatalog {
         { term },
       );
     }
-    const cursor = decodeCursor(query.cursor, 2);
+    const cursor = decodeCursor(query.cursor, TIME_AND_ID);
     if (cursor)
       qb.andWhere('(p.closes_at, p.id) > (:at::timestamptz, :id::uuid)', {
         at: cursor[0],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
-import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { decodeCursor, pageLimit, TIME_AND_ID, toPage } from '../core/pagination/keyset-cursor';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { Program } from './entities/program.entity';
 import { ProgramTemplate, TemplateDefinition } from './entities/program-template.entity';
@@ -119,7 +119,7 @@ export class ProgramTemplates {
         { term },
       );
     }
-    const cursor = decodeCursor(query.cursor, 2);
+    const cursor = decodeCursor(query.cursor, TIME_AND_ID);
     if (cursor)
       qb.andWhere('(t.shared_at, t.id) < (:at::timestamptz, :id::uuid)', {
         at: cursor[0],

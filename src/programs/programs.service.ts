@@ -3,7 +3,7 @@ import { Brackets } from 'typeorm';
 import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { etagOf, ifMatchHolds, IfMatch } from '../core/idempotency/etag';
-import { decodeCursor, pageLimit, toPage } from '../core/pagination/keyset-cursor';
+import { decodeCursor, pageLimit, TIME_AND_ID, toPage } from '../core/pagination/keyset-cursor';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { CreateProgramDto, ProgramListQuery, UpdateProgramDto } from './dto/program.dto';
 import { Program } from './entities/program.entity';
@@ -149,7 +149,7 @@ export class ProgramsService {
         ),
       );
     }
-    const cursor = decodeCursor(query.cursor, 2);
+    const cursor = decodeCursor(query.cursor, TIME_AND_ID);
     if (cursor)
       qb.andWhere('(p.created_at, p.id) < (:at::timestamptz, :id::uuid)', {
         at: cursor[0],

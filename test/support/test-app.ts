@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import pino from 'pino';
+import pino, { Logger } from 'pino';
 import { join } from 'node:path';
 import { AppConfig, loadConfig } from '../../src/core/config/env';
 import { createApp } from '../../src/core/http/create-app';
@@ -49,7 +49,10 @@ export const REPO_ROOT = join(__dirname, '..', '..');
  * Boots the real application on this test file's own database, connected as the app role.
  * `env` overrides environment variables (e.g. AGENCY_CONFIG_DIR, REDIS_URL).
  */
-export async function bootTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function bootTestApp(
+  env: Record<string, string | undefined> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -66,7 +69,7 @@ export async function bootTestApp(env: Record<string, string | undefined> = {}):
     DATABASE_URL: db.appUrl,
     DATABASE_OWNER_URL: db.ownerUrl,
   });
-  const app = await createApp(config, pino({ level: 'silent' }));
+  const app = await createApp(config, options.logger ?? pino({ level: 'silent' }));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {

@@ -1,4 +1,4 @@
-import { ValidationFailedError } from '../errors/domain-error';
+import { InvalidCursorError } from '../pagination/keyset-cursor';
 import { decodeCursor, encodeCursor } from './audit-events';
 
 describe('audit event cursors', () => {
@@ -13,7 +13,7 @@ describe('audit event cursors', () => {
     'garbage',
     encodeCursor('yesterday', 'x'),
     Buffer.from('[1,2]').toString('base64url'),
-  ])('refuse a forged or broken cursor %p with a field problem', (cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(ValidationFailedError);
+  ])('refuse a forged or broken cursor %p as pagination.invalid_cursor', (cursor) => {
+    expect(() => decodeCursor(cursor)).toThrow(InvalidCursorError);
   });
 });

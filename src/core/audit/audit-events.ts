@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../errors/domain-error';
 import { TenantDb } from '../context/tenant-db';
+import { cursorJson, InvalidCursorError, isCursorTimestamp } from '../pagination/keyset-cursor';
 import { AuditEventQueryDto } from './dto/audit-event-query.dto';
 
 export interface AuditEventView {
@@ -45,22 +46,19 @@ export function encodeCursor(occurredAt: string, id: string): string {
 }
 
 export function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      TIMESTAMP.test(value[0]) &&
-      typeof value[1] === 'string' &&
-      UUID.test(value[1])
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // fall through
+  const value = cursorJson(cursor);
+  if (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    typeof value[0] === 'string' &&
+    TIMESTAMP.test(value[0]) &&
+    isCursorTimestamp(value[0]) &&
+    typeof value[1] === 'string' &&
+    UUID.test(value[1])
+  ) {
+    return [value[0], value[1]];
   }
-  throw new ValidationFailedError([{ pointer: '/cursor', detail: 'is not a valid cursor' }]);
+  throw new InvalidCursorError();
 }
 
 /** An agency's audit events, newest first, with keyset pagination on (occurred_at, id). */

@@ -35,6 +35,34 @@ describe('loadConfig', () => {
     );
   });
 
+  it('never uses DATABASE_URL as the owner, and migrates on start only with the owner URL', () => {
+    const app = 'postgres://app:a@db/gc';
+    const owner = 'postgres://owner:o@db/gc';
+    const appOnly = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: app });
+    expect(appOnly.databaseOwnerUrl).toBeUndefined();
+    expect(appOnly.migrateOnStart).toBe(false);
+    const both = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: app, DATABASE_OWNER_URL: owner });
+    expect(both.migrateOnStart).toBe(true);
+    expect(() =>
+      loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: app, MIGRATE_ON_START: 'true' }),
+    ).toThrow(/MIGRATE_ON_START: needs DATABASE_OWNER_URL/);
+    expect(loadConfig({ DATA_DIR: dataDir() }).migrateOnStart).toBe(true); // embedded
+  });
+
+  it('reads the database timeouts, 30 s and 60 s by default', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).databaseTimeouts).toEqual({
+      statementMs: 30_000,
+      idleInTransactionMs: 60_000,
+    });
+    expect(
+      loadConfig({
+        DATA_DIR: dataDir(),
+        DATABASE_STATEMENT_TIMEOUT_MS: '5000',
+        DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0',
+      }).databaseTimeouts,
+    ).toEqual({ statementMs: 5000, idleInTransactionMs: 0 });
+  });
+
   it('defaults to the embedded database and in-process jobs, and keeps dev secrets across loads', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir });

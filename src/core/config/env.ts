@@ -14,12 +14,17 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** App-role connection (non-owner, no BYPASSRLS). Undefined = start embedded PostgreSQL. */
   databaseUrl?: string;
-  /** Owner-role connection used for migrations and agency sync. Defaults to databaseUrl. */
+  /**
+   * Owner-role connection, used only by migrations and agency sync, each in a short-lived
+   * connection of its own. Never defaults to databaseUrl: the API must not run as the owner.
+   */
   databaseOwnerUrl?: string;
   databasePoolSize: number;
   /** Run parameterised statements as named prepared statements (off behind old PgBouncers). */
   databasePreparedStatements: boolean;
   migrateOnStart: boolean;
+  /** Per-connection limits of the app role's pool (milliseconds, 0 = none). */
+  databaseTimeouts: { statementMs: number; idleInTransactionMs: number };
   embedded: { dataDir: string; port: number };
   redisUrl?: string;
   /** Run the job relay and handlers inside the API process (the default without Redis). */
@@ -195,7 +200,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   );
   const dataDir = resolve(r.str('DATA_DIR', '.data')!);
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  const databaseOwnerUrl = r.url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']) ?? databaseUrl;
+  const databaseOwnerUrl = r.url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']);
   const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
   const publicAppUrl = r.url('PUBLIC_APP_URL', ['http:', 'https:']);
   const production = nodeEnv === 'production';
@@ -245,6 +250,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
 
+  // --- database role and limits (issue 13, items 12-13) ---
+  // Migrations need the owner. With an external DATABASE_URL and no owner URL they default off
+  // (a setup job runs them); asking for them without the owner URL is a configuration error.
+  const migrateOnStart = r.bool('MIGRATE_ON_START', !databaseUrl || databaseOwnerUrl !== undefined);
+  if (migrateOnStart && databaseUrl && !databaseOwnerUrl) {
+    r.problems.push(
+      'MIGRATE_ON_START: needs DATABASE_OWNER_URL (migrations run as the owner role); set it, or run migrations with npm run migration:run and set MIGRATE_ON_START=false',
+    );
+  }
+  const databaseTimeouts = {
+    statementMs: r.int('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    idleInTransactionMs: r.int('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 0, 3_600_000),
+  };
+  // --- end database role and limits ---
+
   const config: AppConfig = {
     nodeEnv,
     host: r.str('HOST', '127.0.0.1')!,
@@ -258,7 +278,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseOwnerUrl,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 500),
     databasePreparedStatements: r.bool('DATABASE_PREPARED_STATEMENTS', true),
-    migrateOnStart: r.bool('MIGRATE_ON_START', true),
+    migrateOnStart,
+    databaseTimeouts,
     embedded: {
       dataDir: resolve(dataDir, 'postgres'),
       port: r.int('EMBEDDED_PG_PORT', 54329, 1024, 65535),

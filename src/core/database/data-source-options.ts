@@ -15,6 +15,7 @@ export function dataSourceOptions(
   poolSize: number,
   applicationName: string,
   preparedStatements = false,
+  timeouts?: { statementMs: number; idleInTransactionMs: number },
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -29,6 +30,15 @@ export function dataSourceOptions(
     extra: {
       max: poolSize,
       idleTimeoutMillis: 30_000,
+      // Sent in the startup packet (no extra round trip): a runaway statement is cancelled
+      // (57014) and a transaction left idle is ended (25P03) instead of holding locks and a
+      // connection forever. 0 turns a limit off.
+      ...(timeouts
+        ? {
+            statement_timeout: timeouts.statementMs,
+            idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+          }
+        : {}),
       ...(preparedStatements ? { Client: PreparingClient } : {}),
     },
   };

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/env';
+import { DatabaseError } from './database.errors';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { provisionDatabase, runMigrations } from './provisioning';
 
@@ -48,6 +49,7 @@ export async function prepareDatabase(
         adminUrl: server.adminUrl,
         ownerUrl: resolved.databaseOwnerUrl!,
         appUrl: resolved.databaseUrl!,
+        appTimeouts: config.databaseTimeouts,
       });
     } catch (error) {
       await stop();
@@ -56,7 +58,13 @@ export async function prepareDatabase(
   }
   if (resolved.migrateOnStart) {
     try {
-      const applied = await runMigrations(resolved.databaseOwnerUrl!);
+      if (!resolved.databaseOwnerUrl) {
+        throw new DatabaseError(
+          'migrations need DATABASE_OWNER_URL (the owner role); the API and worker run without it when a setup job migrates (MIGRATE_ON_START=false)',
+        );
+      }
+      // A connection of its own, closed when done: the process keeps no owner connection.
+      const applied = await runMigrations(resolved.databaseOwnerUrl);
       if (applied.length) logger.info({ applied }, 'migrations applied');
     } catch (error) {
       await stop();

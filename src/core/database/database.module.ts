@@ -42,10 +42,16 @@ export class DatabaseModule {
                 config.databasePoolSize,
                 'grant-commons',
                 config.databasePreparedStatements,
+                config.databaseTimeouts,
               ),
             );
             await dataSource.initialize();
-            await assertNotPrivileged(dataSource);
+            try {
+              await assertAppRole(dataSource, config.databaseOwnerUrl);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
             return dataSource;
           },
         },
@@ -56,14 +62,47 @@ export class DatabaseModule {
   }
 }
 
-async function assertNotPrivileged(dataSource: DataSource): Promise<void> {
-  const rows: Array<{ rolsuper: boolean; rolbypassrls: boolean }> = await dataSource.query(
-    'SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user',
+interface RoleFacts {
+  role: string;
+  rolsuper: boolean;
+  rolbypassrls: boolean;
+  owned: string | null;
+}
+
+/**
+ * The server runs as the app role, never as one that escapes row-level security: a superuser,
+ * a BYPASSRLS role, the owner role, or any role that owns (or may act as the owner of) a table,
+ * since a table's owner can switch its policies off. Refuses to boot otherwise.
+ */
+export async function assertAppRole(dataSource: DataSource, ownerUrl?: string): Promise<void> {
+  const rows: RoleFacts[] = await dataSource.query(
+    `SELECT r.rolname AS role, r.rolsuper, r.rolbypassrls,
+            (SELECT n.nspname || '.' || c.relname FROM pg_class c
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                AND n.nspname NOT LIKE 'pg\\_toast%'
+                AND pg_has_role(r.oid, c.relowner, 'MEMBER')
+              ORDER BY 1 LIMIT 1) AS owned
+       FROM pg_roles r WHERE r.rolname = current_user`,
   );
-  const role = rows[0];
-  if (role && (role.rolsuper || role.rolbypassrls)) {
+  const facts = rows[0];
+  const ownerRole = ownerUrl ? decodeURIComponent(new URL(ownerUrl).username) : undefined;
+  const why = !facts
+    ? undefined
+    : facts.rolsuper
+      ? 'is a superuser'
+      : facts.rolbypassrls
+        ? 'has BYPASSRLS'
+        : ownerRole !== undefined && facts.role === ownerRole
+          ? 'is the owner role (DATABASE_OWNER_URL)'
+          : facts.owned
+            ? `owns table ${facts.owned}`
+            : undefined;
+  if (why) {
     throw new DatabaseError(
-      'DATABASE_URL connects as a role that bypasses row-level security; use the app role (see npm run db:setup)',
+      `DATABASE_URL connects as role "${facts.role}", which ${why}: row-level security would not hold. ` +
+        'Point DATABASE_URL at the app role (non-owner, NOBYPASSRLS); run npm run db:setup to create it',
     );
   }
 }

@@ -17,6 +17,11 @@ export interface DatabaseTargets {
   ownerUrl: string;
   /** The app role: non-owner, NOBYPASSRLS; the server connects as it. */
   appUrl: string;
+  /**
+   * Role defaults for the app role (ALTER ROLE ... SET), a backstop for any client that logs in
+   * as it; the server's pool also sets them per connection. Omitted = left as they are.
+   */
+  appTimeouts?: { statementMs: number; idleInTransactionMs: number };
 }
 
 interface RoleTarget {
@@ -70,6 +75,15 @@ export async function provisionDatabase(targets: DatabaseTargets): Promise<void>
     await ensureLoginRole(admin, owner, 'NOSUPERUSER NOBYPASSRLS');
     await ensureLoginRole(admin, app, 'NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE');
     await admin.query(`GRANT ${ident(APP_GROUP_ROLE)} TO ${ident(app.user)}`);
+    if (targets.appTimeouts) {
+      const { statementMs, idleInTransactionMs } = targets.appTimeouts;
+      await admin.query(
+        `ALTER ROLE ${ident(app.user)} SET statement_timeout = ${Math.trunc(statementMs)}`,
+      );
+      await admin.query(
+        `ALTER ROLE ${ident(app.user)} SET idle_in_transaction_session_timeout = ${Math.trunc(idleInTransactionMs)}`,
+      );
+    }
     const db = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [owner.database]);
     if (!db.rowCount) {
       await admin.query(`CREATE DATABASE ${ident(owner.database)} OWNER ${ident(owner.user)}`);

@@ -74,6 +74,20 @@ export function toProblem(error: unknown, requestId?: string, instance?: string)
       ...base,
     };
   }
+  // A statement cancelled by statement_timeout (57014), or a transaction ended by
+  // idle_in_transaction_session_timeout (25P03): the database is overloaded or a request held
+  // it too long. Retryable, so 503, and coded so clients and alerts can tell it from a bug.
+  const sqlState = (error as { code?: unknown } | undefined)?.code;
+  if (sqlState === '57014' || sqlState === '25P03') {
+    return {
+      type: 'urn:grant-commons:problem:database.timeout',
+      title: TITLES[503],
+      status: 503,
+      detail: 'The database did not answer in time. Try again shortly.',
+      code: 'database.timeout',
+      ...base,
+    };
+  }
   // Fastify's own errors (malformed JSON, body too large) carry a statusCode and an FST_ code.
   const status =
     error instanceof HttpException
@@ -116,6 +130,9 @@ export class ProblemFilter implements ExceptionFilter {
     // 500 is a bug; a coded 503 (auth.busy under a login flood) is a deliberate answer, not logged.
     if (problem.status === 500) {
       this.logger.error({ err: error, requestId: request.id }, 'unhandled error');
+    } else if (problem.code === 'database.timeout') {
+      // Not a bug, but an operator must see it: an overloaded database or a slow statement.
+      this.logger.warn({ err: error, requestId: request.id }, 'database statement timed out');
     }
     // A coded refusal that names its delay (429) says it in the standard header too.
     if (typeof problem.retryAfterSeconds === 'number') {

@@ -66,6 +66,9 @@ export async function createApp(
     {
       logger: new PinoNestLogger(logger),
       bufferLogs: true,
+      // A refused boot (e.g. the database role check) rejects with its message instead of
+      // exiting the process from inside Nest: main.ts prints it, tests can assert it.
+      abortOnError: false,
     },
   );
   dropClsPassThroughEnhancers(app);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditLog } from '../audit/audit-log';
-import { ValidationFailedError } from '../errors/domain-error';
+import { decodeCursor as decodeKeysetCursor, TIME_AND_ID } from '../pagination/keyset-cursor';
 import { DeadLetterPage, RetriedJobView } from './dto/dead-letters.dto';
 import { JobNotDeadError, JobNotFoundError } from './jobs.errors';
 import { isUuid } from '../ids';
@@ -82,15 +82,6 @@ function encodeCursor(finishedAt: string, id: string): string {
 }
 
 function decodeCursor(cursor: string): { finishedAt: string; id: string } {
-  try {
-    const [finishedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
-      string,
-      string,
-    ];
-    if (typeof finishedAt !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(finishedAt)))
-      throw new Error();
-    return { finishedAt, id };
-  } catch {
-    throw new ValidationFailedError([{ pointer: '/cursor', detail: 'cursor is not valid' }]);
-  }
+  const [finishedAt, id] = decodeKeysetCursor(cursor, TIME_AND_ID) as [string, string];
+  return { finishedAt, id };
 }

@@ -10,6 +10,7 @@ import { TenantRunner } from '../context/tenant-db';
 import { backoffMs } from './backoff';
 import { JobHandlerRegistry } from './job-registry';
 import { JobContext, jobDefinition } from './job-types';
+import { safeErrorMessage } from '../logging/log-redaction';
 
 /** A job as the relay hands it to a driver (and a BullMQ job carries in its data). */
 export interface ClaimedJob {
@@ -306,10 +307,11 @@ export class JobExecutor {
   }
 }
 
+/** For last_error and the log: a database error's message is withheld when it may quote a value. */
 function describe(error: unknown): string {
   const text =
     error instanceof Error
-      ? `${error.name}: ${error.message}${(error as { code?: unknown }).code ? ` (${String((error as { code?: unknown }).code)})` : ''}`
+      ? `${error.name}: ${safeErrorMessage(error)}${(error as { code?: unknown }).code ? ` (${String((error as { code?: unknown }).code)})` : ''}`
       : String(error);
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
 }

@@ -1,19 +1,25 @@
 import { LoggerService } from '@nestjs/common';
 import { ClsServiceManager } from 'nestjs-cls';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
+import { redactedError } from './log-redaction';
 
 /**
  * JSON logs (pino). Every line written inside a request or job carries its requestId, read from
  * CLS, so one id ties the HTTP log, the service logs and the audit event together.
  */
-export function createRootLogger(level: string, options: { pretty?: boolean } = {}): Logger {
-  const destination = options.pretty ? prettyStream() : undefined;
+export function createRootLogger(
+  level: string,
+  options: { pretty?: boolean; destination?: DestinationStream } = {},
+): Logger {
+  const destination = options.destination ?? (options.pretty ? prettyStream() : undefined);
   const logger = pino(
     {
       level,
       base: { service: 'grant-commons' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'],
+      // Errors lose bound query parameters and value-quoting database messages (log-redaction.ts).
+      serializers: { err: redactedError, error: redactedError },
       mixin() {
         const cls = ClsServiceManager.getClsService();
         if (!cls.isActive()) return {};

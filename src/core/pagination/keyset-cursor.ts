@@ -1,4 +1,5 @@
-import { ValidationFailedError } from '../errors/domain-error';
+import { DomainError } from '../errors/domain-error';
+import { isUuid } from '../ids';
 
 /**
  * Keyset pagination: the cursor is the sort key of the last row returned (opaque base64url
@@ -11,23 +12,93 @@ export function encodeCursor(values: CursorValue[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): CursorValue[] | undefined {
-  if (cursor === undefined || cursor === '') return undefined;
-  try {
-    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(values) &&
-      values.length === arity &&
-      values.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
-    ) {
-      return values as CursorValue[];
-    }
-  } catch {
-    // fall through
+/**
+ * What a cursor position holds, so a forged cursor is refused here (400) rather than by
+ * PostgreSQL's casts (a 500): `timestamp` an ISO-8601 / PostgreSQL timestamp with zone,
+ * `uuid`, `text` (no NUL, which PostgreSQL text cannot hold), `integer`.
+ */
+export type CursorKind = 'timestamp' | 'uuid' | 'text' | 'integer';
+/** The common shape: (created_at or another timestamp, id). */
+export const TIME_AND_ID: readonly CursorKind[] = ['timestamp', 'uuid'];
+export const TEXT_AND_ID: readonly CursorKind[] = ['text', 'uuid'];
+
+/** A cursor the list did not make (garbage, truncated, another shape): always 400, never 500. */
+export class InvalidCursorError extends DomainError {
+  constructor(pointer = '/cursor') {
+    super('pagination.invalid_cursor', 400, 'The cursor is not one this list returned.', {
+      errors: [{ pointer, detail: 'is not a cursor this list returned' }],
+    });
   }
-  throw new ValidationFailedError([
-    { pointer: '/cursor', detail: 'is not a cursor this list returned' },
-  ]);
+}
+
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-]\d{2}(?::?\d{2})?)$/;
+
+/** A timestamp PostgreSQL's timestamptz input accepts (real calendar date, zone given). */
+export function isCursorTimestamp(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = TIMESTAMP.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    year >= 1 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60
+  );
+}
+
+export function isCursorText(value: unknown, maxLength = 1000): value is string {
+  return typeof value === 'string' && value.length <= maxLength && !value.includes('\u0000');
+}
+
+const FITS: Record<CursorKind, (value: unknown) => boolean> = {
+  timestamp: isCursorTimestamp,
+  uuid: (value) => typeof value === 'string' && isUuid(value),
+  text: (value) => isCursorText(value),
+  integer: (value) => typeof value === 'number' && Number.isSafeInteger(value),
+};
+
+/** The JSON inside a base64url cursor, or InvalidCursorError. */
+export function cursorJson(cursor: string, pointer = '/cursor'): unknown {
+  if (cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    throw new InvalidCursorError(pointer);
+  }
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError(pointer);
+  }
+}
+
+/**
+ * The sort key a cursor carries, checked against `shape` position by position. (A bare arity is
+ * still accepted for older callers; it checks the length and JSON types only.)
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  shape: readonly CursorKind[] | number,
+  pointer = '/cursor',
+): CursorValue[] | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  const values = cursorJson(cursor, pointer);
+  const arity = typeof shape === 'number' ? shape : shape.length;
+  if (
+    Array.isArray(values) &&
+    values.length === arity &&
+    values.every((v, i) =>
+      typeof shape === 'number'
+        ? v === null || typeof v === 'number' || isCursorText(v)
+        : FITS[shape[i]](v),
+    )
+  ) {
+    return values as CursorValue[];
+  }
+  throw new InvalidCursorError(pointer);
 }
 
 export function pageLimit(raw: string | number | undefined, fallback = 50, max = 200): number {

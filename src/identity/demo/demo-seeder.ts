@@ -1,8 +1,11 @@
 import { INestApplication, Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../core/audit/audit-log';
+import { APP_CONFIG } from '../../core/config/config.module';
+import { AppConfig } from '../../core/config/env';
 import { Actor } from '../../core/context/request-context';
 import { TenantRunner } from '../../core/context/tenant-db';
 import { PasswordHasher } from '../auth/password-hasher';
@@ -37,6 +40,7 @@ export class DemoSeeder {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly passwords: PasswordHasher,
     private readonly audit: AuditLog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Seeds only a database with no users at all (the first `npm start` on embedded PostgreSQL). */
@@ -49,21 +53,19 @@ export class DemoSeeder {
 
   async seed(): Promise<DemoLogin[]> {
     const logins: DemoLogin[] = [];
-    await this.runner.runWithoutTenant(SEEDER, async () => {
-      const { id, created } = await this.ensureUser(
-        DEMO_PLATFORM_ADMIN,
-        'Demo Platform Admin',
-        true,
-      );
-      if (created) {
+    const admin = await this.runner.runWithoutTenant(SEEDER, async () => {
+      const user = await this.ensureUser(DEMO_PLATFORM_ADMIN, 'Demo Platform Admin');
+      if (user.created) {
         await this.audit.recordPlatform({
           action: 'user.created',
           entityType: 'user',
-          entityId: id,
+          entityId: user.id,
           after: { email: DEMO_PLATFORM_ADMIN, platformAdmin: true, demo: true },
         });
       }
+      return user;
     });
+    if (admin.created) await this.makePlatformAdmin(admin.id);
     logins.push({
       email: DEMO_PLATFORM_ADMIN,
       password: DEMO_PASSWORD,
@@ -98,7 +100,7 @@ export class DemoSeeder {
     name: string,
     role: string,
   ): Promise<void> {
-    const user = await this.ensureUser(email, name, false);
+    const user = await this.ensureUser(email, name);
     if (user.created) {
       await this.audit.record({
         action: 'user.created',
@@ -122,11 +124,27 @@ export class DemoSeeder {
     }
   }
 
-  private async ensureUser(
-    email: string,
-    name: string,
-    platformAdmin: boolean,
-  ): Promise<{ id: string; created: boolean }> {
+  /**
+   * The app role may not write users.platform_admin (column grants): the flag is set as the
+   * owner, in a connection of its own that is closed at once.
+   */
+  private async makePlatformAdmin(userId: string): Promise<void> {
+    if (!this.config.databaseOwnerUrl) {
+      throw new Error('the demo platform admin needs DATABASE_OWNER_URL (the owner role)');
+    }
+    const owner = new Client({
+      connectionString: this.config.databaseOwnerUrl,
+      application_name: 'grant-commons-seed',
+    });
+    await owner.connect();
+    try {
+      await owner.query(`UPDATE users SET platform_admin = true WHERE id = $1`, [userId]);
+    } finally {
+      await owner.end();
+    }
+  }
+
+  private async ensureUser(email: string, name: string): Promise<{ id: string; created: boolean }> {
     const existing: Array<{ id: string }> = await this.txHost.tx.query(
       `SELECT id FROM users WHERE email = $1`,
       [email],
@@ -134,12 +152,12 @@ export class DemoSeeder {
     if (existing[0]) return { id: existing[0].id, created: false };
     const hash = await this.passwords.hash(DEMO_PASSWORD);
     const inserted: Array<{ id: string }> = await this.txHost.tx.query(
-      `INSERT INTO users (email, name, password_hash, platform_admin) VALUES ($1, $2, $3, $4)
+      `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
        ON CONFLICT (email) DO NOTHING RETURNING id`,
-      [email, name, hash, platformAdmin],
+      [email, name, hash],
     );
     if (inserted[0]) return { id: inserted[0].id, created: true };
-    return this.ensureUser(email, name, platformAdmin); // created concurrently: read it
+    return this.ensureUser(email, name); // created concurrently: read it
   }
 }
 

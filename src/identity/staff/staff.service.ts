@@ -3,6 +3,7 @@ import { AuditLog } from '../../core/audit/audit-log';
 import { TenantDb } from '../../core/context/tenant-db';
 import { ValidationFailedError } from '../../core/errors/domain-error';
 import { RequestContext } from '../../core/context/request-context';
+import { InvalidCursorError, isCursorText } from '../../core/pagination/keyset-cursor';
 import type { MembershipStatus } from '../entities/agency-membership.entity';
 import { AlreadyStaffError, LastAgencyAdminError, StaffNotFoundError } from '../identity.errors';
 import { UserAccounts } from '../memberships/user-accounts.service';
@@ -232,9 +233,8 @@ function encodeCursor(email: string): string {
 }
 
 function decodeCursor(cursor: string): string {
+  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw new InvalidCursorError('/after');
   const email = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!email.includes('@')) {
-    throw new ValidationFailedError([{ pointer: '/after', detail: 'is not a valid cursor' }]);
-  }
+  if (!email.includes('@') || !isCursorText(email, 320)) throw new InvalidCursorError('/after');
   return email;
 }

@@ -9,7 +9,7 @@ import { Clock } from '../../core/clock/clock';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { fromCents, toCents } from '../../core/money/money';
-import { decodeCursor, pageLimit, toPage } from '../../core/pagination/keyset-cursor';
+import { decodeCursor, pageLimit, TIME_AND_ID, toPage } from '../../core/pagination/keyset-cursor';
 import { AgencyCalendar } from '../agency-calendar';
 import { approvalContentHash, requiredApprovals } from '../approvals/approval-chain';
 import {
@@ -222,7 +222,7 @@ export class PaymentRequests {
     }
     if (query.status) qb.andWhere('r.status = :status', { status: query.status });
     if (query.awardId) qb.andWhere('r.award_id = :awardId', { awardId: query.awardId });
-    const cursor = decodeCursor(query.cursor, 2);
+    const cursor = decodeCursor(query.cursor, TIME_AND_ID);
     if (cursor) {
       qb.andWhere('(r.requested_at, r.id) < (:at::timestamptz, :id::uuid)', {
         at: cursor[0],

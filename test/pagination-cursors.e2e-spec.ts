@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { AGENCY_ROLES, ORGANIZATION_ROLES } from '../src/identity/permissions';
+import { openProgram } from './factories/grants';
+import {
+  createTestOrganization,
+  createUser,
+  grantAgencyRoles,
+  grantOrganizationRoles,
+  login,
+} from './factories/identity';
+import { bootTestApp, TestApp } from './support/test-app';
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+const json = (value: unknown) => b64(JSON.stringify(value));
+const ISO = '2026-03-01T12:00:00.000Z';
+
+interface CursorRoute {
+  path: string;
+  param: 'cursor' | 'after';
+  /** A cursor of the right shape (pointing nowhere in particular): the list answers 200. */
+  wellFormed: string;
+  /** The key leads with text (a name), so any string is a well-formed first value. */
+  textKey?: boolean;
+}
+
+/**
+ * A malformed keyset cursor is a 400 `pagination.invalid_cursor` problem on every list that
+ * takes one, never a 500 (issue 13, item 13): garbage, truncated base64, and valid base64 of
+ * JSON of the wrong shape or with values PostgreSQL's casts would reject.
+ */
+describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhere', () => {
+  let t: TestApp;
+  let token: string;
+  let routes: CursorRoute[];
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    // One caller who may read every list: all agency roles, all organization roles, platform.
+    const user = await createUser(t, { platformAdmin: true });
+    await grantAgencyRoles(t, 'mo-dese', user.id, [...AGENCY_ROLES]);
+    const organizationId = await createTestOrganization(t, 'mo-dese');
+    await grantOrganizationRoles(t, 'mo-dese', organizationId, user.id, [...ORGANIZATION_ROLES]);
+    token = (await login(t, user.email, user.password)).accessToken;
+    const { program } = await openProgram(t, 'mo-dese');
+
+    const atId = json([ISO, randomUUID()]);
+    const agency = '/api/v1/agencies/mo-dese';
+    routes = [
+      { path: `${agency}/programs`, param: 'cursor', wellFormed: atId },
+      { path: `${agency}/programs/published`, param: 'cursor', wellFormed: atId },
+      { path: `${agency}/program-templates`, param: 'cursor', wellFormed: atId },
+      {
+        path: `${agency}/organizations`,
+        param: 'cursor',
+        wellFormed: json(['A', randomUUID()]),
+        textKey: true,
+      },
+      {
+        path: `${agency}/organizations/${organizationId}/applications`,
+        param: 'cursor',
+        wellFormed: atId,
+      },
+      { path: `${agency}/programs/${program.id}/applications`, param: 'cursor', wellFormed: atId },
+      { path: `${agency}/awards`, param: 'cursor', wellFormed: atId },
+      {
+        path: `${agency}/organizations/${organizationId}/awards`,
+        param: 'cursor',
+        wellFormed: atId,
+      },
+      { path: `${agency}/payment-requests`, param: 'cursor', wellFormed: atId },
+      {
+        path: `${agency}/organizations/${organizationId}/payment-requests`,
+        param: 'cursor',
+        wellFormed: atId,
+      },
+      {
+        path: `${agency}/audit/events`,
+        param: 'cursor',
+        wellFormed: json(['2026-03-01T12:00:00.000000Z', randomUUID()]),
+      },
+      { path: `${agency}/staff`, param: 'after', wellFormed: b64('someone@example.org') },
+      { path: '/api/v1/me/notifications', param: 'cursor', wellFormed: atId },
+      {
+        path: '/api/v1/platform/jobs/dead-letters',
+        param: 'cursor',
+        wellFormed: json(['2026-03-01 12:00:00.123456+00', randomUUID()]),
+      },
+    ];
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const get = (url: string) => t.request({ method: 'GET', url, token });
+
+  it('covers every list the OpenAPI document declares with a cursor', async () => {
+    const doc = (await get('/api/docs-json')).json<{
+      paths: Record<string, { get?: { parameters?: Array<{ in: string; name: string }> } }>;
+    }>();
+    const declared = Object.entries(doc.paths)
+      .filter(([, ops]) =>
+        (ops.get?.parameters ?? []).some(
+          (p) => p.in === 'query' && (p.name === 'cursor' || p.name === 'after'),
+        ),
+      )
+      .map(([path]) => path);
+    const covered = routes.map((r) =>
+      r.path
+        .replace('/agencies/mo-dese', '/agencies/{agencyCode}')
+        .replace(/organizations\/[0-9a-f-]{36}/, 'organizations/{organizationId}')
+        .replace(/programs\/[0-9a-f-]{36}/, 'programs/{programId}'),
+    );
+    expect(declared.length).toBeGreaterThan(0);
+    expect(covered).toEqual(expect.arrayContaining(declared));
+  });
+
+  it('accepts a well-formed cursor on each (the routes are reachable by this caller)', async () => {
+    for (const route of routes) {
+      const res = await get(`${route.path}?${route.param}=${route.wellFormed}`);
+      expect({ path: route.path, status: res.status }).toEqual({ path: route.path, status: 200 });
+    }
+  });
+
+  it('answers 400 pagination.invalid_cursor for garbage, truncated and wrong-shaped cursors', async () => {
+    for (const route of routes) {
+      const forged = [
+        'garbage!!',
+        'not-a-cursor',
+        route.wellFormed.slice(0, Math.ceil(route.wellFormed.length / 3)), // truncated base64
+        json({ createdAt: ISO, id: randomUUID() }), // an object, not the key
+        json([ISO]), // too short
+        json([ISO, randomUUID(), 1]), // too long
+        ...(route.textKey
+          ? []
+          : [
+              json(['yesterday', randomUUID()]), // not a timestamp
+              json(['2026-02-31T00:00:00.000Z', randomUUID()]), // no such day
+            ]),
+        json([ISO, 'not-a-uuid']),
+        json(['a\u0000b', randomUUID()]), // NUL: PostgreSQL text cannot hold it
+        json([123, randomUUID()]),
+        b64('a\u0000@example.org'),
+      ];
+      for (const cursor of forged) {
+        const res = await get(`${route.path}?${route.param}=${encodeURIComponent(cursor)}`);
+        const seen = { path: route.path, cursor, status: res.status, code: res.json().code };
+        expect(seen).toEqual({ ...seen, status: 400, code: 'pagination.invalid_cursor' });
+        expect(res.headers['content-type']).toContain('application/problem+json');
+      }
+      // Over-long: refused by the query DTO's length limit or the decoder, a 400 problem either way.
+      const long = await get(`${route.path}?${route.param}=${'A'.repeat(3000)}`);
+      expect({ path: route.path, status: long.status }).toEqual({ path: route.path, status: 400 });
+      expect(long.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+});
