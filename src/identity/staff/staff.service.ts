@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '../../core/audit/audit-log';
 import { TenantDb } from '../../core/context/tenant-db';
-import { ValidationFailedError } from '../../core/errors/domain-error';
 import { RequestContext } from '../../core/context/request-context';
 import { InvalidCursorError, isCursorText } from '../../core/pagination/keyset-cursor';
 import type { MembershipStatus } from '../entities/agency-membership.entity';
