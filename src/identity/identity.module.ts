@@ -7,6 +7,7 @@ import { BearerAuthenticator } from './auth/bearer-authenticator';
 import { LoginThrottle } from './auth/login-throttle';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
+import { DutyDirectory } from './duties/duty-directory';
 import { DemoSeeder } from './demo/demo-seeder';
 import { IdentitySchedules } from './identity-schedules';
 import { MeController } from './me/me.controller';
@@ -38,6 +39,7 @@ import { StaffService } from './staff/staff.service';
     UserAccounts,
     OrganizationMemberships,
     AgencyStaffDirectory,
+    DutyDirectory,
     StaffService,
     DemoSeeder,
     IdentitySchedules,
@@ -50,6 +52,7 @@ import { StaffService } from './staff/staff.service';
     UserAccounts,
     OrganizationMemberships,
     AgencyStaffDirectory,
+    DutyDirectory,
     PasswordHasher,
     DemoSeeder,
   ],
