@@ -91,7 +91,12 @@ describe('payments lifecycle', () => {
         {
           step: 2,
           role: 'finance_officer',
-          excludedUserIds: [team.grantWriter.user.id, financeA.user.id],
+          // The requester, the first approver, then the district's other members (by id).
+          excludedUserIds: [
+            team.grantWriter.user.id,
+            financeA.user.id,
+            ...[team.orgAdmin.user.id, team.representative.user.id].sort(),
+          ],
         },
       ],
     });

@@ -16,7 +16,8 @@ import {
   OrganizationPaymentsController,
   PaymentRequestsController,
 } from './payment-requests.controller';
-import { Payees } from './payees/payees.service';
+import { PayeeChanges } from './payees/payee-changes.service';
+import { Payees, PayeeSeal } from './payees/payees.service';
 import { PaymentRecords } from './requests/payment-records';
 import { PaymentRequests } from './requests/payment-requests.service';
 import { PaymentSettlement } from './settlement/payment-settlement';
@@ -50,6 +51,8 @@ import { PaymentSettlement } from './settlement/payment-settlement';
     PaymentReconciliation,
     PaymentFileJobHandler,
     Payees,
+    PayeeSeal,
+    PayeeChanges,
     PaymentExportStrategies,
   ],
   exports: [PaymentRecords, AgencyCalendar],

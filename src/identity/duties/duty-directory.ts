@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { DomainError } from '../../core/errors/domain-error';
-import {
-  DUTY_CONFLICT_TEXT,
-  DutyConflict,
-  dutyConflict,
-  DutyFacts,
-} from './separation-of-duties';
+import { DUTY_CONFLICT_TEXT, DutyConflict, dutyConflict, DutyFacts } from './separation-of-duties';
 
 /** Who asked, for whom: the requester and the requesting organization of a decision. */
 export interface DecisionParties {

@@ -104,13 +104,15 @@ describe('renderNotice', () => {
       carryover: '1.00',
       expenditures: '2.00',
       validDays: 7,
+      payeeName: 'P',
+      accountNumber: '****1234',
     };
     for (const name of TEMPLATE_NAMES) {
       const notice = renderNotice(name, sample as never, agency);
       expect(notice.subject.length).toBeGreaterThan(3);
       expect(notice.body.length).toBeGreaterThan(3);
     }
-    expect(TEMPLATE_NAMES).toHaveLength(17);
+    expect(TEMPLATE_NAMES).toHaveLength(18);
   });
 });
 

@@ -18,7 +18,9 @@ import {
   NotAwaitingApprovalError,
   SelfApprovalError,
 } from '../payments.errors';
-import { paymentRequestView, PaymentRecords } from '../requests/payment-records';
+import { DutyDirectory } from '../../identity/duties/duty-directory';
+import { Payees, sameBinding } from '../payees/payees.service';
+import { contentOf, PaymentRecords } from '../requests/payment-records';
 import { PaymentSettlement } from '../settlement/payment-settlement';
 import {
   approvalContentHash,
@@ -53,12 +55,18 @@ export class PaymentApprovals {
     private readonly settlement: PaymentSettlement,
     private readonly audit: AuditLog,
     private readonly notifications: AwardNotifications,
+    private readonly duties: DutyDirectory,
+    private readonly payees: Payees,
   ) {}
 
   async approve(requestId: string, input: ApprovalInput) {
     const { request, lines, approvals, awardReference } = await this.lockOpen(requestId);
     const approver = this.context.requireUser();
-    if (approver.userId === request.requestedBy) throw new SelfApprovalError();
+    await this.mayDecide(request);
+    // The approval binds the payee that will be paid: a request still bound to an older payee
+    // is re-bound first, so approvals given before the change stop counting.
+    const payee = await this.payees.binding(request.organizationId);
+    if (!sameBinding(request, payee)) await this.records.bindPayee(request, lines, payee);
     const reduced =
       input.amount !== undefined || input.lines !== undefined
         ? await this.reduce(request, lines, input)
@@ -117,13 +125,13 @@ export class PaymentApprovals {
         await this.settlement.settle(request, this.calendar.today(), awardReference);
       }
     }
-    return paymentRequestView(request, lines, [...approvals, approval]);
+    return this.records.viewWith(request, lines, [...approvals, approval]);
   }
 
   async reject(requestId: string, reason: string) {
     const { request, lines, approvals, awardReference } = await this.lockOpen(requestId);
     const officer = this.context.requireUser();
-    if (officer.userId === request.requestedBy) throw new SelfApprovalError();
+    await this.mayDecide(request);
     request.status = 'rejected';
     request.rejectedAt = this.clock.now();
     request.rejectionReason = reason;
@@ -154,7 +162,16 @@ export class PaymentApprovals {
       },
       [request.requestedBy],
     );
-    return paymentRequestView(request, lines, [...approvals, rejection]);
+    return this.records.viewWith(request, lines, [...approvals, rejection]);
+  }
+
+  /** The separation-of-duties rule (identity/duties): not the requester, a member, the inviter. */
+  private mayDecide(request: PaymentRequest): Promise<void> {
+    return this.duties.assertMayDecide(
+      'payment_request',
+      { requesterId: request.requestedBy, organizationId: request.organizationId },
+      () => new SelfApprovalError(),
+    );
   }
 
   /**
@@ -244,19 +261,7 @@ export class PaymentApprovals {
     request.advanceApplied = fromCents(minCents(toCents(request.advanceApplied), target));
     request.reductionReason = input.reason ?? null;
     request.requiredApprovals = requiredApprovals(request.amount, finance.dualApprovalThreshold);
-    request.contentHash = approvalContentHash({
-      requestId: request.id,
-      awardId: request.awardId,
-      type: request.type,
-      amount: request.amount,
-      periodStart: request.periodStart,
-      periodEnd: request.periodEnd,
-      lines: lines.map((l) => ({
-        functionCode: l.functionCode,
-        objectCode: l.objectCode,
-        amount: l.amount,
-      })),
-    });
+    request.contentHash = approvalContentHash(contentOf(request, lines));
     return true;
   }
 }
