@@ -34,7 +34,7 @@ export class PayeeChanges1764510000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "payment_requests" ADD "payee_id" uuid`);
     await q.query(`ALTER TABLE "payment_requests" ADD "payee_version" integer`);
     // Row-level security is forced on the owner too: bind agency by agency.
-    const agencies: Array<{ id: string }> = await q.query(`SELECT id FROM agencies`);
+    const agencies = (await q.query(`SELECT id FROM agencies`)) as Array<{ id: string }>;
     for (const { id } of agencies) {
       await q.query(`SELECT set_config('app.agency_id', $1, true)`, [id]);
       await q.query(
