@@ -2,6 +2,8 @@ import { createCipheriv, randomUUID } from 'node:crypto';
 import { APP_CONFIG } from '../src/core/config/config.module';
 import { AppConfig } from '../src/core/config/env';
 import { InvitationService } from '../src/identity/staff/invitation.service';
+import { PermanentJobError } from '../src/core/jobs';
+import { PaymentFileJobHandler } from '../src/payments/batches/payment-file.job';
 import { Payees } from '../src/payments/payees/payees.service';
 import { bootTestApp, TestApp } from './support/test-app';
 import {
@@ -22,6 +24,7 @@ import {
   requestPayeeChange,
   requestPayment,
   setPayee,
+  waitFor,
 } from './factories/finance';
 
 /**
@@ -265,6 +268,67 @@ describe('payees: a change needs a second person and never pays an approval to a
       (await get(`${api('ks-ksde')}/payment-requests/${created.json().id}`, financeB)).json(),
     ).toMatchObject({ status: 'approved', batchId: null });
     await bump(-1);
+
+    // The payment file checks too: a batch whose payee changed before its file was written
+    // gets no file (the job refuses for good, nothing is stored).
+    const batch = await createBatch(financeB);
+    expectStatus(batch, 201, 'batch once the binding holds');
+    const batchId = batch.json().id;
+    await waitFor(
+      'the payment file',
+      async () =>
+        (await get(`${api('ks-ksde')}/payment-batches/${batchId}`, financeB)).json().status ===
+        'exported',
+    );
+    await asAgencyOwner(t, 'ks-ksde', (client, id) =>
+      client.query(
+        `UPDATE payment_batches SET status = 'exporting', storage_key = NULL, exported_at = NULL
+          WHERE agency_id = $1 AND id = $2`,
+        [id, batchId],
+      ),
+    );
+    await bump(1);
+    const agencyId = await asAgencyOwner(t, 'ks-ksde', async (_client, id) => id);
+    await expect(
+      inAgency(t, 'ks-ksde', () =>
+        t.app.get(PaymentFileJobHandler).handle(
+          { agencyId, batchId },
+          {
+            jobId: randomUUID(),
+            name: 'payment.batch_file',
+            attempt: 1,
+            agencyId,
+            agencyCode: 'ks-ksde',
+            claimEffect: () => Promise.resolve(true),
+            claimEffects: (keys: string[]) => Promise.resolve(new Set(keys)),
+            releaseEffects: () => Promise.resolve(),
+          },
+        ),
+      ),
+    ).rejects.toBeInstanceOf(PermanentJobError);
+    const after = (await get(`${api('ks-ksde')}/payment-batches/${batchId}`, financeB)).json();
+    expect(after).toMatchObject({ status: 'exporting', file: null });
+    await bump(-1);
+
+    // And no payee change is activated while a file with the district's payments is written.
+    const change = await requestPayeeChange(t, 'ks-ksde', organization.id, financeA, {
+      accountNumber: '444555666777',
+    });
+    const second = await signedInStaff(t, 'ks-ksde', ['finance_officer']);
+    const blocked = await activatePayeeChange(
+      t,
+      'ks-ksde',
+      organization.id,
+      change.json().id,
+      second,
+    );
+    expect(blocked.status).toBe(409);
+    expect(blocked.json()).toMatchObject({
+      code: 'payee_change.batch_in_progress',
+      batchIds: [batchId],
+    });
+    const payee = (await get(`${orgApi('ks-ksde', organization.id)}/payee`, financeB)).json();
+    expect(payee).toMatchObject({ version: 1, accountNumber: '****6789' });
   });
 
   it('sealed bank details open only on their own organization’s row; v1 values still open', async () => {
