@@ -288,7 +288,7 @@ describe('payees: a change needs a second person and never pays an approval to a
       ),
     );
     await bump(1);
-    const agencyId = await asAgencyOwner(t, 'ks-ksde', async (_client, id) => id);
+    const agencyId = await asAgencyOwner(t, 'ks-ksde', (_client, id) => Promise.resolve(id));
     await expect(
       inAgency(t, 'ks-ksde', () =>
         t.app.get(PaymentFileJobHandler).handle(
