@@ -77,8 +77,8 @@ export class DutyDirectory {
    * members and the requester's inviters. One statement for a page of decisions.
    */
   async excluded(cases: DecisionParties[]): Promise<Map<string, string[]>> {
+    // Also with no cases: a page costs the same statements whatever it holds.
     const unique = [...new Map(cases.map((c) => [partiesKey(c), c])).values()];
-    if (unique.length === 0) return new Map();
     const rows: Array<{ requester_id: string; organization_id: string; excluded: string[] }> =
       await this.db.manager.query(
         `SELECT c.requester_id, c.organization_id,
