@@ -1,8 +1,13 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './core/config/env';
+import { loadDotEnv, exitOnStartupFailure } from './core/startup/entry-point';
+import { AppConfig, loadConfig } from './core/config/env';
 import { prepareDatabase } from './core/database/database-bootstrap';
 import { createApp } from './core/http/create-app';
 import { createRootLogger } from './core/logging/logger';
+import { startupBanner } from './core/startup/banner';
+import { portOwner } from './core/startup/port-owner';
+import { StartupError } from './core/startup/startup-error';
+import { AgencyDirectory } from './agencies/agency-directory';
 import { seedDemoIfEmpty } from './identity/demo/demo-seeder';
 
 /**
@@ -10,21 +15,23 @@ import { seedDemoIfEmpty } from './identity/demo/demo-seeder';
  * REDIS_URL the job relay and handlers run in this same process (see WORKER_IN_PROCESS).
  */
 async function main(): Promise<void> {
-  let config;
+  loadDotEnv();
+  const config = loadConfig();
+  const logger = createRootLogger(config.logLevel === 'silent' ? 'info' : config.logLevel, {
+    pretty: prettyConsole(config),
+  });
+  const database = await prepareDatabase(config, logger);
+  let app;
   try {
-    config = loadConfig();
+    app = await createApp(database.config, logger);
+    // A fresh embedded database gets demo staff (printed below); never an external DATABASE_URL.
+    if (database.embedded) await seedDemoIfEmpty(app);
+    await listen(app, database.config);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
+    await app?.close().catch(() => undefined);
+    await database.stop();
     throw error;
   }
-  const logger = createRootLogger(config.logLevel === 'silent' ? 'info' : config.logLevel);
-  const database = await prepareDatabase(config, logger);
-  const app = await createApp(database.config, logger);
-  // A fresh embedded database gets demo staff (printed below); never an external DATABASE_URL.
-  if (database.embedded) await seedDemoIfEmpty(app);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -45,18 +52,33 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  await app.listen({ port: database.config.port, host: database.config.host });
-  const url = `http://${database.config.host === '0.0.0.0' ? 'localhost' : database.config.host}:${database.config.port}`;
-  logger.info(
-    { url, docs: `${url}/api/docs`, embeddedDatabase: database.embedded },
-    `Grant Commons is serving at ${url}`,
-  );
-  process.stdout.write(`Grant Commons is serving at ${url} (API docs: ${url}/api/docs)\n`);
+  const banner = startupBanner(database.config, {
+    embedded: database.embedded,
+    agencies: app.get(AgencyDirectory).list(),
+  });
+  // A person at a terminal reads the banner; logs and pipes get it as one JSON line.
+  if (prettyConsole(config)) process.stdout.write(banner.text);
+  else logger.info(banner.fields, `Grant Commons is serving at ${banner.fields.url}`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `Grant Commons failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
-  process.exit(1);
-});
+/** Pretty lines for a person at a terminal; JSON for everything else (files, pipes, production). */
+function prettyConsole(config: AppConfig): boolean {
+  return Boolean(process.stdout.isTTY) && config.nodeEnv !== 'production';
+}
+
+async function listen(
+  app: Awaited<ReturnType<typeof createApp>>,
+  config: AppConfig,
+): Promise<void> {
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+    const owner = portOwner(config.port);
+    throw new StartupError(
+      `port ${config.port} (PORT) is already in use by ${owner ? `${owner.command} (PID ${owner.pid})` : 'another program'}. Stop it, or set PORT to a free port (e.g. PORT=${config.port + 1}).`,
+    );
+  }
+}
+
+main().catch((error: unknown) => exitOnStartupFailure('Grant Commons', error));

@@ -1,26 +1,21 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { ConfigError, loadConfig } from './core/config/env';
+import { loadConfig } from './core/config/env';
 import { prepareDatabase } from './core/database/database-bootstrap';
 import { createRootLogger, PinoNestLogger } from './core/logging/logger';
+import { exitOnStartupFailure, loadDotEnv } from './core/startup/entry-point';
 
 /**
  * The worker process: the same modules as the API without HTTP. It runs the outbox relay and the
  * job handlers (BullMQ workers with REDIS_URL). Scale it separately from the API.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = { ...loadConfig(), workerInProcess: true };
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
-  const logger = createRootLogger(config.logLevel === 'silent' ? 'info' : config.logLevel);
+  loadDotEnv();
+  const config = { ...loadConfig(), workerInProcess: true };
+  const logger = createRootLogger(config.logLevel === 'silent' ? 'info' : config.logLevel, {
+    pretty: Boolean(process.stdout.isTTY) && config.nodeEnv !== 'production',
+  });
   const database = await prepareDatabase(config, logger);
   const app = await NestFactory.createApplicationContext(AppModule.register(database.config), {
     logger: new PinoNestLogger(logger),
@@ -42,9 +37,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `worker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
-  process.exit(1);
-});
+main().catch((error: unknown) => exitOnStartupFailure('The Grant Commons worker', error));

@@ -24,13 +24,13 @@ describe('housekeeping: pruning throttles, idempotency keys and processed-effect
 
   const fire = (name: string) => t.app.get(JobScheduler).fire(name);
 
-  it('forgets login throttle windows older than a day', async () => {
+  it('forgets failed-login counts older than a day', async () => {
     const pool = ownerPool(t);
     await pool.query(
-      `INSERT INTO login_throttles (email, attempts, window_started_at) VALUES
-         ('stale@throttle.example', 11, now() - interval '25 hours'),
-         ('today@throttle.example', 11, now() - interval '23 hours'),
-         ('locked@throttle.example', 11, now())`,
+      `INSERT INTO login_throttles (email, failures, last_failed_at, locked_until) VALUES
+         ('stale@throttle.example', 11, now() - interval '25 hours', now() - interval '24 hours'),
+         ('today@throttle.example', 11, now() - interval '23 hours', NULL),
+         ('locked@throttle.example', 11, now(), now() + interval '15 minutes')`,
     );
     await fire(PRUNE_LOGIN_THROTTLES_SCHEDULE);
     const { rows } = await pool.query(

@@ -10,6 +10,7 @@ import {
   signedInStaff,
   SignedIn,
 } from './factories/identity';
+import { waitFor } from './jobs/waiting';
 import { connect } from './support/database';
 import { bootTestApp, TestApp } from './support/test-app';
 
@@ -175,10 +176,14 @@ describe('identity: memberships, /me and staff administration', () => {
       });
       expect(JSON.stringify(member)).not.toMatch(/token/i);
 
-      const invitations = await ownerPool(t).query(
-        'SELECT token_hash, closed_at FROM user_invitations WHERE user_id = $1',
-        [member.userId],
-      );
+      // The hash is written by the invitation's email job, which mints the secret.
+      const invitations = await waitFor('the invitation token to be minted', async () => {
+        const { rows } = await ownerPool(t).query(
+          'SELECT token_hash, closed_at FROM user_invitations WHERE user_id = $1',
+          [member.userId],
+        );
+        return rows[0]?.token_hash ? { rows } : undefined;
+      });
       expect(invitations.rows).toEqual([
         { token_hash: expect.stringMatching(/^[0-9a-f]{64}$/), closed_at: null },
       ]);

@@ -501,21 +501,30 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       return token!;
     }
 
-    /** Whether the secret shows up in any audit event or in-app notice (it must not). */
+    /**
+     * Whether the secret shows up anywhere but the email (it must not): audit events, in-app
+     * notices, the outbox (payloads and errors), processed-effect keys, the invitation rows.
+     */
     async function storedOutsideTheEmail(token: string): Promise<number> {
-      const platform = await ownerPool(t).query(
-        `SELECT count(*)::int AS n FROM platform_audit_events
-          WHERE concat(before::text, after::text) LIKE '%' || $1 || '%'`,
+      const global = await ownerPool(t).query(
+        `SELECT (SELECT count(*)::int FROM platform_audit_events
+                  WHERE concat(before::text, after::text) LIKE '%' || $1 || '%')
+              + (SELECT count(*)::int FROM user_invitations
+                  WHERE token_hash = $1 OR id::text = $1) AS n`,
         [token],
       );
-      let n = platform.rows[0].n as number;
+      let n = global.rows[0].n as number;
       for (const code of ['mo-dese', 'ks-ksde']) {
         n += await asAgencyOwner(t, code, async (client) => {
           const { rows } = await client.query(
             `SELECT (SELECT count(*)::int FROM audit_events
                       WHERE concat(before::text, after::text) LIKE '%' || $1 || '%')
                   + (SELECT count(*)::int FROM notifications
-                      WHERE concat(subject, body, link) LIKE '%' || $1 || '%') AS n`,
+                      WHERE concat(subject, body, link) LIKE '%' || $1 || '%')
+                  + (SELECT count(*)::int FROM jobs_outbox
+                      WHERE concat(payload::text, last_error) LIKE '%' || $1 || '%')
+                  + (SELECT count(*)::int FROM job_effects
+                      WHERE effect_key LIKE '%' || $1 || '%') AS n`,
             [token],
           );
           return rows[0].n as number;
@@ -566,14 +575,87 @@ describe('notifications: email through the outbox, and the in-app list', () => {
         token: admin.token,
         payload: { email: existing.email, name: 'Existing', roles: ['reviewer'] },
       });
-      const queued = await asAgencyOwner(t, 'mo-dese', (client) =>
-        client.query(
-          `SELECT 1 FROM jobs_outbox
-            WHERE payload->>'template' = 'invitation' AND payload->'to'->>'userId' = $1`,
-          [existing.id],
-        ),
+      const issued = await ownerPool(t).query(`SELECT 1 FROM user_invitations WHERE user_id = $1`, [
+        existing.id,
+      ]);
+      expect(issued.rows).toHaveLength(0);
+    });
+
+    it('keeps the secret out of the outbox: the job mints it, and a rerun sends the same link once', async () => {
+      const admin = await signedInStaff(t, 'mo-dese', ['agency_admin']);
+      const invited = await t.request({
+        method: 'POST',
+        url: '/api/v1/agencies/mo-dese/staff',
+        token: admin.token,
+        payload: { email: 'ola.outbox@dese.example', name: 'Ola Outbox', roles: ['reviewer'] },
+      });
+      expect(invited.status).toBe(201);
+      const userId = invited.json().userId as string;
+      const token = await invitationToken('ola.outbox@dese.example');
+      const [mail] = smtp.to('ola.outbox@dese.example');
+      expect(await storedOutsideTheEmail(token)).toBe(0);
+
+      // What the outbox holds: the invitation's id, nothing secret.
+      const job = await asAgencyOwner(t, 'mo-dese', async (client) => {
+        const { rows } = await client.query(
+          `SELECT o.id, o.payload FROM jobs_outbox o
+             JOIN user_invitations i ON i.id = (o.payload->>'invitationId')::uuid
+            WHERE o.name = 'identity.invitation_email' AND i.user_id = $1`,
+          [userId],
+        );
+        return rows[0] as { id: string; payload: Record<string, unknown> };
+      });
+      expect(Object.keys(job.payload).sort()).toEqual(['agencyId', 'invitationId']);
+
+      // A delivery after the job committed: the email's effect key is claimed, nothing sent.
+      const rerun = (forgetEffects: boolean) =>
+        asAgencyOwner(t, 'mo-dese', async (client) => {
+          if (forgetEffects) {
+            // As after a crash between the SMTP server's acceptance and the commit: the
+            // job's hash and effect key rolled back.
+            await client.query(`DELETE FROM job_effects WHERE job_id = $1`, [job.id]);
+            await client.query(`UPDATE user_invitations SET token_hash = NULL WHERE id = $1`, [
+              job.payload.invitationId,
+            ]);
+          }
+          await client.query(
+            `UPDATE jobs_outbox SET state = 'pending', run_after = now(), finished_at = NULL
+              WHERE id = $1`,
+            [job.id],
+          );
+        });
+      const done = () =>
+        waitFor('the rerun to finish', () =>
+          asAgencyOwner(t, 'mo-dese', async (client) => {
+            const { rows } = await client.query(`SELECT state FROM jobs_outbox WHERE id = $1`, [
+              job.id,
+            ]);
+            return rows[0].state === 'done';
+          }),
+        );
+      await rerun(false);
+      await done();
+      expect(smtp.to('ola.outbox@dese.example')).toHaveLength(1);
+
+      // A retry after the send but before the commit: the same link, the same Message-ID.
+      await rerun(true);
+      const resent = await invitationToken('ola.outbox@dese.example', 2);
+      expect(resent).toBe(token);
+      expect(smtp.to('ola.outbox@dese.example')[1].messageId).toBe(mail.messageId);
+      const valid = await ownerPool(t).query(
+        `SELECT count(*)::int AS n FROM user_invitations
+          WHERE user_id = $1 AND closed_at IS NULL AND token_hash IS NOT NULL`,
+        [userId],
       );
-      expect(queued.rows).toHaveLength(0);
+      expect(valid.rows[0].n).toBe(1);
+      expect(await storedOutsideTheEmail(token)).toBe(0);
+
+      const accepted = await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/accept-invitation',
+        payload: { token, password: 'a long enough passphrase' },
+      });
+      expect(accepted.status).toBe(204);
     });
 
     it('names the organization when an org admin invites a member; only the newest link works', async () => {

@@ -1,5 +1,7 @@
 import {
   asAgencyOwner,
+  grantOrganizationRoles,
+  ownerPool,
   signedInOrganizationMember,
   signedInStaff,
   signedInUser,
@@ -357,5 +359,129 @@ describe('organizations: registration, approval, identifiers and members', () =>
       expect(res.status).toBe(404);
       expect(res.json().code).toBe('organization.not_found');
     }
+  });
+
+  describe("the organization's status in every request", () => {
+    const get = (who: SignedIn, id: string, path = '') =>
+      t.request({ method: 'GET', url: url(`/${id}${path}`), token: who.token });
+    const invite = (who: SignedIn, id: string, email: string) =>
+      t.request({
+        method: 'POST',
+        url: url(`/${id}/members`),
+        token: who.token,
+        payload: { email, name: 'Ivy Invitee', roles: ['grant_writer'] },
+      });
+    const accountCount = async (email: string) =>
+      (await ownerPool(t).query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [email]))
+        .rows[0].n as number;
+    const memberships = (organizationId: string) =>
+      asAgencyOwner(
+        t,
+        'mo-dese',
+        async (c) =>
+          (
+            await c.query(
+              `SELECT user_id, roles, status FROM organization_memberships
+              WHERE organization_id = $1 ORDER BY user_id`,
+              [organizationId],
+            )
+          ).rows,
+      );
+    const outboxRows = async () =>
+      (await ownerPool(t).query(`SELECT count(*)::int AS n FROM jobs_outbox`)).rows[0].n as number;
+
+    it('lets a pending registration be completed by the person who registered it, and no one else, and refuses its invitations', async () => {
+      const registrant = await signedInUser(t);
+      const pending = (
+        await t.request({
+          method: 'POST',
+          url: url('/registrations'),
+          token: registrant.token,
+          payload: organizationBody(),
+        })
+      ).json();
+      expect((await get(registrant, pending.id)).status).toBe(200);
+      expect((await get(registrant, pending.id, '/members')).status).toBe(200);
+      const completed = await t.request({
+        method: 'PATCH',
+        url: url(`/${pending.id}/profile`),
+        token: registrant.token,
+        headers: { 'if-match': '"v1"' },
+        payload: { contacts: [{ name: 'Pat Primary', email: 'pat@district.example' }] },
+      });
+      expect(completed.status).toBe(200);
+
+      // A pending organization invites nobody: coded refusal, no account, no email, no member.
+      const before = { outbox: await outboxRows(), members: await memberships(pending.id) };
+      const refused = await invite(registrant, pending.id, 'pending.invitee@district.example');
+      expect(refused.status).toBe(409);
+      expect(refused.json()).toMatchObject({
+        code: 'organization.not_active',
+        organizationStatus: 'pending',
+      });
+      expect(await accountCount('pending.invitee@district.example')).toBe(0);
+      expect(await outboxRows()).toBe(before.outbox);
+      expect(await memberships(pending.id)).toEqual(before.members);
+
+      // Someone else holding a role in the pending organization (added before this rule) gets
+      // nothing from it: not the organization, not the agency.
+      const other = await signedInUser(t);
+      await grantOrganizationRoles(t, 'mo-dese', pending.id, other.user.id, ['org_admin']);
+      expect((await get(other, pending.id)).status).toBe(404);
+
+      // Rejected: the registrant loses it too; the membership rows are left as they were.
+      const beforeRejection = await memberships(pending.id);
+      await t.request({
+        method: 'POST',
+        url: url(`/${pending.id}/reject`),
+        token: admin.token,
+        payload: { reason: 'Not an LEA' },
+      });
+      const gone = await get(registrant, pending.id);
+      expect([gone.status, gone.json().code]).toEqual([404, 'agency.not_found']);
+      expect(await memberships(pending.id)).toEqual(beforeRejection);
+    });
+
+    it('takes a deactivated organization away from its members at their next request, and gives it back on reactivation', async () => {
+      const org = await createOrganization(t, 'mo-dese', {}, admin);
+      const orgAdmin = await signedInOrganizationMember(t, 'mo-dese', org.id, ['org_admin']);
+      const writer = await signedInOrganizationMember(t, 'mo-dese', org.id, ['grant_writer']);
+      // A member of two organizations keeps the other one.
+      const second = await createOrganization(t, 'mo-dese', {}, admin);
+      await grantOrganizationRoles(t, 'mo-dese', second.id, writer.user.id, ['grant_writer']);
+      expect((await get(orgAdmin, org.id)).status).toBe(200);
+      expect((await get(writer, org.id)).status).toBe(200);
+      const before = await memberships(org.id);
+
+      const deactivated = await t.request({
+        method: 'POST',
+        url: url(`/${org.id}/deactivate`),
+        token: admin.token,
+        payload: { reason: 'District consolidated' },
+      });
+      expect(deactivated.json().status).toBe('inactive');
+
+      const adminView = await get(orgAdmin, org.id);
+      expect([adminView.status, adminView.json().code]).toEqual([404, 'agency.not_found']);
+      const outbox = await outboxRows();
+      const refused = await invite(orgAdmin, org.id, 'late.invitee@district.example');
+      expect(refused.status).toBe(404);
+      expect(await accountCount('late.invitee@district.example')).toBe(0);
+      expect(await outboxRows()).toBe(outbox);
+      expect((await get(writer, org.id)).status).toBe(403);
+      expect((await get(writer, second.id)).status).toBe(200);
+      // The memberships themselves are untouched: the status decides, not a cascade of edits.
+      expect(await memberships(org.id)).toEqual(before);
+
+      await t.request({
+        method: 'POST',
+        url: url(`/${org.id}/reactivate`),
+        token: admin.token,
+        payload: {},
+      });
+      expect((await get(orgAdmin, org.id)).status).toBe(200);
+      const invited = await invite(orgAdmin, org.id, 'back.invitee@district.example');
+      expect(invited.status).toBe(201);
+    });
   });
 });

@@ -126,6 +126,7 @@ describe('program templates across agencies', () => {
       code: 'MO-UNSHARE',
       shareable: true,
     });
+    await publishProgram(t, 'mo-dese', moOfficer, program.id);
     const listed = async () =>
       (
         await t.request({
@@ -139,14 +140,18 @@ describe('program templates across agencies', () => {
       method: 'PATCH',
       url: `/api/v1/agencies/mo-dese/programs/${program.id}`,
       token: moOfficer.token,
-      headers: { 'if-match': '"v1"' },
+      headers: { 'if-match': '"v2"' },
       payload: { shareable: false },
     });
     expect(await listed()).toBe(0);
   });
 
   it("does not let one agency alter another agency's template, even with direct SQL as the app role", async () => {
-    await createProgram(t, 'mo-dese', moOfficer, { code: 'MO-GUARDED', shareable: true });
+    const guarded = await createProgram(t, 'mo-dese', moOfficer, {
+      code: 'MO-GUARDED',
+      shareable: true,
+    });
+    await publishProgram(t, 'mo-dese', moOfficer, guarded.id);
     const app = await connect(t.db.appUrl);
     try {
       await app.query('BEGIN');
@@ -181,6 +186,79 @@ describe('program templates across agencies', () => {
     } finally {
       await app.end();
     }
+  });
+
+  it('shares a shareable program only once it is published: a draft is invisible and cannot be cloned', async () => {
+    const draft = await createProgram(t, 'mo-dese', moOfficer, {
+      code: 'MO-DRAFT-SHARE',
+      title: 'Missouri Unfinished Draft',
+      shareable: true,
+    });
+    const search = () =>
+      t.request({
+        method: 'GET',
+        url: '/api/v1/agencies/ks-ksde/program-templates?search=MO-DRAFT-SHARE',
+        token: ksOfficer.token,
+      });
+    const snapshots = async () => {
+      const app = await connect(t.db.appUrl);
+      try {
+        const { rows } = await app.query(
+          `SELECT id FROM program_templates WHERE source_program_id = $1`,
+          [draft.id],
+        );
+        return rows.map((r: { id: string }) => r.id);
+      } finally {
+        await app.end();
+      }
+    };
+    const ksPrograms = async () => {
+      const list = await t.request({
+        method: 'GET',
+        url: '/api/v1/agencies/ks-ksde/programs?limit=100',
+        token: ksOfficer.token,
+      });
+      return list.json().items.length as number;
+    };
+
+    // Kansas sees nothing of the draft: not in the list, no snapshot to clone, not by its id.
+    const listed = await search();
+    expect(listed.status).toBe(200);
+    expect(listed.json().items).toEqual([]);
+    expect(await snapshots()).toEqual([]);
+    const before = await ksPrograms();
+    const clone = await t.request({
+      method: 'POST',
+      url: `/api/v1/agencies/ks-ksde/program-templates/${draft.id}/clone`,
+      token: ksOfficer.token,
+      payload: { code: 'KS-STOLEN-DRAFT' },
+    });
+    expect(clone.status).toBe(404);
+    // Edits to the draft keep it unshared.
+    const edited = await t.request({
+      method: 'PATCH',
+      url: `/api/v1/agencies/mo-dese/programs/${draft.id}`,
+      token: moOfficer.token,
+      headers: { 'if-match': '"v1"' },
+      payload: { description: 'Still drafting' },
+    });
+    expect(edited.status).toBe(200);
+    expect((await search()).json().items).toEqual([]);
+    expect(await ksPrograms()).toBe(before);
+
+    // Published: shared, and Kansas may clone it.
+    await publishProgram(t, 'mo-dese', moOfficer, draft.id);
+    const shared = (await search()).json().items;
+    expect(shared).toEqual([
+      expect.objectContaining({ code: 'MO-DRAFT-SHARE', sourceAgencyCode: 'mo-dese' }),
+    ]);
+    const cloned = await t.request({
+      method: 'POST',
+      url: `/api/v1/agencies/ks-ksde/program-templates/${shared[0].id}/clone`,
+      token: ksOfficer.token,
+      payload: { code: 'KS-FROM-PUBLISHED' },
+    });
+    expect(cloned.status).toBe(201);
   });
 
   it('lets only program officers and agency admins see and clone templates', async () => {

@@ -3,7 +3,9 @@ import { AuthenticationGuard } from '../src/core/access/authentication.guard';
 import { TenantTransactionInterceptor } from '../src/core/context/tenant-transaction.interceptor';
 import {
   agencyId,
+  asAgencyOwner,
   grantAgencyRoles,
+  grantOrganizationRoles,
   signedInStaff,
   signedInUser,
   SignedIn,
@@ -117,6 +119,47 @@ describe('request access: tenant and grants in the first statement', () => {
       expect(outside.rows).toEqual([]);
       const user = await app.query(`SELECT current_setting('app.user_id', true) AS "user"`);
       expect(user.rows[0].user ?? '').toBe('');
+      await app.query('ROLLBACK');
+    } finally {
+      await app.end();
+    }
+  });
+
+  it('counts organization roles only where the organization is active, or pending and registered by the caller', async () => {
+    const member = await signedInUser(t);
+    const { sub, sid } = claimsOf(member);
+    const organization = (status: string, registeredBy: string | null) =>
+      asAgencyOwner(t, 'mo-dese', async (client, id) => {
+        const { rows } = await client.query<{ id: string }>(
+          `INSERT INTO organizations (agency_id, legal_name, type, status, address, registered_by)
+           VALUES ($1, $2, 'lea', $3, '{}'::jsonb, $4) RETURNING id`,
+          [id, `Access ${status} ${Math.random()}`, status, registeredBy],
+        );
+        return rows[0].id;
+      });
+    const active = await organization('active', null);
+    const ownPending = await organization('pending', sub);
+    const othersPending = await organization('pending', claimsOf(officer).sub);
+    const inactive = await organization('inactive', null);
+    const rejected = await organization('rejected', sub);
+    for (const id of [active, ownPending, othersPending, inactive, rejected])
+      await grantOrganizationRoles(t, 'mo-dese', id, sub, ['org_admin']);
+
+    const app = await connect(t.db.appUrl);
+    try {
+      await app.query('BEGIN');
+      const { rows } = await app.query(`SELECT * FROM request_access_in_agency($1, $2, $3)`, [
+        mo,
+        sid,
+        sub,
+      ]);
+      expect(rows).toEqual([
+        {
+          platformAdmin: false,
+          agencyRoles: [],
+          organizationRoles: { [active]: ['org_admin'], [ownPending]: ['org_admin'] },
+        },
+      ]);
       await app.query('ROLLBACK');
     } finally {
       await app.end();

@@ -1,6 +1,11 @@
 import { FundingDecisionsReader } from '../src/reviews/decisions/funding-decisions-reader';
-import { asAgencyOwner, grantOrganizationRoles, signedInStaff } from './factories/identity';
-import { applicationsUrl, STANDARD_RUBRIC } from './factories/grants';
+import {
+  asAgencyOwner,
+  createInvitation,
+  grantOrganizationRoles,
+  signedInStaff,
+} from './factories/identity';
+import { applicationsUrl, SAMPLE_PDF, STANDARD_RUBRIC } from './factories/grants';
 import {
   assignmentOf,
   assignmentUrl,
@@ -636,6 +641,153 @@ describe('review: conflicts, normalization, ranking and decisions released toget
         ]),
       );
       await expect(frozen).rejects.toThrow(/was released/);
+    });
+  });
+
+  describe("reviewers' access through their assignment", () => {
+    it('lets an assigned reviewer download the submitted files after declaring no conflict, and nobody else', async () => {
+      await retireReviewers(t, MO);
+      const { officer, program, applicants } = await programWithSubmissions(
+        t,
+        MO,
+        2,
+        { rubric: { ...STANDARD_RUBRIC, reviewersPerApplication: 1 } },
+        { attachment: { filename: 'Narrative.pdf', content: SAMPLE_PDF } },
+      );
+      const [A, B] = applicants;
+      await intoMeritReview(t, MO, officer, program.id);
+      const reader = await signedInStaff(t, MO, ['reviewer']);
+      const conflicted = await signedInStaff(t, MO, ['reviewer']);
+      const onA = await assignReviewer(t, MO, officer, program.id, A.application.id, reader);
+      const conflictedOnA = await assignReviewer(
+        t,
+        MO,
+        officer,
+        program.id,
+        A.application.id,
+        conflicted,
+      );
+      const onB = await assignReviewer(t, MO, officer, program.id, B.application.id, conflicted);
+      const fileOf = async (applicant: typeof A) =>
+        (
+          await call(
+            t,
+            applicant.member,
+            'GET',
+            `${applicationsUrl(MO, applicant.organization.id, applicant.application.id)}/attachments`,
+          )
+        ).json().items[0].id as string;
+      const fileA = await fileOf(A);
+      const fileB = await fileOf(B);
+      const download = (who: typeof reader, assignmentId: string, fileId: string) =>
+        call(t, who, 'GET', `${assignmentUrl(MO, assignmentId)}/attachments/${fileId}`);
+      const refused = (res: Awaited<ReturnType<typeof download>>, status: number, code: string) => {
+        expect([res.status, res.json().code]).toEqual([status, code]);
+        expect(res.body).not.toContain('%PDF');
+      };
+
+      // Before the declaration: refused, nothing of the file.
+      refused(await download(reader, onA, fileA), 409, 'review.declaration_required');
+      // The applicant's own route still wants application.read, which a reviewer does not hold.
+      const direct = await call(
+        t,
+        reader,
+        'GET',
+        `${applicationsUrl(MO, A.organization.id, A.application.id)}/attachments/${fileA}`,
+      );
+      expect(direct.status).toBe(403);
+
+      await declareNoConflict(t, MO, reader, onA);
+      const ok = await download(reader, onA, fileA);
+      expect(ok.status).toBe(200);
+      expect(ok.headers['content-type']).toBe('application/pdf');
+      expect(ok.headers['content-disposition']).toContain('Narrative.pdf');
+      expect(Buffer.from(ok.body, 'binary').equals(SAMPLE_PDF)).toBe(true);
+
+      // Not through this assignment to another application's file, nor through someone
+      // else's assignment to an application not assigned to them.
+      refused(await download(reader, onA, fileB), 404, 'application.attachment_not_found');
+      refused(await download(reader, onB, fileB), 404, 'review.assignment_not_found');
+      refused(
+        await download(reader, onA, '00000000-0000-4000-8000-000000000000'),
+        404,
+        'application.attachment_not_found',
+      );
+
+      // A conflicted reviewer is recused: never the file, even though they were assigned.
+      const declared = await call(
+        t,
+        conflicted,
+        'POST',
+        `${assignmentUrl(MO, conflictedOnA)}/declaration`,
+        { conflict: true, reason: 'My spouse works for this district.' },
+      );
+      expect(declared.json()).toMatchObject({ status: 'recused' });
+      refused(await download(conflicted, conflictedOnA, fileA), 403, 'review.recused');
+      // Their other, undeclared assignment does not open this application's file either.
+      refused(await download(conflicted, onB, fileA), 409, 'review.declaration_required');
+      await declareNoConflict(t, MO, conflicted, onB);
+      refused(await download(conflicted, onB, fileA), 404, 'application.attachment_not_found');
+      expect((await download(conflicted, onB, fileB)).status).toBe(200);
+    });
+
+    it('never assigns staff who have not accepted their invitation, by hand or automatically', async () => {
+      await retireReviewers(t, MO);
+      const { officer, program, applicants } = await programWithSubmissions(t, MO, 1, {
+        rubric: { ...STANDARD_RUBRIC, reviewersPerApplication: 2 },
+      });
+      const [A] = applicants;
+      await intoMeritReview(t, MO, officer, program.id);
+      const accepted = await signedInStaff(t, MO, ['reviewer']);
+      const admin = await signedInStaff(t, MO, ['agency_admin']);
+      const invited = await t.request({
+        method: 'POST',
+        url: `/api/v1/agencies/${MO}/staff`,
+        token: admin.token,
+        payload: { email: 'unaccepted.reviewer@example.org', name: 'Una', roles: ['reviewer'] },
+      });
+      expect(invited.json()).toMatchObject({ status: 'active', invitationPending: true });
+      const inviteeId = invited.json().userId as string;
+      const base = reviewUrl(MO, program.id);
+      const assignmentsOf = (userId: string) =>
+        asAgencyOwner(t, MO, async (c) =>
+          (
+            await c.query(`SELECT id FROM review_assignments WHERE reviewer_id = $1`, [userId])
+          ).rows.map((r) => r.id as string),
+        );
+
+      const pool = await call(t, officer, 'GET', `${base}/reviewers`);
+      expect(pool.json().items.map((r: { reviewerId: string }) => r.reviewerId)).toEqual([
+        accepted.user.id,
+      ]);
+      const byHand = await call(
+        t,
+        officer,
+        'POST',
+        `${base}/applications/${A.application.id}/assignments`,
+        { reviewerId: inviteeId },
+      );
+      expect(byHand.status).toBe(422);
+      expect(byHand.json().code).toBe('review.reviewer_ineligible');
+      const auto = await call(t, officer, 'POST', `${base}/assignments/auto`, {});
+      expect(auto.status).toBe(200);
+      expect(auto.json().created.map((c: { reviewerId: string }) => c.reviewerId)).toEqual([
+        accepted.user.id,
+      ]);
+      expect(await assignmentsOf(inviteeId)).toEqual([]);
+
+      // Once they accept (their password is set), they are in the pool.
+      const token = await createInvitation(t, inviteeId);
+      const accept = await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/accept-invitation',
+        payload: { token, password: 'a long enough passphrase 42' },
+      });
+      expect(accept.status).toBe(204);
+      const again = await call(t, officer, 'POST', `${base}/assignments/auto`, {});
+      expect(again.json().created.map((c: { reviewerId: string }) => c.reviewerId)).toEqual([
+        inviteeId,
+      ]);
     });
   });
 });

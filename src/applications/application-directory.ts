@@ -3,6 +3,7 @@ import { In } from 'typeorm';
 import { AuditLog } from '../core/audit/audit-log';
 import { TenantDb } from '../core/context/tenant-db';
 import { ApplicationRecords } from './application-records';
+import { ApplicationAttachments } from './attachments/application-attachments.service';
 import {
   ApplicationNotFoundError,
   ApplicationTransitionError,
@@ -35,6 +36,7 @@ export class ApplicationDirectory {
   constructor(
     private readonly db: TenantDb,
     private readonly records: ApplicationRecords,
+    private readonly attachments: ApplicationAttachments,
     private readonly audit: AuditLog,
   ) {}
 
@@ -89,6 +91,17 @@ export class ApplicationDirectory {
       attachments: s.attachments,
       contentSha256: s.contentSha256,
     };
+  }
+
+  /** A file of the latest submitted version (what reviewers read), as a stream. */
+  async submittedAttachment(applicationId: string, attachmentId: string) {
+    const application = await this.load(applicationId);
+    const s = await this.db.repo(Submission).findOne({
+      select: { attachments: true },
+      where: { agencyId: this.db.agencyId, applicationId, number: application.submissionCount },
+    });
+    if (!s) throw new SubmissionNotFoundError();
+    return this.attachments.downloadSubmitted(applicationId, s.attachments, attachmentId);
   }
 
   /**

@@ -18,6 +18,7 @@ import { ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { RequirePermission } from '../core/access/access.decorators';
+import { SendsEmail } from '../core/http/rate-limits';
 import { etagOf, parseIfMatch } from '../core/idempotency/etag';
 import { Idempotent } from '../core/idempotency/idempotency.interceptor';
 import { ApplicationsService } from './applications.service';
@@ -220,6 +221,7 @@ export class ApplicationsController {
 
   /** Certify and submit (authorized representative). Requires an Idempotency-Key. */
   @Post(':applicationId/submit')
+  @SendsEmail()
   @RequirePermission('application.submit')
   @Idempotent()
   submit(

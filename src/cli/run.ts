@@ -1,15 +1,17 @@
-import { ConfigError } from '../core/config/env';
+import { describeStartupFailure } from '../core/startup/startup-error';
+import { loadDotEnv } from '../core/startup/entry-point';
 
-/** Runs a command-line entry point: config errors print plainly, anything else with a stack. */
+/**
+ * Runs a command-line entry point (after reading .env when present): known failures print one
+ * plain message, anything else its stack.
+ */
 export function runCli(name: string, main: () => Promise<void>): void {
+  loadDotEnv();
   main().then(
     () => process.exit(0),
     (error: unknown) => {
-      if (error instanceof ConfigError) process.stderr.write(`${name}: ${error.message}\n`);
-      else
-        process.stderr.write(
-          `${name} failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-        );
+      const { text, known } = describeStartupFailure(error);
+      process.stderr.write(known ? `${name}: ${text}\n` : `${name} failed: ${text}\n`);
       process.exit(1);
     },
   );

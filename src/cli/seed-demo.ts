@@ -19,7 +19,8 @@ runCli('seed:demo', async () => {
     );
   }
   const logger = createRootLogger('warn');
-  const database = await prepareDatabase(config, logger);
+  // Beside a running `npm start`, use its embedded database rather than refuse.
+  const database = await prepareDatabase(config, logger, { shareRunningEmbedded: true });
   try {
     // No job handlers in this short-lived process: anything enqueued waits for the real worker.
     const app = await createApp({ ...database.config, workerInProcess: false }, logger);

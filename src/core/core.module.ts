@@ -13,6 +13,7 @@ import { TenantTransactionInterceptor } from './context/tenant-transaction.inter
 import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { HealthModule } from './health/health.module';
+import { RateLimitStore } from './http/rate-limits';
 
 /** The kernel: configuration, database, request context and transactions, access, errors, health. */
 @Global()
@@ -43,11 +44,12 @@ export class CoreModule {
         RequestContext,
         TenantDb,
         TenantRunner,
+        RateLimitStore,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_INTERCEPTOR, useClass: TenantTransactionInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
-      exports: [RequestContext, TenantDb, TenantRunner],
+      exports: [RequestContext, TenantDb, TenantRunner, RateLimitStore],
     };
   }
 }

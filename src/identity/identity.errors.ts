@@ -76,3 +76,19 @@ export class LastAgencyAdminError extends ConflictError {
     super('staff.last_admin', 'The agency must keep at least one active agency admin.');
   }
 }
+
+/** Too many password checks are running or waiting; the caller may retry shortly. */
+export class PasswordCheckBusyError extends DomainError {
+  constructor() {
+    super('auth.busy', 503, 'Sign-in is busy. Try again in a moment.', { retryAfterSeconds: 1 });
+  }
+}
+
+/** Too many invitation emails from this organization or agency in the hour. */
+export class InvitationRateLimitedError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super('invitation.rate_limited', 429, 'Too many invitations. Try again later.', {
+      retryAfterSeconds,
+    });
+  }
+}

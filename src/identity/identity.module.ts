@@ -15,6 +15,7 @@ import { MeService } from './me/me.service';
 import { AgencyStaffDirectory } from './memberships/agency-staff-directory';
 import { OrganizationMemberships } from './memberships/organization-memberships.service';
 import { UserAccounts } from './memberships/user-accounts.service';
+import { InvitationEmailHandler } from './staff/invitation-email.job';
 import { InvitationService } from './staff/invitation.service';
 import { StaffController } from './staff/staff.controller';
 import { StaffService } from './staff/staff.service';
@@ -36,6 +37,7 @@ import { StaffService } from './staff/staff.service';
     MembershipAccessPolicy,
     MeService,
     InvitationService,
+    InvitationEmailHandler,
     UserAccounts,
     OrganizationMemberships,
     AgencyStaffDirectory,

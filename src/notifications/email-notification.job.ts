@@ -161,6 +161,18 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     );
   }
 
+  /**
+   * Sends one notice to one recipient now, inside the calling job (its transaction, effect keys
+   * and Message-ID): for a link carrying a secret that job minted (an invitation), which must
+   * never sit in a queued payload. A refused send throws, so the calling job is retried whole;
+   * with a single recipient nothing is re-queued.
+   */
+  async sendInJob(agencyId: string, notice: EmailNotice, context: JobContext): Promise<void> {
+    if (notice.recipients?.length !== 1 || notice.to)
+      throw new PermanentJobError('a notice sent in another job has exactly one recipient');
+    await this.handle({ agencyId, ...notice }, context);
+  }
+
   private async send(job: EmailNotificationJob, context: JobContext, email: Email): Promise<void> {
     const { notice } = email;
     const config = this.agencies.configOf(job.agencyId);

@@ -31,9 +31,12 @@ export class MailTransport implements OnApplicationShutdown {
   readonly recording: boolean;
   /** Without SMTP: the last messages "sent" (development and demos). */
   readonly recorded: OutgoingEmail[] = [];
+  /** In development the log carries the text too: it is where a developer reads the links. */
+  private readonly logBodies: boolean;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.recording = !config.smtpUrl;
+    this.logBodies = this.recording && config.nodeEnv === 'development';
     if (config.smtpUrl) {
       // Options in the object, the URL's own settings (host, port, auth, ?pool=...) win. (The
       // second argument of createTransport holds message defaults, not transport options.)
@@ -72,6 +75,7 @@ export class MailTransport implements OnApplicationShutdown {
         to: email.to.address,
         subject: email.subject,
         messageId: email.messageId,
+        ...(this.logBodies ? { text: email.text } : {}),
       });
     }
   }

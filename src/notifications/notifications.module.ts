@@ -15,6 +15,7 @@ import { NotificationService } from './notification.service';
 @Module({
   controllers: [MyNotificationsController],
   providers: [NotificationService, MyNotifications, MailTransport, EmailNotificationHandler],
-  exports: [NotificationService],
+  // EmailNotificationHandler: for a job that mints a secret and sends its email itself.
+  exports: [NotificationService, EmailNotificationHandler],
 })
 export class NotificationsModule {}

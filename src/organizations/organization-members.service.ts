@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../core/errors/domain-error';
 import { OrganizationMemberships } from '../identity/memberships/organization-memberships.service';
 import { UserAccounts } from '../identity/memberships/user-accounts.service';
+import { OrganizationNotActiveError } from './organizations.errors';
 import { OrganizationsService } from './organizations.service';
 
 export class LastOrganizationAdminError extends DomainError {
@@ -37,12 +38,17 @@ export class OrganizationMembersService {
     return { items: await this.memberships.members(organizationId) };
   }
 
-  /** Adds a person (creating their account, with an invitation, when the email is new). */
+  /**
+   * Adds a person (creating their account, with an invitation, when the email is new). Only an
+   * organization the agency approved invites: a pending registration is not vetted yet (its
+   * invitations would send the agency's email for anyone), a deactivated or rejected one is done.
+   */
   async invite(organizationId: string, input: { email: string; name: string; roles: string[] }) {
     const organization = await this.organizations.find(organizationId, true);
+    if (organization.status !== 'active') throw new OrganizationNotActiveError(organization.status);
     const { user, created } = await this.accounts.ensure(
       { email: input.email, name: input.name },
-      { organizationName: organization.legalName },
+      { organizationName: organization.legalName, organizationId },
     );
     await this.memberships.grant(organizationId, user.id, input.roles);
     const member = (await this.memberships.members(organizationId)).find(

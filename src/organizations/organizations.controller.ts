@@ -15,6 +15,7 @@ import {
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../core/access/access.decorators';
+import { SendsEmail } from '../core/http/rate-limits';
 import { etagOf, parseIfMatch } from '../core/idempotency/etag';
 import {
   CreateOrganizationDto,
@@ -45,12 +46,14 @@ export class OrganizationsController {
 
   /** Self-registration by any signed-in user: pending until agency staff approve it. */
   @Post('registrations')
+  @SendsEmail()
   @RequirePermission('organization.register')
   async register(@Body() dto: OrganizationDto, @Res({ passthrough: true }) reply: FastifyReply) {
     return withEtag(reply, await this.organizations.register(dto));
   }
 
   @Post()
+  @SendsEmail()
   @RequirePermission('organization.manage')
   async create(
     @Body() dto: CreateOrganizationDto,
@@ -138,6 +141,7 @@ export class OrganizationsController {
   }
 
   @Post(':organizationId/members')
+  @SendsEmail()
   @RequirePermission('organization.members.manage')
   invite(@Param('organizationId') organizationId: string, @Body() dto: InviteMemberDto) {
     return this.members.invite(organizationId, dto);

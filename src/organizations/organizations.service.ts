@@ -144,6 +144,7 @@ export class OrganizationsService {
     if (dto.initialAdmin) {
       const { user } = await this.accounts.ensure(dto.initialAdmin, {
         organizationName: organization.legalName,
+        organizationId: organization.id,
       });
       await this.memberships.grant(organization.id, user.id, ['org_admin']);
     }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../core/access/access.decorators';
+import { SendsEmail } from '../core/http/rate-limits';
 import { Idempotent } from '../core/idempotency/idempotency.interceptor';
 import { PaymentApprovals } from './approvals/payment-approvals.service';
 import {
@@ -29,6 +30,7 @@ export class OrganizationPaymentsController {
 
   /** Reimbursement or advance by budget line and period. Requires an Idempotency-Key. */
   @Post('awards/:awardId/payment-requests')
+  @SendsEmail()
   @RequirePermission('payment.request')
   @Idempotent()
   create(

@@ -14,6 +14,9 @@ import {
 } from './programs.errors';
 import { isUuid } from '../core/ids';
 
+/** The program statuses whose definition other agencies may see. */
+const SHARED_STATUSES: ReadonlyArray<Program['status']> = ['published', 'closed'];
+
 export function templateView(t: ProgramTemplate) {
   return {
     id: t.id,
@@ -49,11 +52,18 @@ export class ProgramTemplates {
     if (agency.features?.programTemplates === false) throw new ProgramTemplateDisabledError();
   }
 
-  /** Keeps the shared snapshot in step with the program: written, refreshed, or withdrawn. */
+  /**
+   * Keeps the shared snapshot in step with the program: written, refreshed, or withdrawn. Only a
+   * program the agency has published (open or closed since) is shared: a draft is work in
+   * progress (wording, amounts, rubric not yet agreed), so marking it shareable takes effect at
+   * publication.
+   */
   async refresh(program: Program): Promise<void> {
     const repo = this.db.repo(ProgramTemplate);
     const where = { sourceAgencyId: this.db.agencyId, sourceProgramId: program.id };
-    if (!program.shareable || program.status === 'archived') {
+    // Marking a program shareable is refused where templates are off, draft or not.
+    if (program.shareable && program.status !== 'archived') this.assertEnabled();
+    if (!program.shareable || !SHARED_STATUSES.includes(program.status)) {
       const existing = await repo.findOne({ where, select: { id: true } });
       if (existing) {
         await repo.delete(where);
@@ -66,7 +76,6 @@ export class ProgramTemplates {
       }
       return;
     }
-    this.assertEnabled();
     const definition: TemplateDefinition = {
       description: program.description,
       eligibility: program.eligibility,

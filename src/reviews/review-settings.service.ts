@@ -81,7 +81,6 @@ export class ReviewSettings {
   }
 
   async update(programId: string, dto: UpdateReviewSettingsDto) {
-    await this.catalog.terms(programId); // the program exists in this agency
     const row = await this.ensureRow(programId);
     if (row.decisionsReleasedAt)
       throw new DecisionsReleasedError(row.decisionsReleasedAt.toISOString());
@@ -110,8 +109,13 @@ export class ReviewSettings {
     return this.view(programId);
   }
 
-  /** The settings row, created when missing, locked: serialises decisions of one program. */
+  /**
+   * The settings row, created when missing, locked: serialises decisions of one program. Looks
+   * the program up before creating its row: a program that is not this agency's is the
+   * catalog's 404, never a foreign-key failure (a 500) in the insert.
+   */
   async ensureRow(programId: string): Promise<ProgramReviewSettings> {
+    await this.catalog.terms(programId);
     await this.db.manager.query(
       `INSERT INTO program_review_settings (agency_id, program_id) VALUES ($1, $2)
        ON CONFLICT (agency_id, program_id) DO NOTHING`,

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../core/access/access.decorators';
@@ -37,6 +48,24 @@ export class ReviewerController {
   @RequirePermission('review.score')
   content(@Param('assignmentId') assignmentId: string) {
     return this.scoring.content(assignmentId);
+  }
+
+  /**
+   * A file of the submitted application, granted through the assignment (a reviewer holds no
+   * `application.read`): after declaring no conflict, never when recused or not assigned.
+   */
+  @Get(':assignmentId/attachments/:attachmentId')
+  @RequirePermission('review.score')
+  async attachment(
+    @Param('assignmentId') assignmentId: string,
+    @Param('attachmentId') attachmentId: string,
+  ) {
+    const file = await this.scoring.attachment(assignmentId, attachmentId);
+    return new StreamableFile(file.stream, {
+      type: file.contentType,
+      length: file.sizeBytes,
+      disposition: file.disposition,
+    });
   }
 
   @Get(':assignmentId/review')

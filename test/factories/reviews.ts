@@ -10,6 +10,7 @@ import {
   STANDARD_BUDGET,
   startApplication,
   submitApplication,
+  uploadAttachment,
 } from './grants';
 import {
   agencyId,
@@ -53,6 +54,8 @@ export async function programWithSubmissions(
   agencyCode: string,
   count: number,
   overrides: ProgramBody = {},
+  /** A file each application submits with it (reviewers read it through the assignment). */
+  options: { attachment?: { filename: string; content: Buffer } } = {},
 ) {
   const { officer, program } = await openProgram(t, agencyCode, {
     requiredAttachments: [],
@@ -78,6 +81,20 @@ export async function programWithSubmissions(
       200,
       'save budget',
     );
+    if (options.attachment) {
+      expectStatus(
+        await uploadAttachment(
+          t,
+          agencyCode,
+          organization.id,
+          application.id,
+          member,
+          options.attachment,
+        ),
+        201,
+        'upload attachment',
+      );
+    }
     expectStatus(
       await submitApplication(t, agencyCode, organization.id, application.id, member),
       201,

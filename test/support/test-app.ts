@@ -27,8 +27,21 @@ export interface TestResponse {
   status: number;
   headers: Record<string, string | string[] | number | undefined>;
   body: string;
+  /** The body's bytes (files such as PDFs). */
+  rawBody: Buffer;
   json<T = any>(): T;
 }
+
+const GENEROUS_LIMITS = {
+  RATE_LIMIT_AUTH_PER_IP: '1000000',
+  RATE_LIMIT_AUTH_GLOBAL: '1000000',
+  RATE_LIMIT_EMAIL_PER_IP: '1000000',
+  RATE_LIMIT_EMAIL_GLOBAL: '1000000',
+  INVITATIONS_PER_ORGANIZATION_PER_HOUR: '1000000',
+  INVITATIONS_PER_AGENCY_PER_HOUR: '1000000',
+  PASSWORD_HASH_MAX_WAITING: '100000',
+  PASSWORD_HASH_WAIT_MS: '600000',
+};
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -45,6 +58,9 @@ export async function bootTestApp(env: Record<string, string | undefined> = {}):
     PAYEE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     MIGRATE_ON_START: 'false',
     AGENCY_CONFIG_DIR: join(REPO_ROOT, 'config', 'agencies'),
+    // Each file's app signs in and invites many times from 127.0.0.1: generous abuse limits here;
+    // the tests of the limits themselves pass small ones in `env`.
+    ...GENEROUS_LIMITS,
     ...env,
     DATABASE_URL: db.appUrl,
     DATABASE_OWNER_URL: db.ownerUrl,
@@ -67,6 +83,7 @@ export async function bootTestApp(env: Record<string, string | undefined> = {}):
         status: response.statusCode,
         headers: response.headers,
         body: response.body,
+        rawBody: response.rawPayload,
         json: () => response.json(),
       };
     },

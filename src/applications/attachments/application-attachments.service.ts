@@ -18,7 +18,12 @@ import {
   ApplicationInvalidError,
 } from '../applications.errors';
 import { Attachment } from '../entities/attachment.entity';
-import { cleanFilename, ContentGate, ContentRefusedError } from './content-sniffer';
+import {
+  cleanFilename,
+  contentDisposition,
+  ContentGate,
+  ContentRefusedError,
+} from './content-sniffer';
 import { isUuid } from '../../core/ids';
 
 export function attachmentView(a: Attachment) {
@@ -171,6 +176,26 @@ export class ApplicationAttachments {
       filename: attachment.filename,
       contentType: attachment.contentType,
       sizeBytes: Number(attachment.sizeBytes),
+    };
+  }
+
+  /**
+   * An attachment of the application's latest submitted version, for a reader who reaches the
+   * application through something other than its organization (a cleared reviewer): one the
+   * submission does not name (a later draft upload, another application's file) is not found.
+   */
+  async downloadSubmitted(
+    applicationId: string,
+    submitted: ReadonlyArray<{ id: string }>,
+    attachmentId: string,
+  ) {
+    if (!submitted.some((a) => a.id === attachmentId)) throw new AttachmentNotFoundError();
+    const attachment = await this.findOne(applicationId, attachmentId);
+    return {
+      stream: await this.storage.open(attachment.storageKey),
+      contentType: attachment.contentType,
+      sizeBytes: Number(attachment.sizeBytes),
+      disposition: contentDisposition(attachment.filename),
     };
   }
 

@@ -51,10 +51,10 @@ export class AwardNoticeJobHandler implements JobHandler<'award.notice'> {
       .findOneOrFail({ where: { agencyId: job.agencyId, id: job.awardId } });
     const version = await this.db.repo(AwardVersion).findOneOrFail({ where });
     const agency = this.agencies.configOf(job.agencyId);
-    const pdf = renderPdf(
-      awardNoticeLines(award, version, agency.name),
-      `Award ${award.reference} v${version.version}`,
-    );
+    const pdf = await renderPdf(awardNoticeLines(award, version, agency.name), {
+      title: `Award ${award.reference} v${version.version}`,
+      date: version.createdAt,
+    });
     const stored = await this.storage.put(
       `awards/${job.agencyId}/${job.awardId}/notice-v${job.version}.pdf`,
       Readable.from(pdf),

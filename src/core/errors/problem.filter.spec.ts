@@ -37,3 +37,18 @@ describe('toProblem', () => {
     expect(JSON.stringify(problem)).not.toContain('hunter2');
   });
 });
+
+describe('toProblem for refusals of the framework and the HTTP parser', () => {
+  it.each([
+    [414, 'request.uri_too_long', 'URI Too Long'],
+    [431, 'request.headers_too_large', 'Request Header Fields Too Large'],
+    [408, 'request.timeout', 'Request Timeout'],
+  ])('gives %i its own code and a detail that does not echo the input', (status, code, title) => {
+    const problem = toProblem(
+      { statusCode: status, message: `'/${'a'.repeat(500)}' is long` },
+      'r',
+    );
+    expect(problem).toMatchObject({ status, code, title, requestId: 'r' });
+    expect(problem.detail).not.toContain('aaaa');
+  });
+});

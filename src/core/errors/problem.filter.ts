@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SECURITY_HEADERS } from '../http/security-headers';
 import { DomainError } from './domain-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -21,14 +22,17 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   423: 'Locked',
   428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -40,9 +44,20 @@ const FRAMEWORK_CODES: Record<number, string> = {
   403: 'auth.forbidden',
   404: 'route.not_found',
   405: 'route.method_not_allowed',
+  408: 'request.timeout',
   413: 'request.too_large',
+  414: 'request.uri_too_long',
   415: 'request.unsupported_media_type',
   429: 'request.rate_limited',
+  431: 'request.headers_too_large',
+};
+
+/** Fixed details where the framework's message would echo the caller's (long) input back. */
+const FRAMEWORK_DETAILS: Record<number, string> = {
+  404: 'No route matches this method and path.',
+  408: 'The request was not received in time.',
+  414: 'A path parameter is longer than the server accepts.',
+  431: 'The request headers are larger than the server accepts.',
 };
 
 export function toProblem(error: unknown, requestId?: string, instance?: string): Problem {
@@ -77,10 +92,7 @@ export function toProblem(error: unknown, requestId?: string, instance?: string)
     };
   }
   const code = FRAMEWORK_CODES[status] ?? 'request.error';
-  const detail =
-    status === 404
-      ? 'No route matches this method and path.'
-      : (error as Error).message || TITLES[status];
+  const detail = FRAMEWORK_DETAILS[status] ?? ((error as Error).message || TITLES[status]);
   return {
     type: `urn:grant-commons:problem:${code}`,
     title: TITLES[status] ?? 'Error',
@@ -101,9 +113,21 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = toProblem(error, request.id, request.url?.split('?')[0]);
-    if (problem.status >= 500) {
+    // 500 is a bug; a coded 503 (auth.busy under a login flood) is a deliberate answer, not logged.
+    if (problem.status === 500) {
       this.logger.error({ err: error, requestId: request.id }, 'unhandled error');
     }
-    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+    // A coded refusal that names its delay (429) says it in the standard header too.
+    if (typeof problem.retryAfterSeconds === 'number') {
+      void reply.header('retry-after', String(problem.retryAfterSeconds));
+    }
+    // Set again here: an error raised in an onRequest hook that ran before the headers' hook
+    // (or Nest's 404 and error handlers) would otherwise answer without them.
+    void reply
+      .headers(SECURITY_HEADERS)
+      .header('x-request-id', request.id)
+      .status(problem.status)
+      .header('content-type', PROBLEM_CONTENT_TYPE)
+      .send(problem);
   }
 }

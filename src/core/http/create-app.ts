@@ -12,9 +12,9 @@ import { AppModule } from '../../app.module';
 import { AppConfig } from '../config/env';
 import { GrantCommonsStore } from '../context/request-context';
 import { PinoNestLogger } from '../logging/logger';
-import { PROBLEM_CONTENT_TYPE, toProblem } from '../errors/problem.filter';
 import { dropClsPassThroughEnhancers, installPromiseInterceptors } from './promise-interceptors';
-import { securityHeaders } from './security-headers';
+import { frameworkRefusalOptions, installResponseHeaders } from './framework-refusals';
+import { registerRateLimits } from './rate-limits';
 import { createValidationPipe } from './validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -35,11 +35,8 @@ function requestIdFor(raw: IncomingMessage): string {
  */
 function openRequestContexts(fastify: FastifyInstance, cls: ClsService<GrantCommonsStore>): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    // With trustProxy, Fastify resolves the client address; the raw socket is the fallback.
-    const forwarded = request.headers['x-forwarded-for'];
-    const ip =
-      typeof forwarded === 'string' ? forwarded.split(',')[0].trim() : request.socket.remoteAddress;
-    cls.runWith({ [CLS_ID]: request.id, requestId: request.id, ip }, () => done());
+    // request.ip: the socket address, or X-Forwarded-For only from a TRUSTED_PROXIES hop.
+    cls.runWith({ [CLS_ID]: request.id, requestId: request.id, ip: request.ip }, () => done());
   });
 }
 
@@ -57,9 +54,10 @@ export async function createApp(
     // Nor a child logger per request then (~1% of a small request's CPU): request.log is the
     // root logger, whose mixin puts the request id (from CLS) on every line written in a request.
     ...(requestLines ? {} : { childLoggerFactory: (root: FastifyBaseLogger) => root }),
-    // We replace Nest's Fastify error handler on purpose: pre-routing errors become problem+json.
-    allowErrorHandlerOverride: true,
-    trustProxy: true,
+    // Nest installs the one error and not-found handler at init (through the ProblemFilter).
+    allowErrorHandlerOverride: false,
+    ...frameworkRefusalOptions(),
+    trustProxy: config.trustedProxies,
     bodyLimit: 1024 * 1024,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -74,18 +72,9 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
 
   openRequestContexts(fastify, app.get<ClsService<GrantCommonsStore>>(ClsService));
-  const security = securityHeaders();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(security).header('x-request-id', request.id);
-    done();
-  });
-  // Errors Fastify raises before Nest routes the request (malformed JSON, body too large).
-  fastify.setErrorHandler((error, request, reply) => {
-    const problem = toProblem(error, request.id, request.url.split('?')[0]);
-    if (problem.status >= 500) request.log.error({ err: error }, 'unhandled error');
-    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
-  });
+  installResponseHeaders(fastify);
 
+  await registerRateLimits(app, config);
   // Multipart is parsed lazily (request.file()): uploads stream; limits are set per route.
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 11 } });
 

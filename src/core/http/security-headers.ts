@@ -36,3 +36,6 @@ export function securityHeaders(
   if (failure) throw failure instanceof Error ? failure : new Error('helmet refused its options');
   return headers;
 }
+
+/** The headers of every answer, error answers written outside Fastify's hooks included. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(securityHeaders());

@@ -79,8 +79,8 @@ export class MembershipAccessPolicy implements AccessPolicy {
     if (decision === 'allow') {
       // The organization comes from the path: an id that cannot exist is not found here, before
       // a handler puts it in SQL (where it would be a database error).
-      if (params.organizationId !== undefined && !isUuid(params.organizationId))
-        throw new NotFoundError('organization', 'organization.not_found');
+      if (params.organizationId !== undefined && tenant)
+        await this.assertOrganizationExists(params.organizationId, tenant, grants);
       return toAccess(grants);
     }
 
@@ -94,6 +94,27 @@ export class MembershipAccessPolicy implements AccessPolicy {
     });
     if (decision === 'not_found') throw new NotFoundError('agency', 'agency.not_found');
     throw new ForbiddenError(permission ?? 'public');
+  }
+
+  /**
+   * Every route under `/organizations/:organizationId` answers an organization that is not in
+   * this agency (unknown, or another agency's) with the same 404, lists as much as items: a list
+   * must not answer an empty 200 where the item route says not found. A caller with roles in the
+   * organization has already shown it exists here; staff cost one indexed read.
+   */
+  private async assertOrganizationExists(
+    organizationId: string,
+    tenant: Tenant,
+    grants: CallerGrants,
+  ): Promise<void> {
+    // An id that cannot exist is not found here, before a handler puts it in SQL.
+    if (!isUuid(organizationId)) throw new NotFoundError('organization', 'organization.not_found');
+    if ((grants.organizationRoles[organizationId.toLowerCase()] ?? []).length > 0) return;
+    const found = await this.txHost.tx.query<unknown[]>(
+      'SELECT 1 FROM organizations WHERE agency_id = $1 AND id = $2',
+      [tenant.agencyId, organizationId],
+    );
+    if (found.length === 0) throw new NotFoundError('organization', 'organization.not_found');
   }
 
   private async loadGrants(actor: Actor, tenant?: Tenant): Promise<CallerGrants | undefined> {

@@ -1,4 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createSecretKey, KeyObject } from 'node:crypto';
+import { errors, jwtVerify, JWTHeaderParameters, SignJWT } from 'jose';
+import { AppConfig } from '../../core/config/env';
 import { AccessTokenExpiredError, AccessTokenInvalidError } from '../identity.errors';
 
 /** What an access token says: who, which session, and until when. */
@@ -11,41 +13,92 @@ export interface AccessClaims {
   exp: number;
 }
 
-const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+export interface AccessTokenSettings {
+  /** Signs new tokens (and verifies them). */
+  secret: string;
+  /** The secret before the last rotation: tokens it signed still verify until they expire. */
+  previousSecret?: string;
+  /** This deployment; a token another deployment issued is refused even with the same secret. */
+  issuer: string;
+  ttlSeconds: number;
+}
 
+/** Who the tokens are for: this API (RFC 7519 `aud`). */
+export const ACCESS_TOKEN_AUDIENCE = 'grant-commons-api';
+/** RFC 9068's type for access tokens: a JWT of another kind is never taken for one. */
+const TOKEN_TYPE = 'at+jwt';
 /** Verified tokens remembered per codec; beyond this many the memory starts over. */
 const MAX_VERIFIED = 2048;
 
 /**
- * Compact JWS (HS256) access tokens with node:crypto: stateless to verify (signature and expiry);
- * whether the session is still live is checked per request by the access policy.
+ * The `kid` of a secret: a hash, so rotation needs no key names in configuration. It reveals
+ * nothing a signed token does not (both are one-way functions of the secret).
+ */
+export function keyIdOf(secret: string): string {
+  return createHash('sha256')
+    .update(`grant-commons access token key\0${secret}`)
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/**
+ * JWT (HS256, jose) access tokens: stateless to verify (signature, `alg`, `kid`, issuer,
+ * audience, expiry); whether the session is still live is checked per request by the access
+ * policy. Two keys verify during a rotation: the current one, which signs, and the previous one.
  */
 export class AccessTokenCodec {
   /**
    * Claims of tokens whose signature was checked, by the token's full text: a client sends the
-   * same token on every request until it expires, and the HMAC and JSON parse were ~4% of a
-   * small request's CPU. Only a byte-identical token hits, and expiry is still checked each time.
+   * same token on every request until it expires, and verifying was ~4% of a small request's
+   * CPU. Only a byte-identical token hits, and expiry is still checked each time.
    */
   private readonly verified = new Map<string, Readonly<AccessClaims>>();
+  private readonly signingKey: { kid: string; key: KeyObject };
+  private readonly verificationKeys: ReadonlyMap<string, KeyObject>;
 
   constructor(
-    private readonly secret: string,
-    private readonly ttlSeconds: number,
+    private readonly settings: AccessTokenSettings,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  issue(claims: Omit<AccessClaims, 'iat' | 'exp'>): { token: string; expiresAt: Date } {
-    const iat = Math.floor(this.now() / 1000);
-    const exp = iat + this.ttlSeconds;
-    const body = Buffer.from(JSON.stringify({ ...claims, iat, exp })).toString('base64url');
-    const signingInput = `${HEADER}.${body}`;
-    return { token: `${signingInput}.${this.sign(signingInput)}`, expiresAt: new Date(exp * 1000) };
+  ) {
+    const keys = [settings.secret, settings.previousSecret].filter((s): s is string => !!s);
+    this.verificationKeys = new Map(keys.map((s) => [keyIdOf(s), createSecretKey(Buffer.from(s))]));
+    const kid = keyIdOf(settings.secret);
+    this.signingKey = { kid, key: this.verificationKeys.get(kid)! };
   }
 
-  verify(token: string): Readonly<AccessClaims> {
+  static fromConfig(config: AppConfig, now?: () => number): AccessTokenCodec {
+    return new AccessTokenCodec(
+      {
+        secret: config.auth.tokenSecret,
+        previousSecret: config.auth.previousTokenSecret,
+        issuer: config.publicAppUrl,
+        ttlSeconds: config.auth.accessTokenTtlSeconds,
+      },
+      now,
+    );
+  }
+
+  async issue(
+    claims: Omit<AccessClaims, 'iat' | 'exp'>,
+  ): Promise<{ token: string; expiresAt: Date }> {
+    const iat = Math.floor(this.now() / 1000);
+    const exp = iat + this.settings.ttlSeconds;
+    const token = await new SignJWT({ sid: claims.sid, email: claims.email, pa: claims.pa })
+      .setProtectedHeader({ alg: 'HS256', typ: TOKEN_TYPE, kid: this.signingKey.kid })
+      .setSubject(claims.sub)
+      .setIssuer(this.settings.issuer)
+      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .sign(this.signingKey.key);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** The token's claims, or AccessTokenInvalidError / AccessTokenExpiredError. */
+  async verify(token: string): Promise<Readonly<AccessClaims>> {
     let claims = this.verified.get(token);
     if (claims === undefined) {
-      claims = Object.freeze(this.check(token));
+      claims = Object.freeze(await this.check(token));
       if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
       this.verified.set(token, claims);
     }
@@ -56,32 +109,31 @@ export class AccessTokenCodec {
     return claims;
   }
 
-  /** Signature and shape; not expiry (verify checks it on every use). */
-  private check(token: string): AccessClaims {
-    const parts = token.split('.');
-    if (parts.length !== 3 || parts[0] !== HEADER) throw new AccessTokenInvalidError();
-    const expected = Buffer.from(this.sign(`${parts[0]}.${parts[1]}`));
-    const actual = Buffer.from(parts[2]);
-    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-      throw new AccessTokenInvalidError();
-    }
-    let claims: AccessClaims;
+  private async check(token: string): Promise<AccessClaims> {
+    let payload: Record<string, unknown>;
     try {
-      claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as AccessClaims;
-    } catch {
+      ({ payload } = await jwtVerify(token, (header) => this.keyFor(header), {
+        algorithms: ['HS256'],
+        typ: TOKEN_TYPE,
+        issuer: this.settings.issuer,
+        audience: ACCESS_TOKEN_AUDIENCE,
+        requiredClaims: ['sub', 'iat', 'exp'],
+        currentDate: new Date(this.now()),
+      }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new AccessTokenExpiredError();
       throw new AccessTokenInvalidError();
     }
-    if (
-      typeof claims.sub !== 'string' ||
-      typeof claims.sid !== 'string' ||
-      typeof claims.exp !== 'number'
-    ) {
+    const { sub, sid, email, pa, iat, exp } = payload;
+    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof email !== 'string') {
       throw new AccessTokenInvalidError();
     }
-    return claims;
+    return { sub, sid, email, pa: pa === true, iat: iat as number, exp: exp as number };
   }
 
-  private sign(input: string): string {
-    return createHmac('sha256', this.secret).update(input).digest('base64url');
+  private keyFor(header: JWTHeaderParameters): KeyObject {
+    const key = header.kid === undefined ? undefined : this.verificationKeys.get(header.kid);
+    if (!key) throw new AccessTokenInvalidError();
+    return key;
   }
 }

@@ -41,10 +41,9 @@ export class AuthService {
   async login(rawEmail: string, password: string, userAgent?: string): Promise<TokenPair> {
     const email = normalizeEmail(rawEmail);
     const verdict = await this.throttle.countAttempt(email);
-    if (verdict.locked) {
-      await this.auditFailure(email, undefined, 'locked');
-      throw new LoginLockedError(verdict.retryAfterSeconds);
-    }
+    // Refused during the delay without a password check or an audit row: the per-IP limit
+    // bounds these, and the failures that caused the delay are audited already.
+    if (verdict.delayed) throw new LoginLockedError(verdict.retryAfterSeconds);
     const rows: LoginCandidate[] = await this.txHost.tx.query(
       `SELECT id, email, password_hash, platform_admin FROM users WHERE email = $1`,
       [email],
@@ -52,8 +51,18 @@ export class AuthService {
     const user = rows[0];
     // Unknown emails and password-less (invited) users cost one argon2 verification too.
     const valid = await this.passwords.verifyOrBurn(user?.password_hash, password);
-    if (!user || !valid) {
-      await this.auditFailure(email, user?.id, 'invalid_credentials');
+    if (!user) {
+      await this.auditUnknownEmailFailure();
+      throw new InvalidCredentialsError();
+    }
+    if (!valid) {
+      await this.audit.recordIndependently({
+        action: 'auth.login_failed',
+        entityType: 'user',
+        entityId: user.id,
+        actorUserId: user.id,
+        after: { email, reason: 'invalid_credentials' },
+      });
       throw new InvalidCredentialsError();
     }
     const started = await this.txHost.withTransaction(async () => {
@@ -113,17 +122,18 @@ export class AuthService {
     }
   }
 
-  private async auditFailure(
-    email: string,
-    userId: string | undefined,
-    reason: 'invalid_credentials' | 'locked',
-  ): Promise<void> {
+  /**
+   * Failed logins for emails no account has are tallied per hour and client address; only the
+   * first of each tally is audited, so a flood of random emails leaves a bounded trail.
+   */
+  private async auditUnknownEmailFailure(): Promise<void> {
+    const clientIp = this.context.ip;
+    if (!(await this.throttle.tallyUnknownEmail(clientIp))) return;
     await this.audit.recordIndependently({
-      action: 'auth.login_failed',
-      entityType: 'user',
-      entityId: userId ?? email,
-      actorUserId: userId,
-      after: { email, reason },
+      action: 'auth.login_failed_unknown_email',
+      entityType: 'login_failure_tally',
+      entityId: clientIp ?? 'unknown',
+      after: { clientIp: clientIp ?? null, tallied: 'login_failure_tallies, per hour' },
     });
   }
 }

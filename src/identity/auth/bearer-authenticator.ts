@@ -4,27 +4,21 @@ import { Actor } from '../../core/context/request-context';
 import { SessionService } from './session.service';
 
 /**
- * AUTHENTICATOR: verifies the access token's signature and expiry, with no database round trip.
- * Whether its session is still live is checked inside the request transaction by the access
- * policy, in the same query that loads the caller's memberships.
+ * AUTHENTICATOR: verifies the access token (signature, key id, issuer, audience, expiry) with no
+ * database round trip. Whether its session is still live is checked inside the request
+ * transaction by the access policy, in the same query that loads the caller's memberships.
  */
 @Injectable()
 export class BearerAuthenticator implements Authenticator {
   constructor(private readonly sessions: SessionService) {}
 
   authenticate(bearerToken: string): Promise<Actor> {
-    // Verification is synchronous; a throw becomes the rejection the guard expects.
-    try {
-      const claims = this.sessions.accessTokens.verify(bearerToken);
-      return Promise.resolve({
-        kind: 'user',
-        userId: claims.sub,
-        sessionId: claims.sid,
-        email: claims.email,
-        platformAdmin: claims.pa === true,
-      });
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    return this.sessions.accessTokens.verify(bearerToken).then((claims) => ({
+      kind: 'user',
+      userId: claims.sub,
+      sessionId: claims.sid,
+      email: claims.email,
+      platformAdmin: claims.pa,
+    }));
   }
 }

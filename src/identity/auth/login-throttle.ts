@@ -1,46 +1,67 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { APP_CONFIG } from '../../core/config/config.module';
+import { AppConfig } from '../../core/config/env';
 
-export const MAX_FAILED_LOGINS = 10;
-export const LOGIN_WINDOW_MINUTES = 15;
-/** A row whose window started this long ago counts for nothing (the window is 15 minutes). */
-export const LOGIN_THROTTLE_RETENTION_HOURS = 24;
+/** Failures older than this are forgotten: the next one counts as the first. */
+export const LOGIN_FAILURE_MEMORY_HOURS = 24;
+/** Unknown-email tallies are kept this long (an hour's row each per client address). */
+export const LOGIN_TALLY_RETENTION_DAYS = 90;
 
-export interface AttemptVerdict {
-  locked: boolean;
-  retryAfterSeconds: number;
-}
+export type AttemptVerdict = { delayed: false } | { delayed: true; retryAfterSeconds: number };
 
 /**
- * At most MAX_FAILED_LOGINS failed logins per email per window. Each attempt is counted
+ * Progressive delay per account instead of a lock a stranger could hold. Each attempt is counted
  * atomically BEFORE the password is checked (one upsert, committed on its own), so a burst of
- * parallel guesses cannot slip past the limit; a successful login clears the count.
- * Counting is by normalized email, whether or not an account has it.
+ * parallel guesses cannot slip past; the attempt that reaches the threshold sets a delay, and
+ * every further failure doubles it up to the maximum. An attempt during the delay is refused
+ * without being counted (it cannot extend the delay) and without a password check; the first
+ * attempt after it is checked normally, and the right password clears the count.
+ * Counting is by normalized email, whether or not an account has it. The per-IP limit
+ * (rate-limits.ts) bounds how fast anyone can run the delay up.
  */
 @Injectable()
 export class LoginThrottle {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async countAttempt(email: string): Promise<AttemptVerdict> {
-    const rows: Array<{ attempts: number; retry_after: number }> = await this.txHost.tx.query(
-      `INSERT INTO login_throttles AS t (email, attempts, window_started_at)
-       VALUES ($1, 1, now())
+    const { loginDelayAfterFailures, loginDelayBaseSeconds, loginDelayMaxSeconds } =
+      this.config.abuse;
+    // In ON CONFLICT DO UPDATE every SET expression reads the row as it was: `failures` below
+    // is this attempt's count in both places.
+    const failures = `CASE WHEN t.last_failed_at <= now() - make_interval(hours => $5)
+                           THEN 1 ELSE t.failures + 1 END`;
+    const delayAfter = (count: string) =>
+      `CASE WHEN ${count} >= $2 THEN now() + make_interval(secs =>
+         LEAST($4::float8, $3::float8 * power(2::float8, ${count} - $2))) END`;
+    const counted: unknown[] = await this.txHost.tx.query(
+      `INSERT INTO login_throttles AS t (email, failures, last_failed_at, locked_until)
+       VALUES ($1, 1, now(), ${delayAfter('1')})
        ON CONFLICT (email) DO UPDATE SET
-         attempts = CASE WHEN t.window_started_at <= now() - make_interval(mins => $2)
-                         THEN 1 ELSE t.attempts + 1 END,
-         window_started_at = CASE WHEN t.window_started_at <= now() - make_interval(mins => $2)
-                                  THEN now() ELSE t.window_started_at END
-       RETURNING attempts,
-         ceil(extract(epoch FROM window_started_at + make_interval(mins => $2) - now()))::int
-           AS retry_after`,
-      [email, LOGIN_WINDOW_MINUTES],
+         failures = ${failures},
+         last_failed_at = now(),
+         locked_until = ${delayAfter(failures)}
+       WHERE t.locked_until IS NULL OR t.locked_until <= now()
+       RETURNING 1`,
+      [
+        email,
+        loginDelayAfterFailures,
+        loginDelayBaseSeconds,
+        loginDelayMaxSeconds,
+        LOGIN_FAILURE_MEMORY_HOURS,
+      ],
     );
-    const row = rows[0];
-    return {
-      locked: row.attempts > MAX_FAILED_LOGINS,
-      retryAfterSeconds: Math.max(1, row.retry_after),
-    };
+    if (counted.length > 0) return { delayed: false };
+    const rows: Array<{ retry_after: number | null }> = await this.txHost.tx.query(
+      `SELECT ceil(extract(epoch FROM locked_until - now()))::int AS retry_after
+         FROM login_throttles WHERE email = $1`,
+      [email],
+    );
+    return { delayed: true, retryAfterSeconds: Math.max(1, rows[0]?.retry_after ?? 1) };
   }
 
   async clear(email: string): Promise<void> {
@@ -48,13 +69,35 @@ export class LoginThrottle {
   }
 
   /**
-   * Deletes counts whose window ended long ago (countAttempt would restart them anyway), so
-   * guesses at many addresses do not leave a row each forever. Returns how many went.
+   * Adds one failed login for an unknown email to this hour's tally of the client address.
+   * Returns true for the first of the hour: the caller audits that one, not every failure.
+   */
+  async tallyUnknownEmail(clientIp: string | undefined): Promise<boolean> {
+    const rows: Array<{ failures: number }> = await this.txHost.tx.query(
+      `INSERT INTO login_failure_tallies AS t (bucket_start, client_ip, failures)
+       VALUES (date_trunc('hour', now()), $1, 1)
+       ON CONFLICT (bucket_start, client_ip) DO UPDATE SET failures = t.failures + 1
+       RETURNING failures`,
+      [clientIp ?? 'unknown'],
+    );
+    return rows[0].failures === 1;
+  }
+
+  /**
+   * Deletes counts whose last failure is long past (countAttempt would restart them anyway) and
+   * old unknown-email tallies, so guesses at many addresses do not leave a row each forever.
+   * Returns how many throttle rows went.
    */
   async pruneExpired(): Promise<number> {
     const [, count] = await this.txHost.tx.query<[unknown, number]>(
-      `DELETE FROM login_throttles WHERE window_started_at < now() - make_interval(hours => $1)`,
-      [LOGIN_THROTTLE_RETENTION_HOURS],
+      `DELETE FROM login_throttles
+        WHERE last_failed_at < now() - make_interval(hours => $1)
+          AND (locked_until IS NULL OR locked_until < now())`,
+      [LOGIN_FAILURE_MEMORY_HOURS],
+    );
+    await this.txHost.tx.query(
+      `DELETE FROM login_failure_tallies WHERE bucket_start < now() - make_interval(days => $1)`,
+      [LOGIN_TALLY_RETENTION_DAYS],
     );
     return count;
   }

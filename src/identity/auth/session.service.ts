@@ -50,10 +50,7 @@ export class SessionService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.accessTokens = new AccessTokenCodec(
-      config.auth.tokenSecret,
-      config.auth.accessTokenTtlSeconds,
-    );
+    this.accessTokens = AccessTokenCodec.fromConfig(config);
     this.refreshTtlSeconds = config.auth.refreshTokenTtlSeconds;
   }
 
@@ -156,7 +153,7 @@ export class SessionService {
       `INSERT INTO refresh_tokens (session_id, token_hash, expires_at) VALUES ($1, $2, $3)`,
       [sessionId, hashSecretToken(refreshToken), expiresAt],
     );
-    const access = this.accessTokens.issue({
+    const access = await this.accessTokens.issue({
       sub: user.id,
       sid: sessionId,
       email: user.email,

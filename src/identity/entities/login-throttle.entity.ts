@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * Failed-login counting per normalized email, known or not (so a lock never reveals whether an
- * account exists). A fixed window: the count restarts when the window is older than 15 minutes.
+ * Consecutive failed logins per normalized email, known or not (so a delay never reveals whether
+ * an account exists), and until when the next attempt must wait. No hard lock: after the delay
+ * the right password signs in (see LoginThrottle).
  */
 @Entity({ name: 'login_throttles' })
 export class LoginThrottle {
@@ -10,8 +11,11 @@ export class LoginThrottle {
   email: string;
 
   @Column({ type: 'integer' })
-  attempts: number;
+  failures: number;
 
-  @Column({ name: 'window_started_at', type: 'timestamptz' })
-  windowStartedAt: Date;
+  @Column({ name: 'last_failed_at', type: 'timestamptz' })
+  lastFailedAt: Date;
+
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
 }

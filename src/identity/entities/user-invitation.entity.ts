@@ -28,8 +28,9 @@ export class UserInvitation {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_user_invitations_user' })
   user?: User;
 
-  @Column({ name: 'token_hash', type: 'text' })
-  tokenHash: string;
+  /** Null until the invitation's email job mints the secret (InvitationEmailHandler). */
+  @Column({ name: 'token_hash', type: 'text', nullable: true })
+  tokenHash: string | null;
 
   @Column({ name: 'invited_by_user_id', type: 'uuid', nullable: true })
   invitedByUserId: string | null;

@@ -25,4 +25,21 @@ export class AgencyStaffDirectory {
       [this.db.agencyId, role],
     );
   }
+
+  /**
+   * Those of activeWithRole who can act: they have accepted their invitation. Acceptance is the
+   * password being set (an account created for an invitee has none until it is accepted; one
+   * that already had a password is never sent an invitation). Work assigned to anyone else
+   * (a reviewer's applications) would wait on a person who cannot open it.
+   */
+  async acceptedWithRole(role: AgencyRole): Promise<StaffMember[]> {
+    return this.db.manager.query(
+      `SELECT am.user_id AS "userId", u.email, u.name
+         FROM agency_memberships am JOIN users u ON u.id = am.user_id
+        WHERE am.agency_id = $1 AND am.status = 'active' AND $2 = ANY(am.roles)
+          AND u.password_hash IS NOT NULL
+        ORDER BY am.user_id`,
+      [this.db.agencyId, role],
+    );
+  }
 }

@@ -1,14 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditLog } from '../../core/audit/audit-log';
+import { APP_CONFIG } from '../../core/config/config.module';
+import { AppConfig } from '../../core/config/env';
 import { RequestContext } from '../../core/context/request-context';
-import { NotificationService } from '../../notifications/notification.service';
-import { hashSecretToken, newSecretToken } from '../auth/secret-token';
+import { JobQueue } from '../../core/jobs';
+import { consumeOrRefuse, RateLimitStore } from '../../core/http/rate-limits';
+import { hashSecretToken } from '../auth/secret-token';
 import { PasswordHasher } from '../auth/password-hasher';
-import { InvitationInvalidError } from '../identity.errors';
-
-export const INVITATION_TTL_DAYS = 7;
+import { InvitationInvalidError, InvitationRateLimitedError } from '../identity.errors';
+import { INVITATION_EMAIL_JOB, INVITATION_TTL_DAYS } from './invitation-email';
 
 /** What callers learn about an invitation: never its secret (that goes only into the email). */
 export interface IssuedInvitation {
@@ -19,29 +22,50 @@ export interface IssuedInvitation {
 /** Where the invitee was invited to, for the email's wording. */
 export interface InvitationContext {
   organizationName?: string;
+  /** Counts against this organization's hourly invitation limit too. */
+  organizationId?: string;
 }
-
-/** The web app's page that reads the token from the fragment and posts it with a password. */
-export const ACCEPT_INVITATION_PATH = '/accept-invitation';
 
 /**
  * Invitations let a user created by an admin set their first password. Issuing one closes the
  * user's earlier open invitations, so only the newest link works.
  *
- * The secret exists in clear only here and in the invitation email, which is enqueued through
- * the outbox in the same transaction (nothing is sent if the invite rolls back). It rides in the
- * link's fragment (`#token=`), which browsers never send to servers, so it stays out of access
- * logs and Referer headers.
+ * Issuing writes the invitation without a secret and enqueues `identity.invitation_email` (in
+ * the same transaction: nothing is sent if the invite rolls back) with the invitation's id only.
+ * The job mints the secret (InvitationEmailHandler): it exists in clear only in that job's
+ * memory and in the email, never in the outbox, the job effects, notices or audit events. It
+ * rides in the link's fragment (`#token=`), which browsers never send to servers, so it stays
+ * out of access logs and Referer headers.
+ *
+ * Each invitation is an email, so besides the per-IP limit on the routes, invitations count per
+ * agency and per organization per hour, after authorization (a stranger cannot use up an
+ * agency's budget; a compromised admin cannot send thousands).
  */
 @Injectable()
 export class InvitationService {
+  private readonly perAgency: RateLimiterAbstract;
+  private readonly perOrganization: RateLimiterAbstract;
+
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly passwords: PasswordHasher,
     private readonly audit: AuditLog,
     private readonly context: RequestContext,
-    private readonly notifications: NotificationService,
-  ) {}
+    private readonly jobs: JobQueue,
+    limits: RateLimitStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.perAgency = limits.counter(
+      'invitations:agency:',
+      config.abuse.invitationsPerAgencyPerHour,
+      3600,
+    );
+    this.perOrganization = limits.counter(
+      'invitations:organization:',
+      config.abuse.invitationsPerOrganizationPerHour,
+      3600,
+    );
+  }
 
   /** Needs the agency context: the email goes out from the inviting agency's sender. */
   async issue(
@@ -49,26 +73,27 @@ export class InvitationService {
     invitedByUserId: string | undefined,
     invitedTo: InvitationContext = {},
   ): Promise<IssuedInvitation> {
-    const token = newSecretToken();
+    const agencyId = this.context.requireTenant().agencyId;
+    const refuse = (retryAfter: number) => new InvitationRateLimitedError(retryAfter);
+    if (invitedTo.organizationId) {
+      await consumeOrRefuse(this.perOrganization, invitedTo.organizationId, refuse);
+    }
+    await consumeOrRefuse(this.perAgency, agencyId, refuse);
     const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
     await this.txHost.tx.query(
       `UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL`,
       [userId],
     );
+    // No token hash yet: the invitation cannot be accepted until its email job mints one.
     const rows: Array<{ id: string }> = await this.txHost.tx.query(
       `INSERT INTO user_invitations (user_id, token_hash, invited_by_user_id, expires_at)
-       VALUES ($1, $2, $3, $4) RETURNING id`,
-      [userId, hashSecretToken(token), invitedByUserId ?? null, expiresAt],
+       VALUES ($1, NULL, $2, $3) RETURNING id`,
+      [userId, invitedByUserId ?? null, expiresAt],
     );
-    await this.notifications.notify({
-      agencyId: this.context.requireTenant().agencyId,
-      template: 'invitation',
-      data: { organizationName: invitedTo.organizationName, validDays: INVITATION_TTL_DAYS },
-      userIds: [userId],
-      // Relative: the email resolves it against PUBLIC_APP_URL.
-      link: `${ACCEPT_INVITATION_PATH}#token=${token}`,
-      // Email only: an in-app notice would store the link, and the invitee cannot sign in yet.
-      channels: { email: true, inApp: false },
+    await this.jobs.enqueue(INVITATION_EMAIL_JOB.name, {
+      agencyId,
+      invitationId: rows[0].id,
+      organizationName: invitedTo.organizationName,
     });
     return { invitationId: rows[0].id, expiresAt };
   }

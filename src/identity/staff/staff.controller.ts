@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../core/access/access.decorators';
+import { SendsEmail } from '../../core/http/rate-limits';
 import {
   InviteStaffDto,
   StaffListQuery,
@@ -35,6 +36,7 @@ export class StaffController {
 
   /** Adds a person with roles; a new email gets an account and an invitation to set a password. */
   @Post()
+  @SendsEmail()
   @RequirePermission('agency.staff.manage')
   @ApiCreatedResponse({ type: StaffMemberDto })
   invite(@Body() body: InviteStaffDto): Promise<StaffMemberDto> {

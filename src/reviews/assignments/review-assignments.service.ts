@@ -32,7 +32,8 @@ export type LockedAssignment = Pick<
 > & { stage: ReviewStage | null };
 
 /**
- * Reviewer assignment and conflicts of interest. The pool is the agency's active reviewers;
+ * Reviewer assignment and conflicts of interest. The pool is the agency's active reviewers who
+ * accepted their invitation;
  * assignment (automatic or manual) follows the load-balancing rule; a declared conflict recuses
  * the reviewer and the application is reassigned at once to the next eligible reviewer.
  * Assignment changes of a program are serialised by a transaction-scoped advisory lock.
@@ -60,9 +61,12 @@ export class ReviewAssignments {
     );
   }
 
-  /** The agency's active reviewers with their current load in this program. */
+  /**
+   * The agency's active reviewers who have accepted their invitation, with their current load
+   * in this program: automatic and manual assignment both draw from it.
+   */
   async pool(programId: string): Promise<PoolReviewer[]> {
-    const reviewers = await this.staff.activeWithRole('reviewer');
+    const reviewers = await this.staff.acceptedWithRole('reviewer');
     const loads: Array<{ reviewer_id: string; n: number }> = await this.db.manager.query(
       `SELECT reviewer_id, count(*)::int AS n FROM review_assignments
         WHERE agency_id = $1 AND program_id = $2 AND status = 'active' GROUP BY reviewer_id`,
@@ -83,7 +87,7 @@ export class ReviewAssignments {
 
   async poolView(programId: string) {
     await this.catalog.terms(programId);
-    const reviewers = await this.staff.activeWithRole('reviewer');
+    const reviewers = await this.staff.acceptedWithRole('reviewer');
     const pool = await this.pool(programId);
     const byId = new Map(pool.map((p) => [p.reviewerId, p]));
     return {
@@ -149,7 +153,10 @@ export class ReviewAssignments {
     const c = await this.stages.find(programId, applicationId);
     if (c.stage !== 'merit_review') throw new NotInMeritReviewError(c.stage);
     const reviewer = (await this.pool(programId)).find((r) => r.reviewerId === reviewerId);
-    if (!reviewer) throw new ReviewerIneligibleError('not an active reviewer of this agency');
+    if (!reviewer)
+      throw new ReviewerIneligibleError(
+        'not an active reviewer of this agency who has accepted their invitation',
+      );
     const [application] = await this.staffing([c], 0);
     if (application.reviewerIds.has(reviewerId))
       throw new ReviewerIneligibleError('already assigned to (or recused from) this application');

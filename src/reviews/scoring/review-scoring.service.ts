@@ -116,6 +116,15 @@ export class ReviewScoring {
     return { ...content, organization: { id: organization.id, legalName: organization.legalName } };
   }
 
+  /**
+   * A file of the submitted version, read through the assignment: the same clearance as the
+   * content (declared no conflict, not recused; another reviewer's assignment is not found).
+   */
+  async attachment(assignmentId: string, attachmentId: string) {
+    const assignment = await this.cleared(assignmentId);
+    return this.applications.submittedAttachment(assignment.applicationId, attachmentId);
+  }
+
   async get(assignmentId: string): Promise<ReviewView> {
     const assignment = await this.cleared(assignmentId);
     const rubric = await this.settings.rubric(assignment.programId);
