@@ -71,6 +71,7 @@ export class OrganizationPaymentsController {
    * nobody, until a different finance officer activates them.
    */
   @Post('payee')
+  @SendsEmail()
   @RequirePermission('payment.batch')
   requestPayeeChange(@Param('organizationId') organizationId: string, @Body() dto: PayeeDto) {
     return this.payeeChanges.request(organizationId, dto);
@@ -88,6 +89,7 @@ export class OrganizationPaymentsController {
 
   /** A different finance officer activates a pending change: it becomes the payee. */
   @Post('payee/changes/:changeId/activate')
+  @SendsEmail()
   @HttpCode(200)
   @RequirePermission('payment.batch')
   activatePayeeChange(
@@ -98,6 +100,7 @@ export class OrganizationPaymentsController {
   }
 
   @Post('payee/changes/:changeId/reject')
+  @SendsEmail()
   @HttpCode(200)
   @RequirePermission('payment.batch')
   rejectPayeeChange(
@@ -110,6 +113,7 @@ export class OrganizationPaymentsController {
 
   /** The requester withdraws their pending change. */
   @Post('payee/changes/:changeId/cancel')
+  @SendsEmail()
   @HttpCode(200)
   @RequirePermission('payment.batch')
   cancelPayeeChange(
