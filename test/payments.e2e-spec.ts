@@ -376,7 +376,13 @@ describe('payment requests and approvals', () => {
       },
     });
     setClock(t, '2026-09-10T15:00:00Z'); // re-approved inside the window
-    expectStatus(await approve(t, 'ks-ksde', created.json().id, financeA), 200, 're-approve');
+    // financeA requested these bank details: someone else approves paying into them.
+    const byChanger = await approve(t, 'ks-ksde', created.json().id, financeA);
+    expect(byChanger.json()).toMatchObject({
+      code: 'separation_of_duties.conflict',
+      reason: 'payee_changer',
+    });
+    expectStatus(await approve(t, 'ks-ksde', created.json().id, financeB), 200, 're-approve');
     setClock(t, '2026-09-20T15:00:00Z');
 
     const batch = await t.request({

@@ -129,6 +129,19 @@ describe('separation of duties between people', () => {
     const approved = await approve(t, 'mo-dese', created.json().id, insider);
     expectStatus(approved, 200, 'approve once no longer a member');
     expect(approved.json().status).toBe('approved');
+
+    // Creating the batch that pays it is a decision too: not by whoever invited the requester.
+    setClock(t, '2026-11-05T15:00:00Z'); // after the Oct 21 - Nov 1 window closed
+    const batches = `${api('mo-dese')}/payment-batches`;
+    const byInviter = await post(batches, inviter);
+    expect(byInviter.status).toBe(403);
+    expect(byInviter.json()).toMatchObject({
+      ...refusedFor('inviter', 'payment_batch'),
+      paymentRequestId: created.json().id,
+    });
+    expect((await get(batches, financeA)).items).toEqual([]);
+    expect((await get(url, financeA)).status).toBe('approved');
+    expectStatus(await post(batches, financeA), 201, 'batch by an unrelated officer');
   });
 
   it('budget revisions: a program officer in the district, or who invited the proposer, does not decide', async () => {

@@ -8,6 +8,8 @@ import { DUTY_CONFLICT_TEXT, DutyConflict, dutyConflict, DutyFacts } from './sep
 export interface DecisionParties {
   requesterId: string;
   organizationId: string;
+  /** For payments: who requested and who activated the payee the money would go to. */
+  payeeChangedBy?: Array<string | null>;
 }
 
 /**
@@ -16,12 +18,12 @@ export interface DecisionParties {
  * `subject` (payment_request, payee_change, budget_revision, award_amendment).
  */
 export class DutyConflictError extends DomainError {
-  constructor(subject: string, reason: DutyConflict) {
+  constructor(subject: string, reason: DutyConflict, extensions: Record<string, unknown> = {}) {
     super(
       'separation_of_duties.conflict',
       403,
       `Separation of duties: you may not decide this ${subject.replace(/_/g, ' ')} (${DUTY_CONFLICT_TEXT[reason]}).`,
-      { subject, reason },
+      { subject, reason, ...extensions },
     );
   }
 }
@@ -54,7 +56,46 @@ export class DutyDirectory {
       requesterId: parties.requesterId,
       deciderIsOrganizationMember: row.member,
       deciderInvitedRequester: row.inviter,
+      deciderChangedPayee: (parties.payeeChangedBy ?? []).includes(deciderId),
     };
+  }
+
+  /**
+   * The rule for one decider over many decisions at once (a batch pays many requests): the
+   * first conflict found, with the decision it concerns, or null. One statement.
+   */
+  async firstConflict<T extends DecisionParties>(
+    deciderId: string,
+    cases: T[],
+  ): Promise<{ conflict: DutyConflict; case: T } | null> {
+    if (cases.length === 0) return null;
+    const rows: Array<{ member: boolean; inviter: boolean }> = await this.db.manager.query(
+      `SELECT
+         EXISTS (SELECT 1 FROM organization_memberships m
+                  WHERE m.agency_id = $1 AND m.organization_id = c.organization_id
+                    AND m.user_id = $2 AND m.status = 'active') AS member,
+         EXISTS (SELECT 1 FROM user_invitations i
+                  WHERE i.user_id = c.requester_id AND i.invited_by_user_id = $2) AS inviter
+         FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY AS c(requester_id, organization_id, n)
+        ORDER BY c.n`,
+      [
+        this.db.agencyId,
+        deciderId,
+        cases.map((c) => c.requesterId),
+        cases.map((c) => c.organizationId),
+      ],
+    );
+    for (const [i, row] of rows.entries()) {
+      const conflict = dutyConflict({
+        deciderId,
+        requesterId: cases[i].requesterId,
+        deciderIsOrganizationMember: row.member,
+        deciderInvitedRequester: row.inviter,
+        deciderChangedPayee: (cases[i].payeeChangedBy ?? []).includes(deciderId),
+      });
+      if (conflict) return { conflict, case: cases[i] };
+    }
+    return null;
   }
 
   /**
@@ -92,11 +133,15 @@ export class DutyDirectory {
            FROM unnest($2::uuid[], $3::uuid[]) AS c(requester_id, organization_id)`,
         [this.db.agencyId, unique.map((c) => c.requesterId), unique.map((c) => c.organizationId)],
       );
+    const changers = new Map(unique.map((c) => [partiesKey(c), c.payeeChangedBy ?? []]));
     return new Map(
-      rows.map((r) => [
-        partiesKey({ requesterId: r.requester_id, organizationId: r.organization_id }),
-        r.excluded.filter((id) => id !== r.requester_id),
-      ]),
+      rows.map((r) => {
+        const key = partiesKey({ requesterId: r.requester_id, organizationId: r.organization_id });
+        const others = [...r.excluded, ...(changers.get(key) ?? [])].filter(
+          (id): id is string => !!id && id !== r.requester_id,
+        );
+        return [key, [...new Set(others)]];
+      }),
     );
   }
 }

@@ -18,6 +18,7 @@ describe('dutyConflict', () => {
       'organization_member',
     );
     expect(dutyConflict({ ...clear, deciderInvitedRequester: true })).toBe('inviter');
+    expect(dutyConflict({ ...clear, deciderChangedPayee: true })).toBe('payee_changer');
   });
 
   it('names the plainest reason first', () => {

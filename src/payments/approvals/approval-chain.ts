@@ -103,7 +103,7 @@ export function approvalChain(input: {
   contentHash: string;
   approvals: ApprovalRecord[];
   open: boolean;
-  /** Others the separation-of-duties rule excludes: the organization's members, inviters. */
+  /** Others the separation-of-duties rule excludes: members, inviters, the payee's changers. */
   alsoExcluded?: string[];
 }): ApprovalChainView {
   const counting = countingApprovers(input.approvals, input.contentHash);
@@ -118,8 +118,8 @@ export function approvalChain(input: {
         excludedUserIds: excluded,
         description:
           step === 1
-            ? 'A finance officer other than the requester, the requesting organization’s members and whoever invited the requester'
-            : `A finance officer other than the requester, the requesting organization’s members, whoever invited the requester and the ${counting.length === 1 ? 'first approver' : 'earlier approvers'}`,
+            ? 'A finance officer other than the requester, the requesting organization’s members, whoever invited the requester and whoever requested or activated the payee'
+            : `A finance officer other than the requester, the requesting organization’s members, whoever invited the requester, whoever requested or activated the payee and the ${counting.length === 1 ? 'first approver' : 'earlier approvers'}`,
       });
     }
   }

@@ -19,7 +19,8 @@ import {
   SelfApprovalError,
 } from '../payments.errors';
 import { DutyDirectory } from '../../identity/duties/duty-directory';
-import { Payees, sameBinding } from '../payees/payees.service';
+import { Payee } from '../entities/payee.entity';
+import { payeeChangers, Payees, sameBinding } from '../payees/payees.service';
 import { contentOf, PaymentRecords } from '../requests/payment-records';
 import { PaymentSettlement } from '../settlement/payment-settlement';
 import {
@@ -62,11 +63,13 @@ export class PaymentApprovals {
   async approve(requestId: string, input: ApprovalInput) {
     const { request, lines, approvals, awardReference } = await this.lockOpen(requestId);
     const approver = this.context.requireUser();
-    await this.mayDecide(request);
+    const payee = await this.mayDecide(request);
     // The approval binds the payee that will be paid: a request still bound to an older payee
     // is re-bound first, so approvals given before the change stop counting.
-    const payee = await this.payees.binding(request.organizationId);
-    if (!sameBinding(request, payee)) await this.records.bindPayee(request, lines, payee);
+    if (!sameBinding(request, payee)) {
+      const binding = payee ? { id: payee.id, version: payee.version } : null;
+      await this.records.bindPayee(request, lines, binding);
+    }
     const reduced =
       input.amount !== undefined || input.lines !== undefined
         ? await this.reduce(request, lines, input)
@@ -165,13 +168,22 @@ export class PaymentApprovals {
     return this.records.viewWith(request, lines, [...approvals, rejection]);
   }
 
-  /** The separation-of-duties rule (identity/duties): not the requester, a member, the inviter. */
-  private mayDecide(request: PaymentRequest): Promise<void> {
-    return this.duties.assertMayDecide(
+  /**
+   * The separation-of-duties rule (identity/duties): not the requester, a member of the
+   * district, whoever invited the requester, nor whoever chose the payee. Returns the payee.
+   */
+  private async mayDecide(request: PaymentRequest): Promise<Payee | undefined> {
+    const payee = (await this.payees.active([request.organizationId])).get(request.organizationId);
+    await this.duties.assertMayDecide(
       'payment_request',
-      { requesterId: request.requestedBy, organizationId: request.organizationId },
+      {
+        requesterId: request.requestedBy,
+        organizationId: request.organizationId,
+        payeeChangedBy: payeeChangers(payee),
+      },
       () => new SelfApprovalError(),
     );
+    return payee;
   }
 
   /**

@@ -3,6 +3,7 @@ import { APP_CONFIG } from '../../core/config/config.module';
 import { AppConfig } from '../../core/config/env';
 import { TenantDb } from '../../core/context/tenant-db';
 import { FieldCipher } from '../../core/crypto/field-cipher';
+import { DutyConflictError, DutyDirectory } from '../../identity/duties/duty-directory';
 import { Payee } from '../entities/payee.entity';
 import { PaymentRequest } from '../entities/payment-request.entity';
 import { PayeeChangedError, PayeeDutyConflictError, PayeeNotFoundError } from '../payments.errors';
@@ -83,6 +84,7 @@ export class Payees {
   constructor(
     private readonly db: TenantDb,
     private readonly seal: PayeeSeal,
+    private readonly duties: DutyDirectory,
   ) {}
 
   async get(organizationId: string) {
@@ -152,16 +154,33 @@ export class Payees {
    * payee may not be the one creating the batch (separation of duties).
    */
   async checkBatch(requests: PaymentRequest[], creatorId: string): Promise<void> {
-    const stale = await this.staleBindings(requests);
-    if (stale.length > 0) throw new PayeeChangedError(stale.map((r) => r.id));
     const active = await this.active(requests.map((r) => r.organizationId));
-    const conflicted = [...active.values()].filter(
-      (p) => p.updatedBy === creatorId || p.activatedBy === creatorId,
+    const stale = requests.filter((r) => !sameBinding(r, active.get(r.organizationId)));
+    if (stale.length > 0) throw new PayeeChangedError(stale.map((r) => r.id));
+    // Creating the batch decides to pay: the one separation-of-duties rule, per request.
+    const found = await this.duties.firstConflict(
+      creatorId,
+      requests.map((r) => ({
+        requestId: r.id,
+        requesterId: r.requestedBy,
+        organizationId: r.organizationId,
+        payeeChangedBy: payeeChangers(active.get(r.organizationId)),
+      })),
     );
-    if (conflicted.length > 0) {
-      throw new PayeeDutyConflictError(conflicted.map((p) => p.organizationId));
+    if (found?.conflict === 'payee_changer') {
+      throw new PayeeDutyConflictError([found.case.organizationId]);
+    }
+    if (found) {
+      throw new DutyConflictError('payment_batch', found.conflict, {
+        paymentRequestId: found.case.requestId,
+      });
     }
   }
+}
+
+/** Who chose the payee's bank details: its change's requester and its activator. */
+export function payeeChangers(payee: Payee | undefined | null): string[] {
+  return [payee?.updatedBy, payee?.activatedBy].filter((id): id is string => !!id);
 }
 
 export function sameBinding(

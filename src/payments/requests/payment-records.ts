@@ -9,6 +9,7 @@ import {
   ApprovalRecord,
 } from '../approvals/approval-chain';
 import { PaymentApproval } from '../entities/payment-approval.entity';
+import { payeeChangers, Payees } from '../payees/payees.service';
 import { PaymentRequest } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
 import { PaymentRequestNotFoundError } from '../payments.errors';
@@ -150,6 +151,7 @@ export class PaymentRecords {
   constructor(
     private readonly db: TenantDb,
     private readonly duties: DutyDirectory,
+    private readonly payees: Payees,
   ) {}
 
   async find(scope: RequestScope, requestId: string, lock = false): Promise<PaymentRequest> {
@@ -372,7 +374,15 @@ export class PaymentRecords {
 
   /** For the open requests among these: who besides the requester may not approve them. */
   async excludedApprovers(requests: PaymentRequest[]): Promise<Map<string, string[]>> {
-    return this.duties.excluded(requests.filter((r) => r.status === 'submitted').map(partiesOf));
+    const payees = await this.payees.active(requests.map((r) => r.organizationId));
+    return this.duties.excluded(
+      requests
+        .filter((r) => r.status === 'submitted')
+        .map((r) => ({
+          ...partiesOf(r),
+          payeeChangedBy: payeeChangers(payees.get(r.organizationId)),
+        })),
+    );
   }
 
   /**
