@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { bootTestApp, TestApp } from './support/test-app';
 import { multipartFile, openProgram, resetClock, setClock } from './factories/grants';
 import { parseCsv } from '../src/core/csv/csv';
-import { asAgencyOwner } from './factories/identity';
+import { asAgencyOwner, signedInStaff } from './factories/identity';
 import {
   activeAward,
   api,
@@ -91,7 +91,12 @@ describe('payments lifecycle', () => {
         {
           step: 2,
           role: 'finance_officer',
-          excludedUserIds: [team.grantWriter.user.id, financeA.user.id],
+          // The requester, the first approver, then the district's other members (by id).
+          excludedUserIds: [
+            team.grantWriter.user.id,
+            financeA.user.id,
+            ...[team.orgAdmin.user.id, team.representative.user.id].sort(),
+          ],
         },
       ],
     });
@@ -408,7 +413,9 @@ describe('payments lifecycle', () => {
     setClock(t, '2026-09-10T15:00:00Z'); // inside the Sep 1-15 window
     const { award, organization, team, financeA, financeB } = await activeAward(t, 'ks-ksde');
     const org = organization.id;
-    const payee = await setPayee(t, 'ks-ksde', org, financeA, {
+    // Bank details chosen by two other finance officers: whoever chose them may not pay them.
+    const bankClerk = await signedInStaff(t, 'ks-ksde', ['finance_officer']);
+    const payee = await setPayee(t, 'ks-ksde', org, bankClerk, {
       payeeName: 'Topeka USD 501',
       accountNumber: '000123456789',
     });

@@ -231,7 +231,11 @@ describe('payment requests and approvals', () => {
     expect(chain.pending).toEqual([
       expect.objectContaining({
         step: 2,
-        excludedUserIds: [team.grantWriter.user.id, financeB.user.id],
+        excludedUserIds: [
+          team.grantWriter.user.id,
+          financeB.user.id,
+          ...[team.orgAdmin.user.id, team.representative.user.id].sort(),
+        ],
       }),
     ]);
     expect(reduced.json().contentHash).not.toBe(created.json().contentHash);
@@ -355,7 +359,31 @@ describe('payment requests and approvals', () => {
     );
     expect(JSON.stringify(stored)).not.toContain('987654321012');
     expect(JSON.stringify(stored)).not.toContain('101000019');
-    expect(stored.account_number_sealed).toMatch(/^v1\./);
+    expect(stored.account_number_sealed).toMatch(/^v2\./);
+
+    // The request was approved before any payee existed: the new payee lapsed that approval.
+    const lapsed = await t.request({
+      method: 'GET',
+      url: `${api('ks-ksde')}/payment-requests/${created.json().id}`,
+      token: financeB.token,
+    });
+    expect(lapsed.json()).toMatchObject({
+      status: 'submitted',
+      payee: { id: saved.id, version: 1 },
+      approvalChain: {
+        satisfied: false,
+        approvals: [{ approverId: financeA.user.id, counts: false }],
+      },
+    });
+    setClock(t, '2026-09-10T15:00:00Z'); // re-approved inside the window
+    // financeA requested these bank details: someone else approves paying into them.
+    const byChanger = await approve(t, 'ks-ksde', created.json().id, financeA);
+    expect(byChanger.json()).toMatchObject({
+      code: 'separation_of_duties.conflict',
+      reason: 'payee_changer',
+    });
+    expectStatus(await approve(t, 'ks-ksde', created.json().id, financeB), 200, 're-approve');
+    setClock(t, '2026-09-20T15:00:00Z');
 
     const batch = await t.request({
       method: 'POST',

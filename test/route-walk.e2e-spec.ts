@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { activeAward, requestPayment, reimbursement } from './factories/finance';
+import {
+  activeAward,
+  reimbursement,
+  requestPayeeChange,
+  requestPayment,
+} from './factories/finance';
 import {
   asAgencyOwner,
   createOrganization,
@@ -66,6 +71,7 @@ const FOREIGN_ROWS: Record<string, string> = {
   amendmentId: 'award_amendments',
   requestId: 'payment_requests',
   batchId: 'payment_batches',
+  changeId: 'payee_changes',
   runId: 'allocation_runs',
   id: 'notifications',
 };
@@ -222,6 +228,9 @@ describe('route walk: every route, unknown, foreign and over-long ids', () => {
       reimbursement('1000.00'),
     );
     expect(paid.status).toBe(201);
+    // And a pending change of its bank details.
+    const change = await requestPayeeChange(t, OTHER, other.organization.id, other.financeA);
+    expect(change.status).toBe(201);
     await asAgencyOwner(t, OTHER, async (client, otherAgency) => {
       for (const [name, table] of Object.entries(FOREIGN_ROWS)) {
         const { rows } = await client.query<{ id: string }>(

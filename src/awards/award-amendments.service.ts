@@ -5,6 +5,7 @@ import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
 import { fromCents, isAmount, normalizeAmount, toCents } from '../core/money/money';
+import { DutyDirectory } from '../identity/duties/duty-directory';
 import { Ledger } from '../payments/ledger/ledger';
 import { AwardCommitments } from './award-commitments';
 import { AwardNotifications } from './award-notifications';
@@ -76,6 +77,7 @@ export class AwardAmendments {
     private readonly budgets: AwardBudget,
     private readonly audit: AuditLog,
     private readonly notices: AwardNotifications,
+    private readonly duties: DutyDirectory,
   ) {}
 
   async propose(awardId: string, input: AmendmentInput) {
@@ -134,9 +136,11 @@ export class AwardAmendments {
     const award = await this.records.find({}, awardId, true);
     const amendment = await this.find(award.id, amendmentId);
     const approver = this.context.requireUser().userId;
-    if (amendment.proposedBy === approver) {
-      throw new SelfApprovalError('an amendment', 'award.amendment_self_approval');
-    }
+    await this.duties.assertMayDecide(
+      'award_amendment',
+      { requesterId: amendment.proposedBy, organizationId: award.organizationId },
+      () => new SelfApprovalError('an amendment', 'award.amendment_self_approval'),
+    );
     this.awards.requireStatus(award, ['offered', 'active'], 'amended');
     if (amendment.baseVersion !== award.version) {
       throw new AmendmentStateError(

@@ -7,6 +7,7 @@ import { BearerAuthenticator } from './auth/bearer-authenticator';
 import { LoginThrottle } from './auth/login-throttle';
 import { PasswordHasher } from './auth/password-hasher';
 import { SessionService } from './auth/session.service';
+import { DutyDirectory } from './duties/duty-directory';
 import { DemoSeeder } from './demo/demo-seeder';
 import { IdentitySchedules } from './identity-schedules';
 import { MeController } from './me/me.controller';
@@ -43,6 +44,7 @@ import { StaffService } from './staff/staff.service';
     UserAccounts,
     OrganizationMemberships,
     AgencyStaffDirectory,
+    DutyDirectory,
     StaffService,
     RoleGrants,
     MembershipInvitations,
@@ -57,6 +59,7 @@ import { StaffService } from './staff/staff.service';
     UserAccounts,
     OrganizationMemberships,
     AgencyStaffDirectory,
+    DutyDirectory,
     PasswordHasher,
     DemoSeeder,
   ],

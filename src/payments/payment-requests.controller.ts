@@ -8,10 +8,13 @@ import {
   ApprovalDto,
   PaymentRequestDto,
   PaymentRequestListQuery,
+  PayeeChangeCancelDto,
+  PayeeChangeListQuery,
   PayeeDto,
   RejectionDto,
 } from './dto/payment.dto';
 import { Ledger } from './ledger/ledger';
+import { PayeeChanges } from './payees/payee-changes.service';
 import { Payees } from './payees/payees.service';
 import { PaymentRequests } from './requests/payment-requests.service';
 
@@ -22,6 +25,7 @@ export class OrganizationPaymentsController {
   constructor(
     private readonly requests: PaymentRequests,
     private readonly payees: Payees,
+    private readonly payeeChanges: PayeeChanges,
   ) {}
 
   /** Reimbursement or advance by budget line and period. Requires an Idempotency-Key. */
@@ -62,12 +66,62 @@ export class OrganizationPaymentsController {
     return this.payees.get(organizationId);
   }
 
-  /** Finance officers record the organization's bank details (sealed at rest). */
+  /**
+   * A finance officer requests new bank details (sealed at rest). They stay pending, and pay
+   * nobody, until a different finance officer activates them.
+   */
   @Post('payee')
+  @SendsEmail()
+  @RequirePermission('payment.batch')
+  requestPayeeChange(@Param('organizationId') organizationId: string, @Body() dto: PayeeDto) {
+    return this.payeeChanges.request(organizationId, dto);
+  }
+
+  /** Requested changes of the bank details, newest first (masked). */
+  @Get('payee/changes')
+  @RequirePermission('payment.read')
+  listPayeeChanges(
+    @Param('organizationId') organizationId: string,
+    @Query() query: PayeeChangeListQuery,
+  ) {
+    return this.payeeChanges.list(organizationId, query.status);
+  }
+
+  /** A different finance officer activates a pending change: it becomes the payee. */
+  @Post('payee/changes/:changeId/activate')
+  @SendsEmail()
   @HttpCode(200)
   @RequirePermission('payment.batch')
-  setPayee(@Param('organizationId') organizationId: string, @Body() dto: PayeeDto) {
-    return this.payees.put(organizationId, dto);
+  activatePayeeChange(
+    @Param('organizationId') organizationId: string,
+    @Param('changeId') changeId: string,
+  ) {
+    return this.payeeChanges.activate(organizationId, changeId);
+  }
+
+  @Post('payee/changes/:changeId/reject')
+  @SendsEmail()
+  @HttpCode(200)
+  @RequirePermission('payment.batch')
+  rejectPayeeChange(
+    @Param('organizationId') organizationId: string,
+    @Param('changeId') changeId: string,
+    @Body() dto: RejectionDto,
+  ) {
+    return this.payeeChanges.reject(organizationId, changeId, dto.reason);
+  }
+
+  /** The requester withdraws their pending change. */
+  @Post('payee/changes/:changeId/cancel')
+  @SendsEmail()
+  @HttpCode(200)
+  @RequirePermission('payment.batch')
+  cancelPayeeChange(
+    @Param('organizationId') organizationId: string,
+    @Param('changeId') changeId: string,
+    @Body() dto: PayeeChangeCancelDto,
+  ) {
+    return this.payeeChanges.cancel(organizationId, changeId, dto?.reason);
   }
 }
 

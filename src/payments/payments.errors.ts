@@ -165,3 +165,71 @@ export class PayeeInvalidError extends DomainError {
     super('payee.invalid', 422, 'The bank details are not valid.', { errors });
   }
 }
+
+/** A request's payee changed after it was approved: it goes back for approval, never paid. */
+export class PayeeChangedError extends DomainError {
+  constructor(paymentRequestIds: string[]) {
+    super(
+      'payment_batch.payee_changed',
+      409,
+      "An organization's bank details changed after these requests were approved; they must be approved again before they are paid. Nothing was batched.",
+      { paymentRequestIds },
+    );
+  }
+}
+
+export class PayeeDutyConflictError extends DomainError {
+  constructor(organizationIds: string[]) {
+    super(
+      'payment_batch.payee_duty_conflict',
+      403,
+      'Separation of duties: whoever requested or activated a payee may not create the batch that pays it.',
+      { organizationIds },
+    );
+  }
+}
+
+export class PayeeChangeNotFoundError extends NotFoundError {
+  constructor() {
+    super('payee change', 'payee_change.not_found');
+  }
+}
+
+export class PayeeChangeStateError extends DomainError {
+  constructor(status: string) {
+    super('payee_change.not_pending', 409, `The payee change is ${status}, not pending.`, {
+      status,
+    });
+  }
+}
+
+export class PayeeSelfActivationError extends DomainError {
+  constructor() {
+    super(
+      'payee_change.self_activation',
+      403,
+      'Separation of duties: a different finance officer must activate the bank details you requested.',
+    );
+  }
+}
+
+export class PayeeChangeNotRequesterError extends DomainError {
+  constructor() {
+    super(
+      'payee_change.not_requester',
+      403,
+      'Only whoever requested a payee change may cancel it; others reject it.',
+    );
+  }
+}
+
+export class PayeeBatchInProgressError extends DomainError {
+  constructor(batchIds: string[]) {
+    super(
+      'payee_change.batch_in_progress',
+      409,
+      "A payment file with this organization's payments is being written; activate the change once it is written.",
+      { batchIds },
+    );
+  }
+}

@@ -18,7 +18,8 @@ import {
   OrganizationPaymentsController,
   PaymentRequestsController,
 } from './payment-requests.controller';
-import { Payees } from './payees/payees.service';
+import { PayeeChanges } from './payees/payee-changes.service';
+import { Payees, PayeeSeal } from './payees/payees.service';
 import { PaymentRecords } from './requests/payment-records';
 import { PaymentRequests } from './requests/payment-requests.service';
 import { PaymentSettlement } from './settlement/payment-settlement';
@@ -54,6 +55,8 @@ import { PaymentSettlement } from './settlement/payment-settlement';
     PaymentFileVault,
     PaymentFileRetention,
     Payees,
+    PayeeSeal,
+    PayeeChanges,
     PaymentExportStrategies,
   ],
   exports: [PaymentRecords, AgencyCalendar],

@@ -167,14 +167,15 @@ export function approve(
   });
 }
 
-export async function setPayee(
+/** A finance officer requests new bank details for the organization (pending, pays nobody). */
+export async function requestPayeeChange(
   t: TestApp,
   agencyCode: string,
   organizationId: string,
   officer: SignedIn,
   body: Record<string, unknown> = {},
 ) {
-  const res = await t.request({
+  return t.request({
     method: 'POST',
     url: `${orgApi(agencyCode, organizationId)}/payee`,
     token: officer.token,
@@ -186,7 +187,40 @@ export async function setPayee(
       ...body,
     },
   });
-  expectStatus(res, 200, 'set payee');
+}
+
+export function activatePayeeChange(
+  t: TestApp,
+  agencyCode: string,
+  organizationId: string,
+  changeId: string,
+  officer: SignedIn,
+) {
+  return t.request({
+    method: 'POST',
+    url: `${orgApi(agencyCode, organizationId)}/payee/changes/${changeId}/activate`,
+    token: officer.token,
+  });
+}
+
+/**
+ * Bank details in force: `officer` requests them and a second finance officer (made here, so
+ * neither of the test's own officers is barred from batching) activates them. Returns the
+ * active payee (masked).
+ */
+export async function setPayee(
+  t: TestApp,
+  agencyCode: string,
+  organizationId: string,
+  officer: SignedIn,
+  body: Record<string, unknown> = {},
+  activator?: SignedIn,
+) {
+  const requested = await requestPayeeChange(t, agencyCode, organizationId, officer, body);
+  expectStatus(requested, 201, 'request payee change');
+  const second = activator ?? (await signedInStaff(t, agencyCode, ['finance_officer']));
+  const res = await activatePayeeChange(t, agencyCode, organizationId, requested.json().id, second);
+  expectStatus(res, 200, 'activate payee change');
   return res.json();
 }
 

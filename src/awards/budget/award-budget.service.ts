@@ -5,6 +5,7 @@ import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { FieldProblem } from '../../core/errors/domain-error';
 import { etagOf, IfMatch, ifMatchHolds } from '../../core/idempotency/etag';
+import { DutyDirectory } from '../../identity/duties/duty-directory';
 import { fromCents, normalizeAmount, toCents } from '../../core/money/money';
 import { AwardCommitments } from '../award-commitments';
 import { AwardNotifications } from '../award-notifications';
@@ -63,6 +64,7 @@ export class AwardBudget {
     private readonly commitments: AwardCommitments,
     private readonly audit: AuditLog,
     private readonly notices: AwardNotifications,
+    private readonly duties: DutyDirectory,
   ) {}
 
   async view(scope: AwardScope, awardId: string) {
@@ -159,8 +161,12 @@ export class AwardBudget {
       throw new BudgetRevisionStateError(`The revision is ${revision.status}, not pending.`);
     }
     const officer = this.context.requireUser().userId;
-    if (revision.proposedBy === officer)
-      throw new SelfApprovalError('a budget revision', 'award.budget_self_approval');
+    // Approving and rejecting alike: a district's own member must not decide its revision.
+    await this.duties.assertMayDecide(
+      'budget_revision',
+      { requesterId: revision.proposedBy, organizationId: award.organizationId },
+      () => new SelfApprovalError('a budget revision', 'award.budget_self_approval'),
+    );
     if (decision === 'approved') {
       this.awards.requireStatus(award, ['active'], 'revised');
       if (revision.baseBudgetVersion !== award.budgetVersion) {

@@ -65,6 +65,13 @@ export interface TemplateData {
     refundDue: string;
     carryover: string;
   };
+  /** A change of an organization's bank details; `accountNumber` is the mask (****1234). */
+  'payee.change': {
+    organizationName: string;
+    status: 'pending' | 'activated' | 'rejected' | 'cancelled';
+    payeeName: string;
+    accountNumber: string;
+  };
   /** The accept link (with its one-time secret) is the notice's link, shown by the renderer. */
   invitation: { organizationName?: string; validDays: number };
   /** An existing account was added to staff or an organization: it waits for their consent. */
@@ -99,6 +106,22 @@ const BUDGET_REVISION = {
   pending: 'sent for program officer approval',
   approved: 'approved',
   rejected: 'rejected',
+};
+
+const PAYEE_CHANGE: Record<string, { subject: string; text: string } | undefined> = {
+  pending: {
+    subject: 'change requested',
+    text: 'A finance officer requested new bank details; a second finance officer must activate them before any payment uses them',
+  },
+  activated: {
+    subject: 'change activated',
+    text: 'New bank details were activated; payments not yet paid will be approved again for them',
+  },
+  rejected: { subject: 'change rejected', text: 'A requested change of bank details was rejected' },
+  cancelled: {
+    subject: 'change cancelled',
+    text: 'A requested change of bank details was cancelled',
+  },
 };
 
 const DECISIONS = {
@@ -238,6 +261,13 @@ export const TEMPLATES: Renderers = {
     paragraphs: [
       `Award ${d.awardRef} under ${d.programTitle} is closed.`,
       `Unspent balance: ${dollars(d.unspent)}. Carried over to next year: ${dollars(d.carryover)}. Refund due: ${dollars(d.refundDue)}.`,
+    ],
+  }),
+  'payee.change': (d) => ({
+    subject: `Bank details for ${d.organizationName}: ${PAYEE_CHANGE[d.status]?.subject ?? d.status}`,
+    paragraphs: [
+      `${PAYEE_CHANGE[d.status]?.text ?? d.status}: payee ${d.payeeName}, account ${d.accountNumber}.`,
+      'If you did not expect this, contact the agency at once: a change of bank details is how payment fraud begins.',
     ],
   }),
   invitation: (d) => ({

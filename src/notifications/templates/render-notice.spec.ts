@@ -107,13 +107,15 @@ describe('renderNotice', () => {
       role: 'finance_officer',
       change: 'requested',
       email: 'pat@example.org',
+      payeeName: 'P',
+      accountNumber: '****1234',
     };
     for (const name of TEMPLATE_NAMES) {
       const notice = renderNotice(name, sample as never, agency);
       expect(notice.subject.length).toBeGreaterThan(3);
       expect(notice.body.length).toBeGreaterThan(3);
     }
-    expect(TEMPLATE_NAMES).toHaveLength(20);
+    expect(TEMPLATE_NAMES).toHaveLength(21);
   });
 });
 

@@ -17,6 +17,7 @@ const content = {
     { functionCode: '2200', objectCode: '300', amount: '10000.00' },
     { functionCode: '1000', objectCode: '100', amount: '20000.00' },
   ],
+  payee: { id: 'p1', version: 1 },
 };
 
 const approval = (approverId: string, contentHash: string): ApprovalRecord => ({
@@ -37,6 +38,12 @@ describe('approval chain', () => {
     expect(approvalContentHash({ ...content, amount: '29999.99' })).not.toBe(hash);
   });
 
+  it('binds the payee: another payee, a new version of it, or none, is other content', () => {
+    expect(approvalContentHash({ ...content, payee: { id: 'p1', version: 2 } })).not.toBe(hash);
+    expect(approvalContentHash({ ...content, payee: { id: 'p2', version: 1 } })).not.toBe(hash);
+    expect(approvalContentHash({ ...content, payee: null })).not.toBe(hash);
+  });
+
   it('needs a second approver at or above the threshold', () => {
     expect(requiredApprovals('24999.99', '25000.00')).toBe(1);
     expect(requiredApprovals('25000.00', '25000.00')).toBe(2);
@@ -55,6 +62,7 @@ describe('approval chain', () => {
       contentHash: hash,
       approvals: [approval('f0', 'older'), approval('f1', hash)],
       open: true,
+      alsoExcluded: ['member1', 'inviter1', 'u1'],
     });
     expect(chain.satisfied).toBe(false);
     expect(chain.approvals.map((a) => [a.approverId, a.counts])).toEqual([
@@ -65,8 +73,9 @@ describe('approval chain', () => {
       {
         step: 2,
         role: 'finance_officer',
-        excludedUserIds: ['u1', 'f1'],
-        description: 'A finance officer other than the requester and the first approver',
+        excludedUserIds: ['u1', 'f1', 'member1', 'inviter1'],
+        description:
+          'A finance officer other than the requester, the requesting organization’s members, whoever invited the requester, whoever requested or activated the payee and the first approver',
       },
     ]);
   });

@@ -4,8 +4,10 @@ import { toCents } from '../../core/money/money';
 
 /**
  * Segregation of duties (2 CFR 200.303) as pure rules: how many approvals a request needs,
- * what an approval is bound to (a hash of the content approved), and which approvals still
- * count after the content changed (an approver reduced the amount).
+ * what an approval is bound to (a hash of the content approved, the payee that will be paid
+ * included), and which approvals still count after the content changed (an approver reduced
+ * the amount, or the organization's bank details changed). Who may decide at all is the one
+ * rule in identity/duties/separation-of-duties.ts.
  */
 export interface ApprovalContent {
   requestId: string;
@@ -15,6 +17,8 @@ export interface ApprovalContent {
   periodStart: string;
   periodEnd: string;
   lines: Array<{ functionCode: string; objectCode: string; amount: string }>;
+  /** The organization's active payee (id and version) when approved: a new one lapses it. */
+  payee: { id: string; version: number } | null;
 }
 
 export function approvalContentHash(content: ApprovalContent): string {
@@ -99,10 +103,12 @@ export function approvalChain(input: {
   contentHash: string;
   approvals: ApprovalRecord[];
   open: boolean;
+  /** Others the separation-of-duties rule excludes: members, inviters, the payee's changers. */
+  alsoExcluded?: string[];
 }): ApprovalChainView {
   const counting = countingApprovers(input.approvals, input.contentHash);
   const satisfied = counting.length >= input.required;
-  const excluded = [input.requestedBy, ...counting];
+  const excluded = [...new Set([input.requestedBy, ...counting, ...(input.alsoExcluded ?? [])])];
   const pending = [];
   if (input.open) {
     for (let step = counting.length + 1; step <= input.required; step++) {
@@ -112,8 +118,8 @@ export function approvalChain(input: {
         excludedUserIds: excluded,
         description:
           step === 1
-            ? 'A finance officer other than the requester'
-            : `A finance officer other than the requester and the ${counting.length === 1 ? 'first approver' : 'earlier approvers'}`,
+            ? 'A finance officer other than the requester, the requesting organization’s members, whoever invited the requester and whoever requested or activated the payee'
+            : `A finance officer other than the requester, the requesting organization’s members, whoever invited the requester, whoever requested or activated the payee and the ${counting.length === 1 ? 'first approver' : 'earlier approvers'}`,
       });
     }
   }

@@ -18,7 +18,10 @@ import {
   NotAwaitingApprovalError,
   SelfApprovalError,
 } from '../payments.errors';
-import { paymentRequestView, PaymentRecords } from '../requests/payment-records';
+import { DutyDirectory } from '../../identity/duties/duty-directory';
+import { Payee } from '../entities/payee.entity';
+import { payeeChangers, Payees, sameBinding } from '../payees/payees.service';
+import { contentOf, PaymentRecords } from '../requests/payment-records';
 import { PaymentSettlement } from '../settlement/payment-settlement';
 import {
   approvalContentHash,
@@ -53,12 +56,20 @@ export class PaymentApprovals {
     private readonly settlement: PaymentSettlement,
     private readonly audit: AuditLog,
     private readonly notifications: AwardNotifications,
+    private readonly duties: DutyDirectory,
+    private readonly payees: Payees,
   ) {}
 
   async approve(requestId: string, input: ApprovalInput) {
     const { request, lines, approvals, awardReference } = await this.lockOpen(requestId);
     const approver = this.context.requireUser();
-    if (approver.userId === request.requestedBy) throw new SelfApprovalError();
+    const payee = await this.mayDecide(request);
+    // The approval binds the payee that will be paid: a request still bound to an older payee
+    // is re-bound first, so approvals given before the change stop counting.
+    if (!sameBinding(request, payee)) {
+      const binding = payee ? { id: payee.id, version: payee.version } : null;
+      await this.records.bindPayee(request, lines, binding);
+    }
     const reduced =
       input.amount !== undefined || input.lines !== undefined
         ? await this.reduce(request, lines, input)
@@ -117,13 +128,13 @@ export class PaymentApprovals {
         await this.settlement.settle(request, this.calendar.today(), awardReference);
       }
     }
-    return paymentRequestView(request, lines, [...approvals, approval]);
+    return this.records.viewWith(request, lines, [...approvals, approval]);
   }
 
   async reject(requestId: string, reason: string) {
     const { request, lines, approvals, awardReference } = await this.lockOpen(requestId);
     const officer = this.context.requireUser();
-    if (officer.userId === request.requestedBy) throw new SelfApprovalError();
+    await this.mayDecide(request);
     request.status = 'rejected';
     request.rejectedAt = this.clock.now();
     request.rejectionReason = reason;
@@ -154,7 +165,25 @@ export class PaymentApprovals {
       },
       [request.requestedBy],
     );
-    return paymentRequestView(request, lines, [...approvals, rejection]);
+    return this.records.viewWith(request, lines, [...approvals, rejection]);
+  }
+
+  /**
+   * The separation-of-duties rule (identity/duties): not the requester, a member of the
+   * district, whoever invited the requester, nor whoever chose the payee. Returns the payee.
+   */
+  private async mayDecide(request: PaymentRequest): Promise<Payee | undefined> {
+    const payee = (await this.payees.active([request.organizationId])).get(request.organizationId);
+    await this.duties.assertMayDecide(
+      'payment_request',
+      {
+        requesterId: request.requestedBy,
+        organizationId: request.organizationId,
+        payeeChangedBy: payeeChangers(payee),
+      },
+      () => new SelfApprovalError(),
+    );
+    return payee;
   }
 
   /**
@@ -244,19 +273,7 @@ export class PaymentApprovals {
     request.advanceApplied = fromCents(minCents(toCents(request.advanceApplied), target));
     request.reductionReason = input.reason ?? null;
     request.requiredApprovals = requiredApprovals(request.amount, finance.dualApprovalThreshold);
-    request.contentHash = approvalContentHash({
-      requestId: request.id,
-      awardId: request.awardId,
-      type: request.type,
-      amount: request.amount,
-      periodStart: request.periodStart,
-      periodEnd: request.periodEnd,
-      lines: lines.map((l) => ({
-        functionCode: l.functionCode,
-        objectCode: l.objectCode,
-        amount: l.amount,
-      })),
-    });
+    request.contentHash = approvalContentHash(contentOf(request, lines));
     return true;
   }
 }

@@ -112,6 +112,8 @@ export class PaymentBatches {
       const missing = await this.payees.organizationsWithout(requests.map((r) => r.organizationId));
       if (missing.length > 0) throw new PayeeMissingError(missing);
     }
+    // Each request pays the payee its approvals are bound to; its changer and activator may not batch.
+    await this.payees.checkBatch(requests, this.context.requireUser().userId);
     const total = requests.reduce((s, r) => s + toCents(r.amount) - toCents(r.advanceApplied), 0n);
     const repo = this.db.repo(PaymentBatch);
     const batch = repo.create({

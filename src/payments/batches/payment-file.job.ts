@@ -54,6 +54,13 @@ export class PaymentFileJobHandler implements JobHandler<'payment.batch_file'> {
       where: { agencyId: job.agencyId, batchId: batch.id },
       order: { approvedAt: 'ASC', id: 'ASC' },
     });
+    // Never pay an account other than the one approved: nothing is written if a payee changed.
+    const stale = await this.payees.staleBindings(requests);
+    if (stale.length > 0) {
+      throw new PermanentJobError(
+        `payee changed after approval of ${stale.map((r) => r.reference).join(', ')}; nothing written`,
+      );
+    }
     const organizationIds = requests.map((r) => r.organizationId);
     const bank = await this.payees.bankDetails(organizationIds);
     const names = await this.organizations.names(organizationIds);

@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PAYMENT_REQUEST_STATUSES, PaymentRequestStatus } from '../entities/payment-request.entity';
+import { PAYEE_CHANGE_STATUSES, PayeeChangeStatus } from '../entities/payee-change.entity';
 import { MONEY } from '../../core/money/money';
 
 const money = { message: '$property must be a decimal amount like "1250.00"' };
@@ -111,4 +112,15 @@ export class PayeeDto {
   @ApiProperty() @IsString() @Length(1, 17) accountNumber: string;
   @ApiProperty({ enum: ['checking', 'savings'] }) @IsIn(['checking', 'savings']) accountType:
     'checking' | 'savings';
+}
+
+export class PayeeChangeListQuery {
+  @ApiPropertyOptional({ enum: PAYEE_CHANGE_STATUSES })
+  @IsOptional()
+  @IsIn(PAYEE_CHANGE_STATUSES)
+  status?: PayeeChangeStatus;
+}
+
+export class PayeeChangeCancelDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 2000) reason?: string;
 }

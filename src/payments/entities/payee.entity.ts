@@ -12,8 +12,11 @@ import { Agency } from '../../agencies/entities/agency.entity';
 import { Organization } from '../../organizations/entities/organization.entity';
 
 /**
- * Where an organization is paid. Routing and account numbers are sealed with AES-256-GCM
- * (FieldCipher, the payee id as authenticated context); responses only ever show the masks.
+ * Where an organization is paid: the ACTIVE bank details, written only by activating a payee
+ * change (PayeeChange) that a second finance officer confirmed. Routing and account numbers are
+ * sealed with AES-256-GCM (FieldCipher; the agency, organization and payee id and the field as
+ * authenticated context); responses only ever show the masks. `version` counts activations:
+ * payment approvals are bound to it.
  */
 @Entity({ name: 'payees' })
 @Unique('UQ_payees_organization', ['agencyId', 'organizationId'])
@@ -69,8 +72,16 @@ export class Payee {
   @Column({ type: 'integer', default: 1 })
   version: number;
 
+  /** Who requested the active details (the change's requester). */
   @Column({ name: 'updated_by', type: 'uuid', nullable: true })
   updatedBy: string | null;
+
+  /** Who activated them (null for details recorded before changes needed a second person). */
+  @Column({ name: 'activated_by', type: 'uuid', nullable: true })
+  activatedBy: string | null;
+
+  @Column({ name: 'change_id', type: 'uuid', nullable: true })
+  changeId: string | null;
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;

@@ -119,6 +119,13 @@ export class PaymentRequest {
   @Column({ name: 'content_hash', type: 'text' })
   contentHash: string;
 
+  /** The organization's active payee (id and version) this request's approvals are bound to. */
+  @Column({ name: 'payee_id', type: 'uuid', nullable: true })
+  payeeId: string | null;
+
+  @Column({ name: 'payee_version', type: 'integer', nullable: true })
+  payeeVersion: number | null;
+
   @Column({ name: 'reduction_reason', type: 'text', nullable: true })
   reductionReason: string | null;
 

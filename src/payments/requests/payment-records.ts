@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../../core/context/tenant-db';
 import { fromCents, normalizeAmount, toCents } from '../../core/money/money';
-import { approvalChain, ApprovalRecord } from '../approvals/approval-chain';
+import { DutyDirectory, partiesKey } from '../../identity/duties/duty-directory';
+import {
+  approvalChain,
+  ApprovalContent,
+  approvalContentHash,
+  ApprovalRecord,
+} from '../approvals/approval-chain';
 import { PaymentApproval } from '../entities/payment-approval.entity';
+import { payeeChangers, Payees } from '../payees/payees.service';
 import { PaymentRequest } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
 import { PaymentRequestNotFoundError } from '../payments.errors';
@@ -45,7 +52,7 @@ const REQUEST_COLUMNS = `r.agency_id, r.id, r.reference, r.award_id, r.organizat
   r.amount_requested, r.amount, r.advance_applied, r.period_start::text AS period_start,
   r.period_end::text AS period_end, r.description, r.required_approvals, r.content_hash,
   r.reduction_reason, r.rejection_reason, r.requested_by, r.requested_at, r.approved_at,
-  r.rejected_at, r.batch_id, r.paid_on::text AS paid_on, r.paid_at`;
+  r.rejected_at, r.batch_id, r.paid_on::text AS paid_on, r.paid_at, r.payee_id, r.payee_version`;
 
 // The decision path's reads in one round trip: the request row locked, its lines and approvals.
 // Run after the award lock: every writer of approvals and lines holds it, so this statement's
@@ -103,6 +110,8 @@ interface RequestRow {
   batch_id: string | null;
   paid_on: string | null;
   paid_at: Date | null;
+  payee_id: string | null;
+  payee_version: number | null;
 }
 
 function requestFromRow(row: RequestRow): PaymentRequest {
@@ -131,13 +140,19 @@ function requestFromRow(row: RequestRow): PaymentRequest {
     batchId: row.batch_id,
     paidOn: row.paid_on,
     paidAt: row.paid_at,
+    payeeId: row.payee_id,
+    payeeVersion: row.payee_version,
   });
 }
 
 /** Loading and locking payment requests, their lines and approvals; the award's position. */
 @Injectable()
 export class PaymentRecords {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly duties: DutyDirectory,
+    private readonly payees: Payees,
+  ) {}
 
   async find(scope: RequestScope, requestId: string, lock = false): Promise<PaymentRequest> {
     if (!isUuid(requestId)) throw new PaymentRequestNotFoundError();
@@ -331,8 +346,108 @@ export class PaymentRecords {
     // One connection per transaction: queries run one after another, never in parallel.
     const lines = await this.linesOf(ids);
     const approvals = await this.approvalsOf(ids);
+    const excluded = await this.excludedApprovers(requests);
     return requests.map((r) =>
-      paymentRequestView(r, lines.get(r.id) ?? [], approvals.get(r.id) ?? []),
+      paymentRequestView(
+        r,
+        lines.get(r.id) ?? [],
+        approvals.get(r.id) ?? [],
+        excluded.get(partiesKey(partiesOf(r))),
+      ),
+    );
+  }
+
+  /** A request's view from what a decision already holds (lines, approvals). */
+  async viewWith(
+    request: PaymentRequest,
+    lines: PaymentRequestLine[],
+    approvals: ApprovalRecord[],
+  ) {
+    const excluded = await this.excludedApprovers([request]);
+    return paymentRequestView(
+      request,
+      lines,
+      approvals,
+      excluded.get(partiesKey(partiesOf(request))),
+    );
+  }
+
+  /** For the open requests among these: who besides the requester may not approve them. */
+  async excludedApprovers(requests: PaymentRequest[]): Promise<Map<string, string[]>> {
+    const payees = await this.payees.active(requests.map((r) => r.organizationId));
+    return this.duties.excluded(
+      requests
+        .filter((r) => r.status === 'submitted')
+        .map((r) => ({
+          ...partiesOf(r),
+          payeeChangedBy: payeeChangers(payees.get(r.organizationId)),
+        })),
+    );
+  }
+
+  /**
+   * The organization's payee changed: its open requests are bound to the new payee (their
+   * content hash changes, so approvals given so far stop counting) and approved, unbatched
+   * ones go back to `submitted` for approval. Locks those request rows. Returns what changed.
+   */
+  async rebindToPayee(
+    organizationId: string,
+    payee: { id: string; version: number } | null,
+  ): Promise<Array<{ request: PaymentRequest; previousStatus: string; previousHash: string }>> {
+    const requests = await this.db
+      .repo(PaymentRequest)
+      .createQueryBuilder('r')
+      .where('r.agency_id = :agencyId AND r.organization_id = :organizationId', {
+        agencyId: this.db.agencyId,
+        organizationId,
+      })
+      .andWhere("r.status IN ('submitted', 'approved')")
+      .orderBy('r.id')
+      .setLock('pessimistic_write')
+      .getMany();
+    const lines = await this.linesOf(requests.map((r) => r.id));
+    const changed = [];
+    for (const request of requests) {
+      const previous = { previousStatus: request.status, previousHash: request.contentHash };
+      request.payeeId = payee?.id ?? null;
+      request.payeeVersion = payee?.version ?? null;
+      request.contentHash = approvalContentHash(contentOf(request, lines.get(request.id) ?? []));
+      if (request.status === 'approved') {
+        request.status = 'submitted';
+        request.approvedAt = null;
+      }
+      await this.db.manager.query(
+        `UPDATE payment_requests
+            SET payee_id = $3, payee_version = $4, content_hash = $5, status = $6, approved_at = $7
+          WHERE agency_id = $1 AND id = $2`,
+        [
+          this.db.agencyId,
+          request.id,
+          request.payeeId,
+          request.payeeVersion,
+          request.contentHash,
+          request.status,
+          request.approvedAt,
+        ],
+      );
+      changed.push({ request, ...previous });
+    }
+    return changed;
+  }
+
+  /** Binds one request (locked by the caller) to the payee; its content hash follows. */
+  async bindPayee(
+    request: PaymentRequest,
+    lines: PaymentRequestLine[],
+    payee: { id: string; version: number } | null,
+  ): Promise<void> {
+    request.payeeId = payee?.id ?? null;
+    request.payeeVersion = payee?.version ?? null;
+    request.contentHash = approvalContentHash(contentOf(request, lines));
+    await this.db.manager.query(
+      `UPDATE payment_requests SET payee_id = $3, payee_version = $4, content_hash = $5
+        WHERE agency_id = $1 AND id = $2`,
+      [this.db.agencyId, request.id, request.payeeId, request.payeeVersion, request.contentHash],
     );
   }
 }
@@ -357,6 +472,35 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   return groups;
 }
 
+const partiesOf = (r: PaymentRequest) => ({
+  requesterId: r.requestedBy,
+  organizationId: r.organizationId,
+});
+
+/** What an approval of this request approves (hashed into its content hash). */
+export function contentOf(
+  r: Pick<
+    PaymentRequest,
+    'id' | 'awardId' | 'type' | 'amount' | 'periodStart' | 'periodEnd' | 'payeeId' | 'payeeVersion'
+  >,
+  lines: Array<{ functionCode: string; objectCode: string; amount: string }>,
+): ApprovalContent {
+  return {
+    requestId: r.id,
+    awardId: r.awardId,
+    type: r.type,
+    amount: r.amount,
+    periodStart: r.periodStart,
+    periodEnd: r.periodEnd,
+    lines: lines.map((l) => ({
+      functionCode: l.functionCode,
+      objectCode: l.objectCode,
+      amount: l.amount,
+    })),
+    payee: r.payeeId && r.payeeVersion !== null ? { id: r.payeeId, version: r.payeeVersion } : null,
+  };
+}
+
 export function remainingCents(p: AwardPosition): bigint {
   return p.undisbursed - p.advanceOutstanding - p.committedCash;
 }
@@ -365,6 +509,7 @@ export function paymentRequestView(
   r: PaymentRequest,
   lines: PaymentRequestLine[],
   approvals: ApprovalRecord[],
+  alsoExcluded: string[] = [],
 ) {
   return {
     id: r.id,
@@ -396,12 +541,15 @@ export function paymentRequestView(
     batchId: r.batchId,
     paidOn: r.paidOn,
     paidAt: r.paidAt?.toISOString() ?? null,
+    /** The payee (id, version) the approvals are bound to; null while there is none. */
+    payee: r.payeeId ? { id: r.payeeId, version: r.payeeVersion } : null,
     approvalChain: approvalChain({
       requestedBy: r.requestedBy,
       required: r.requiredApprovals,
       contentHash: r.contentHash,
       approvals,
       open: r.status === 'submitted',
+      alsoExcluded,
     }),
   };
 }

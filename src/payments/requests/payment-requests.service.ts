@@ -19,6 +19,7 @@ import {
 } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
 import { balancesView, Ledger } from '../ledger/ledger';
+import { Payees } from '../payees/payees.service';
 import {
   AwardNotActiveError,
   ExceedsBalanceError,
@@ -62,6 +63,7 @@ export class PaymentRequests {
     private readonly ledger: Ledger,
     private readonly audit: AuditLog,
     private readonly notifications: AwardNotifications,
+    private readonly payees: Payees,
     commitments: AwardCommitments,
   ) {
     commitments.register({
@@ -142,6 +144,8 @@ export class PaymentRequests {
 
     const id = randomUUID();
     const amountText = fromCents(amount);
+    // Bound from the start to whoever would be paid now; a later payee change lapses approvals.
+    const payee = await this.payees.binding(award.organizationId);
     const repo = this.db.repo(PaymentRequest);
     const request = repo.create({
       agencyId: this.db.agencyId,
@@ -166,7 +170,10 @@ export class PaymentRequests {
         periodStart: input.periodStart,
         periodEnd: input.periodEnd,
         lines,
+        payee,
       }),
+      payeeId: payee?.id ?? null,
+      payeeVersion: payee?.version ?? null,
       requestedBy: this.context.requireUser().userId,
       requestedAt: this.clock.now(),
     });
