@@ -72,7 +72,9 @@ describe('payment files at rest', () => {
   async function exportedAchBatch(month: string) {
     setClock(t, `2026-${month}-10T15:00:00Z`);
     const active = await activeAward(t, 'ks-ksde');
-    await setPayee(t, 'ks-ksde', active.organization.id, active.financeA, {
+    // Bank details from two officers who neither approve nor batch (separation of duties).
+    const changer = await signedInStaff(t, 'ks-ksde', ['finance_officer']);
+    await setPayee(t, 'ks-ksde', active.organization.id, changer, {
       payeeName: 'Topeka USD 501',
       accountNumber: ACCOUNT,
     });

@@ -10,8 +10,9 @@
  *   finance officer who also sits in the district's business office decides for their district);
  * - the person who invited the requester (an insider who creates an account for an accomplice
  *   and then approves what that account asks for);
- * - for a payment, whoever requested or activated the bank details it would be paid to (they
- *   chose the account; someone else decides to pay into it).
+ * - for a payment, whoever requested the bank details it would be paid to (they chose the
+ *   account; someone else decides to pay into it); for the batch that pays it, their activator
+ *   too (payees.service.ts says who counts where).
  *
  * Checked in that order, so the answer names the plainest reason. The facts come from
  * DutyDirectory (identity's public surface), never from a caller's own reading of the tables.
@@ -25,7 +26,7 @@ export interface DutyFacts {
   deciderIsOrganizationMember: boolean;
   /** The decider issued an invitation to the requester (any, open or closed). */
   deciderInvitedRequester: boolean;
-  /** The decider requested or activated the bank details the money would be paid to. */
+  /** The decider chose the bank details the money would be paid to (see payees.service.ts). */
   deciderChangedPayee?: boolean;
 }
 
@@ -45,5 +46,5 @@ export const DUTY_CONFLICT_TEXT: Record<DutyConflict, string> = {
   requester: 'you made this request',
   organization_member: 'you are a member of the requesting organization',
   inviter: 'you invited the requester',
-  payee_changer: 'you requested or activated the bank details it would be paid to',
+  payee_changer: 'you chose the bank details it would be paid to',
 };

@@ -20,7 +20,7 @@ import {
 } from '../payments.errors';
 import { DutyDirectory } from '../../identity/duties/duty-directory';
 import { Payee } from '../entities/payee.entity';
-import { payeeChangers, Payees, sameBinding } from '../payees/payees.service';
+import { payeeRequesters, Payees, sameBinding } from '../payees/payees.service';
 import { contentOf, PaymentRecords } from '../requests/payment-records';
 import { PaymentSettlement } from '../settlement/payment-settlement';
 import {
@@ -179,7 +179,7 @@ export class PaymentApprovals {
       {
         requesterId: request.requestedBy,
         organizationId: request.organizationId,
-        payeeChangedBy: payeeChangers(payee),
+        payeeChangedBy: payeeRequesters(payee),
       },
       () => new SelfApprovalError(),
     );

@@ -178,9 +178,19 @@ export class Payees {
   }
 }
 
-/** Who chose the payee's bank details: its change's requester and its activator. */
+/** Who chose the payee's bank details: its change's requester and its activator (no batch). */
 export function payeeChangers(payee: Payee | undefined | null): string[] {
   return [payee?.updatedBy, payee?.activatedBy].filter((id): id is string => !!id);
+}
+
+/**
+ * Who asked for the bank details in force: may not approve paying into them (ARCHITECTURE rule
+ * 13). The activator may: they checked someone else's request, so redirecting money still needs
+ * two people, and excluding them too would make a dual-approval agency need four finance officers
+ * for every district whose bank details ever changed.
+ */
+export function payeeRequesters(payee: Payee | undefined | null): string[] {
+  return [payee?.updatedBy].filter((id): id is string => !!id);
 }
 
 export function sameBinding(

@@ -9,7 +9,7 @@ import {
   ApprovalRecord,
 } from '../approvals/approval-chain';
 import { PaymentApproval } from '../entities/payment-approval.entity';
-import { payeeChangers, Payees } from '../payees/payees.service';
+import { payeeRequesters, Payees } from '../payees/payees.service';
 import { PaymentRequest } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
 import { PaymentRequestNotFoundError } from '../payments.errors';
@@ -380,7 +380,7 @@ export class PaymentRecords {
         .filter((r) => r.status === 'submitted')
         .map((r) => ({
           ...partiesOf(r),
-          payeeChangedBy: payeeChangers(payees.get(r.organizationId)),
+          payeeChangedBy: payeeRequesters(payees.get(r.organizationId)),
         })),
     );
   }
