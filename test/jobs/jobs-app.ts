@@ -13,6 +13,7 @@ import { JobQueue } from '../../src/core/jobs';
 import { PinoNestLogger } from '../../src/core/logging/logger';
 import { TestDatabase } from '../support/database';
 import { REPO_ROOT } from '../support/test-app';
+import { tsEntryScript } from '../support/ts-process';
 import { TestEffectJob, TestJobsModule, TEST_TABLES_SQL } from './test-jobs';
 import { deleteRedisKeys, startRedis, TEST_REDIS_URL } from './redis';
 import { freePort, waitFor, waitForCount } from './waiting';
@@ -102,23 +103,6 @@ export async function inAgency<T = any>(
   }
 }
 
-/**
- * Installed in the child before anything loads: compiles the TypeScript sources with swc on
- * require (as @swc/jest does in Jest), so the child process tests need no build step.
- */
-const SWC_REGISTER = `
-const { readFileSync } = require('node:fs');
-const root = ${JSON.stringify(REPO_ROOT)};
-const { transformSync } = require(require.resolve('@swc/core', { paths: [root] }));
-const options = JSON.parse(readFileSync(root + '/.swcrc', 'utf8'));
-delete options.$schema;
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), { ...options, filename, sourceMaps: 'inline', swcrc: false });
-  module._compile(code, filename);
-};
-require(${JSON.stringify(join(__dirname, 'worker-child.ts'))});
-`;
-
 /** A worker process (node, the TypeScript sources via swc) against the test database and Redis. */
 export class WorkerChild {
   readonly process: ChildProcess;
@@ -126,10 +110,14 @@ export class WorkerChild {
   readonly exited: Promise<number | null>;
 
   constructor(env: Record<string, string | undefined>) {
-    this.process = spawn(process.execPath, ['-e', SWC_REGISTER], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.process = spawn(
+      process.execPath,
+      ['-e', tsEntryScript(join(__dirname, 'worker-child.ts'))],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.process.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.process.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((resolve) => this.process.on('exit', (code) => resolve(code)));

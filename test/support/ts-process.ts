@@ -1,13 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
 /**
- * Runs one of the project's TypeScript entry points (src/main.ts, a CLI) as a real child process,
- * compiling on require with swc as @swc/jest does, so tests of start-up need no build step.
+ * A `node -e` script that runs a TypeScript file of the project (src/main.ts, a CLI, a test's
+ * child) in a real child process, compiling on require with swc as @swc/jest does, so tests that
+ * start processes need no build step. `entry` is relative to the repository or absolute.
  */
-function register(entry: string): string {
+export function tsEntryScript(entry: string): string {
   return `
 const { readFileSync } = require('node:fs');
 const root = ${JSON.stringify(REPO_ROOT)};
@@ -18,7 +19,7 @@ require.extensions['.ts'] = (module, filename) => {
   const { code } = transformSync(readFileSync(filename, 'utf8'), { ...options, filename, sourceMaps: 'inline', swcrc: false });
   module._compile(code, filename);
 };
-require(${JSON.stringify(join(REPO_ROOT, entry))});
+require(${JSON.stringify(resolve(REPO_ROOT, entry))});
 `;
 }
 
@@ -29,7 +30,7 @@ export class TsProcess {
   readonly exited: Promise<number | null>;
 
   constructor(entry: string, env: Record<string, string | undefined>, cwd = REPO_ROOT) {
-    this.child = spawn(process.execPath, ['-e', register(entry)], {
+    this.child = spawn(process.execPath, ['-e', tsEntryScript(entry)], {
       cwd,
       env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
