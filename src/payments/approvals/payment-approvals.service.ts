@@ -200,8 +200,9 @@ export class PaymentApprovals {
   }
 
   /**
-   * Approving less than requested: the amount and lines shrink (never grow), the content hash changes, so
-   * earlier approvals of the larger amount no longer count, and the threshold is re-applied.
+   * Approving less than requested: the amount and lines shrink (never grow), the content hash
+   * changes, so earlier approvals of the larger amount no longer count, and the threshold is
+   * re-applied. Returns whether anything was reduced.
    */
   private async reduceToApprovedAmount(
     request: PaymentRequest,
