@@ -93,9 +93,9 @@ export const EMAIL_NOTIFICATION_JOB = defineJob('notification.email', { maxAttem
  * resends with the same Message-ID, which mail systems dedupe.
  *
  * With several emails a refused one loses only its own effect key: the keys of all of them are
- * claimed in one statement, and those whose send failed are deleted again before commit (what a
- * savepoint per recipient did, in two statements per job instead of three per recipient). If
- * every send failed the job fails (and is retried); if some went out, the failed ones get a job
+ * claimed in one statement, and those whose send failed are deleted again before commit (two
+ * statements per job: docs/decisions/0006-email-effect-keys-in-one-statement.md). If every send
+ * failed the job fails (and is retried); if some went out, the failed ones get a job
  * of their own, with their notices' dedupe keys, so nobody gets a notice twice.
  */
 @Injectable()
