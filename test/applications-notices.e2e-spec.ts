@@ -31,11 +31,10 @@ describe('applications: notices, deadline reminders and closing windows', () => 
       );
       const emails = await client.query(
         // The email handler sends once per (recipient, dedupe key): count what will be sent.
-        // A job carries one notice, or several in `notices`.
         `SELECT count(DISTINCT r.value::text || coalesce(n->>'dedupeKey', id::text))::int AS n
            FROM jobs_outbox,
-                jsonb_array_elements(coalesce(payload->'notices', jsonb_build_array(payload))) n,
-                jsonb_array_elements(coalesce(n->'recipients', jsonb_build_array(n->'to'))) r
+                jsonb_array_elements(payload->'notices') n,
+                jsonb_array_elements(n->'recipients') r
           WHERE name = 'notification.email' AND n->>'template' = $1`,
         [template],
       );

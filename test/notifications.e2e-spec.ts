@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { TenantRunner } from '../src/core/context/tenant-db';
+import { JobQueue } from '../src/core/jobs';
 import { NotificationService } from '../src/notifications/notification.service';
 import {
   asAgencyOwner,
@@ -214,8 +215,7 @@ describe('notifications: email through the outbox, and the in-app list', () => {
     const followUp = (client: { query: (sql: string, values: unknown[]) => Promise<any> }) =>
       client.query(
         `SELECT id, state FROM jobs_outbox
-          WHERE name = 'notification.email' AND jsonb_array_length(payload->'recipients') = 1
-            AND payload->'recipients' @> $1::jsonb`,
+          WHERE name = 'notification.email' AND payload->'notices'->0->'recipients' = $1::jsonb`,
         [JSON.stringify([{ userId: refused.id }])],
       );
     smtp.refused.add(refused.email);
@@ -260,7 +260,8 @@ describe('notifications: email through the outbox, and the in-app list', () => {
     const retryJob = (client: { query: (sql: string, values: unknown[]) => Promise<any> }) =>
       client.query(
         `SELECT id, state, payload FROM jobs_outbox
-          WHERE name = 'notification.email' AND payload->'recipients' = $1::jsonb`,
+          WHERE name = 'notification.email' AND jsonb_array_length(payload->'notices') = 1
+            AND payload->'notices'->0->'recipients' = $1::jsonb`,
         [JSON.stringify([{ userId: refused.id }])],
       );
     const data = {
@@ -300,7 +301,7 @@ describe('notifications: email through the outbox, and the in-app list', () => {
     }
     expect(retry).toMatchObject({
       state: 'pending',
-      payload: { template: 'application.submitted.officer' },
+      payload: { notices: [{ template: 'application.submitted.officer' }] },
     });
     const toBoth = smtp.to(both.email);
     expect(toBoth.map((m) => m.subject).sort()).toEqual([
@@ -318,6 +319,38 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       'New application APP-2002 for Title I-A',
     ]);
     expect(smtp.to(both.email)).toHaveLength(2);
+  });
+
+  it('still delivers email jobs queued in the shapes used before there was one', async () => {
+    // A deployed outbox may hold them: a notice at the top level, with `recipients` or `to`.
+    const [listed, single] = [await createUser(t), await createUser(t)];
+    const notice = {
+      template: 'award.offered',
+      data: { programTitle: 'Title I-A', awardRef: 'AW-OLD', amount: '1000.00' },
+    };
+    await t.app.get(TenantRunner).run(mo, SYSTEM, async () => {
+      const jobs = t.app.get(JobQueue);
+      await jobs.enqueue('notification.email', {
+        agencyId: mo.agencyId,
+        ...notice,
+        recipients: [{ userId: listed.id }],
+      } as never);
+      await jobs.enqueue('notification.email', {
+        agencyId: mo.agencyId,
+        ...notice,
+        to: { userId: single.id },
+      } as never);
+    });
+    await waitFor(
+      'both emails',
+      () => smtp.to(listed.email).length + smtp.to(single.email).length >= 2,
+    );
+    await emailsSettled([listed.id, single.id]);
+    for (const user of [listed, single]) {
+      expect(smtp.to(user.email).map((m) => m.subject)).toEqual([
+        expect.stringContaining('AW-OLD'),
+      ]);
+    }
   });
 
   it("lists a user's own notices from every agency and marks them read; nobody else sees them", async () => {

@@ -161,11 +161,11 @@ describe('payees: a change needs a second person and never pays an approval to a
     expect(await inApp(team.grantWriter)).toEqual([]);
     const emailed = await asAgencyOwner(t, 'ks-ksde', async (client, id) => {
       const { rows } = await client.query(
-        `SELECT payload FROM jobs_outbox WHERE agency_id = $1 AND name = 'notification.email'
-            AND payload->>'template' = 'payee.change'`,
+        `SELECT n AS notice FROM jobs_outbox, jsonb_array_elements(payload->'notices') n
+          WHERE agency_id = $1 AND name = 'notification.email' AND n->>'template' = 'payee.change'`,
         [id],
       );
-      return rows.map((r) => r.payload);
+      return rows.map((r) => r.notice);
     });
     expect(emailed).toHaveLength(3);
     expect(emailed.at(-1).recipients).toEqual(

@@ -323,8 +323,9 @@ describe('review: conflicts, normalization, ranking and decisions released toget
     const emails = await asAgencyOwner(t, MO, (client) =>
       client.query(
         `SELECT count(*)::int AS n
-           FROM jobs_outbox, jsonb_array_elements(payload->'recipients')
-          WHERE name = 'notification.email' AND payload->>'template' = 'decision.released'`,
+           FROM jobs_outbox, jsonb_array_elements(payload->'notices') n,
+                jsonb_array_elements(n->'recipients')
+          WHERE name = 'notification.email' AND n->>'template' = 'decision.released'`,
       ),
     );
     expect(emails.rows[0].n).toBe(5);

@@ -65,8 +65,9 @@ type DetailRow = Application & {
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 /**
- * The application GET, the most frequent read, in one round trip and without the query builder
- * (measured: the five TypeORM reads it replaced cost more CPU than the rest of the request).
+ * The application GET, the most frequent read, in one round trip and without the query builder,
+ * which cost more CPU than the rest of the request
+ * (docs/decisions/0002-application-get-in-one-statement.md).
  * Same scoping as ApplicationRecords.find: another organization's or program's application is
  * "not found".
  */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { AuditLog } from '../core/audit/audit-log';
+import { Clock } from '../core/clock/clock';
 import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
@@ -22,6 +23,7 @@ import {
 import { AwardsService } from './awards.service';
 import { AwardBudget } from './budget/award-budget.service';
 import { budgetTotalCents, combineByCode } from './budget/award-budget-math';
+import { Award } from './entities/award.entity';
 import { AwardAmendment } from './entities/award-amendment.entity';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -78,6 +80,7 @@ export class AwardAmendments {
     private readonly audit: AuditLog,
     private readonly notices: AwardNotifications,
     private readonly duties: DutyDirectory,
+    private readonly clock: Clock,
   ) {}
 
   async propose(awardId: string, input: AmendmentInput) {
@@ -136,6 +139,18 @@ export class AwardAmendments {
     const award = await this.records.find({}, awardId, true);
     const amendment = await this.find(award.id, amendmentId);
     const approver = this.context.requireUser().userId;
+    const newCents = await this.validateApproval(award, amendment);
+    const change = await this.persistApproval(award, amendment, newCents, approver, reason);
+    await this.announceApproval(award, amendment, change);
+    return amendmentView(amendment);
+  }
+
+  /**
+   * An amendment may be approved by someone other than its proposer, on the award version it
+   * was proposed on, never below what is already paid or committed, with a budget the spending
+   * so far fits. Returns the new award amount in cents. The award row is locked.
+   */
+  private async validateApproval(award: Award, amendment: AwardAmendment): Promise<bigint> {
     await this.duties.assertMayDecide(
       'award_amendment',
       { requesterId: amendment.proposedBy, organizationId: award.organizationId },
@@ -150,8 +165,7 @@ export class AwardAmendments {
     }
     const oldCents = toCents(award.amount);
     const newCents = amendment.amount === null ? oldCents : toCents(amendment.amount);
-    const delta = newCents - oldCents;
-    if (delta < 0n) {
+    if (newCents < oldCents) {
       const b = await this.ledger.balances(award.id);
       const minimum =
         b.obligated -
@@ -160,6 +174,22 @@ export class AwardAmendments {
         (await this.commitments.committed(award.id));
       if (newCents < minimum) throw new AmendmentBelowCommittedError(fromCents(minimum));
     }
+    if (amendment.budget) await this.budgets.checkUsage(award.id, amendment.budget, '/budget');
+    return newCents;
+  }
+
+  /**
+   * The obligation adjustment on the ledger, the next award version (amount, period, budget)
+   * and the amendment's decision. Returns what the audit record needs.
+   */
+  private async persistApproval(
+    award: Award,
+    amendment: AwardAmendment,
+    newCents: bigint,
+    approver: string,
+    reason: string | undefined,
+  ): Promise<{ before: Record<string, unknown>; ledgerTransactionId: string | null }> {
+    const delta = newCents - toCents(award.amount);
     const ledgerTransactionId =
       delta === 0n
         ? null
@@ -192,7 +222,6 @@ export class AwardAmendments {
     award.performanceStart = amendment.performanceStart ?? award.performanceStart;
     award.performanceEnd = amendment.performanceEnd ?? award.performanceEnd;
     if (amendment.budget) {
-      await this.budgets.checkUsage(award.id, amendment.budget, '/budget');
       await this.records.replaceBudget(award.id, amendment.budget, true);
       award.budgetVersion += 1;
     }
@@ -219,18 +248,27 @@ export class AwardAmendments {
     Object.assign(amendment, {
       status: 'approved',
       decidedBy: approver,
-      decidedAt: new Date(),
+      decidedAt: this.clock.now(),
       decisionReason: reason ?? null,
       resultVersion: award.version,
     });
     await this.db.repo(AwardAmendment).save(amendment);
+    return { before, ledgerTransactionId };
+  }
+
+  /** The amended award notice (a job), the audit record and the organization's notice. */
+  private async announceApproval(
+    award: Award,
+    amendment: AwardAmendment,
+    change: { before: Record<string, unknown>; ledgerTransactionId: string | null },
+  ): Promise<void> {
     await this.awards.queueNotice(award.id, award.version);
     await this.audit.record({
       action: 'award_amendment.approved',
       entityType: 'award',
       entityId: award.id,
-      before,
-      after: { ...amendmentView(amendment), ledgerTransactionId },
+      before: change.before,
+      after: { ...amendmentView(amendment), ledgerTransactionId: change.ledgerTransactionId },
     });
     await this.notices.toOrganization(
       award,
@@ -244,7 +282,6 @@ export class AwardAmendments {
       },
       [amendment.proposedBy],
     );
-    return amendmentView(amendment);
   }
 
   async reject(awardId: string, amendmentId: string, reason: string) {
@@ -253,7 +290,7 @@ export class AwardAmendments {
     Object.assign(amendment, {
       status: 'rejected',
       decidedBy: this.context.requireUser().userId,
-      decidedAt: new Date(),
+      decidedAt: this.clock.now(),
       decisionReason: reason,
     });
     await this.db.repo(AwardAmendment).save(amendment);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../core/clock/clock';
 import { AuditLog } from '../core/audit/audit-log';
 import { AwardNotifications } from './award-notifications';
 import { AwardRecords, AwardScope } from './award-records';
@@ -23,6 +24,7 @@ export class AwardFinance {
     private readonly terms: ProgramAwardTermsService,
     private readonly audit: AuditLog,
     private readonly notifications: AwardNotifications,
+    private readonly clock: Clock,
   ) {}
 
   /** Locks the award row (FOR UPDATE): every balance check on an award holds this lock. */
@@ -51,7 +53,7 @@ export class AwardFinance {
   async close(award: Award, settlement: unknown): Promise<void> {
     const before = award.status;
     award.status = 'closed';
-    award.closedAt = new Date();
+    award.closedAt = this.clock.now();
     await this.records.save(award);
     await this.audit.record({
       action: 'award.closed',

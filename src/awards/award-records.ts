@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../core/clock/clock';
 import { TenantDb } from '../core/context/tenant-db';
 import { AwardNotFoundError } from './awards.errors';
 import { Award } from './entities/award.entity';
@@ -22,7 +23,10 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
  */
 @Injectable()
 export class AwardRecords {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly clock: Clock,
+  ) {}
 
   async find(scope: AwardScope, awardId: string, lock = false): Promise<Award> {
     if (!isUuid(awardId)) throw new AwardNotFoundError();
@@ -56,7 +60,7 @@ export class AwardRecords {
   }
 
   async save(award: Award): Promise<Award> {
-    award.updatedAt = new Date();
+    award.updatedAt = this.clock.now();
     return this.db.repo(Award).save(award);
   }
 

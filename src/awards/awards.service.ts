@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { ApplicationDirectory } from '../applications/application-directory';
 import { AuditLog } from '../core/audit/audit-log';
+import { Clock } from '../core/clock/clock';
 import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
@@ -33,6 +34,15 @@ import {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** What a new award is made of, once every rule passed. */
+interface NewAwardTerms {
+  program: NonNullable<Awaited<ReturnType<ProgramCatalog['federalAwardTerms']>>>;
+  start: string;
+  end: string;
+  organization: Awaited<ReturnType<OrganizationDirectory['get']>>;
+  budget: Awaited<ReturnType<AwardsService['initialBudget']>>;
+}
+
 /**
  * Making awards (from a released decision, a final allocation, or a carryover), the
  * representative's acceptance or refusal, and reading them. Making an award obligates its
@@ -51,6 +61,7 @@ export class AwardsService {
     private readonly ledger: Ledger,
     private readonly audit: AuditLog,
     private readonly jobs: JobQueue,
+    private readonly clock: Clock,
     private readonly notices: AwardNotifications,
     @Inject(FUNDING_DECISIONS) private readonly decisions: FundingDecisionsPort,
   ) {}
@@ -87,6 +98,17 @@ export class AwardsService {
   }
 
   async createFromFundingSource(input: FundingSourceInput): Promise<AwardView> {
+    const terms = await this.validateNewAward(input);
+    const { award, obligation } = await this.persistNewAward(input, terms);
+    await this.announceOffer(input, award, obligation);
+    return awardView(award, await this.records.latestNotice(award.id));
+  }
+
+  /**
+   * A positive amount, a known program, a period of performance, no award from this source
+   * yet, a known organization and a budget that adds up. Returns what the award is made of.
+   */
+  private async validateNewAward(input: FundingSourceInput): Promise<NewAwardTerms> {
     const problems: FieldProblem[] = [];
     if (!isAmount(input.amount) || toCents(input.amount) <= 0n) {
       problems.push({ pointer: '/amount', detail: 'must be a positive decimal amount' });
@@ -112,15 +134,24 @@ export class AwardsService {
     if (existing) throw new AwardExistsError(existing.id);
     const organization = await this.organizations.get(input.organizationId);
     const budget = await this.initialBudget(input);
+    return { program, start, end, organization, budget };
+  }
+
+  /** The award row, its budget, its first version and the obligation posted to the ledger. */
+  private async persistNewAward(
+    input: FundingSourceInput,
+    { program, start, end, organization, budget }: NewAwardTerms,
+  ): Promise<{ award: Award; obligation: string }> {
     const amountCents = toCents(input.amount);
     const amount = fromCents(amountCents);
     const id = randomUUID();
     const actor = this.context.actor?.userId ?? null;
+    const year = program.fiscalYear ?? this.clock.now().getUTCFullYear();
 
     const award = this.db.repo(Award).create({
       agencyId: this.db.agencyId,
       id,
-      reference: `AW-${program.fiscalYear ?? new Date().getUTCFullYear()}-${id.slice(0, 8).toUpperCase()}`,
+      reference: `AW-${year}-${id.slice(0, 8).toUpperCase()}`,
       source: input.source,
       sourceId: input.sourceId,
       programId: input.programId,
@@ -176,11 +207,20 @@ export class AwardsService {
         { account: 'undisbursed_obligation', credit: amountCents },
       ],
     });
-    await this.queueNotice(id, 1);
+    return { award, obligation };
+  }
+
+  /** The notice PDF (a job), the audit record and the organization's notification. */
+  private async announceOffer(
+    input: FundingSourceInput,
+    award: Award,
+    obligation: string,
+  ): Promise<void> {
+    await this.queueNotice(award.id, 1);
     await this.audit.record({
       action: 'award.offered',
       entityType: 'award',
-      entityId: id,
+      entityId: award.id,
       after: {
         ...awardView(award).subaward,
         source: input.source,
@@ -189,11 +229,10 @@ export class AwardsService {
       },
     });
     await this.notices.toOrganization(award, 'award.offered', {
-      programTitle: program.title,
+      programTitle: award.programTitle,
       awardRef: award.reference,
-      amount,
+      amount: award.amount,
     });
-    return awardView(award, await this.records.latestNotice(id));
   }
 
   /** The representative accepts the award (certifying with name and title): it becomes active. */
@@ -203,7 +242,7 @@ export class AwardsService {
     const user = this.context.requireUser();
     award.status = 'active';
     award.acceptedBy = user.userId;
-    award.acceptedAt = new Date();
+    award.acceptedAt = this.clock.now();
     award.acceptance = { name: signer.name, title: signer.title, ip: this.context.ip ?? null };
     await this.records.save(award);
     await this.audit.record({
@@ -235,7 +274,7 @@ export class AwardsService {
       ? await this.ledger.reverse(obligation, `Award ${award.reference} declined: ${reason}`)
       : null;
     award.status = 'declined';
-    award.declinedAt = new Date();
+    award.declinedAt = this.clock.now();
     await this.records.save(award);
     await this.audit.record({
       action: 'award.declined',

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../core/clock/clock';
 import { AuditLog } from '../core/audit/audit-log';
 import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
@@ -23,6 +24,7 @@ export class ProgramAwardTermsService {
     private readonly context: RequestContext,
     private readonly programs: ProgramCatalog,
     private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
   async get(programId: string): Promise<CarryoverTerms & { programId: string }> {
@@ -53,7 +55,7 @@ export class ProgramAwardTermsService {
         carryoverAllowed: terms.carryoverAllowed,
         carryoverCapPercent: terms.carryoverCapPercent,
         updatedBy: this.context.actor?.userId ?? null,
-        updatedAt: new Date(),
+        updatedAt: this.clock.now(),
       }),
     );
     const after = await this.get(programId);

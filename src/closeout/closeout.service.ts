@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../core/clock/clock';
 import { AwardFinance } from '../awards/award-finance';
 import { AwardNotifications } from '../awards/award-notifications';
 import { AwardScope } from '../awards/award-records';
@@ -52,6 +53,7 @@ export class CloseoutService {
     private readonly payments: PaymentRecords,
     private readonly audit: AuditLog,
     private readonly notifications: AwardNotifications,
+    private readonly clock: Clock,
   ) {}
 
   async submit(
@@ -102,7 +104,7 @@ export class CloseoutService {
       totalExpenditures: fromCents(total),
       notes: input.notes ?? '',
       submittedBy: this.context.requireUser().userId,
-      submittedAt: new Date(),
+      submittedAt: this.clock.now(),
       returnReason: null,
     });
     await repo.save(report);
@@ -210,7 +212,7 @@ export class CloseoutService {
       settlement: view,
       carryoverAwardId,
       closedBy: this.context.requireUser().userId,
-      closedAt: new Date(),
+      closedAt: this.clock.now(),
     });
     await this.db.repo(CloseoutReport).save(report);
     await this.audit.record({

@@ -23,9 +23,7 @@ export type EmailRecipient = { userId: string } | { email: string; name?: string
 export interface EmailNotice {
   template: TemplateName;
   data: TemplateData[TemplateName];
-  recipients?: EmailRecipient[];
-  /** One recipient: how jobs were queued before notices carried a list (still accepted). */
-  to?: EmailRecipient;
+  recipients: EmailRecipient[];
   /** Absolute, or a path of the web app (resolved against PUBLIC_APP_URL in the email). */
   link?: string;
   /** Same key, same recipient: sent once, whichever job gets there first. */
@@ -33,13 +31,47 @@ export interface EmailNotice {
 }
 
 /**
- * One job: a notice (its fields at the top level), or several notices of one change in
- * `notices` (a submission tells the applicant team and the program officers), which then share
- * the job's transaction, round trips and queue overhead.
+ * The one payload shape: the notices of one change (a submission tells the applicant team and
+ * the program officers; often just one notice), which share the job's transaction, round trips
+ * and queue overhead.
  */
-export type EmailNotificationJob =
-  | ({ agencyId: string; notices?: undefined } & EmailNotice)
-  | { agencyId: string; notices: EmailNotice[] };
+export interface EmailNotificationJob {
+  agencyId: string;
+  notices: EmailNotice[];
+}
+
+/**
+ * Shapes queued before there was one (a deployed outbox may still hold them): a notice's fields
+ * at the top level, and a single `to` instead of `recipients`. Read only by fromQueuedPayload.
+ */
+type LegacyEmailNotice = Omit<EmailNotice, 'recipients'> & {
+  recipients?: EmailRecipient[];
+  to?: EmailRecipient;
+};
+export type QueuedEmailPayload =
+  | EmailNotificationJob
+  | { agencyId: string; notices: LegacyEmailNotice[] }
+  | ({ agencyId: string; notices?: undefined } & LegacyEmailNotice);
+
+/** Converts a payload queued in an older shape to the one shape; a current one passes through. */
+export function fromQueuedPayload(queued: QueuedEmailPayload): EmailNotificationJob {
+  const notices: LegacyEmailNotice[] = queued.notices ?? [withoutAgency(queued)];
+  return {
+    agencyId: queued.agencyId,
+    notices: notices.map(({ to, recipients, ...notice }) => ({
+      ...notice,
+      recipients: recipients ?? (to ? [to] : []),
+    })),
+  };
+}
+
+function withoutAgency({
+  agencyId: _agencyId,
+  notices: _notices,
+  ...notice
+}: { agencyId: string; notices?: undefined } & LegacyEmailNotice): LegacyEmailNotice {
+  return notice;
+}
 
 /** When some recipients failed and others were sent: the rest are tried again this much later. */
 export const FAILED_RECIPIENTS_RETRY_MS = 30_000;
@@ -61,9 +93,9 @@ export const EMAIL_NOTIFICATION_JOB = defineJob('notification.email', { maxAttem
  * resends with the same Message-ID, which mail systems dedupe.
  *
  * With several emails a refused one loses only its own effect key: the keys of all of them are
- * claimed in one statement, and those whose send failed are deleted again before commit (what a
- * savepoint per recipient did, in two statements per job instead of three per recipient). If
- * every send failed the job fails (and is retried); if some went out, the failed ones get a job
+ * claimed in one statement, and those whose send failed are deleted again before commit (two
+ * statements per job: docs/decisions/0006-email-effect-keys-in-one-statement.md). If every send
+ * failed the job fails (and is retried); if some went out, the failed ones get a job
  * of their own, with their notices' dedupe keys, so nobody gets a notice twice.
  */
 @Injectable()
@@ -79,13 +111,14 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async handle(job: EmailNotificationJob, context: JobContext): Promise<void> {
-    const notices = job.notices ?? [job];
+  async handle(queued: QueuedEmailPayload, context: JobContext): Promise<void> {
+    const job = fromQueuedPayload(queued);
+    const notices = job.notices;
     for (const notice of notices) {
       if (!isTemplateName(notice.template))
         throw new PermanentJobError(`unknown template "${String(notice.template)}"`);
     }
-    const listed = notices.map((n) => n.recipients ?? (n.to ? [n.to] : []));
+    const listed = notices.map((n) => n.recipients);
     const contacts = await this.contacts(listed.flat());
     const emails: Email[] = [];
     let missing = 0;
@@ -147,16 +180,13 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
       if (mine.length === 0) continue;
       retry.push({
         ...notice,
-        to: undefined,
         recipients: mine.map((e) => e.source),
         dedupeKey: mine[0].dedupeKey,
       });
     }
     await this.jobs.enqueue(
       'notification.email',
-      retry.length === 1
-        ? { agencyId: job.agencyId, ...retry[0] }
-        : { agencyId: job.agencyId, notices: retry },
+      { agencyId: job.agencyId, notices: retry },
       { delayMs: FAILED_RECIPIENTS_RETRY_MS },
     );
   }
@@ -168,9 +198,9 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
    * with a single recipient nothing is re-queued.
    */
   async sendInJob(agencyId: string, notice: EmailNotice, context: JobContext): Promise<void> {
-    if (notice.recipients?.length !== 1 || notice.to)
+    if (notice.recipients.length !== 1)
       throw new PermanentJobError('a notice sent in another job has exactly one recipient');
-    await this.handle({ agencyId, ...notice }, context);
+    await this.handle({ agencyId, notices: [notice] }, context);
   }
 
   private async send(job: EmailNotificationJob, context: JobContext, email: Email): Promise<void> {

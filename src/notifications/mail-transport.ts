@@ -20,9 +20,9 @@ export interface OutgoingEmail {
  * rendered the same way and recorded in the log (and kept in memory, the last 100), which the
  * log says once at start so nobody waits for mail that is never sent.
  *
- * SMTP connections are pooled (one per job slot at most) and reused across messages: a fresh
- * connection per message cost a TCP handshake and the greeting/EHLO/QUIT round trips on every
- * email, about three times the CPU of the message itself and far more wall time.
+ * SMTP connections are pooled (one per job slot at most) and reused across messages: a
+ * handshake per message cost more than the message itself
+ * (docs/decisions/0005-pooled-smtp-connections.md).
  */
 @Injectable()
 export class MailTransport implements OnApplicationShutdown {

@@ -112,12 +112,10 @@ export class NotificationService {
     }
     // One job for all the notices: they share its transaction, round trips and queue overhead.
     if (emailed.length > 0) {
-      await this.jobs.enqueue(
-        'notification.email',
-        emailed.length === 1
-          ? { agencyId: this.db.agencyId, ...emailed[0] }
-          : { agencyId: this.db.agencyId, notices: emailed },
-      );
+      await this.jobs.enqueue('notification.email', {
+        agencyId: this.db.agencyId,
+        notices: emailed,
+      });
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../core/clock/clock';
 import { AgencyDirectory } from '../../agencies/agency-directory';
 import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
@@ -65,6 +66,7 @@ export class AwardBudget {
     private readonly audit: AuditLog,
     private readonly notices: AwardNotifications,
     private readonly duties: DutyDirectory,
+    private readonly clock: Clock,
   ) {}
 
   async view(scope: AwardScope, awardId: string) {
@@ -199,7 +201,7 @@ export class AwardBudget {
     Object.assign(revision, {
       status: decision,
       decidedBy: officer,
-      decidedAt: new Date(),
+      decidedAt: this.clock.now(),
       decisionReason: reason ?? null,
     });
     await this.db.repo(BudgetRevision).save(revision);

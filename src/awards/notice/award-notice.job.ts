@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../core/clock/clock';
 import { Readable } from 'node:stream';
 import { AgencyDirectory } from '../../agencies/agency-directory';
 import { AuditLog } from '../../core/audit/audit-log';
@@ -38,6 +39,7 @@ export class AwardNoticeJobHandler implements JobHandler<'award.notice'> {
     private readonly storage: ObjectStorage,
     private readonly agencies: AgencyDirectory,
     private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
   async handle(job: AwardNoticeJob): Promise<void> {
@@ -64,7 +66,7 @@ export class AwardNoticeJobHandler implements JobHandler<'award.notice'> {
       storageKey: stored.key,
       sha256: stored.sha256,
       bytes: stored.bytes,
-      generatedAt: new Date(),
+      generatedAt: this.clock.now(),
     });
     await this.db.repo(AwardNotice).save(notice);
     await this.audit.record({

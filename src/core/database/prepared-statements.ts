@@ -39,12 +39,11 @@ const lastResult = (result: QueryResult | QueryResult[]) =>
   Array.isArray(result) ? result[result.length - 1] : result;
 
 /**
- * The app pool's pg Client. It saves round trips, which on this kind of machine cost more CPU
- * than most statements (each is a socket write and a wake-up on both sides):
+ * The app pool's pg Client. It saves round trips and planning, which cost more CPU than most
+ * statements (figures: docs/decisions/0001-prepared-statements-per-connection.md):
  *
  * - Every parameterised statement runs as a named prepared statement on its connection:
- *   PostgreSQL parses and plans it once per connection instead of on every call (measured on the
- *   application GET: planning was 0.7 ms of its 2 ms of database time).
+ *   PostgreSQL parses and plans it once per connection instead of on every call.
  * - START TRANSACTION is held back and sent with the transaction's first statement when that one
  *   has no parameters (the access check that sets the tenant, or set_config), as one simple
  *   query: one round trip instead of two, like pgjdbc's piggybacked BEGIN. Otherwise it is sent

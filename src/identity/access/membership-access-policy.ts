@@ -142,10 +142,9 @@ export class MembershipAccessPolicy implements AccessPolicy {
 
   /**
    * Runs on the transaction's own connection as a plain statement without parameters, so the
-   * pool client sends it with the held BEGIN. (Inside the functions PL/pgSQL keeps the plans of
-   * the membership reads per connection, as the named prepared statement did. Measured against
-   * `SELECT set_config(...); EXECUTE <prepared>(...)` in the same message: equal database CPU,
-   * and ~0.03 ms more API CPU per request for the extra result sets.)
+   * pool client sends it with the held BEGIN. PL/pgSQL keeps the plans of the membership reads
+   * per connection; an EXECUTE of a prepared statement instead was measured and cost more
+   * (docs/decisions/0003-access-check-as-plpgsql-function.md).
    */
   private async first<T extends QueryResultRow>(text: string): Promise<T[]> {
     const runner = this.txHost.tx.queryRunner;

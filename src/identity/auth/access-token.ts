@@ -49,8 +49,9 @@ export function keyIdOf(secret: string): string {
 export class AccessTokenCodec {
   /**
    * Claims of tokens whose signature was checked, by the token's full text: a client sends the
-   * same token on every request until it expires, and verifying was ~4% of a small request's
-   * CPU. Only a byte-identical token hits, and expiry is still checked each time.
+   * same token on every request, and verifying each time costs CPU
+   * (docs/decisions/0004-verified-access-token-cache.md). Only a byte-identical token hits, and
+   * expiry is still checked each time.
    */
   private readonly verified = new Map<string, Readonly<AccessClaims>>();
   private readonly signingKey: { kid: string; key: KeyObject };

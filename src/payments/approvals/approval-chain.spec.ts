@@ -6,19 +6,20 @@ import {
   requiredApprovals,
 } from './approval-chain';
 
-const content = {
-  requestId: 'r1',
+const request = {
+  id: 'r1',
   awardId: 'a1',
   type: 'reimbursement',
   amount: '30000.00',
   periodStart: '2026-07-01',
   periodEnd: '2026-07-31',
-  lines: [
-    { functionCode: '2200', objectCode: '300', amount: '10000.00' },
-    { functionCode: '1000', objectCode: '100', amount: '20000.00' },
-  ],
-  payee: { id: 'p1', version: 1 },
+  payeeId: 'p1' as string | null,
+  payeeVersion: 1 as number | null,
 };
+const lines = [
+  { functionCode: '2200', objectCode: '300', amount: '10000.00' },
+  { functionCode: '1000', objectCode: '100', amount: '20000.00' },
+];
 
 const approval = (approverId: string, contentHash: string): ApprovalRecord => ({
   approverId,
@@ -31,17 +32,38 @@ const approval = (approverId: string, contentHash: string): ApprovalRecord => ({
 });
 
 describe('approval chain', () => {
-  const hash = approvalContentHash(content);
+  const hash = approvalContentHash(request, lines);
 
   it('hashes the content independent of line order, and any change changes it', () => {
-    expect(approvalContentHash({ ...content, lines: [...content.lines].reverse() })).toBe(hash);
-    expect(approvalContentHash({ ...content, amount: '29999.99' })).not.toBe(hash);
+    expect(approvalContentHash(request, [...lines].reverse())).toBe(hash);
+    expect(approvalContentHash({ ...request, amount: '29999.99' }, lines)).not.toBe(hash);
+    expect(approvalContentHash(request, [{ ...lines[0], amount: '9999.99' }, lines[1]])).not.toBe(
+      hash,
+    );
   });
 
   it('binds the payee: another payee, a new version of it, or none, is other content', () => {
-    expect(approvalContentHash({ ...content, payee: { id: 'p1', version: 2 } })).not.toBe(hash);
-    expect(approvalContentHash({ ...content, payee: { id: 'p2', version: 1 } })).not.toBe(hash);
-    expect(approvalContentHash({ ...content, payee: null })).not.toBe(hash);
+    expect(approvalContentHash({ ...request, payeeVersion: 2 }, lines)).not.toBe(hash);
+    expect(approvalContentHash({ ...request, payeeId: 'p2' }, lines)).not.toBe(hash);
+    expect(approvalContentHash({ ...request, payeeId: null, payeeVersion: null }, lines)).not.toBe(
+      hash,
+    );
+  });
+
+  it('hashes exactly what approvals already stored were bound to (the shape must not drift)', () => {
+    // Values computed by the two-file assembly this function replaced; a drift would lapse
+    // every approval given before it.
+    expect(hash).toBe('ef53c70c5a19d0f3ab9726f9efe3d40cff4e5212ee9a2e05ed9dc50fe5ede83d');
+    expect(approvalContentHash({ ...request, payeeId: null, payeeVersion: null }, [lines[0]])).toBe(
+      'd7a9f6de71f9c955be029d852af02276173a5742587290ccb07ab8506a6e1034',
+    );
+  });
+
+  it('ignores fields of a line other than its code and amount', () => {
+    const stored = lines.map((l) => ({ ...l, id: 'x', amountRequested: '1.00' }));
+    expect(approvalContentHash({ ...request, reference: 'PR-1' } as typeof request, stored)).toBe(
+      hash,
+    );
   });
 
   it('needs a second approver at or above the threshold', () => {

@@ -9,27 +9,49 @@ import { toCents } from '../../core/money/money';
  * the amount, or the organization's bank details changed). Who may decide at all is the one
  * rule in identity/duties/separation-of-duties.ts.
  */
-export interface ApprovalContent {
-  requestId: string;
+/** The fields of a payment request an approval approves (the payee binding included). */
+export interface ApprovedRequest {
+  id: string;
   awardId: string;
   type: string;
   amount: string;
   periodStart: string;
   periodEnd: string;
-  lines: Array<{ functionCode: string; objectCode: string; amount: string }>;
   /** The organization's active payee (id and version) when approved: a new one lapses it. */
-  payee: { id: string; version: number } | null;
+  payeeId: string | null;
+  payeeVersion: number | null;
 }
 
-export function approvalContentHash(content: ApprovalContent): string {
-  const lines = [...content.lines]
-    .map((l) => ({ functionCode: l.functionCode, objectCode: l.objectCode, amount: l.amount }))
-    .sort((a, b) =>
-      `${a.functionCode}/${a.objectCode}`.localeCompare(`${b.functionCode}/${b.objectCode}`),
-    );
-  return createHash('sha256')
-    .update(canonicalJson({ ...content, lines }))
-    .digest('hex');
+export interface ApprovedLine {
+  functionCode: string;
+  objectCode: string;
+  amount: string;
+}
+
+/**
+ * The one place the approval content hash is assembled: what an approval of this request
+ * approves. Line order does not matter; any change to a field or a line, or to the payee
+ * binding, changes it. The shape hashed is stored in every approval, so it must not change.
+ */
+export function approvalContentHash(request: ApprovedRequest, lines: ApprovedLine[]): string {
+  const content = {
+    requestId: request.id,
+    awardId: request.awardId,
+    type: request.type,
+    amount: request.amount,
+    periodStart: request.periodStart,
+    periodEnd: request.periodEnd,
+    lines: lines
+      .map((l) => ({ functionCode: l.functionCode, objectCode: l.objectCode, amount: l.amount }))
+      .sort((a, b) =>
+        `${a.functionCode}/${a.objectCode}`.localeCompare(`${b.functionCode}/${b.objectCode}`),
+      ),
+    payee:
+      request.payeeId && request.payeeVersion !== null
+        ? { id: request.payeeId, version: request.payeeVersion }
+        : null,
+  };
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
 /** At or above the agency's threshold a second, different finance officer must approve. */

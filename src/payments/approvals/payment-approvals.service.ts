@@ -21,7 +21,7 @@ import {
 import { DutyDirectory } from '../../identity/duties/duty-directory';
 import { Payee } from '../entities/payee.entity';
 import { payeeRequesters, Payees, sameBinding } from '../payees/payees.service';
-import { contentOf, PaymentRecords } from '../requests/payment-records';
+import { PaymentRecords } from '../requests/payment-records';
 import { PaymentSettlement } from '../settlement/payment-settlement';
 import {
   approvalContentHash,
@@ -72,7 +72,7 @@ export class PaymentApprovals {
     }
     const reduced =
       input.amount !== undefined || input.lines !== undefined
-        ? await this.reduce(request, lines, input)
+        ? await this.reduceToApprovedAmount(request, lines, input)
         : false;
     const verdict = checkApprover(
       approver.userId,
@@ -200,10 +200,11 @@ export class PaymentApprovals {
   }
 
   /**
-   * Approving less: the amount and lines shrink (never grow), the content hash changes, so
-   * earlier approvals of the larger amount no longer count, and the threshold is re-applied.
+   * Approving less than requested: the amount and lines shrink (never grow), the content hash
+   * changes, so earlier approvals of the larger amount no longer count, and the threshold is
+   * re-applied. Returns whether anything was reduced.
    */
-  private async reduce(
+  private async reduceToApprovedAmount(
     request: PaymentRequest,
     lines: PaymentRequestLine[],
     input: ApprovalInput,
@@ -273,7 +274,7 @@ export class PaymentApprovals {
     request.advanceApplied = fromCents(minCents(toCents(request.advanceApplied), target));
     request.reductionReason = input.reason ?? null;
     request.requiredApprovals = requiredApprovals(request.amount, finance.dualApprovalThreshold);
-    request.contentHash = approvalContentHash(contentOf(request, lines));
+    request.contentHash = approvalContentHash(request, lines);
     return true;
   }
 }

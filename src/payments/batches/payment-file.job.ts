@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../core/clock/clock';
 import { AgencyStrategies, PaymentExportBatch } from '../../agencies/strategies';
 import { AwardNotifications } from '../../awards/award-notifications';
 import { AuditLog } from '../../core/audit/audit-log';
@@ -41,6 +42,7 @@ export class PaymentFileJobHandler implements JobHandler<'payment.batch_file'> {
     private readonly vault: PaymentFileVault,
     private readonly audit: AuditLog,
     private readonly notifications: AwardNotifications,
+    private readonly clock: Clock,
   ) {}
 
   async handle(job: PaymentFileJob, context: JobContext): Promise<void> {
@@ -96,7 +98,7 @@ export class PaymentFileJobHandler implements JobHandler<'payment.batch_file'> {
       fileName: name,
       mediaType: strategy.mediaType,
       ...stored,
-      exportedAt: new Date(),
+      exportedAt: this.clock.now(),
     });
     await this.db.repo(PaymentBatch).save(batch);
     await this.audit.record({

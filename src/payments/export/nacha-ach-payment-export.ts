@@ -12,7 +12,8 @@ export class NachaAchPaymentExport implements PaymentExportStrategy {
 
   constructor(
     private readonly agencies: AgencyDirectory,
-    private readonly now: () => Date = () => new Date(),
+    /** The Clock's time (the file header's creation date and time). */
+    private readonly now: () => Date,
   ) {}
 
   render(batch: PaymentExportBatch): Buffer {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AchFormatError, renderAchFile } from './nacha-ach';
 import { isRoutingNumber } from './routing-number';
 
@@ -80,6 +81,12 @@ describe('renderAchFile', () => {
     ],
   });
   const ach = parseAch(file);
+
+  it('writes exactly the bytes it wrote before its records were split into functions', () => {
+    expect(createHash('sha256').update(file).digest('hex')).toBe(
+      'ccafb910948ad9ef6caec5ae599cc5544f3fe6e3273881674bfcd7aaf9f72566',
+    );
+  });
 
   it('writes 94-character records in blocks of ten', () => {
     expect(ach.lines.every((l) => l.length === 94)).toBe(true);

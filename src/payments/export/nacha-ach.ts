@@ -75,107 +75,133 @@ export function renderAchFile(input: AchFileInput): string {
     throw new AchFormatError('odfiIdentification must be 8 digits');
   if (!/^(\d{10}| \d{9}|\d{9})$/.test(o.immediateOrigin))
     throw new AchFormatError('immediateOrigin must be 9 or 10 digits');
-  const created = input.createdAt.toISOString();
-  const lines: string[] = [];
-
-  lines.push(
-    record(
-      '1',
-      '01',
-      ' ' + o.immediateDestination,
-      o.immediateOrigin.padStart(10, ' '),
-      yymmdd(created),
-      created.slice(11, 13) + created.slice(14, 16),
-      alpha(input.fileIdModifier ?? 'A', 1),
-      '094',
-      '10',
-      '1',
-      alpha(o.immediateDestinationName, 23),
-      alpha(o.immediateOriginName, 23),
-      alpha('', 8),
-    ),
-  );
   const batchNumber = numeric(1, 7);
-  lines.push(
-    record(
-      '5',
-      '220', // credits only
-      alpha(o.companyName, 16),
-      alpha('', 20),
-      alpha(o.companyIdentification, 10),
-      'CCD',
-      alpha(input.batchDescription, 10),
-      alpha('', 6),
-      yymmdd(input.effectiveDate),
-      '   ',
-      '1',
-      o.odfiIdentification,
-      batchNumber,
-    ),
-  );
-
+  const lines = [fileHeader(input), batchHeader(input, batchNumber)];
   let entryHash = 0n;
   let totalCredit = 0n;
   credits.forEach((credit, index) => {
-    if (!isRoutingNumber(credit.routingNumber)) {
-      throw new AchFormatError(`payment ${credit.id}: routing number fails its check digit`);
-    }
-    if (!/^[0-9A-Za-z-]{1,17}$/.test(credit.accountNumber)) {
-      throw new AchFormatError(
-        `payment ${credit.id}: account number must be 1-17 letters or digits`,
-      );
-    }
-    const cents = toCents(credit.amount);
-    if (cents <= 0n) throw new AchFormatError(`payment ${credit.id}: amount must be positive`);
-    entryHash += BigInt(credit.routingNumber.slice(0, 8));
-    totalCredit += cents;
-    lines.push(
-      record(
-        '6',
-        credit.accountType === 'savings' ? '32' : '22',
-        credit.routingNumber.slice(0, 8),
-        credit.routingNumber[8],
-        alpha(credit.accountNumber, 17),
-        numeric(cents, 10),
-        alpha(credit.id.replace(/-/g, ''), 15),
-        alpha(credit.payeeName, 22),
-        '  ',
-        '0',
-        o.odfiIdentification + numeric(index + 1, 7),
-      ),
-    );
+    const entry = entryDetail(credit, index, o);
+    entryHash += entry.hashPart;
+    totalCredit += entry.cents;
+    lines.push(entry.line);
   });
-
-  const hash = numeric(entryHash % 10_000_000_000n, 10);
-  lines.push(
-    record(
-      '8',
-      '220',
-      numeric(credits.length, 6),
-      hash,
-      numeric(0, 12),
-      numeric(totalCredit, 12),
-      alpha(o.companyIdentification, 10),
-      alpha('', 19),
-      alpha('', 6),
-      o.odfiIdentification,
-      batchNumber,
-    ),
-  );
-  const recordsWithControl = lines.length + 1;
-  const blocks = Math.ceil(recordsWithControl / 10);
-  lines.push(
-    record(
-      '9',
-      numeric(1, 6),
-      numeric(blocks, 6),
-      numeric(credits.length, 8),
-      hash,
-      numeric(0, 12),
-      numeric(totalCredit, 12),
-      alpha('', 39),
-    ),
-  );
+  const totals = {
+    count: credits.length,
+    hash: numeric(entryHash % 10_000_000_000n, 10),
+    totalCredit,
+  };
+  lines.push(batchControl(o, totals, batchNumber));
+  // The file control counts the blocks of ten records, itself included.
+  lines.push(fileControl(totals, Math.ceil((lines.length + 1) / 10)));
   while (lines.length % 10 !== 0) lines.push('9'.repeat(RECORD));
   return lines.join('\n') + '\n';
+}
+
+/** Record 1: who sends the file to whom, and when it was made. */
+function fileHeader(input: AchFileInput): string {
+  const o = input.originator;
+  const created = input.createdAt.toISOString();
+  return record(
+    '1',
+    '01',
+    ' ' + o.immediateDestination,
+    o.immediateOrigin.padStart(10, ' '),
+    yymmdd(created),
+    created.slice(11, 13) + created.slice(14, 16),
+    alpha(input.fileIdModifier ?? 'A', 1),
+    '094',
+    '10',
+    '1',
+    alpha(o.immediateDestinationName, 23),
+    alpha(o.immediateOriginName, 23),
+    alpha('', 8),
+  );
+}
+
+/** Record 5: the one batch of CCD credits and its effective date. */
+function batchHeader(input: AchFileInput, batchNumber: string): string {
+  const o = input.originator;
+  return record(
+    '5',
+    '220', // credits only
+    alpha(o.companyName, 16),
+    alpha('', 20),
+    alpha(o.companyIdentification, 10),
+    'CCD',
+    alpha(input.batchDescription, 10),
+    alpha('', 6),
+    yymmdd(input.effectiveDate),
+    '   ',
+    '1',
+    o.odfiIdentification,
+    batchNumber,
+  );
+}
+
+/** Record 6: one credit, checked first; with its part of the entry hash and its cents. */
+function entryDetail(
+  credit: AchCredit,
+  index: number,
+  o: AchOriginator,
+): { line: string; hashPart: bigint; cents: bigint } {
+  if (!isRoutingNumber(credit.routingNumber)) {
+    throw new AchFormatError(`payment ${credit.id}: routing number fails its check digit`);
+  }
+  if (!/^[0-9A-Za-z-]{1,17}$/.test(credit.accountNumber)) {
+    throw new AchFormatError(`payment ${credit.id}: account number must be 1-17 letters or digits`);
+  }
+  const cents = toCents(credit.amount);
+  if (cents <= 0n) throw new AchFormatError(`payment ${credit.id}: amount must be positive`);
+  const line = record(
+    '6',
+    credit.accountType === 'savings' ? '32' : '22',
+    credit.routingNumber.slice(0, 8),
+    credit.routingNumber[8],
+    alpha(credit.accountNumber, 17),
+    numeric(cents, 10),
+    alpha(credit.id.replace(/-/g, ''), 15),
+    alpha(credit.payeeName, 22),
+    '  ',
+    '0',
+    o.odfiIdentification + numeric(index + 1, 7),
+  );
+  return { line, hashPart: BigInt(credit.routingNumber.slice(0, 8)), cents };
+}
+
+interface AchTotals {
+  count: number;
+  /** The entry hash, as its 10 digits. */
+  hash: string;
+  totalCredit: bigint;
+}
+
+/** Record 8: the batch's counts, entry hash and total. */
+function batchControl(o: AchOriginator, totals: AchTotals, batchNumber: string): string {
+  return record(
+    '8',
+    '220',
+    numeric(totals.count, 6),
+    totals.hash,
+    numeric(0, 12),
+    numeric(totals.totalCredit, 12),
+    alpha(o.companyIdentification, 10),
+    alpha('', 19),
+    alpha('', 6),
+    o.odfiIdentification,
+    batchNumber,
+  );
+}
+
+/** Record 9: the file's batch and block counts, entry hash and total. */
+function fileControl(totals: AchTotals, blocks: number): string {
+  return record(
+    '9',
+    numeric(1, 6),
+    numeric(blocks, 6),
+    numeric(totals.count, 8),
+    totals.hash,
+    numeric(0, 12),
+    numeric(totals.totalCredit, 12),
+    alpha('', 39),
+  );
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../core/clock/clock';
 import { randomUUID } from 'node:crypto';
 import { AwardNotifications } from '../../awards/award-notifications';
 import { isUniqueViolation } from '../../awards/award-records';
@@ -68,6 +69,7 @@ export class PayeeChanges {
     private readonly duties: DutyDirectory,
     private readonly audit: AuditLog,
     private readonly notifications: AwardNotifications,
+    private readonly clock: Clock,
   ) {}
 
   async request(organizationId: string, input: PayeeInput) {
@@ -103,7 +105,7 @@ export class PayeeChanges {
       routingNumberMask: maskAccountNumber(input.routingNumber),
       accountNumberMask: maskAccountNumber(input.accountNumber),
       requestedBy: requester,
-      requestedAt: new Date(),
+      requestedAt: this.clock.now(),
       decidedBy: null,
       decidedAt: null,
       decisionReason: null,
@@ -180,13 +182,13 @@ export class PayeeChanges {
       updatedBy: change.requestedBy,
       activatedBy: activator,
       changeId: change.id,
-      updatedAt: new Date(),
+      updatedAt: this.clock.now(),
     });
     await repo.save(payee);
     Object.assign(change, {
       status: 'activated',
       decidedBy: activator,
-      decidedAt: new Date(),
+      decidedAt: this.clock.now(),
       payeeVersion: payee.version,
     });
     await this.db.repo(PayeeChange).save(change);
@@ -238,7 +240,7 @@ export class PayeeChanges {
     Object.assign(change, {
       status,
       decidedBy: this.context.requireUser().userId,
-      decidedAt: new Date(),
+      decidedAt: this.clock.now(),
       decisionReason: reason,
     });
     await this.db.repo(PayeeChange).save(change);

@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../../core/context/tenant-db';
 import { fromCents, normalizeAmount, toCents } from '../../core/money/money';
 import { DutyDirectory, partiesKey } from '../../identity/duties/duty-directory';
-import {
-  approvalChain,
-  ApprovalContent,
-  approvalContentHash,
-  ApprovalRecord,
-} from '../approvals/approval-chain';
+import { approvalChain, approvalContentHash, ApprovalRecord } from '../approvals/approval-chain';
 import { PaymentApproval } from '../entities/payment-approval.entity';
 import { payeeRequesters, Payees } from '../payees/payees.service';
 import { PaymentRequest } from '../entities/payment-request.entity';
@@ -411,7 +406,7 @@ export class PaymentRecords {
       const previous = { previousStatus: request.status, previousHash: request.contentHash };
       request.payeeId = payee?.id ?? null;
       request.payeeVersion = payee?.version ?? null;
-      request.contentHash = approvalContentHash(contentOf(request, lines.get(request.id) ?? []));
+      request.contentHash = approvalContentHash(request, lines.get(request.id) ?? []);
       if (request.status === 'approved') {
         request.status = 'submitted';
         request.approvedAt = null;
@@ -443,7 +438,7 @@ export class PaymentRecords {
   ): Promise<void> {
     request.payeeId = payee?.id ?? null;
     request.payeeVersion = payee?.version ?? null;
-    request.contentHash = approvalContentHash(contentOf(request, lines));
+    request.contentHash = approvalContentHash(request, lines);
     await this.db.manager.query(
       `UPDATE payment_requests SET payee_id = $3, payee_version = $4, content_hash = $5
         WHERE agency_id = $1 AND id = $2`,
@@ -476,30 +471,6 @@ const partiesOf = (r: PaymentRequest) => ({
   requesterId: r.requestedBy,
   organizationId: r.organizationId,
 });
-
-/** What an approval of this request approves (hashed into its content hash). */
-export function contentOf(
-  r: Pick<
-    PaymentRequest,
-    'id' | 'awardId' | 'type' | 'amount' | 'periodStart' | 'periodEnd' | 'payeeId' | 'payeeVersion'
-  >,
-  lines: Array<{ functionCode: string; objectCode: string; amount: string }>,
-): ApprovalContent {
-  return {
-    requestId: r.id,
-    awardId: r.awardId,
-    type: r.type,
-    amount: r.amount,
-    periodStart: r.periodStart,
-    periodEnd: r.periodEnd,
-    lines: lines.map((l) => ({
-      functionCode: l.functionCode,
-      objectCode: l.objectCode,
-      amount: l.amount,
-    })),
-    payee: r.payeeId && r.payeeVersion !== null ? { id: r.payeeId, version: r.payeeVersion } : null,
-  };
-}
 
 export function remainingCents(p: AwardPosition): bigint {
   return p.undisbursed - p.advanceOutstanding - p.committedCash;

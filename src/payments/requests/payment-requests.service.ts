@@ -45,6 +45,16 @@ export interface PaymentRequestInput {
   lines: RequestLine[];
 }
 
+type LockedAward = Awaited<ReturnType<AwardFinance['lock']>>;
+
+/** What validation established about a new request: its merged lines and amounts in cents. */
+interface CheckedRequest {
+  lines: RequestLine[];
+  amount: bigint;
+  applied: bigint;
+  approvalsRequired: number;
+}
+
 /**
  * Draw-downs on an award. Every check runs with the award row locked (FOR UPDATE), so
  * concurrent requests on one award are checked one after another against balances that
@@ -74,6 +84,15 @@ export class PaymentRequests {
 
   async create(organizationId: string, awardId: string, input: PaymentRequestInput) {
     const award = await this.awards.lock({ organizationId }, awardId);
+    const checked = await this.validate(award, input);
+    const request = await this.persist(award, input, checked);
+    const view = await this.records.view(request);
+    await this.announce(award, request, view);
+    return view;
+  }
+
+  /** Every rule a new request must pass, with the award locked; throws the first broken. */
+  private async validate(award: LockedAward, input: PaymentRequestInput): Promise<CheckedRequest> {
     if (award.status !== 'active') throw new AwardNotActiveError(award.status);
     const finance = this.agencies.configOf(this.db.agencyId).finance;
     if (!finance.paymentModels.includes(input.type)) {
@@ -141,9 +160,22 @@ export class PaymentRequests {
         fromCents(available > 0n ? available : 0n),
       );
     }
+    return {
+      lines,
+      amount,
+      applied,
+      approvalsRequired: requiredApprovals(fromCents(amount), finance.dualApprovalThreshold),
+    };
+  }
 
+  /** Writes the request and its lines, bound to the payee that would be paid now. */
+  private async persist(
+    award: LockedAward,
+    input: PaymentRequestInput,
+    checked: CheckedRequest,
+  ): Promise<PaymentRequest> {
     const id = randomUUID();
-    const amountText = fromCents(amount);
+    const amountText = fromCents(checked.amount);
     // Bound from the start to whoever would be paid now; a later payee change lapses approvals.
     const payee = await this.payees.binding(award.organizationId);
     const repo = this.db.repo(PaymentRequest);
@@ -157,30 +189,21 @@ export class PaymentRequests {
       status: 'submitted',
       amountRequested: amountText,
       amount: amountText,
-      advanceApplied: fromCents(applied),
+      advanceApplied: fromCents(checked.applied),
       periodStart: input.periodStart,
       periodEnd: input.periodEnd,
       description: input.description ?? '',
-      requiredApprovals: requiredApprovals(amountText, finance.dualApprovalThreshold),
-      contentHash: approvalContentHash({
-        requestId: id,
-        awardId: award.id,
-        type: input.type,
-        amount: amountText,
-        periodStart: input.periodStart,
-        periodEnd: input.periodEnd,
-        lines,
-        payee,
-      }),
+      requiredApprovals: checked.approvalsRequired,
       payeeId: payee?.id ?? null,
       payeeVersion: payee?.version ?? null,
       requestedBy: this.context.requireUser().userId,
       requestedAt: this.clock.now(),
     });
+    request.contentHash = approvalContentHash(request, checked.lines);
     await repo.save(request);
     const lineRepo = this.db.repo(PaymentRequestLine);
     await lineRepo.save(
-      lines.map((l) =>
+      checked.lines.map((l) =>
         lineRepo.create({
           agencyId: this.db.agencyId,
           requestId: id,
@@ -191,11 +214,19 @@ export class PaymentRequests {
         }),
       ),
     );
-    const view = await this.records.view(request);
+    return request;
+  }
+
+  /** The audit record and the submitter's notice. */
+  private async announce(
+    award: LockedAward,
+    request: PaymentRequest,
+    view: Awaited<ReturnType<PaymentRecords['view']>>,
+  ): Promise<void> {
     await this.audit.record({
       action: 'payment_request.submitted',
       entityType: 'payment_request',
-      entityId: id,
+      entityId: request.id,
       after: { ...view, approvalChain: undefined },
     });
     await this.notifications.send(
@@ -203,12 +234,11 @@ export class PaymentRequests {
       {
         awardRef: award.reference,
         requestRef: request.reference,
-        amount: amountText,
+        amount: request.amount,
         approvalsRequired: request.requiredApprovals,
       },
       [request.requestedBy],
     );
-    return view;
   }
 
   async get(scope: RequestScope, requestId: string) {

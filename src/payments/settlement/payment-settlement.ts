@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../core/clock/clock';
 import { AwardNotifications } from '../../awards/award-notifications';
 import { AuditLog } from '../../core/audit/audit-log';
 import { TenantDb } from '../../core/context/tenant-db';
@@ -20,6 +21,7 @@ export class PaymentSettlement {
     private readonly ledger: Ledger,
     private readonly audit: AuditLog,
     private readonly notifications: AwardNotifications,
+    private readonly clock: Clock,
   ) {}
 
   async settle(request: PaymentRequest, paidOn: string, awardReference: string): Promise<string> {
@@ -52,7 +54,7 @@ export class PaymentSettlement {
     const before = request.status;
     request.status = 'paid';
     request.paidOn = paidOn;
-    request.paidAt = new Date();
+    request.paidAt = this.clock.now();
     await this.db.repo(PaymentRequest).save(request);
     await this.audit.record({
       action: 'payment_request.paid',
