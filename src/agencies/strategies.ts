@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { TSchema } from '@sinclair/typebox';
 import { DomainError } from '../core/errors/domain-error';
+import { PAYMENT_EXPORT_FORMATS } from '../payments/export/payment-export-formats';
 
 /**
  * One batch of approved payments handed to the state accounting system. Amounts are decimal
@@ -41,13 +43,24 @@ export const STRATEGY_FIELDS: Record<StrategyKind, string> = {
 };
 
 /**
- * The names the product promises before their implementations exist, so an agency file can be
- * validated at boot. Implementations are bound to these names by the capability that owns them
- * (payments binds `csv` and `nacha-ach`); until then `resolve` refuses with a coded error.
+ * What one strategy name brings to an agency's file. `options`: the field (beside the field that
+ * chooses the strategy) holding its settings, required when it is chosen, checked by its schema
+ * piece; `formats`: the string formats that piece uses (Ajv `format` checks).
  */
-const DECLARED: { [K in StrategyKind]: readonly string[] } = {
-  paymentExport: ['csv', 'nacha-ach'],
-};
+export interface StrategyDeclaration {
+  options?: { field: string; schema: TSchema };
+  formats?: Record<string, (value: string) => boolean>;
+}
+
+/**
+ * The names the product promises before their implementations exist, so an agency file can be
+ * validated at boot; each capability declares its own (with their option schemas). Implementations
+ * are bound to these names by the capability that owns them (payments binds `csv` and
+ * `nacha-ach`); until then `resolve` refuses with a coded error.
+ */
+export const STRATEGY_DECLARATIONS = {
+  paymentExport: PAYMENT_EXPORT_FORMATS,
+} satisfies { [K in StrategyKind]: Record<string, StrategyDeclaration> };
 
 export interface StrategyRegistration<K extends StrategyKind> {
   kind: K;
@@ -78,8 +91,8 @@ export class AgencyStrategies {
   private readonly bound = new Map<string, unknown>();
 
   constructor() {
-    for (const kind of Object.keys(DECLARED) as StrategyKind[]) {
-      this.known.set(kind, new Set(DECLARED[kind]));
+    for (const kind of Object.keys(STRATEGY_DECLARATIONS) as StrategyKind[]) {
+      this.known.set(kind, new Set(Object.keys(STRATEGY_DECLARATIONS[kind])));
     }
   }
 
