@@ -1,8 +1,17 @@
-import { Static, TBoolean, TObject, TOptional, TSchema, Type } from '@sinclair/typebox';
+import { Static, TBoolean, TObject, Type } from '@sinclair/typebox';
 import { TEMPLATE_NAMES } from '../notifications/templates/notification-templates';
 import { AGGREGATION_METHODS } from '../reviews/scoring/panel-scoring';
-import { defaulted, fields, integer, list, oneOf, publishable, text } from './config-schema';
-import { STRATEGY_DECLARATIONS, StrategyDeclaration, StrategyKind } from './strategies';
+import {
+  defaulted,
+  fields,
+  integer,
+  list,
+  oneOf,
+  publishable,
+  strategyChoice,
+  text,
+} from './config-schema';
+import { STRATEGY_DECLARATIONS, StrategyDeclaration } from './strategies';
 
 /**
  * The shape of one per-agency configuration module (config/agencies/<code>.yaml): policy as data,
@@ -30,52 +39,6 @@ const featureSwitches = Object.fromEntries(
     defaulted(Type.Boolean({ description }), true),
   ]),
 ) as { [K in keyof typeof FEATURES]: TBoolean };
-
-/** Optional fields `field: schema` for the options of each strategy a choosing field may name. */
-type OptionFields<D> = {
-  [
-    K in keyof D as D[K] extends { options: { field: infer F extends string } } ? F : never
-  ]: D[K] extends {
-    options: { schema: infer S extends TSchema };
-  }
-    ? TOptional<S>
-    : never;
-};
-
-/**
- * The field choosing a strategy of `kind` by name, and the fields holding each strategy's own
- * options (required when that strategy is chosen, checked by the strategy's schema piece).
- */
-function strategyChoice<D extends Record<string, StrategyDeclaration>>(
-  kind: StrategyKind,
-  choosingField: string,
-  declared: D,
-  description: string,
-) {
-  const names = Object.keys(declared).sort();
-  const optionFields: Record<string, TSchema> = {};
-  const requirements: object[] = [];
-  for (const [name, { options }] of Object.entries(declared)) {
-    if (!options) continue;
-    optionFields[options.field] = Type.Optional(options.schema);
-    requirements.push({
-      if: { properties: { [choosingField]: { const: name } }, required: [choosingField] },
-      then: {
-        required: [options.field],
-        errorMessage: `is required when ${choosingField} is ${name}`,
-      },
-    });
-  }
-  return {
-    choice: Type.String({
-      enum: names,
-      errorMessage: `must name a known ${kind} strategy (${names.join(', ')})`,
-      description,
-    }),
-    optionFields: optionFields as OptionFields<D>,
-    requirements,
-  };
-}
 
 const paymentExport = strategyChoice(
   'paymentExport',
@@ -220,12 +183,17 @@ export type AgencyConfig = Static<typeof AgencyConfigShape>;
 export const AgencyConfigSchema = publishable(AgencyConfigShape);
 
 /** String formats the schema uses (Ajv `format`), the strategies' pieces included. */
-export const AGENCY_CONFIG_FORMATS: Record<string, (value: string) => boolean> = Object.assign(
-  { 'iana-time-zone': isTimeZone, 'month-day': isMonthDay },
-  ...Object.values(STRATEGY_DECLARATIONS).flatMap((declared) =>
-    Object.values(declared as Record<string, StrategyDeclaration>).map((d) => d.formats ?? {}),
+export const AGENCY_CONFIG_FORMATS: Record<string, (value: string) => boolean> = {
+  'iana-time-zone': isTimeZone,
+  'month-day': isMonthDay,
+  ...Object.fromEntries(
+    Object.values(STRATEGY_DECLARATIONS).flatMap((declared) =>
+      Object.values(declared as Record<string, StrategyDeclaration>).flatMap((d) =>
+        Object.entries(d.formats ?? {}),
+      ),
+    ),
   ),
-);
+};
 
 function isTimeZone(value: string): boolean {
   if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(value)) return false;

@@ -1,4 +1,13 @@
-import { SchemaOptions, Static, TSchema, TString, TUnsafe, Type } from '@sinclair/typebox';
+import {
+  SchemaOptions,
+  Static,
+  TOptional,
+  TSchema,
+  TString,
+  TUnsafe,
+  Type,
+} from '@sinclair/typebox';
+import type { StrategyDeclaration, StrategyKind } from './strategies';
 
 /**
  * The words agency configuration is written in: TypeBox schemas (plain JSON Schema, so Ajv checks
@@ -83,4 +92,50 @@ export function publishable<T extends TSchema>(schema: T): T {
   };
   visit(copy);
   return copy as T;
+}
+
+/** Optional fields `field: schema` for the options of each strategy a choosing field may name. */
+type OptionFields<D> = {
+  [
+    K in keyof D as D[K] extends { options: { field: infer F extends string } } ? F : never
+  ]: D[K] extends {
+    options: { schema: infer S extends TSchema };
+  }
+    ? TOptional<S>
+    : never;
+};
+
+/**
+ * The field choosing a strategy of `kind` by name, and the fields holding each strategy's own
+ * options (required when that strategy is chosen, checked by the strategy's schema piece).
+ */
+export function strategyChoice<D extends Record<string, StrategyDeclaration>>(
+  kind: StrategyKind,
+  choosingField: string,
+  declared: D,
+  description: string,
+) {
+  const names = Object.keys(declared).sort();
+  const optionFields: Record<string, TSchema> = {};
+  const requirements: object[] = [];
+  for (const [name, { options }] of Object.entries(declared)) {
+    if (!options) continue;
+    optionFields[options.field] = Type.Optional(options.schema);
+    requirements.push({
+      if: { properties: { [choosingField]: { const: name } }, required: [choosingField] },
+      then: {
+        required: [options.field],
+        errorMessage: `is required when ${choosingField} is ${name}`,
+      },
+    });
+  }
+  return {
+    choice: Type.String({
+      enum: names,
+      errorMessage: `must name a known ${kind} strategy (${names.join(', ')})`,
+      description,
+    }),
+    optionFields: optionFields as OptionFields<D>,
+    requirements,
+  };
 }
