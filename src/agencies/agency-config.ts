@@ -8,10 +8,11 @@ import {
   list,
   oneOf,
   publishable,
+  StrategyDeclaration,
   strategyChoice,
   text,
 } from './config-schema';
-import { STRATEGY_DECLARATIONS, StrategyDeclaration } from './strategies';
+import { STRATEGY_DECLARATIONS } from './strategies';
 
 /**
  * The shape of one per-agency configuration module (config/agencies/<code>.yaml): policy as data,

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
 import { AGENCY_SCHEMA_PATH, agencySchemaText } from './agency-schema-file';
 
 const root = join(__dirname, '..', '..');
@@ -14,5 +16,24 @@ describe('the published agency JSON Schema', () => {
       '\n',
     )[0];
     expect(firstLine).toBe('# yaml-language-server: $schema=../agency.schema.json');
+  });
+
+  it('lets an editor, reading the published file alone, accept the shipped files and flag a typo', () => {
+    // What yaml-language-server does: plain JSON Schema, custom formats and keywords unknown.
+    const editor = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const check = editor.compile(JSON.parse(readFileSync(join(root, AGENCY_SCHEMA_PATH), 'utf8')));
+    const file = (code: string) =>
+      parse(readFileSync(join(root, 'config', 'agencies', `${code}.yaml`), 'utf8'));
+    for (const code of ['mo-dese', 'ks-ksde']) expect(check(file(code))).toBe(true);
+    const typo = file('ks-ksde');
+    typo.features.formulaAllocation = true;
+    delete typo.finance.achOriginator;
+    expect(check(typo)).toBe(false);
+    expect(check.errors?.map((e) => [e.instancePath, e.keyword])).toEqual(
+      expect.arrayContaining([
+        ['/finance', 'required'],
+        ['/features', 'additionalProperties'],
+      ]),
+    );
   });
 });

@@ -7,7 +7,6 @@ import {
   TUnsafe,
   Type,
 } from '@sinclair/typebox';
-import type { StrategyDeclaration, StrategyKind } from './strategies';
 
 /**
  * The words agency configuration is written in: TypeBox schemas (plain JSON Schema, so Ajv checks
@@ -94,6 +93,16 @@ export function publishable<T extends TSchema>(schema: T): T {
   return copy as T;
 }
 
+/**
+ * What one strategy name brings to an agency's file. `options`: the field (beside the field that
+ * chooses the strategy) holding its settings, required when it is chosen, checked by its schema
+ * piece; `formats`: the string formats that piece uses (Ajv `format` checks).
+ */
+export interface StrategyDeclaration {
+  options?: { field: string; schema: TSchema };
+  formats?: Record<string, (value: string) => boolean>;
+}
+
 /** Optional fields `field: schema` for the options of each strategy a choosing field may name. */
 type OptionFields<D> = {
   [
@@ -110,7 +119,7 @@ type OptionFields<D> = {
  * options (required when that strategy is chosen, checked by the strategy's schema piece).
  */
 export function strategyChoice<D extends Record<string, StrategyDeclaration>>(
-  kind: StrategyKind,
+  kind: string,
   choosingField: string,
   declared: D,
   description: string,

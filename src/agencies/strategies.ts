@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { TSchema } from '@sinclair/typebox';
 import { DomainError } from '../core/errors/domain-error';
+import type { StrategyDeclaration } from './config-schema';
 import { PAYMENT_EXPORT_FORMATS } from '../payments/export/payment-export-formats';
 
 /**
@@ -41,16 +41,6 @@ export type StrategyKind = keyof StrategyKinds;
 export const STRATEGY_FIELDS: Record<StrategyKind, string> = {
   paymentExport: 'finance.paymentExportFormat',
 };
-
-/**
- * What one strategy name brings to an agency's file. `options`: the field (beside the field that
- * chooses the strategy) holding its settings, required when it is chosen, checked by its schema
- * piece; `formats`: the string formats that piece uses (Ajv `format` checks).
- */
-export interface StrategyDeclaration {
-  options?: { field: string; schema: TSchema };
-  formats?: Record<string, (value: string) => boolean>;
-}
 
 /**
  * The names the product promises before their implementations exist, so an agency file can be
@@ -101,7 +91,9 @@ export class AgencyStrategies {
     const { kind, name } = registration;
     // Declared names only, so `npm run agencies:sync` (no modules loaded) validates the same way.
     if (!this.known.get(kind)?.has(name)) {
-      throw new Error(`${kind} strategy "${name}" is not declared in src/agencies/strategies.ts`);
+      throw new Error(
+        `${kind} strategy "${name}" is not declared (STRATEGY_DECLARATIONS in src/agencies/strategies.ts)`,
+      );
     }
     const key = `${kind}:${name}`;
     if (this.bound.has(key)) throw new Error(`${kind} strategy "${name}" is registered twice`);

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { text } from '../../agencies/config-schema';
-import type { StrategyDeclaration } from '../../agencies/strategies';
+import { StrategyDeclaration, text } from '../../agencies/config-schema';
 import { isRoutingNumber } from './routing-number';
 
 /** NACHA fields are fixed-width: names are cut to width, identifiers must fit exactly. */
