@@ -23,7 +23,6 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { loadAgencyConfigs } from '../src/agencies/agency-config.loader';
 import { syncAgencies } from '../src/agencies/agency-sync';
-import { AgencyStrategies } from '../src/agencies/strategies';
 import { loadConfig } from '../src/core/config/env';
 import { prepareDatabase } from '../src/core/database/database-bootstrap';
 import { PasswordHasher } from '../src/identity/auth/password-hasher';
@@ -97,8 +96,7 @@ export async function seedScale(options: ScaleOptions): Promise<ScaleResult> {
   const counts: RowCounts = {};
 
   const codes = writeAgencyFiles(resolve('config/agencies'), options.configDir, options.agencies);
-  const strategies = new AgencyStrategies();
-  const loaded = loadAgencyConfigs(options.configDir, (kind) => strategies.names(kind));
+  const loaded = loadAgencyConfigs(options.configDir);
   await syncAgencies(options.ownerUrl, loaded);
   const owner = await connect(options.ownerUrl);
   let agencies: Array<{ id: string; code: string }>;

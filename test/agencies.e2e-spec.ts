@@ -5,14 +5,12 @@ import pino from 'pino';
 import { loadAgencyConfigs } from '../src/agencies/agency-config.loader';
 import { AgencyDirectory } from '../src/agencies/agency-directory';
 import { syncAgencies } from '../src/agencies/agency-sync';
-import { AgencyStrategies } from '../src/agencies/strategies';
 import { loadConfig } from '../src/core/config/env';
 import { createApp } from '../src/core/http/create-app';
 import { connect, createTestDatabase } from './support/database';
 import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
 
 const SHIPPED = join(REPO_ROOT, 'config', 'agencies');
-const names = (kind: 'paymentExport') => new AgencyStrategies().names(kind);
 
 /** A config directory holding the shipped agencies plus the given extra files. */
 function configDir(extra: Record<string, string>): string {
@@ -129,7 +127,7 @@ describe('agencies: configuration modules synced into the tenant table', () => {
   });
 
   it('syncs idempotently, deactivates an agency whose file is gone (never deletes), and audits it', async () => {
-    const loaded = loadAgencyConfigs(SHIPPED, names);
+    const loaded = loadAgencyConfigs(SHIPPED);
     const owner = await connect(t.db.ownerUrl);
     try {
       const before = await owner.query(`SELECT code, updated_at FROM agencies ORDER BY code`);
@@ -175,7 +173,7 @@ describe('agencies: configuration modules synced into the tenant table', () => {
   it('says which credential is missing when a change needs the owner and only the app role is given', async () => {
     const dir = configDir({ 'ia-doe.yaml': IOWA });
     try {
-      await expect(syncAgencies(t.db.appUrl, loadAgencyConfigs(dir, names))).rejects.toThrow(
+      await expect(syncAgencies(t.db.appUrl, loadAgencyConfigs(dir))).rejects.toThrow(
         /cannot write the agencies table; set DATABASE_OWNER_URL/,
       );
     } finally {

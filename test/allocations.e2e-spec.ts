@@ -1,4 +1,5 @@
 import { FundingDecisionsReader } from '../src/reviews/decisions/funding-decisions-reader';
+import { AgencyDirectory } from '../src/agencies/agency-directory';
 import { FinalAllocations } from '../src/allocations/final-allocations';
 import { asAgencyOwner, signedInOrganizationMember, signedInStaff } from './factories/identity';
 import {
@@ -243,5 +244,56 @@ describe('formula allocations', () => {
       {},
     );
     expect(early.json().code).toBe('allocation.formula_not_configured');
+  });
+
+  it("refuses every program-officer allocation route when the agency's file switches formula allocations off", async () => {
+    const { officer, program } = await openProgram(t, MO, {
+      kind: 'formula',
+      awardCeiling: null,
+      requiredAttachments: [],
+    });
+    const base = `/api/v1/agencies/${MO}/programs/${program.id}/allocations`;
+    const auditCount = async () =>
+      (
+        await asAgencyOwner(t, MO, (client) =>
+          client.query(
+            `SELECT count(*)::int AS n FROM audit_events WHERE action LIKE 'allocation.%'`,
+          ),
+        )
+      ).rows[0].n as number;
+    const auditBefore = await auditCount();
+    // As if mo-dese.yaml said `features: { formulaAllocations: false }` (the loaded configuration
+    // is frozen; the validation spec checks the YAML field itself).
+    const directory = t.app.get(AgencyDirectory);
+    const configOf = directory.configOf.bind(directory);
+    const spy = jest.spyOn(directory, 'configOf').mockImplementation((id) => {
+      const config = configOf(id);
+      return { ...config, features: { ...config.features, formulaAllocations: false } };
+    });
+    try {
+      const attempts = [
+        await call(t, officer, 'GET', `${base}/formula`),
+        await call(t, officer, 'PUT', `${base}/formula`, { factors: { low_income: '1' } }),
+        await call(t, officer, 'GET', `${base}/inputs`),
+        await call(t, officer, 'POST', `${base}/inputs`, {
+          csv: 'identifier,low_income,prior_allocation\n048-901,10,\n',
+          filename: 'x.csv',
+        }),
+        await call(t, officer, 'POST', `${base}/runs`, {}),
+        await call(t, officer, 'GET', `${base}/runs`),
+      ];
+      for (const res of attempts) {
+        expect(res.status).toBe(403);
+        expect(res.json().code).toBe('allocation.formulas_disabled');
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    // Nothing was written: no formula, no inputs, no audit rows.
+    expect((await call(t, officer, 'GET', `${base}/formula`)).json()).toMatchObject({
+      configured: false,
+    });
+    expect((await call(t, officer, 'GET', `${base}/inputs`)).json().items).toEqual([]);
+    expect(await auditCount()).toBe(auditBefore);
   });
 });

@@ -4,7 +4,6 @@ import { basename, extname, isAbsolute, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { AgencyConfig } from './agency-config';
 import { validateAgencyConfig } from './agency-config.validation';
-import { StrategyKind } from './strategies';
 
 /** One validated agency file. */
 export interface LoadedAgency {
@@ -45,14 +44,11 @@ function displayPath(file: string): string {
 }
 
 /**
- * Reads every `*.yaml` / `*.yml` in the directory, validates each, and throws one
+ * Reads every `*.yaml` / `*.yml` in the directory, validates each (defaults filled in), and throws one
  * AgencyConfigError listing all problems if any file is wrong. An empty or missing directory is
  * an error too: starting with no agencies would deactivate every agency in the database.
  */
-export function loadAgencyConfigs(
-  dir: string,
-  strategyNames: (kind: StrategyKind) => string[],
-): LoadedAgency[] {
+export function loadAgencyConfigs(dir: string): LoadedAgency[] {
   const shown = displayPath(dir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new AgencyConfigError([`${shown}: the agency configuration directory does not exist`]);
@@ -77,7 +73,7 @@ export function loadAgencyConfigs(
       continue;
     }
     const code = basename(name, extname(name));
-    const check = validateAgencyConfig(raw, file, code, strategyNames);
+    const check = validateAgencyConfig(raw, file, code);
     problems.push(...check.problems);
     if (!check.config) continue;
     const other = byCode.get(check.config.code);

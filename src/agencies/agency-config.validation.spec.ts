@@ -2,10 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { validateAgencyConfig } from './agency-config.validation';
-import { AgencyStrategies } from './strategies';
 
-const strategies = new AgencyStrategies();
-const names = (kind: 'paymentExport') => strategies.names(kind);
 const shipped = (code: string) =>
   parse(readFileSync(join(__dirname, '..', '..', 'config', 'agencies', `${code}.yaml`), 'utf8'));
 
@@ -13,12 +10,12 @@ function problemsOf(mutate: (config: any) => void, code = 'mo-dese'): string[] {
   const config = shipped('mo-dese');
   config.code = code;
   mutate(config);
-  return validateAgencyConfig(config, `config/agencies/${code}.yaml`, code, names).problems;
+  return validateAgencyConfig(config, `config/agencies/${code}.yaml`, code).problems;
 }
 
 describe('agency configuration validation', () => {
   it.each(['mo-dese', 'ks-ksde'])('accepts the shipped %s module', (code) => {
-    const check = validateAgencyConfig(shipped(code), `${code}.yaml`, code, names);
+    const check = validateAgencyConfig(shipped(code), `${code}.yaml`, code);
     expect(check.problems).toEqual([]);
     expect(check.config?.code).toBe(code);
   });
@@ -81,18 +78,18 @@ describe('agency configuration validation', () => {
         c.colour = 'red';
       }),
     ).toEqual([
-      'config/agencies/mo-dese.yaml: finance.dualAprovalThreshold: is not a known field',
       'config/agencies/mo-dese.yaml: colour: is not a known field',
+      'config/agencies/mo-dese.yaml: finance.dualAprovalThreshold: is not a known field',
     ]);
   });
 
   it('requires the code to match the file name and to be URL-safe', () => {
     const config = shipped('mo-dese');
-    expect(validateAgencyConfig(config, 'x/mo.yaml', 'mo', names).problems).toEqual([
+    expect(validateAgencyConfig(config, 'x/mo.yaml', 'mo').problems).toEqual([
       'x/mo.yaml: code: must match the file name ("mo"), got "mo-dese"',
     ]);
     config.code = 'MO DESE';
-    expect(validateAgencyConfig(config, 'x/MO DESE.yaml', 'MO DESE', names).problems).toEqual([
+    expect(validateAgencyConfig(config, 'x/MO DESE.yaml', 'MO DESE').problems).toEqual([
       'x/MO DESE.yaml: code: must be lowercase letters, digits and single hyphens, like "mo-dese"',
     ]);
   });
@@ -109,9 +106,67 @@ describe('agency configuration validation', () => {
       'config/agencies/mo-dese.yaml: notifications.replyTo: must be an email address',
     ]);
     expect(
-      problemsOf((c) => (c.notifications.templateOverrides = { submitted: { subjct: 'x' } })),
+      problemsOf((c) => (c.notifications.templateOverrides = { 'payment.paid': { subjct: 'x' } })),
     ).toEqual([
-      'config/agencies/mo-dese.yaml: notifications.templateOverrides.submitted.subjct: is not a known field',
+      'config/agencies/mo-dese.yaml: notifications.templateOverrides.payment.paid.subjct: is not a known field',
+    ]);
+  });
+
+  it('accepts overrides of known notification templates only', () => {
+    expect(
+      problemsOf((c) => (c.notifications.templateOverrides = { 'payment.paid': { subject: 'x' } })),
+    ).toEqual([]);
+    expect(
+      problemsOf(
+        (c) => (c.notifications.templateOverrides = { 'payment.payed': { subject: 'x' } }),
+      ),
+    ).toEqual([
+      'config/agencies/mo-dese.yaml: notifications.templateOverrides.payment.payed: is not a known notification template',
+    ]);
+  });
+
+  it('accepts known feature switches only', () => {
+    expect(problemsOf((c) => (c.features = { formulaAllocations: false }))).toEqual([]);
+    expect(problemsOf((c) => (c.features.programTemplate = false))).toEqual([
+      'config/agencies/mo-dese.yaml: features.programTemplate: is not a known feature (programTemplates, formulaAllocations)',
+    ]);
+  });
+
+  it('fills in what a file leaves out: features on, role confirmation on, files kept 90 days', () => {
+    const config = shipped('ks-ksde');
+    delete config.features;
+    delete config.access;
+    const check = validateAgencyConfig(config, 'ks-ksde.yaml', 'ks-ksde');
+    expect(check.problems).toEqual([]);
+    expect(check.config?.features).toEqual({ programTemplates: true, formulaAllocations: true });
+    expect(check.config?.access).toEqual({ privilegedRoleConfirmation: true });
+    expect(check.config?.finance.paymentFileRetentionDays).toBe(90);
+    const off = shipped('mo-dese');
+    off.features = { programTemplates: false };
+    off.access = {};
+    off.finance.paymentFileRetentionDays = 30;
+    const kept = validateAgencyConfig(off, 'mo-dese.yaml', 'mo-dese').config;
+    expect(kept?.features).toEqual({ programTemplates: false, formulaAllocations: true });
+    expect(kept?.access.privilegedRoleConfirmation).toBe(true);
+    expect(kept?.finance.paymentFileRetentionDays).toBe(30);
+  });
+
+  it('treats an empty YAML value as absent', () => {
+    expect(problemsOf((c) => (c.notifications.replyTo = null))).toEqual([]);
+    expect(problemsOf((c) => (c.name = null))).toEqual([
+      'config/agencies/mo-dese.yaml: name: is required',
+    ]);
+  });
+
+  it('says "must not be empty" for blank text and empty lists', () => {
+    expect(
+      problemsOf((c) => {
+        c.branding.displayName = '  ';
+        c.finance.allowedObjectCodes = [];
+      }),
+    ).toEqual([
+      'config/agencies/mo-dese.yaml: branding.displayName: must not be empty',
+      'config/agencies/mo-dese.yaml: finance.allowedObjectCodes: must not be empty',
     ]);
   });
 
@@ -126,7 +181,7 @@ describe('agency configuration validation', () => {
   });
 
   it('refuses a file that is not a mapping', () => {
-    expect(validateAgencyConfig(['a'], 'a.yaml', 'a', names).problems).toEqual([
+    expect(validateAgencyConfig(['a'], 'a.yaml', 'a').problems).toEqual([
       'a.yaml: must be a YAML mapping of agency settings',
     ]);
   });

@@ -55,9 +55,7 @@ export class AgencyDirectory implements TenantDirectory, OnModuleInit, OnApplica
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const loaded = loadAgencyConfigs(this.config.agencyConfigDir, (kind) =>
-      this.strategies.names(kind),
-    );
+    const loaded = loadAgencyConfigs(this.config.agencyConfigDir);
     const result = await syncAgencies(
       this.config.databaseOwnerUrl,
       loaded,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../core/errors/domain-error';
+import type { StrategyDeclaration } from './config-schema';
+import { PAYMENT_EXPORT_FORMATS } from '../payments/export/payment-export-formats';
 
 /**
  * One batch of approved payments handed to the state accounting system. Amounts are decimal
@@ -42,12 +44,13 @@ export const STRATEGY_FIELDS: Record<StrategyKind, string> = {
 
 /**
  * The names the product promises before their implementations exist, so an agency file can be
- * validated at boot. Implementations are bound to these names by the capability that owns them
- * (payments binds `csv` and `nacha-ach`); until then `resolve` refuses with a coded error.
+ * validated at boot; each capability declares its own (with their option schemas). Implementations
+ * are bound to these names by the capability that owns them (payments binds `csv` and
+ * `nacha-ach`); until then `resolve` refuses with a coded error.
  */
-const DECLARED: { [K in StrategyKind]: readonly string[] } = {
-  paymentExport: ['csv', 'nacha-ach'],
-};
+export const STRATEGY_DECLARATIONS = {
+  paymentExport: PAYMENT_EXPORT_FORMATS,
+} satisfies { [K in StrategyKind]: Record<string, StrategyDeclaration> };
 
 export interface StrategyRegistration<K extends StrategyKind> {
   kind: K;
@@ -78,8 +81,8 @@ export class AgencyStrategies {
   private readonly bound = new Map<string, unknown>();
 
   constructor() {
-    for (const kind of Object.keys(DECLARED) as StrategyKind[]) {
-      this.known.set(kind, new Set(DECLARED[kind]));
+    for (const kind of Object.keys(STRATEGY_DECLARATIONS) as StrategyKind[]) {
+      this.known.set(kind, new Set(Object.keys(STRATEGY_DECLARATIONS[kind])));
     }
   }
 
@@ -88,7 +91,9 @@ export class AgencyStrategies {
     const { kind, name } = registration;
     // Declared names only, so `npm run agencies:sync` (no modules loaded) validates the same way.
     if (!this.known.get(kind)?.has(name)) {
-      throw new Error(`${kind} strategy "${name}" is not declared in src/agencies/strategies.ts`);
+      throw new Error(
+        `${kind} strategy "${name}" is not declared (STRATEGY_DECLARATIONS in src/agencies/strategies.ts)`,
+      );
     }
     const key = `${kind}:${name}`;
     if (this.bound.has(key)) throw new Error(`${kind} strategy "${name}" is registered twice`);

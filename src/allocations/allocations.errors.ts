@@ -7,6 +7,17 @@ export class AllocationNotFoundError extends NotFoundError {
   }
 }
 
+/** The agency's file says `features: { formulaAllocations: false }`. */
+export class FormulaAllocationsDisabledError extends DomainError {
+  constructor() {
+    super(
+      'allocation.formulas_disabled',
+      403,
+      'Formula allocations are switched off for this agency.',
+    );
+  }
+}
+
 export class NotFormulaProgramError extends DomainError {
   constructor() {
     super('allocation.not_formula_program', 409, 'The program is not a formula program.');

@@ -5,7 +5,9 @@ import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
 import { toCents } from '../core/money/money';
 import { ProgramCatalog, ProgramTerms } from '../programs/program-catalog';
+import { AgencyDirectory } from '../agencies/agency-directory';
 import {
+  FormulaAllocationsDisabledError,
   FormulaConfigInvalidError,
   FormulaNotConfiguredError,
   NotFormulaProgramError,
@@ -39,9 +41,19 @@ export class FormulaConfigs {
     private readonly context: RequestContext,
     private readonly catalog: ProgramCatalog,
     private readonly audit: AuditLog,
+    private readonly agencies: AgencyDirectory,
   ) {}
 
+  /**
+   * The gate of every program-officer allocation route: the agency has formula allocations on
+   * (`features.formulaAllocations`) and the program is a formula program. An organization's
+   * published allocations stay readable when the feature is switched off.
+   */
   async formulaProgram(programId: string): Promise<ProgramTerms> {
+    // `=== false`: a row synced before the switch existed reads as on, as the default says.
+    if (this.agencies.configOf(this.db.agencyId).features.formulaAllocations === false) {
+      throw new FormulaAllocationsDisabledError();
+    }
     const terms = await this.catalog.terms(programId);
     if (terms.kind !== 'formula') throw new NotFormulaProgramError();
     return terms;

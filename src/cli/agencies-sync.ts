@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { AgencyConfigError, loadAgencyConfigs } from '../agencies/agency-config.loader';
 import { syncAgencies } from '../agencies/agency-sync';
-import { AgencyStrategies } from '../agencies/strategies';
 import { ConfigError, loadConfig } from '../core/config/env';
 import { prepareDatabase } from '../core/database/database-bootstrap';
 import { createRootLogger } from '../core/logging/logger';
@@ -14,10 +13,9 @@ import { runCli } from './run';
  */
 runCli('agencies:sync', async () => {
   const config = loadConfig();
-  const strategies = new AgencyStrategies();
   let loaded;
   try {
-    loaded = loadAgencyConfigs(config.agencyConfigDir, (kind) => strategies.names(kind));
+    loaded = loadAgencyConfigs(config.agencyConfigDir);
   } catch (error) {
     if (error instanceof AgencyConfigError) throw new ConfigError(error.problems);
     throw error;

@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { validateAgencyConfig } from '../../agencies/agency-config.validation';
-import { AgencyStrategies } from '../../agencies/strategies';
 
-const names = (kind: 'paymentExport') => new AgencyStrategies().names(kind);
 const kansas = () =>
   parse(
     readFileSync(join(__dirname, '..', '..', '..', 'config', 'agencies', 'ks-ksde.yaml'), 'utf8'),
@@ -12,7 +10,7 @@ const kansas = () =>
 const problems = (mutate: (c: any) => void) => {
   const config = kansas();
   mutate(config);
-  return validateAgencyConfig(config, 'ks-ksde.yaml', 'ks-ksde', names).problems;
+  return validateAgencyConfig(config, 'ks-ksde.yaml', 'ks-ksde').problems;
 };
 
 /** The NACHA originator data an agency's YAML must carry when it pays by ACH. */

@@ -1,23 +1,14 @@
 import { toCents } from '../../core/money/money';
+import type { Static } from '@sinclair/typebox';
+import type { AchOriginatorSchema } from './payment-export-formats';
 import { isRoutingNumber } from './routing-number';
 
 /**
  * A NACHA ACH file of CCD credits (payments to school districts and other organizations):
  * fixed-width 94-character records, one batch, padded with 9s to a block of ten records.
  */
-export interface AchOriginator {
-  /** The receiving point (the agency's bank or the Federal Reserve): 9-digit routing number. */
-  immediateDestination: string;
-  immediateDestinationName: string;
-  /** 10 characters, usually "1" + the agency's 9-digit federal tax id. */
-  immediateOrigin: string;
-  immediateOriginName: string;
-  companyName: string;
-  /** 10 characters, as assigned by the ODFI. */
-  companyIdentification: string;
-  /** First 8 digits of the originating bank's routing number. */
-  odfiIdentification: string;
-}
+/** The originator fields, as validated in the agency's `finance.achOriginator`. */
+export type AchOriginator = Static<typeof AchOriginatorSchema>;
 
 export interface AchCredit {
   id: string; // goes into the individual identification field (15)

@@ -12,12 +12,13 @@ import {
   Matches,
   ValidateIf,
 } from 'class-validator';
+import { AGGREGATION_METHODS, AggregationMethod } from '../scoring/panel-scoring';
 
 export class UpdateReviewSettingsDto {
-  @ApiPropertyOptional({ enum: ['mean', 'trimmed-mean', 'z-score'], nullable: true })
+  @ApiPropertyOptional({ enum: [...AGGREGATION_METHODS], nullable: true })
   @IsOptional()
-  @IsIn(['mean', 'trimmed-mean', 'z-score', null])
-  aggregation?: 'mean' | 'trimmed-mean' | 'z-score' | null;
+  @IsIn([...AGGREGATION_METHODS, null])
+  aggregation?: AggregationMethod | null;
 
   @ApiPropertyOptional({ example: '20', nullable: true })
   @IsOptional()
@@ -91,10 +92,10 @@ export class ReopenDto {
 }
 
 export class RankingQuery {
-  @ApiPropertyOptional({ enum: ['mean', 'trimmed-mean', 'z-score'] })
+  @ApiPropertyOptional({ enum: [...AGGREGATION_METHODS] })
   @IsOptional()
-  @IsIn(['mean', 'trimmed-mean', 'z-score'])
-  method?: 'mean' | 'trimmed-mean' | 'z-score';
+  @IsIn([...AGGREGATION_METHODS])
+  method?: AggregationMethod;
 }
 
 export class CaseListQuery {

@@ -9,7 +9,7 @@ import {
 } from 'typeorm';
 import { Agency } from '../../agencies/entities/agency.entity';
 import { Program } from '../../programs/entities/program.entity';
-import type { AggregationMethod } from '../scoring/panel-scoring';
+import { AGGREGATION_METHODS, type AggregationMethod } from '../scoring/panel-scoring';
 
 /**
  * A program's review and decision settings (tenant-owned). Absent or null fields fall back to
@@ -19,7 +19,7 @@ import type { AggregationMethod } from '../scoring/panel-scoring';
 @Entity({ name: 'program_review_settings' })
 @Check(
   'CHK_program_review_settings_aggregation',
-  `"aggregation" IS NULL OR "aggregation" IN ('mean', 'trimmed-mean', 'z-score')`,
+  `"aggregation" IS NULL OR "aggregation" IN (${AGGREGATION_METHODS.map((m) => `'${m}'`).join(', ')})`,
 )
 export class ProgramReviewSettings {
   @PrimaryColumn({

@@ -19,7 +19,9 @@ export interface SubmittedReview {
   points: Record<string, number>;
 }
 
-export type AggregationMethod = 'mean' | 'trimmed-mean' | 'z-score';
+/** How a panel's reviews become one score: the agency's default and a program's choice. */
+export const AGGREGATION_METHODS = ['mean', 'trimmed-mean', 'z-score'] as const;
+export type AggregationMethod = (typeof AGGREGATION_METHODS)[number];
 
 export interface ApplicationInput {
   applicationId: string;
