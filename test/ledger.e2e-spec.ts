@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { bootTestApp, TestApp } from './support/test-app';
 import { connect } from './support/database';
 import { agencyId, signedInStaff } from './factories/identity';
-import { Ledger } from '../src/payments/ledger/ledger';
+import { Ledger } from '../src/ledger/ledger';
 import {
   api,
   expectStatus,

@@ -7,7 +7,7 @@ import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
 import { fromCents, isAmount, normalizeAmount, toCents } from '../core/money/money';
 import { DutyDirectory } from '../identity/duties/duty-directory';
-import { Ledger } from '../payments/ledger/ledger';
+import { Ledger } from '../ledger/ledger';
 import { AwardCommitments } from './award-commitments';
 import { AwardNotifications } from './award-notifications';
 import { AwardRecords } from './award-records';

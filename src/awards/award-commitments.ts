@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 
 /** What the payments module knows about an award that awards must respect. Cents. */
 export interface CommitmentsReader {
@@ -12,10 +12,10 @@ export interface CommitmentsReader {
  * A port the payments module fills: awards needs to know what is requested or paid (an
  * amendment may not cut the award below it, a budget revision may not cut a line below it),
  * while payments depends on awards, not the reverse. Payments registers its reader at
- * construction.
+ * construction; boot fails without one, since every money check would otherwise pass.
  */
 @Injectable()
-export class AwardCommitments {
+export class AwardCommitments implements OnApplicationBootstrap {
   private reader?: CommitmentsReader;
 
   register(reader: CommitmentsReader): void {
@@ -23,11 +23,22 @@ export class AwardCommitments {
     this.reader = reader;
   }
 
+  onApplicationBootstrap(): void {
+    this.required();
+  }
+
   async committed(awardId: string): Promise<bigint> {
-    return this.reader ? this.reader.committed(awardId) : 0n;
+    return this.required().committed(awardId);
   }
 
   async lineUsage(awardId: string): Promise<Map<string, bigint>> {
-    return this.reader ? this.reader.lineUsage(awardId) : new Map();
+    return this.required().lineUsage(awardId);
+  }
+
+  private required(): CommitmentsReader {
+    if (!this.reader) {
+      throw new Error('award commitments have no reader: the payments module must register one');
+    }
+    return this.reader;
   }
 }

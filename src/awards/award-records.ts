@@ -11,12 +11,6 @@ import { isUuid } from '../core/ids';
 /** Where an award is reached from: its organization (applicants) or the agency (staff). */
 export type AwardScope = { organizationId: string } | Record<string, never>;
 
-/** A unique-key violation of this constraint (a concurrent duplicate that lost the race). */
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string; driverError?: { constraint?: string } };
-  return e.code === '23505' && (e.constraint ?? e.driverError?.constraint) === constraint;
-}
-
 /**
  * Loading awards within the path's scope (an award of another organization is "not found"),
  * row locks for balance checks, and the award's budget lines and versions.

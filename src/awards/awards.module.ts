@@ -4,7 +4,7 @@ import { ClockModule } from '../core/clock/clock.module';
 import { IdempotencyModule } from '../core/idempotency/idempotency.module';
 import { StorageModule } from '../core/storage/storage.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
-import { LedgerModule } from '../payments/ledger/ledger.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { ProgramsModule } from '../programs/programs.module';
 import { FundingDecisionsReader } from '../reviews/decisions/funding-decisions-reader';
 import { ReviewsModule } from '../reviews/reviews.module';

@@ -11,10 +11,11 @@ import { JobQueue } from '../core/jobs';
 import { fromCents, isAmount, toCents } from '../core/money/money';
 import { decodeCursor, pageLimit, TIME_AND_ID, toPage } from '../core/pagination/keyset-cursor';
 import { OrganizationDirectory } from '../organizations/organization-directory';
-import { Ledger } from '../payments/ledger/ledger';
+import { Ledger } from '../ledger/ledger';
 import { ProgramCatalog } from '../programs/program-catalog';
 import { AwardNotifications } from './award-notifications';
-import { AwardRecords, AwardScope, isUniqueViolation } from './award-records';
+import { isUniqueViolation } from '../core/database/unique-violation';
+import { AwardRecords, AwardScope } from './award-records';
 import { awardView, AwardView } from './award.view';
 import {
   AwardExistsError,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AwardsModule } from '../awards/awards.module';
 import { IdempotencyModule } from '../core/idempotency/idempotency.module';
-import { LedgerModule } from '../payments/ledger/ledger.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { PaymentsModule } from '../payments/payments.module';
 import { CloseoutController, OrganizationCloseoutController } from './closeout.controller';
 import { CloseoutService } from './closeout.service';

@@ -10,7 +10,7 @@ import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
 import { fromCents, toCents } from '../core/money/money';
-import { Ledger } from '../payments/ledger/ledger';
+import { Ledger } from '../ledger/ledger';
 import { PaymentRecords } from '../payments/requests/payment-records';
 import {
   CarryoverNotAllowedError,

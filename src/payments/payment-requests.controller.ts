@@ -13,7 +13,7 @@ import {
   PayeeDto,
   RejectionDto,
 } from './dto/payment.dto';
-import { Ledger } from './ledger/ledger';
+import { Ledger } from '../ledger/ledger';
 import { PayeeChanges } from './payees/payee-changes.service';
 import { Payees } from './payees/payees.service';
 import { PaymentRequests } from './requests/payment-requests.service';

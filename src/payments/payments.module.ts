@@ -12,7 +12,7 @@ import { PaymentFileRetention } from './batches/payment-file-retention';
 import { PaymentFileVault } from './batches/payment-file-vault';
 import { PaymentReconciliation } from './batches/payment-reconciliation.service';
 import { PaymentExportStrategies } from './export/payment-export-strategies';
-import { LedgerModule } from './ledger/ledger.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { PaymentBatchesController } from './payment-batches.controller';
 import {
   OrganizationPaymentsController,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AgencyDirectory } from '../../agencies/agency-directory';
-import { isUniqueViolation } from '../../awards/award-records';
+import { isUniqueViolation } from '../../core/database/unique-violation';
 import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';

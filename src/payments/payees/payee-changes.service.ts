@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../core/clock/clock';
 import { randomUUID } from 'node:crypto';
 import { AwardNotifications } from '../../awards/award-notifications';
-import { isUniqueViolation } from '../../awards/award-records';
+import { isUniqueViolation } from '../../core/database/unique-violation';
 import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';

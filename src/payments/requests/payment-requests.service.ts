@@ -18,7 +18,7 @@ import {
   PaymentType,
 } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
-import { balancesView, Ledger } from '../ledger/ledger';
+import { balancesView, Ledger } from '../../ledger/ledger';
 import { Payees } from '../payees/payees.service';
 import {
   AwardNotActiveError,

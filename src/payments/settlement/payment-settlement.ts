@@ -5,7 +5,7 @@ import { AuditLog } from '../../core/audit/audit-log';
 import { TenantDb } from '../../core/context/tenant-db';
 import { fromCents, toCents } from '../../core/money/money';
 import { PaymentRequest } from '../entities/payment-request.entity';
-import { Ledger, PostingLeg } from '../ledger/ledger';
+import { Ledger, PostingLeg } from '../../ledger/ledger';
 
 /**
  * Booking a payment as paid: the ledger entries (the only place money is counted) and the

@@ -9,8 +9,8 @@ import {
   PrimaryGeneratedColumn,
   Unique,
 } from 'typeorm';
-import { Agency } from '../../../agencies/entities/agency.entity';
-import { Award } from '../../../awards/entities/award.entity';
+import { Agency } from '../../agencies/entities/agency.entity';
+import { Award } from '../../awards/entities/award.entity';
 
 export const LEDGER_KINDS = [
   'obligation',

@@ -8,8 +8,8 @@ import {
   PrimaryColumn,
   PrimaryGeneratedColumn,
 } from 'typeorm';
-import { Agency } from '../../../agencies/entities/agency.entity';
-import { Award } from '../../../awards/entities/award.entity';
+import { Agency } from '../../agencies/entities/agency.entity';
+import { Award } from '../../awards/entities/award.entity';
 import { LedgerTransaction } from './ledger-transaction.entity';
 
 export const LEDGER_ACCOUNTS = [

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { RequestContext } from '../../core/context/request-context';
-import { TenantDb } from '../../core/context/tenant-db';
-import { fromCents, toCents } from '../../core/money/money';
+import { RequestContext } from '../core/context/request-context';
+import { TenantDb } from '../core/context/tenant-db';
+import { fromCents, toCents } from '../core/money/money';
 import { LedgerAccount } from './entities/ledger-entry.entity';
 import { LedgerKind } from './entities/ledger-transaction.entity';
 
