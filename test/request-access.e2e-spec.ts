@@ -1,6 +1,5 @@
 import { ApplicationConfig } from '@nestjs/core';
 import { AuthenticationGuard } from '../src/core/access/authentication.guard';
-import { TenantTransactionInterceptor } from '../src/core/context/tenant-transaction.interceptor';
 import {
   agencyId,
   asAgencyOwner,
@@ -40,12 +39,11 @@ describe('request access: tenant and grants in the first statement', () => {
     await t.close();
   });
 
-  it('runs each request through one guard and one interceptor (no pass-throughs)', () => {
+  it('runs each request through one guard and no interceptor (no pass-throughs)', () => {
     const config = t.app.get(ApplicationConfig);
     expect(config.getGlobalGuards().map((g) => g.constructor)).toEqual([AuthenticationGuard]);
-    expect(config.getGlobalInterceptors().map((i) => i.constructor)).toEqual([
-      TenantTransactionInterceptor,
-    ]);
+    // The transaction and idempotency run in the wrapped handlers (request-pipeline.ts).
+    expect(config.getGlobalInterceptors()).toEqual([]);
   });
 
   it('sets the agency for the transaction only, and returns the live session’s roles there', async () => {
