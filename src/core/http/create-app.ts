@@ -15,7 +15,7 @@ import { PinoNestLogger } from '../logging/logger';
 import { frameworkRefusalOptions, installResponseHeaders } from './framework-refusals';
 import { registerRateLimits } from './rate-limits';
 import { dropClsPassThroughEnhancers, RequestPipeline } from './request-pipeline';
-import { createValidationPipe } from './validation';
+import { createValidationPipe, DeferredRefusal } from './validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -88,7 +88,7 @@ export async function createApp(
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new DeferredRefusal(createValidationPipe()));
 
   const document = SwaggerModule.createDocument(
     app,

@@ -15,12 +15,19 @@ import { routeAccessOf } from '../access/access.decorators';
 import { GrantCommonsStore } from '../context/request-context';
 import { TenantTransaction } from '../context/tenant-transaction';
 import { IDEMPOTENT_ROUTE, IdempotentResponses } from '../idempotency/idempotent-responses';
+import { refusalIn } from './validation';
 
 type Handler = (...args: unknown[]) => unknown;
 
-/** A handler's Observable counts by its last value, as Nest counts it. */
-async function settled(value: unknown): Promise<unknown> {
-  const resolved: unknown = await value;
+/**
+ * Runs the handler, unless a pipe refused one of its arguments (validation runs in Nest's pipes,
+ * before the transaction; its refusal is thrown here, after the access decision, see
+ * RefusedInput). A handler's Observable counts by its last value, as Nest counts it.
+ */
+async function settled(handler: Handler, self: unknown, args: unknown[]): Promise<unknown> {
+  const refusal = refusalIn(args);
+  if (refusal !== undefined) throw refusal;
+  const resolved: unknown = await handler.apply(self, args);
   return isObservable(resolved) ? lastValueFrom(resolved, { defaultValue: undefined }) : resolved;
 }
 
@@ -28,7 +35,8 @@ async function settled(value: unknown): Promise<unknown> {
  * What runs around every route handler, as one promise chain: the request transaction (tenant
  * and access decision in its first statement), the Idempotency-Key claim on @Idempotent()
  * routes, then the handler. Nest calls the wrapped handler after its guards (authentication)
- * and pipes (validation), so invalid input never opens a transaction.
+ * and pipes (validation); a refused input is answered where it always was, after the access
+ * decision and the key claim (see RefusedInput), so an outsider still gets the agency's 404.
  *
  * Wrapped once at boot, per controller instance, with the handler's metadata copied (what
  * @Transactional() of @nestjs-cls/transactional does to a method), rather than as interceptors:
@@ -75,7 +83,9 @@ export class RequestPipeline {
       this.reflector.getAllAndOverride<boolean>(IDEMPOTENT_ROUTE, [handler, controller]) === true;
     if (route.withoutTransaction) {
       if (idempotent) throw new Error(`${controller.name}.${name}: idempotent needs a transaction`);
-      return handler;
+      return copied(handler, function (this: unknown, ...args: unknown[]) {
+        return settled(handler, this, args);
+      });
     }
     const idempotency = this.idempotency;
     if (idempotent && !idempotency) {
@@ -84,22 +94,26 @@ export class RequestPipeline {
       );
     }
     const { cls, transaction } = this;
-    const wrapped = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    return copied(handler, function (this: unknown, ...args: unknown[]): Promise<unknown> {
       const store = cls.get();
       const { request, reply } = store ?? {};
       if (!request || !reply) throw new Error('A route ran outside its request context');
-      const handle = () => settled(handler.apply(this, args));
+      const handle = () => settled(handler, this, args);
       const params = (request.params ?? {}) as Record<string, string>;
       return transaction.run(
         route,
         params,
         idempotency && idempotent ? () => idempotency.run(request, reply, handle) : handle,
       );
-    };
-    Object.defineProperty(wrapped, 'name', { value: handler.name });
-    copyMethodMetadata(handler, wrapped);
-    return wrapped;
+    });
   }
+}
+
+/** `wrapped` with everything Nest and Swagger read from `handler`: its metadata and name. */
+function copied(handler: Handler, wrapped: Handler): Handler {
+  Object.defineProperty(wrapped, 'name', { value: handler.name });
+  copyMethodMetadata(handler, wrapped);
+  return wrapped;
 }
 
 /**
