@@ -32,7 +32,7 @@ export function createValidationPipe(): ValidationPipe {
  * handler, which never sees it.
  */
 export class RefusedInput {
-  constructor(readonly error: unknown) {}
+  constructor(readonly error: Error) {}
 }
 
 /** `inner`, with its refusal deferred to the request pipeline (see RefusedInput). */
@@ -44,13 +44,14 @@ export class DeferredRefusal implements PipeTransform {
     try {
       return (await this.inner.transform(value, metadata)) as unknown;
     } catch (error) {
+      if (!(error instanceof Error)) throw error;
       return new RefusedInput(error);
     }
   }
 }
 
 /** The first refused argument's error, if any (the pipeline throws it before the handler). */
-export function refusalIn(args: unknown[]): unknown {
+export function refusalIn(args: unknown[]): Error | undefined {
   for (const arg of args) if (arg instanceof RefusedInput) return arg.error;
   return undefined;
 }
