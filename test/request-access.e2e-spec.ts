@@ -1,4 +1,5 @@
-import { ApplicationConfig } from '@nestjs/core';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import { ApplicationConfig, DiscoveryService } from '@nestjs/core';
 import { AuthenticationGuard } from '../src/core/access/authentication.guard';
 import {
   agencyId,
@@ -44,6 +45,32 @@ describe('request access: tenant and grants in the first statement', () => {
     expect(config.getGlobalGuards().map((g) => g.constructor)).toEqual([AuthenticationGuard]);
     // The transaction and idempotency run in the wrapped handlers (request-pipeline.ts).
     expect(config.getGlobalInterceptors()).toEqual([]);
+  });
+
+  it('wraps every route handler once at boot, keeping all its metadata', () => {
+    let routes = 0;
+    for (const controller of t.app.get(DiscoveryService).getControllers()) {
+      const instance = controller.instance as Record<string, object>;
+      const prototype = Object.getPrototypeOf(instance) as Record<string, object>;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const original = prototype[name];
+        // The class carries the controller's own path: not a route.
+        if (
+          name === 'constructor' ||
+          typeof original !== 'function' ||
+          !Reflect.hasMetadata(PATH_METADATA, original)
+        )
+          continue;
+        routes++;
+        const wrapped = instance[name];
+        expect(Object.prototype.hasOwnProperty.call(instance, name)).toBe(true);
+        expect(wrapped).not.toBe(original);
+        for (const key of Reflect.getMetadataKeys(original)) {
+          expect(Reflect.getMetadata(key, wrapped)).toBe(Reflect.getMetadata(key, original));
+        }
+      }
+    }
+    expect(routes).toBeGreaterThan(50);
   });
 
   it('sets the agency for the transaction only, and returns the live session’s roles there', async () => {
