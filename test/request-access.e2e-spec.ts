@@ -1,6 +1,6 @@
-import { ApplicationConfig } from '@nestjs/core';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import { ApplicationConfig, DiscoveryService } from '@nestjs/core';
 import { AuthenticationGuard } from '../src/core/access/authentication.guard';
-import { TenantTransactionInterceptor } from '../src/core/context/tenant-transaction.interceptor';
 import {
   agencyId,
   asAgencyOwner,
@@ -40,12 +40,37 @@ describe('request access: tenant and grants in the first statement', () => {
     await t.close();
   });
 
-  it('runs each request through one guard and one interceptor (no pass-throughs)', () => {
+  it('runs each request through one guard and no interceptor (no pass-throughs)', () => {
     const config = t.app.get(ApplicationConfig);
     expect(config.getGlobalGuards().map((g) => g.constructor)).toEqual([AuthenticationGuard]);
-    expect(config.getGlobalInterceptors().map((i) => i.constructor)).toEqual([
-      TenantTransactionInterceptor,
-    ]);
+    // The transaction and idempotency run in the wrapped handlers (request-pipeline.ts).
+    expect(config.getGlobalInterceptors()).toEqual([]);
+  });
+
+  it('wraps every route handler once at boot, keeping all its metadata', () => {
+    let routes = 0;
+    for (const controller of t.app.get(DiscoveryService).getControllers()) {
+      const instance = controller.instance as Record<string, object>;
+      const prototype = Object.getPrototypeOf(instance) as Record<string, object>;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const original = prototype[name];
+        // The class carries the controller's own path: not a route.
+        if (
+          name === 'constructor' ||
+          typeof original !== 'function' ||
+          !Reflect.hasMetadata(PATH_METADATA, original)
+        )
+          continue;
+        routes++;
+        const wrapped = instance[name];
+        expect(Object.prototype.hasOwnProperty.call(instance, name)).toBe(true);
+        expect(wrapped).not.toBe(original);
+        for (const key of Reflect.getMetadataKeys(original)) {
+          expect(Reflect.getMetadata(key, wrapped)).toBe(Reflect.getMetadata(key, original));
+        }
+      }
+    }
+    expect(routes).toBeGreaterThan(50);
   });
 
   it('sets the agency for the transaction only, and returns the live session’s roles there', async () => {

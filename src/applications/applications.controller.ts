@@ -20,7 +20,7 @@ import type {} from '@fastify/multipart';
 import { RequirePermission } from '../core/access/access.decorators';
 import { SendsEmail } from '../core/http/rate-limits';
 import { etagOf, parseIfMatch } from '../core/idempotency/etag';
-import { Idempotent } from '../core/idempotency/idempotency.interceptor';
+import { Idempotent } from '../core/idempotency/idempotent-responses';
 import { ApplicationsService } from './applications.service';
 import { AttachmentMissingError } from './applications.errors';
 import { ApplicationAttachments } from './attachments/application-attachments.service';

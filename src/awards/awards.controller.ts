@@ -14,7 +14,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../core/access/access.decorators';
 import { etagOf } from '../core/idempotency/etag';
-import { Idempotent } from '../core/idempotency/idempotency.interceptor';
+import { Idempotent } from '../core/idempotency/idempotent-responses';
 import { AwardAmendments } from './award-amendments.service';
 import { AwardsService } from './awards.service';
 import { AwardBudget } from './budget/award-budget.service';

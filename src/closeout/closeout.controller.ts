@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { RequirePermission } from '../core/access/access.decorators';
-import { Idempotent } from '../core/idempotency/idempotency.interceptor';
+import { Idempotent } from '../core/idempotency/idempotent-responses';
 import { CloseoutService } from './closeout.service';
 import { MONEY } from '../core/money/money';
 

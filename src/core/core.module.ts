@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsModule } from 'nestjs-cls';
@@ -10,11 +10,12 @@ import { AppConfig } from './config/env';
 import { RequestContext } from './context/request-context';
 import { RecheckedTransactions } from './context/rechecked-transactions';
 import { TenantDb, TenantRunner } from './context/tenant-db';
-import { TenantTransactionInterceptor } from './context/tenant-transaction.interceptor';
+import { TenantTransaction } from './context/tenant-transaction';
 import { DatabaseModule } from './database/database.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { HealthModule } from './health/health.module';
 import { RateLimitStore } from './http/rate-limits';
+import { RequestPipeline } from './http/request-pipeline';
 
 /** The kernel: configuration, database, request context and transactions, access, errors, health. */
 @Global()
@@ -40,6 +41,7 @@ export class CoreModule {
           ],
         }),
         HealthModule,
+        DiscoveryModule,
       ],
       providers: [
         RequestContext,
@@ -47,8 +49,9 @@ export class CoreModule {
         TenantRunner,
         RecheckedTransactions,
         RateLimitStore,
+        TenantTransaction,
+        RequestPipeline,
         { provide: APP_GUARD, useClass: AuthenticationGuard },
-        { provide: APP_INTERCEPTOR, useClass: TenantTransactionInterceptor },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
       exports: [RequestContext, TenantDb, TenantRunner, RecheckedTransactions, RateLimitStore],

@@ -13,7 +13,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { RequirePermission } from '../core/access/access.decorators';
-import { Idempotent } from '../core/idempotency/idempotency.interceptor';
+import { Idempotent } from '../core/idempotency/idempotent-responses';
 import { PaymentBatches } from './batches/payment-batches.service';
 import { PaymentReconciliation } from './batches/payment-reconciliation.service';
 import { ConfirmationDto, MarkPaidDto } from './dto/payment.dto';

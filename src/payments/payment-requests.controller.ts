@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../core/access/access.decorators';
 import { SendsEmail } from '../core/http/rate-limits';
-import { Idempotent } from '../core/idempotency/idempotency.interceptor';
+import { Idempotent } from '../core/idempotency/idempotent-responses';
 import { PaymentApprovals } from './approvals/payment-approvals.service';
 import {
   ApprovalDto,

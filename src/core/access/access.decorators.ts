@@ -31,17 +31,24 @@ export interface RouteAccess {
 const declared = new WeakMap<object, WeakMap<object, RouteAccess>>();
 
 /**
- * The route's declarations, the handler's overriding its controller's. Cached: the guard and the
- * transaction interceptor asked the reflector five times per request for what never changes.
+ * The route's declarations, the handler's overriding its controller's. Cached: the guard asked
+ * the reflector for them on every request, for what never changes.
  */
 export function routeAccess(reflector: Reflector, execution: ExecutionContext): RouteAccess {
-  const handler = execution.getHandler();
-  const controller = execution.getClass();
+  return routeAccessOf(reflector, execution.getHandler(), execution.getClass());
+}
+
+/** The same, for a handler and its controller class (the request pipeline reads it at boot). */
+export function routeAccessOf(
+  reflector: Reflector,
+  handler: object,
+  controller: object,
+): RouteAccess {
   let byClass = declared.get(handler);
   if (byClass === undefined) declared.set(handler, (byClass = new WeakMap()));
   let access = byClass.get(controller);
   if (access === undefined) {
-    const targets = [handler, controller];
+    const targets = [handler, controller] as Parameters<Reflector['getAllAndOverride']>[1];
     access = {
       isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true,
       permission: reflector.getAllAndOverride<string | undefined>(REQUIRED_PERMISSION, targets),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClsService, ClsStore } from 'nestjs-cls';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NoTenantContextError, UnauthenticatedError } from '../errors/domain-error';
 
 /** Who is acting: a signed-in user (with the session the token belongs to), or the system (jobs). */
@@ -30,6 +31,9 @@ export interface GrantCommonsStore extends ClsStore {
   actor?: Actor;
   tenant?: Tenant;
   access?: Access;
+  /** The HTTP request and reply, for the request pipeline (absent in jobs). */
+  request?: FastifyRequest;
+  reply?: FastifyReply;
 }
 
 /** Typed access to the per-request (or per-job) context carried in CLS. */

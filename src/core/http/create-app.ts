@@ -12,10 +12,10 @@ import { AppModule } from '../../app.module';
 import { AppConfig } from '../config/env';
 import { GrantCommonsStore } from '../context/request-context';
 import { PinoNestLogger } from '../logging/logger';
-import { dropClsPassThroughEnhancers, installPromiseInterceptors } from './promise-interceptors';
 import { frameworkRefusalOptions, installResponseHeaders } from './framework-refusals';
 import { registerRateLimits } from './rate-limits';
-import { createValidationPipe } from './validation';
+import { dropClsPassThroughEnhancers, RequestPipeline } from './request-pipeline';
+import { createValidationPipe, DeferredRefusal } from './validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -34,9 +34,10 @@ function requestIdFor(raw: IncomingMessage): string {
  * Nest's middleware layer and middie around it, and with a fresh store per request.
  */
 function openRequestContexts(fastify: FastifyInstance, cls: ClsService<GrantCommonsStore>): void {
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     // request.ip: the socket address, or X-Forwarded-For only from a TRUSTED_PROXIES hop.
-    cls.runWith({ [CLS_ID]: request.id, requestId: request.id, ip: request.ip }, () => done());
+    const store = { [CLS_ID]: request.id, requestId: request.id, ip: request.ip, request, reply };
+    cls.runWith(store, () => done());
   });
 }
 
@@ -44,7 +45,6 @@ export async function createApp(
   config: AppConfig,
   logger: Logger,
 ): Promise<NestFastifyApplication> {
-  installPromiseInterceptors();
   const requestLines = config.logLevel === 'debug' || config.logLevel === 'trace';
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -72,6 +72,7 @@ export async function createApp(
     },
   );
   dropClsPassThroughEnhancers(app);
+  app.get(RequestPipeline).wrapHandlers();
   const fastify = app.getHttpAdapter().getInstance();
 
   openRequestContexts(fastify, app.get<ClsService<GrantCommonsStore>>(ClsService));
@@ -87,7 +88,7 @@ export async function createApp(
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new DeferredRefusal(createValidationPipe()));
 
   const document = SwaggerModule.createDocument(
     app,

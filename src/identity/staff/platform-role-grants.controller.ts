@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -6,6 +6,7 @@ import { AgencyDirectory } from '../../agencies/agency-directory';
 import { RequirePermission } from '../../core/access/access.decorators';
 import { RequestContext } from '../../core/context/request-context';
 import { SendsEmail } from '../../core/http/rate-limits';
+import { UuidParam } from '../../core/http/validation';
 import { setTenantInTransaction } from '../../core/context/tenant-session';
 import { NotFoundError } from '../../core/errors/domain-error';
 import { RoleGrantDto, RoleGrantPageDto } from './dto/staff.dto';
@@ -44,7 +45,7 @@ export class PlatformRoleGrantsController {
   @ApiOkResponse({ type: RoleGrantDto })
   async confirm(
     @Param('code') code: string,
-    @Param('grantId', ParseUUIDPipe) grantId: string,
+    @Param('grantId', UuidParam) grantId: string,
   ): Promise<RoleGrantDto> {
     await this.enter(code);
     return this.grants.confirm(grantId, {
@@ -60,7 +61,7 @@ export class PlatformRoleGrantsController {
   @ApiOkResponse({ type: RoleGrantDto })
   async decline(
     @Param('code') code: string,
-    @Param('grantId', ParseUUIDPipe) grantId: string,
+    @Param('grantId', UuidParam) grantId: string,
   ): Promise<RoleGrantDto> {
     await this.enter(code);
     return this.grants.decline(grantId, {

@@ -1,18 +1,9 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../core/access/access.decorators';
 import { RequestContext } from '../../core/context/request-context';
 import { SendsEmail } from '../../core/http/rate-limits';
+import { UuidParam } from '../../core/http/validation';
 import {
   InviteStaffDto,
   RoleGrantDto,
@@ -62,7 +53,7 @@ export class StaffController {
   @RequirePermission('agency.staff.manage')
   @ApiOkResponse({ type: StaffMemberDto })
   changeRoles(
-    @Param('userId', ParseUUIDPipe) userId: string,
+    @Param('userId', UuidParam) userId: string,
     @Body() body: StaffRolesDto,
   ): Promise<StaffMemberDto> {
     return this.staff.changeRoles(userId, body.roles);
@@ -74,7 +65,7 @@ export class StaffController {
   @HttpCode(200)
   @RequirePermission('agency.staff.manage')
   @ApiOkResponse({ type: StaffMemberDto })
-  deactivate(@Param('userId', ParseUUIDPipe) userId: string): Promise<StaffMemberDto> {
+  deactivate(@Param('userId', UuidParam) userId: string): Promise<StaffMemberDto> {
     return this.staff.deactivate(userId);
   }
 
@@ -92,7 +83,7 @@ export class StaffController {
   @HttpCode(200)
   @RequirePermission('agency.staff.manage')
   @ApiOkResponse({ type: RoleGrantDto })
-  confirmRoleGrant(@Param('grantId', ParseUUIDPipe) grantId: string): Promise<RoleGrantDto> {
+  confirmRoleGrant(@Param('grantId', UuidParam) grantId: string): Promise<RoleGrantDto> {
     return this.grants.confirm(grantId, {
       userId: this.context.requireUser().userId,
       asPlatformAdmin: false,
@@ -104,7 +95,7 @@ export class StaffController {
   @HttpCode(200)
   @RequirePermission('agency.staff.manage')
   @ApiOkResponse({ type: RoleGrantDto })
-  declineRoleGrant(@Param('grantId', ParseUUIDPipe) grantId: string): Promise<RoleGrantDto> {
+  declineRoleGrant(@Param('grantId', UuidParam) grantId: string): Promise<RoleGrantDto> {
     return this.grants.decline(grantId, {
       userId: this.context.requireUser().userId,
       asPlatformAdmin: false,

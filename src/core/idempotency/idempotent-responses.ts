@@ -1,14 +1,6 @@
-import {
-  applyDecorators,
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  UseInterceptors,
-} from '@nestjs/common';
+import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, lastValueFrom, Observable } from 'rxjs';
-import { AroundInterceptor } from '../http/promise-interceptors';
 import { IdempotencyKeyRequiredError } from './idempotency.errors';
 import {
   IDEMPOTENCY_KEY_RETENTION_DAYS,
@@ -18,29 +10,24 @@ import {
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
+/** Route metadata: the route requires an Idempotency-Key (read by the request pipeline). */
+export const IDEMPOTENT_ROUTE = 'gc:idempotent';
+
 /**
- * Runs inside the request transaction (after the global tenant interceptor): claims the key,
- * then either replays the stored response or runs the handler and stores what it returned.
- * Only successful responses are stored: a refused request rolls back, key included, so
- * retrying it is safe and re-evaluates the rules.
+ * Runs inside the request transaction (the request pipeline calls it after the access check):
+ * claims the key, then either replays the stored response or runs the handler and stores what
+ * it returned. Only successful responses are stored: a refused request rolls back, key
+ * included, so retrying it is safe and re-evaluates the rules.
  */
 @Injectable()
-export class IdempotencyInterceptor implements AroundInterceptor {
+export class IdempotentResponses {
   constructor(private readonly keys: IdempotencyService) {}
 
-  intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return from(
-      this.around(execution, () =>
-        lastValueFrom<unknown, undefined>(next.handle(), { defaultValue: undefined }),
-      ),
-    );
-  }
-
-  /** The same as a promise (see promise-interceptors.ts): `handle` runs the route handler. */
-  async around(execution: ExecutionContext, handle: () => Promise<unknown>): Promise<unknown> {
-    const http = execution.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+  async run(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    handle: () => Promise<unknown>,
+  ): Promise<unknown> {
     const header = request.headers['idempotency-key'];
     const key = Array.isArray(header) ? undefined : header?.trim();
     if (!key || !KEY.test(key)) throw new IdempotencyKeyRequiredError();
@@ -62,7 +49,7 @@ export class IdempotencyInterceptor implements AroundInterceptor {
 /** The route requires an Idempotency-Key; its first successful response is stored and replayed. */
 export const Idempotent = (): MethodDecorator & ClassDecorator =>
   applyDecorators(
-    UseInterceptors(IdempotencyInterceptor),
+    SetMetadata(IDEMPOTENT_ROUTE, true),
     ApiHeader({
       name: 'Idempotency-Key',
       required: true,
