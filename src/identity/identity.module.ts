@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ACCESS_POLICY, AUTHENTICATOR } from '../core/access/access.ports';
+import { RECIPIENT_DIRECTORY } from '../notifications/recipient-directory';
 import { MembershipAccessPolicy } from './access/membership-access-policy';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
@@ -52,10 +53,13 @@ import { StaffService } from './staff/staff.service';
     IdentitySchedules,
     { provide: AUTHENTICATOR, useExisting: BearerAuthenticator },
     { provide: ACCESS_POLICY, useExisting: MembershipAccessPolicy },
+    // The notifications module's port: who is behind a user id.
+    { provide: RECIPIENT_DIRECTORY, useExisting: UserAccounts },
   ],
   exports: [
     AUTHENTICATOR,
     ACCESS_POLICY,
+    RECIPIENT_DIRECTORY,
     UserAccounts,
     OrganizationMemberships,
     AgencyStaffDirectory,

@@ -11,8 +11,8 @@ import {
   JobQueue,
   PermanentJobError,
 } from '../core/jobs';
-import { UserAccounts } from '../identity/memberships/user-accounts.service';
 import { MailTransport } from './mail-transport';
+import { RECIPIENT_DIRECTORY, RecipientDirectory } from './recipient-directory';
 import { isTemplateName, TemplateData, TemplateName } from './templates/notification-templates';
 import { renderNotice } from './templates/render-notice';
 
@@ -104,7 +104,7 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
   private readonly logger = new Logger('Notifications');
 
   constructor(
-    private readonly accounts: UserAccounts,
+    @Inject(RECIPIENT_DIRECTORY) private readonly recipients: RecipientDirectory,
     private readonly agencies: AgencyDirectory,
     private readonly mail: MailTransport,
     private readonly jobs: JobQueue,
@@ -230,7 +230,7 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
   /** Users' current addresses, from identity, looked up when sent (they may have changed). */
   private async contacts(recipients: EmailRecipient[]) {
     const userIds = [...new Set(recipients.flatMap((r) => ('userId' in r ? [r.userId] : [])))];
-    return new Map((await this.accounts.contactsFor(userIds)).map((c) => [c.id, c] as const));
+    return new Map((await this.recipients.contactsFor(userIds)).map((c) => [c.id, c] as const));
   }
 
   private address(
