@@ -86,6 +86,7 @@ async function boot(
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     AUTH_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
     PAYEE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    PAYMENT_FILE_ENCRYPTION_KEY: Buffer.alloc(32, 8).toString('base64'),
     MIGRATE_ON_START: 'false',
     AGENCY_CONFIG_DIR: resolve(process.env.AGENCY_CONFIG_DIR ?? 'config/agencies'),
     DATABASE_URL: db.appUrl,
