@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { AppConfig } from '../config/env';
 
 interface BannerFacts {
@@ -22,7 +22,7 @@ export function startupBanner(config: AppConfig, facts: BannerFacts) {
     ? 'sent over SMTP_URL'
     : 'not sent (no SMTP_URL): each one is written to this log';
   const database = facts.embedded
-    ? `embedded PostgreSQL in ${relative(process.cwd(), config.embedded.dataDir) || '.'} (port ${config.embedded.port})`
+    ? `embedded PostgreSQL in ${shortPath(config.embedded.dataDir)} (port ${config.embedded.port})`
     : 'DATABASE_URL';
   const fields = {
     url,
@@ -54,4 +54,10 @@ export function startupBanner(config: AppConfig, facts: BannerFacts) {
     '',
   ].join('\n');
   return { fields, text };
+}
+
+/** Relative to the working folder when inside it (`.data/postgres`), else as given. */
+function shortPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
