@@ -1,7 +1,7 @@
 import { ApplicationReminders } from '../src/applications/submission/application-reminders';
-import { TenantRunner } from '../src/core/context/tenant-db';
 import { ProgramLifecycle } from '../src/programs/program-lifecycle.service';
-import { agencyId, asAgencyOwner, createUser, grantAgencyRoles } from './factories/identity';
+import { inAgency as inAgencyOf } from './factories/finance';
+import { asAgencyOwner, createUser, grantAgencyRoles } from './factories/identity';
 import { readyApplication, resetClock, setClock, submitApplication } from './factories/grants';
 import { bootTestApp, TestApp } from './support/test-app';
 
@@ -17,11 +17,7 @@ describe('applications: notices, deadline reminders and closing windows', () => 
     await t.close();
   });
 
-  async function inAgency<R>(code: string, work: () => Promise<R>): Promise<R> {
-    return t.app
-      .get(TenantRunner)
-      .run({ agencyId: await agencyId(t, code), agencyCode: code }, { kind: 'system' }, work);
-  }
+  const inAgency = <R>(code: string, work: () => Promise<R>) => inAgencyOf(t, code, work);
 
   async function notices(code: string, template: string) {
     return asAgencyOwner(t, code, async (client) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AwardsService } from '../../src/awards/awards.service';
 import { FundingSourceInput } from '../../src/awards/funding/funding-sources';
 import { TenantRunner } from '../../src/core/context/tenant-db';
-import type { TestApp, TestResponse } from '../support/test-app';
+import { expectStatus, type TestApp } from '../support/test-app';
 import { waitFor as waitForEvent } from '../jobs/waiting';
 import { submittedApplication, type ProgramBody } from './grants';
 import { agencyId, asAgencyOwner, SignedIn, signedInStaff } from './identity';
@@ -17,11 +17,7 @@ export const api = (agencyCode: string) => `/api/v1/agencies/${agencyCode}`;
 export const orgApi = (agencyCode: string, organizationId: string) =>
   `${api(agencyCode)}/organizations/${organizationId}`;
 
-export function expectStatus(res: TestResponse, status: number, what: string): void {
-  if (res.status !== status) {
-    throw new Error(`${what}: expected ${status}, got ${res.status} ${res.body}`);
-  }
-}
+export { expectStatus };
 
 /** Runs work in the agency's context (one transaction), as the given user or the system. */
 export async function inAgency<R>(

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { Clock } from '../../src/core/clock/clock';
 import type { FormDefinition } from '../../src/programs/forms/form-definition';
-import type { TestApp, TestResponse } from '../support/test-app';
+import { expectStatus, type TestApp } from '../support/test-app';
 import { SignedIn, signedInOrganizationMember, signedInStaff } from './identity';
 
 /**
@@ -11,11 +11,6 @@ import { SignedIn, signedInOrganizationMember, signedInStaff } from './identity'
  */
 
 const api = (agencyCode: string) => `/api/v1/agencies/${agencyCode}`;
-
-function expectStatus(res: TestResponse, status: number, what: string): void {
-  if (res.status !== status)
-    throw new Error(`${what}: expected ${status}, got ${res.status} ${res.body}`);
-}
 
 /** The server's clock (the Clock service): stand still at an instant. Reset in afterEach. */
 export function setClock(t: TestApp, instant: Date | string): void {

@@ -1,5 +1,5 @@
 import { TenantRunner } from '../../src/core/context/tenant-db';
-import type { TestApp, TestResponse } from '../support/test-app';
+import { expectStatus, type TestApp, type TestResponse } from '../support/test-app';
 import {
   completeAnswers,
   createOrganization,
@@ -33,10 +33,7 @@ export const decisionsUrl = (agencyCode: string, programId: string) =>
 export const assignmentUrl = (agencyCode: string, assignmentId?: string) =>
   `${api(agencyCode)}/reviews/assignments${assignmentId ? `/${assignmentId}` : ''}`;
 
-export function expectStatus(res: TestResponse, status: number, what: string): void {
-  if (res.status !== status)
-    throw new Error(`${what}: expected ${status}, got ${res.status} ${res.body}`);
-}
+export { expectStatus };
 
 export interface Applicant {
   organization: { id: string; legalName: string };

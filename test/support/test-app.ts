@@ -32,6 +32,13 @@ export interface TestResponse {
   json<T = any>(): T;
 }
 
+/** A factory step's answer must be this status; otherwise fail with what the server said. */
+export function expectStatus(res: TestResponse, status: number, what: string): void {
+  if (res.status !== status) {
+    throw new Error(`${what}: expected ${status}, got ${res.status} ${res.body}`);
+  }
+}
+
 const GENEROUS_LIMITS = {
   RATE_LIMIT_AUTH_PER_IP: '1000000',
   RATE_LIMIT_AUTH_GLOBAL: '1000000',
