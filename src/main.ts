@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadDotEnv, exitOnStartupFailure } from './core/startup/entry-point';
+import { exitOnStartupFailure, loadDotEnv, prettyConsole } from './core/startup/entry-point';
 import { AppConfig, loadConfig } from './core/config/env';
 import { prepareDatabase } from './core/database/database-bootstrap';
 import { createApp } from './core/http/create-app';
@@ -59,11 +59,6 @@ async function main(): Promise<void> {
   // A person at a terminal reads the banner; logs and pipes get it as one JSON line.
   if (prettyConsole(config)) process.stdout.write(banner.text);
   else logger.info(banner.fields, `Grant Commons is serving at ${banner.fields.url}`);
-}
-
-/** Pretty lines for a person at a terminal; JSON for everything else (files, pipes, production). */
-function prettyConsole(config: AppConfig): boolean {
-  return Boolean(process.stdout.isTTY) && config.nodeEnv !== 'production';
 }
 
 async function listen(

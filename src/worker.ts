@@ -4,7 +4,7 @@ import { AppModule } from './app.module';
 import { loadConfig } from './core/config/env';
 import { prepareDatabase } from './core/database/database-bootstrap';
 import { createRootLogger, PinoNestLogger } from './core/logging/logger';
-import { exitOnStartupFailure, loadDotEnv } from './core/startup/entry-point';
+import { exitOnStartupFailure, loadDotEnv, prettyConsole } from './core/startup/entry-point';
 
 /**
  * The worker process: the same modules as the API without HTTP. It runs the outbox relay and the
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = { ...loadConfig(), workerInProcess: true };
   const logger = createRootLogger(config.logLevel === 'silent' ? 'info' : config.logLevel, {
-    pretty: Boolean(process.stdout.isTTY) && config.nodeEnv !== 'production',
+    pretty: prettyConsole(config),
   });
   const database = await prepareDatabase(config, logger);
   const app = await NestFactory.createApplicationContext(AppModule.register(database.config), {

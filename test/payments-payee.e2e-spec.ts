@@ -123,6 +123,18 @@ describe('payees: a change needs a second person and never pays an approval to a
       subject: 'payee_change',
       reason: 'organization_member',
     });
+    // Nor may the insider decide it the other way (a rejection is a decision too).
+    const rejectedByMember = await t.request({
+      method: 'POST',
+      url: `${orgApi('ks-ksde', org)}/payee/changes/${changeId}/reject`,
+      token: member.token,
+      payload: { reason: 'not ours' },
+    });
+    expect(rejectedByMember.status).toBe(403);
+    expect(rejectedByMember.json()).toMatchObject({
+      code: 'separation_of_duties.conflict',
+      reason: 'organization_member',
+    });
     const inviter = await staff();
     await inAgency(
       t,

@@ -127,8 +127,9 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = toProblem(error, request.id, request.url?.split('?')[0]);
-    // 500 is a bug; a coded 503 (auth.busy under a login flood) is a deliberate answer, not logged.
-    if (problem.status === 500) {
+    // A server error is logged unless it is a coded, deliberate answer (auth.busy under a login
+    // flood); an uncoded 502-504 from below is as much a bug as a 500.
+    if (problem.status >= 500 && !(error instanceof DomainError)) {
       this.logger.error({ err: error, requestId: request.id }, 'unhandled error');
     } else if (problem.code === 'database.timeout') {
       // Not a bug, but an operator must see it: an overloaded database or a slow statement.

@@ -119,11 +119,11 @@ export async function registerRateLimits(
   // Per IP first: one client's flood is refused before it can use up everyone's budget.
   const checks: Record<RateLimitGroup, Check[]> = {
     auth: [
-      limiter((request) => `auth:ip:${request.ip}`, limits.authPerIp),
+      limiter((request) => `auth:ip:${clientKey(request.ip)}`, limits.authPerIp),
       limiter(() => 'auth:all', limits.authGlobal),
     ],
     email: [
-      limiter((request) => `email:ip:${request.ip}`, limits.emailPerIp),
+      limiter((request) => `email:ip:${clientKey(request.ip)}`, limits.emailPerIp),
       limiter(() => 'email:all', limits.emailGlobal),
     ],
   };
@@ -131,12 +131,11 @@ export async function registerRateLimits(
     const group =
       route.config?.rateLimitGroup ?? (route.url.startsWith('/api/v1/auth/') ? 'auth' : undefined);
     if (!group) return;
-    const hook = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const hook = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
       for (const check of checks[group]) {
         const verdict = await check(request);
         if (!verdict.isAllowed && verdict.isExceeded) {
           const retryAfter = Math.max(1, verdict.ttlInSeconds ?? limits.windowSeconds);
-          void reply.header('retry-after', String(retryAfter));
           throw new RateLimitedError(retryAfter);
         }
       }
@@ -144,4 +143,24 @@ export async function registerRateLimits(
     const existing = route.onRequest;
     route.onRequest = [...(Array.isArray(existing) ? existing : existing ? [existing] : []), hook];
   });
+}
+
+/**
+ * The per-client key: an IPv4 address as it is, an IPv6 address by its /64 (one subscriber's
+ * block; rotating addresses inside it must not buy fresh budgets).
+ */
+export function clientKey(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1];
+  const [head, tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g || '0', 16).toString(16))
+    .join(':')}::/64`;
 }

@@ -53,9 +53,11 @@ interface LockHolder {
 }
 
 /**
- * The live PostgreSQL that holds this data folder, if any. A postmaster.pid whose process is gone,
- * or whose PID now belongs to a program that is not PostgreSQL (reused after a crash or reboot),
- * is stale: it is removed, as PostgreSQL itself would do if it could tell.
+ * The live PostgreSQL that holds this data folder, if any. A postmaster.pid whose PID now
+ * belongs to a running program that is not PostgreSQL (reused after a crash or reboot) is stale
+ * and removed: PostgreSQL would refuse to start over it. One whose process is gone is left to
+ * PostgreSQL, which removes it itself after its own checks (shared memory included), so a lock
+ * held from another PID namespace is never deleted here.
  */
 function lockHolder(dataDir: string, log: (line: string) => void): LockHolder | undefined {
   const file = join(dataDir, 'postmaster.pid');
@@ -63,14 +65,13 @@ function lockHolder(dataDir: string, log: (line: string) => void): LockHolder | 
   const lines = readFileSync(file, 'utf8').split('\n');
   const pid = Number(lines[0]);
   const name = Number.isInteger(pid) && pid > 0 ? processName(pid) : undefined;
+  if (name === undefined) return undefined;
   if (name === 'postgres' || name === 'postmaster' || name === 'unknown') {
     const port = Number(lines[3]);
     return { pid, port: Number.isInteger(port) && port > 0 ? port : undefined };
   }
   unlinkSync(file);
-  log(
-    `removed a stale postmaster.pid (PID ${lines[0]} is ${name ? `now ${name}` : 'not running'})`,
-  );
+  log(`removed a stale postmaster.pid (PID ${lines[0]} is now ${name})`);
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../config/env';
+import { AppConfig, ConfigError } from '../config/env';
 import { describeStartupFailure } from './startup-error';
 
 /**
@@ -18,4 +18,9 @@ export function exitOnStartupFailure(program: string, error: unknown, code = 1):
     known ? `${program} could not start: ${text}\n` : `${program} failed to start: ${text}\n`,
   );
   process.exit(error instanceof ConfigError ? 78 : code); // 78: EX_CONFIG
+}
+
+/** Pretty lines for a person at a terminal; JSON for everything else (files, pipes, production). */
+export function prettyConsole(config: Pick<AppConfig, 'nodeEnv'>): boolean {
+  return Boolean(process.stdout.isTTY) && config.nodeEnv !== 'production';
 }

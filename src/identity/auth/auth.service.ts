@@ -6,6 +6,7 @@ import { RequestContext } from '../../core/context/request-context';
 import {
   InvalidCredentialsError,
   LoginLockedError,
+  PasswordCheckBusyError,
   RefreshTokenInvalidError,
   RefreshTokenReusedError,
 } from '../identity.errors';
@@ -50,7 +51,12 @@ export class AuthService {
     );
     const user = rows[0];
     // Unknown emails and password-less (invited) users cost one argon2 verification too.
-    const valid = await this.passwords.verifyOrBurn(user?.password_hash, password);
+    const valid = await this.passwords
+      .verifyOrBurn(user?.password_hash, password)
+      .catch(async (error: unknown) => {
+        if (error instanceof PasswordCheckBusyError) await this.throttle.uncount(email);
+        throw error;
+      });
     if (!user) {
       await this.auditUnknownEmailFailure();
       throw new InvalidCredentialsError();

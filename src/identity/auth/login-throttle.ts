@@ -64,6 +64,20 @@ export class LoginThrottle {
     return { delayed: true, retryAfterSeconds: Math.max(1, rows[0]?.retry_after ?? 1) };
   }
 
+  /**
+   * Takes back an attempt that was counted but never checked (the password check was refused as
+   * busy): a flood of other people's logins must not push the owner into a delay.
+   */
+  async uncount(email: string): Promise<void> {
+    await this.txHost.tx.query(
+      `UPDATE login_throttles
+          SET failures = failures - 1,
+              locked_until = CASE WHEN failures - 1 >= $2 THEN locked_until END
+        WHERE email = $1 AND failures > 0`,
+      [email, this.config.abuse.loginDelayAfterFailures],
+    );
+  }
+
   async clear(email: string): Promise<void> {
     await this.txHost.tx.query(`DELETE FROM login_throttles WHERE email = $1`, [email]);
   }

@@ -129,7 +129,9 @@ export class StaffService {
    */
   async changeRoles(userId: string, roles: string[]): Promise<StaffMemberDto> {
     const current = await this.lockMembership(userId);
-    if (!current) throw new StaffNotFoundError();
+    // A deactivated member has no roles to change: a grant requested for them could never be
+    // confirmed (re-invite them instead).
+    if (!current || current.status === 'deactivated') throw new StaffNotFoundError();
     const { now, later } = this.split([...new Set(roles)], current.roles);
     if (current.status === 'active' && !now.includes('agency_admin')) {
       await this.assertAnotherAdmin(current);

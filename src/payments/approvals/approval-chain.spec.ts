@@ -97,7 +97,7 @@ describe('approval chain', () => {
         role: 'finance_officer',
         excludedUserIds: ['u1', 'f1', 'member1', 'inviter1'],
         description:
-          'A finance officer other than the requester, the requesting organization’s members, whoever invited the requester, whoever requested or activated the payee and the first approver',
+          'A finance officer other than the requester, the requesting organization’s members, whoever invited the requester, whoever requested the payee’s bank details and the first approver',
       },
     ]);
   });

@@ -140,8 +140,8 @@ export function approvalChain(input: {
         excludedUserIds: excluded,
         description:
           step === 1
-            ? 'A finance officer other than the requester, the requesting organization’s members, whoever invited the requester and whoever requested or activated the payee'
-            : `A finance officer other than the requester, the requesting organization’s members, whoever invited the requester, whoever requested or activated the payee and the ${counting.length === 1 ? 'first approver' : 'earlier approvers'}`,
+            ? 'A finance officer other than the requester, the requesting organization’s members, whoever invited the requester and whoever requested the payee’s bank details'
+            : `A finance officer other than the requester, the requesting organization’s members, whoever invited the requester, whoever requested the payee’s bank details and the ${counting.length === 1 ? 'first approver' : 'earlier approvers'}`,
       });
     }
   }

@@ -68,7 +68,21 @@ export class PaymentApprovals {
     // is re-bound first, so approvals given before the change stop counting.
     if (!sameBinding(request, payee)) {
       const binding = payee ? { id: payee.id, version: payee.version } : null;
+      const previousHash = request.contentHash;
       await this.records.bindPayee(request, lines, binding);
+      await this.audit.record({
+        action: 'payment_request.payee_rebound',
+        entityType: 'payment_request',
+        entityId: request.id,
+        before: { status: request.status, contentHash: previousHash },
+        after: {
+          status: request.status,
+          contentHash: request.contentHash,
+          payeeId: binding?.id ?? null,
+          payeeVersion: binding?.version ?? null,
+          approvalsLapsed: true,
+        },
+      });
     }
     const reduced =
       input.amount !== undefined || input.lines !== undefined

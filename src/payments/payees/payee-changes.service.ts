@@ -215,6 +215,12 @@ export class PayeeChanges {
   async reject(organizationId: string, changeId: string, reason: string) {
     const organization = await this.organizations.get(organizationId);
     const change = await this.lockPending(organization.id, changeId);
+    // A decision like activation: the same people may not take it (the requester cancels).
+    await this.duties.assertMayDecide(
+      'payee_change',
+      { requesterId: change.requestedBy, organizationId: organization.id },
+      () => new PayeeSelfActivationError(),
+    );
     await this.close(change, 'rejected', reason);
     await this.tell(change, organization.legalName);
     return payeeChangeView(change);
