@@ -6,7 +6,7 @@ import { loadAgencyConfigs } from '../src/agencies/agency-config.loader';
 import { AgencyDirectory } from '../src/agencies/agency-directory';
 import { syncAgencies } from '../src/agencies/agency-sync';
 import { loadConfig } from '../src/core/config/env';
-import { createApp } from '../src/core/http/create-app';
+import { createApp } from '../src/create-app';
 import { connect, createTestDatabase } from './support/database';
 import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
 

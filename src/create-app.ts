@@ -8,14 +8,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { CLS_ID, ClsService } from 'nestjs-cls';
 import type { Logger } from 'pino';
-import { AppModule } from '../../app.module';
-import { AppConfig } from '../config/env';
-import { GrantCommonsStore } from '../context/request-context';
-import { PinoNestLogger } from '../logging/logger';
-import { frameworkRefusalOptions, installResponseHeaders } from './framework-refusals';
-import { registerRateLimits } from './rate-limits';
-import { dropClsPassThroughEnhancers, RequestPipeline } from './request-pipeline';
-import { createValidationPipe, DeferredRefusal } from './validation';
+import { AppModule } from './app.module';
+import { AppConfig } from './core/config/env';
+import { GrantCommonsStore } from './core/context/request-context';
+import { PinoNestLogger } from './core/logging/logger';
+import { frameworkRefusalOptions, installResponseHeaders } from './core/http/framework-refusals';
+import { registerRateLimits } from './core/http/rate-limits';
+import { dropClsPassThroughEnhancers, RequestPipeline } from './core/http/request-pipeline';
+import { createValidationPipe, DeferredRefusal } from './core/http/validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
