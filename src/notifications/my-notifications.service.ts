@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AgencyDirectory } from '../agencies/agency-directory';
 import { RequestContext } from '../core/context/request-context';
 import { decodeCursor as decodeKeysetCursor, TIME_AND_ID } from '../core/pagination/keyset-cursor';
 import { NotificationPage, NotificationView } from './dto/notifications.dto';
@@ -9,8 +10,7 @@ import { isUuid } from '../core/ids';
 
 interface Row {
   id: string;
-  agency_code: string;
-  agency_name: string;
+  agency_id: string;
   template: string;
   subject: string;
   body: string;
@@ -20,7 +20,7 @@ interface Row {
   created_text: string;
 }
 
-const COLUMNS = `n.id, a.code AS agency_code, a.name AS agency_name, n.template, n.subject, n.body,
+const COLUMNS = `n.id, n.agency_id, n.template, n.subject, n.body,
   n.link, n.read_at, n.created_at, n.created_at::text AS created_text`;
 
 /**
@@ -33,6 +33,7 @@ export class MyNotifications {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly context: RequestContext,
+    private readonly agencies: AgencyDirectory,
   ) {}
 
   async list(options: {
@@ -44,7 +45,7 @@ export class MyNotifications {
     const limit = options.limit ?? 50;
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
     const rows: Row[] = await this.txHost.tx.query(
-      `SELECT ${COLUMNS} FROM notifications n JOIN agencies a ON a.id = n.agency_id
+      `SELECT ${COLUMNS} FROM notifications n
         WHERE n.user_id = $1
           AND ($2::boolean IS NOT TRUE OR n.read_at IS NULL)
           AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::uuid))
@@ -59,7 +60,7 @@ export class MyNotifications {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(view),
+      items: page.map((row) => this.view(row)),
       unreadCount: count,
       nextCursor: rows.length > limit && last ? encodeCursor(last.created_text, last.id) : null,
     };
@@ -74,26 +75,31 @@ export class MyNotifications {
          UPDATE notifications SET read_at = COALESCE(read_at, now())
           WHERE id = $1 AND user_id = $2
           RETURNING *)
-       SELECT ${COLUMNS} FROM marked n JOIN agencies a ON a.id = n.agency_id`,
+       SELECT ${COLUMNS} FROM marked n`,
       [id, userId],
     );
     if (!rows[0]) throw new NotificationNotFoundError();
-    return view(rows[0]);
+    return this.view(rows[0]);
   }
-}
 
-function view(r: Row): NotificationView {
-  return {
-    id: r.id,
-    agencyCode: r.agency_code,
-    agencyName: r.agency_name,
-    template: r.template,
-    subject: r.subject,
-    body: r.body,
-    link: r.link,
-    readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
-    createdAt: new Date(r.created_at).toISOString(),
-  };
+  /**
+   * The agency's code and name from the agency directory (deactivated agencies included; a
+   * notice exists only in an agency this process knows, so the fallback is never shown).
+   */
+  private view(r: Row): NotificationView {
+    const agency = this.agencies.describe(r.agency_id);
+    return {
+      id: r.id,
+      agencyCode: agency?.code ?? '',
+      agencyName: agency?.name ?? '',
+      template: r.template,
+      subject: r.subject,
+      body: r.body,
+      link: r.link,
+      readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
+      createdAt: new Date(r.created_at).toISOString(),
+    };
+  }
 }
 
 function encodeCursor(createdAt: string, id: string): string {

@@ -11,9 +11,14 @@ export interface Authenticator {
 }
 
 export const TENANT_DIRECTORY = Symbol('TENANT_DIRECTORY');
+/** The agencies as the kernel knows them: tenants. The agencies table is read only behind it. */
 export interface TenantDirectory {
   /** The active agency with this code, or undefined (unknown codes answer 404). */
   findByCode(agencyCode: string): Tenant | undefined;
+  /** The active agencies, by code: where schedules run. */
+  activeTenants(): Tenant[];
+  /** Every agency, deactivated ones too, by code: a deactivated agency's audit trail still matters. */
+  allTenants(): Tenant[];
 }
 
 export interface AuthorizationRequest {

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { Tenant } from '../context/request-context';
 import { ChainScope, ChainVerification, Sql, verifyChain } from './audit-chain';
 
 export interface LogVerification {
@@ -8,10 +9,14 @@ export interface LogVerification {
 }
 
 /**
- * Seals and verifies every agency's chain (active or not: a deactivated agency's trail still
- * matters) and the platform chain, each in a transaction of its own, as the app role.
+ * Seals and verifies the agencies' chains (pass every agency, active or not: a deactivated
+ * agency's trail still matters; the tenant directory's allTenants) and the platform chain, each
+ * in a transaction of its own, as the app role.
  */
-export async function verifyAllAuditLogs(appUrl: string): Promise<LogVerification[]> {
+export async function verifyAllAuditLogs(
+  appUrl: string,
+  agencies: Tenant[],
+): Promise<LogVerification[]> {
   const client = new Client({ connectionString: appUrl, application_name: 'grant-commons-audit' });
   await client.connect();
   const sql: Sql = async <T>(text: string, params?: unknown[]) =>
@@ -31,12 +36,12 @@ export async function verifyAllAuditLogs(appUrl: string): Promise<LogVerificatio
     }
   };
   try {
-    const agencies = await sql<{ id: string; code: string }>(
-      'SELECT id, code FROM agencies ORDER BY code',
-    );
     const results: LogVerification[] = [];
     for (const agency of agencies) {
-      results.push({ log: agency.code, result: await inTransaction({ agencyId: agency.id }) });
+      results.push({
+        log: agency.agencyCode,
+        result: await inTransaction({ agencyId: agency.agencyId }),
+      });
     }
     results.push({ log: 'platform', result: await inTransaction('platform') });
     return results;

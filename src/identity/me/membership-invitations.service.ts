@@ -30,6 +30,14 @@ export interface MembershipAnswerView {
   status: 'active' | 'deactivated';
 }
 
+interface InvitationRow {
+  kind: 'agency' | 'organization';
+  agencyId: string;
+  organizationId: string | null;
+  roles: string[];
+  invitedAt: Date;
+}
+
 interface Target {
   agencyCode: string;
   organizationId?: string;
@@ -57,25 +65,38 @@ export class MembershipInvitations {
 
   async list(): Promise<{ items: MembershipInvitationView[] }> {
     const { userId } = this.context.requireUser();
-    const rows: Array<MembershipInvitationView & { agencyId: string }> = await this.txHost.tx.query(
-      `SELECT 'agency' AS kind, a.id AS "agencyId", a.code AS "agencyCode",
-                a.name AS "agencyName", NULL::uuid AS "organizationId", am.roles,
-                am.updated_at AS "invitedAt"
-           FROM agency_memberships am JOIN agencies a ON a.id = am.agency_id
+    const pending: InvitationRow[] = await this.txHost.tx.query(
+      `SELECT 'agency' AS kind, am.agency_id AS "agencyId", NULL::uuid AS "organizationId",
+                am.roles, am.updated_at AS "invitedAt"
+           FROM agency_memberships am
           WHERE am.user_id = $1 AND am.status = 'pending'
          UNION ALL
-         SELECT 'organization', a.id, a.code, a.name, om.organization_id, om.roles, om.updated_at
-           FROM organization_memberships om JOIN agencies a ON a.id = om.agency_id
-          WHERE om.user_id = $1 AND om.status = 'pending'
-          ORDER BY "invitedAt", "agencyCode"`,
+         SELECT 'organization', om.agency_id, om.organization_id, om.roles, om.updated_at
+           FROM organization_memberships om
+          WHERE om.user_id = $1 AND om.status = 'pending'`,
       [userId],
     );
+    // Agency codes and names come from the agency directory, so the list is ordered here.
+    const rows = pending
+      .flatMap((row) => {
+        const agency = this.directory.describe(row.agencyId);
+        return agency ? [{ ...row, agency, at: new Date(row.invitedAt) }] : [];
+      })
+      .sort(
+        (a, b) =>
+          a.at.getTime() - b.at.getTime() ||
+          (a.agency.code < b.agency.code ? -1 : a.agency.code > b.agency.code ? 1 : 0),
+      );
     const names = await this.organizationNames(rows);
     return {
-      items: rows.map(({ agencyId: _agencyId, ...row }) => ({
-        ...row,
-        organizationName: row.organizationId ? (names.get(row.organizationId) ?? null) : null,
-        invitedAt: new Date(row.invitedAt).toISOString(),
+      items: rows.map(({ kind, agency, organizationId, roles, at }) => ({
+        kind,
+        agencyCode: agency.code,
+        agencyName: agency.name,
+        organizationId,
+        organizationName: organizationId ? (names.get(organizationId) ?? null) : null,
+        roles,
+        invitedAt: at.toISOString(),
       })),
     };
   }
