@@ -8,7 +8,13 @@ import { AgencyConfig } from './agency-config';
 import { loadAgencyConfigs } from './agency-config.loader';
 import { syncAgencies } from './agency-sync';
 import { UnknownAgencyError } from './agencies.errors';
-import { AgencyStrategies, STRATEGY_FIELDS, StrategyKind } from './strategies';
+import type { StrategyDeclaration } from './config-schema';
+import {
+  AgencyStrategies,
+  STRATEGY_DECLARATIONS,
+  STRATEGY_FIELDS,
+  StrategyKind,
+} from './strategies';
 
 export interface AgencySummary {
   agencyId: string;
@@ -158,6 +164,23 @@ export class AgencyDirectory implements TenantDirectory, OnModuleInit, OnApplica
     const entry = this.byId.get(agencyId);
     if (!entry) throw new UnknownAgencyError(agencyId);
     return entry.config;
+  }
+
+  /**
+   * What the agency's file gives strategy `name` of `kind`: the options field its declaration
+   * names, beside the field that chooses the kind (`finance.achOriginator` for `nacha-ach`).
+   * Undefined when the strategy declares no options, the file has none or the agency is inactive.
+   */
+  strategyOptions(agencyId: string, kind: StrategyKind, name: string): unknown {
+    const names: Record<string, StrategyDeclaration> = STRATEGY_DECLARATIONS[kind];
+    const field = names[name]?.options?.field;
+    const config = this.byId.get(agencyId)?.config;
+    if (!field || !config) return undefined;
+    const section = STRATEGY_FIELDS[kind]
+      .split('.')
+      .slice(0, -1)
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
+    return (section as Record<string, unknown> | undefined)?.[field];
   }
 
   /**
