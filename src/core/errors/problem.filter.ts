@@ -11,19 +11,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HTTP_EXTENSION, HttpExtension } from '../http/http-extension';
 import { SECURITY_HEADERS } from '../http/security-headers';
 import { DomainError } from './domain-error';
+import type { Problem } from './problem';
+
+export type { Problem } from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  instance?: string;
-  requestId?: string;
-  [extension: string]: unknown;
-}
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

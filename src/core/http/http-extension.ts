@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Problem } from '../errors/problem.filter';
+import type { Problem } from '../errors/problem';
 
 /**
  * What a module outside the kernel adds to the HTTP server (the web pages do): Fastify plugins
