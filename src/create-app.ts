@@ -1,4 +1,3 @@
-import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,6 +13,7 @@ import { GrantCommonsStore } from './core/context/request-context';
 import { PinoNestLogger } from './core/logging/logger';
 import { frameworkRefusalOptions, installResponseHeaders } from './core/http/framework-refusals';
 import { registerRateLimits } from './core/http/rate-limits';
+import { HTTP_EXTENSION, HttpExtension } from './core/http/http-extension';
 import { dropClsPassThroughEnhancers, RequestPipeline } from './core/http/request-pipeline';
 import { createValidationPipe, DeferredRefusal } from './core/http/validation';
 
@@ -39,6 +39,15 @@ function openRequestContexts(fastify: FastifyInstance, cls: ClsService<GrantComm
     const store = { [CLS_ID]: request.id, requestId: request.id, ip: request.ip, request, reply };
     cls.runWith(store, () => done());
   });
+}
+
+/** The web pages' additions to the server, when the web module is in the application. */
+function httpExtensionOf(app: NestFastifyApplication): HttpExtension | undefined {
+  try {
+    return app.get<HttpExtension>(HTTP_EXTENSION, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 export async function createApp(
@@ -82,12 +91,9 @@ export async function createApp(
   // Multipart is parsed lazily (request.file()): uploads stream; limits are set per route.
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 11 } });
 
-  app.setGlobalPrefix('api/v1', {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-    ],
-  });
+  // The API modules are mounted under /api/v1 by AppModule (RouterModule); pages and health
+  // probes at the root.
+  await httpExtensionOf(app)?.register(app);
   app.useGlobalPipes(new DeferredRefusal(createValidationPipe()));
 
   const document = SwaggerModule.createDocument(

@@ -8,6 +8,16 @@ export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
 export interface Authenticator {
   /** Verify a bearer token; return the actor, or throw UnauthenticatedError. */
   authenticate(bearerToken: string): Promise<Actor>;
+  /**
+   * Verify a web page's session cookie; a cookie past part of its idle lifetime comes back
+   * renewed (the idle timeout slides, the session's absolute end does not).
+   */
+  authenticateWebSession(cookie: string): Promise<WebSessionActor>;
+}
+
+export interface WebSessionActor {
+  actor: Actor;
+  renewed?: { token: string; expiresAt: Date };
 }
 
 export const TENANT_DIRECTORY = Symbol('TENANT_DIRECTORY');
