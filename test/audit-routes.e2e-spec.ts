@@ -2,17 +2,16 @@ import { AgencyDirectory } from '../src/agencies/agency-directory';
 import { AuditLog } from '../src/core/audit/audit-log';
 import { TenantRunner } from '../src/core/context/tenant-db';
 import { asAgencyOwner, signedInStaff } from './factories';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /** The audit routes as agency admins use them, through the whole HTTP pipeline. */
 describe('audit routes', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let moAdmin: string;
   let ksAdmin: string;
   let moOfficer: string;
 
   beforeAll(async () => {
-    t = await bootTestApp();
     moAdmin = (await signedInStaff(t, 'mo-dese', ['agency_admin'])).token;
     ksAdmin = (await signedInStaff(t, 'ks-ksde', ['agency_admin'])).token;
     moOfficer = (await signedInStaff(t, 'mo-dese', ['program_officer'])).token;
@@ -27,9 +26,6 @@ describe('audit routes', () => {
         });
       }
     });
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const get = (url: string, token?: string) => t.request({ method: 'GET', url, token });

@@ -11,12 +11,12 @@ import { TenantRunner } from '../src/core/context/tenant-db';
 import { NoTenantContextError } from '../src/core/errors/domain-error';
 import { waitFor } from './jobs/waiting';
 import { connect } from './support/database';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 const SYSTEM: Actor = { kind: 'system' };
 
 describe('audit log: append-only, hash-chained per agency', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let audit: AuditLog;
   let verifier: AuditVerifier;
   let runner: TenantRunner;
@@ -78,7 +78,6 @@ describe('audit log: append-only, hash-chained per agency', () => {
   }
 
   beforeAll(async () => {
-    t = await bootTestApp();
     audit = t.app.get(AuditLog);
     verifier = t.app.get(AuditVerifier);
     runner = t.app.get(TenantRunner);
@@ -89,10 +88,9 @@ describe('audit log: append-only, hash-chained per agency', () => {
     app = await connect(t.db.appUrl);
   });
 
-  afterAll(async () => {
+  t.cleanup(async () => {
     await owner.end();
     await app.end();
-    await t.close();
   });
 
   it('records actor, agency, request id, UTC time and secret-free summaries in the caller’s transaction', async () => {

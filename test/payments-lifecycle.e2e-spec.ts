@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { bootTestApp, TestApp } from './support/test-app';
-import { multipartFile, openProgram, resetClock, setClock } from './factories/grants';
+import { useTestApp } from './support/use-test-app';
+import { multipartFile, openProgram, setClock } from './factories/grants';
 import { parseCsv } from '../src/core/csv/csv';
 import { asAgencyOwner, signedInStaff } from './factories/identity';
 import {
@@ -22,15 +22,7 @@ import {
  * (an advance with cash on hand, NACHA ACH, a second approver from $10,000).
  */
 describe('payments lifecycle', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const ledgerOf = async (agency: string, awardId: string, token: string) =>
     (

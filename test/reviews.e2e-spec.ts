@@ -24,22 +24,15 @@ import {
   scoreAndSubmit,
   STANDARD_POINTS,
 } from './factories/reviews';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /**
  * Review and funding decisions end to end, over real HTTP with real tokens, on PostgreSQL as the
  * app role. The Missouri agency (mo-dese) aggregates by per-reviewer z-score by default.
  */
 describe('review: conflicts, normalization, ranking and decisions released together', () => {
-  let t: TestApp;
+  const t = useTestApp();
   const MO = 'mo-dese';
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
 
   it('replaces a conflicted reviewer, reorders by normalization, funds down the list, releases together', async () => {
     await retireReviewers(t, MO);
