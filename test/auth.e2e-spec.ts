@@ -9,9 +9,6 @@ import {
 } from './factories/identity';
 import { useTestApp } from './support/use-test-app';
 
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(60_000);
-
 describe('auth: login, refresh, logout, lockout (real PostgreSQL, app role)', () => {
   const t = useTestApp();
   const post = (url: string, payload: unknown, token?: string) =>
@@ -27,7 +24,7 @@ describe('auth: login, refresh, logout, lockout (real PostgreSQL, app role)', ()
     ).rows;
 
   it('signs in with an argon2id-hashed password and the token works on /me', async () => {
-    const user = await createUser(t, { email: 'Casey.Lee@Example.org' });
+    const user = await createUser(t, { email: 'Casey.Lee@Example.org', hashedByApp: true });
     const res = await post('/auth/login', {
       email: 'casey.lee@example.org',
       password: DEFAULT_PASSWORD,

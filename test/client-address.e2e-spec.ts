@@ -3,8 +3,6 @@ import { asAgencyOwner } from './factories/identity';
 import { applicationsUrl, readyApplication } from './factories/grants';
 import { useTestApp } from './support/use-test-app';
 
-jest.setTimeout(120_000);
-
 /**
  * The client address recorded with a certification (and its audit event) is request.ip: the
  * socket's, unless the socket is a proxy named in TRUSTED_PROXIES, whose X-Forwarded-For is then

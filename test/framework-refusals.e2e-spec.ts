@@ -2,9 +2,6 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { useTestApp } from './support/use-test-app';
 
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(60_000);
-
 interface RawAnswer {
   status: number;
   headers: Record<string, string>;

@@ -8,9 +8,6 @@ import {
 import { asAgencyOwner, login, ownerPool } from './factories/identity';
 import { useTestApp } from './support/use-test-app';
 
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(60_000);
-
 describe('demo data: staff of every agency role and a platform admin', () => {
   const t = useTestApp();
   let seeder: DemoSeeder;

@@ -14,9 +14,6 @@ import { waitFor } from './jobs/waiting';
 import { connect } from './support/database';
 import { useTestApp } from './support/use-test-app';
 
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(60_000);
-
 describe('identity: memberships, /me and staff administration', () => {
   const t = useTestApp();
   let moAdmin: SignedIn;

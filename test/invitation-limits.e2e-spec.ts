@@ -10,8 +10,6 @@ import {
 import { TestResponse } from './support/test-app';
 import { useTestApp } from './support/use-test-app';
 
-jest.setTimeout(60_000);
-
 /**
  * Routes that send email are limited per client address and globally; invitations also per
  * organization and per agency, counted after authorization. Small limits here; 127.0.0.1 is a

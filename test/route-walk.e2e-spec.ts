@@ -16,9 +16,6 @@ import {
 import { TestApp, TestResponse } from './support/test-app';
 import { useTestApp } from './support/use-test-app';
 
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(600_000);
-
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 interface Operation {
   method: Method;

@@ -11,9 +11,6 @@ import {
 } from './factories/identity';
 import { useTestApp } from './support/use-test-app';
 
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(60_000);
-
 /**
  * Architecture rule 8: every route declares who may call it. Walks the booted app's controllers,
  * so a route another module adds later is checked without touching this file.

@@ -5,8 +5,6 @@ import { deleteRedisKeys, TEST_REDIS_URL } from './jobs/redis';
 import { bootTestApp, TestApp, TestResponse } from './support/test-app';
 import { useTestApp } from './support/use-test-app';
 
-jest.setTimeout(60_000);
-
 /**
  * Sign-in under attack, with small limits (the shared test app's are generous). The app trusts
  * 127.0.0.1 (inject's socket) as a proxy, so each test plays clients at addresses of its own

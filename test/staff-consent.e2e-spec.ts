@@ -22,8 +22,6 @@ import {
 } from './factories/identity';
 import { useTestApp } from './support/use-test-app';
 
-jest.setTimeout(120_000);
-
 /**
  * Issue 13, items 3 and 8, as an attacker tries them against the real server: nobody arms
  * themselves with a privileged role, and nobody is made a member without saying yes.

@@ -15,9 +15,6 @@ import { useTestApp } from './support/use-test-app';
 const AGENCIES = ['mo-dese', 'ks-ksde'] as const;
 const DUMMY_ID = '00000000-0000-4000-8000-000000000000';
 
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(120_000);
-
 /**
  * The wall between agencies, end to end: a member of one agency, whatever their role, meets the
  * same 404 on every path of the other agency as on an agency that does not exist.
