@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { storySteps } from './support/story';
 import type { TestResponse } from './support/test-app';
 import { useTestApp } from './support/use-test-app';
-import { multipartFile, openProgram, setClock } from './factories/grants';
+import { multipartFile, openProgram } from './factories/grants';
 import { parseCsv } from '../src/core/csv/csv';
 import { asAgencyOwner, signedInStaff } from './factories/identity';
 import {
@@ -305,7 +305,7 @@ describe('payments lifecycle', () => {
           'disbursement',
         ]);
       });
-      step('told the requester at each step', async () => {
+      step('has told the requester at each step', async () => {
         // The requester was told at each step (in-app here; the same notices go out by email).
         const notices = (
           await t.request({
@@ -450,168 +450,198 @@ describe('payments lifecycle', () => {
     });
   });
 
-  it('ks-ksde: an advance paid by ACH, cash on hand used by a later reimbursement, closeout with a refund due', async () => {
-    setClock(t, '2026-09-10T15:00:00Z'); // inside the Sep 1-15 window
-    const { award, organization, team, financeA, financeB } = await activeAward(t, 'ks-ksde');
-    const org = organization.id;
-    // Bank details chosen by two other finance officers: whoever chose them may not pay them.
-    const bankClerk = await signedInStaff(t, 'ks-ksde', ['finance_officer']);
-    const payee = await setPayee(t, 'ks-ksde', org, bankClerk, {
-      payeeName: 'Topeka USD 501',
-      accountNumber: '000123456789',
-    });
-    expect(payee).toMatchObject({ accountNumber: '****6789', routingNumber: '****0019' });
-    expect(JSON.stringify(payee)).not.toContain('000123456789');
+  describe('ks-ksde: an advance paid by ACH, cash on hand used by a later reimbursement, closeout with a refund due', () => {
+    const step = storySteps();
+    let award: Active['award'];
+    let organization: Active['organization'];
+    let team: Active['team'];
+    let financeA: Active['financeA'];
+    let financeB: Active['financeB'];
+    let org: string;
+    let batchId: string;
 
-    const advance = await requestPayment(t, 'ks-ksde', org, award.id, team.representative, {
-      type: 'advance',
-      periodStart: '2026-09-01',
-      periodEnd: '2026-12-31',
-      description: 'Fall semester',
-      lines: [{ functionCode: '1000', objectCode: '100', amount: '40000.00' }],
-    });
-    expectStatus(advance, 201, 'advance');
-    expect(advance.json().approvalChain.required).toBe(2); // Kansas: two approvers from $10,000
-    expectStatus(await approve(t, 'ks-ksde', advance.json().id, financeA), 200, 'first approval');
-    const approved = await approve(t, 'ks-ksde', advance.json().id, financeB);
-    expect(approved.json().status).toBe('approved');
-
-    setClock(t, '2026-09-20T15:00:00Z');
-    const batch = await t.request({
-      method: 'POST',
-      url: `${api('ks-ksde')}/payment-batches`,
-      token: financeB.token,
-      headers: { 'idempotency-key': randomUUID() },
-    });
-    expectStatus(batch, 201, 'batch');
-    expect(batch.json()).toMatchObject({
-      window: { start: '2026-09-01', end: '2026-09-15' },
-      payBy: '2026-09-25',
-      format: 'nacha-ach',
-      total: '40000.00',
-    });
-    await waitFor('the ACH file', async () => {
-      const b = (
-        await t.request({
-          method: 'GET',
-          url: `${api('ks-ksde')}/payment-batches/${batch.json().id}`,
-          token: financeB.token,
-        })
-      ).json();
-      return b.status === 'exported';
-    });
-    const file = await t.request({
-      method: 'GET',
-      url: `${api('ks-ksde')}/payment-batches/${batch.json().id}/file`,
-      token: financeB.token,
-    });
-    const lines = file.body.split('\n').filter((l) => l.length > 0);
-    expect(lines.every((l) => l.length === 94)).toBe(true);
-    expect(lines[0].slice(3, 13)).toBe(' 101900012'); // the agency's achOriginator
-    expect(lines[1].slice(50, 53)).toBe('CCD');
-    expect(lines[1].slice(69, 75)).toBe('260925'); // effective on the pay-by date
-    const entries = lines.filter((l) => l[0] === '6');
-    expect(entries).toHaveLength(1);
-    expect({
-      transactionCode: entries[0].slice(1, 3),
-      rdfi: entries[0].slice(3, 12),
-      account: entries[0].slice(12, 29).trim(),
-      cents: Number(entries[0].slice(29, 39)),
-      name: entries[0].slice(54, 76).trim(),
-    }).toEqual({
-      transactionCode: '22',
-      rdfi: '101000019',
-      account: '000123456789',
-      cents: 4000000,
-      name: 'TOPEKA USD 501',
-    });
-
-    const paid = await t.request({
-      method: 'POST',
-      url: `${api('ks-ksde')}/payment-batches/${batch.json().id}/mark-paid`,
-      token: financeB.token,
-      headers: { 'idempotency-key': randomUUID() },
-      payload: { paidOn: '2026-09-25' },
-    });
-    expectStatus(paid, 200, 'mark paid');
-    expect(paid.json().status).toBe('reconciled');
-    let ledger = await ledgerOf('ks-ksde', award.id, financeA.token);
-    expect(ledger).toMatchObject({
-      undisbursed: '100000.00',
-      cashOnHand: '40000.00',
-      disbursed: '40000.00',
-      remaining: '60000.00',
-    });
-
-    // A reimbursement first uses the cash on hand: nothing for the bank to pay, booked at approval.
-    setClock(t, '2026-10-02T15:00:00Z');
-    const claim = await requestPayment(
-      t,
-      'ks-ksde',
-      org,
-      award.id,
-      team.grantWriter,
-      reimbursement('15000.00'),
+    step(
+      'takes bank details chosen by two other finance officers, masked in every answer',
+      async () => {
+        t.clock.set('2026-09-10T15:00:00Z'); // inside the Sep 1-15 window
+        ({ award, team, financeA, financeB, organization } = await activeAward(t, 'ks-ksde'));
+        org = organization.id;
+        // Bank details chosen by two other finance officers: whoever chose them may not pay them.
+        const bankClerk = await signedInStaff(t, 'ks-ksde', ['finance_officer']);
+        const payee = await setPayee(t, 'ks-ksde', org, bankClerk, {
+          payeeName: 'Topeka USD 501',
+          accountNumber: '000123456789',
+        });
+        expect(payee).toMatchObject({ accountNumber: '****6789', routingNumber: '****0019' });
+        expect(JSON.stringify(payee)).not.toContain('000123456789');
+      },
     );
-    expectStatus(claim, 201, 'reimbursement from cash on hand');
-    expect(claim.json()).toMatchObject({ advanceApplied: '15000.00', cashAmount: '0.00' });
-    await approve(t, 'ks-ksde', claim.json().id, financeA);
-    const settled = await approve(t, 'ks-ksde', claim.json().id, financeB);
-    expect(settled.json()).toMatchObject({ status: 'paid', paidOn: '2026-10-02' });
-    ledger = await ledgerOf('ks-ksde', award.id, financeA.token);
-    expect(ledger).toMatchObject({
-      undisbursed: '85000.00',
-      cashOnHand: '25000.00',
-      disbursed: '40000.00',
-      remaining: '60000.00',
+
+    step('needs two approvers for a $40,000 advance', async () => {
+      t.clock.set('2026-09-10T15:00:00Z');
+      const advance = await requestPayment(t, 'ks-ksde', org, award.id, team.representative, {
+        type: 'advance',
+        periodStart: '2026-09-01',
+        periodEnd: '2026-12-31',
+        description: 'Fall semester',
+        lines: [{ functionCode: '1000', objectCode: '100', amount: '40000.00' }],
+      });
+      expectStatus(advance, 201, 'advance');
+      expect(advance.json().approvalChain.required).toBe(2); // Kansas: two approvers from $10,000
+      expectStatus(await approve(t, 'ks-ksde', advance.json().id, financeA), 200, 'first approval');
+      const approved = await approve(t, 'ks-ksde', advance.json().id, financeB);
+      expect(approved.json().status).toBe('approved');
     });
 
-    // Closeout: $35,000 spent in all: $20,000 more of the advance is used, $5,000 is owed back.
-    const report = await t.request({
-      method: 'POST',
-      url: `${orgApi('ks-ksde', org)}/awards/${award.id}/closeout`,
-      token: team.representative.token,
-      payload: { expenditures: [{ functionCode: '1000', objectCode: '100', amount: '35000.00' }] },
+    step('pays the Sep 1-15 window in a NACHA ACH file', async () => {
+      t.clock.set('2026-09-20T15:00:00Z');
+      const batch = await t.request({
+        method: 'POST',
+        url: `${api('ks-ksde')}/payment-batches`,
+        token: financeB.token,
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      expectStatus(batch, 201, 'batch');
+      batchId = batch.json().id;
+      expect(batch.json()).toMatchObject({
+        window: { start: '2026-09-01', end: '2026-09-15' },
+        payBy: '2026-09-25',
+        format: 'nacha-ach',
+        total: '40000.00',
+      });
+      await waitFor('the ACH file', async () => {
+        const b = (
+          await t.request({
+            method: 'GET',
+            url: `${api('ks-ksde')}/payment-batches/${batchId}`,
+            token: financeB.token,
+          })
+        ).json();
+        return b.status === 'exported';
+      });
+      const file = await t.request({
+        method: 'GET',
+        url: `${api('ks-ksde')}/payment-batches/${batchId}/file`,
+        token: financeB.token,
+      });
+      const lines = file.body.split('\n').filter((l) => l.length > 0);
+      expect(lines.every((l) => l.length === 94)).toBe(true);
+      expect(lines[0].slice(3, 13)).toBe(' 101900012'); // the agency's achOriginator
+      expect(lines[1].slice(50, 53)).toBe('CCD');
+      expect(lines[1].slice(69, 75)).toBe('260925'); // effective on the pay-by date
+      const entries = lines.filter((l) => l[0] === '6');
+      expect(entries).toHaveLength(1);
+      expect({
+        transactionCode: entries[0].slice(1, 3),
+        rdfi: entries[0].slice(3, 12),
+        account: entries[0].slice(12, 29).trim(),
+        cents: Number(entries[0].slice(29, 39)),
+        name: entries[0].slice(54, 76).trim(),
+      }).toEqual({
+        transactionCode: '22',
+        rdfi: '101000019',
+        account: '000123456789',
+        cents: 4000000,
+        name: 'TOPEKA USD 501',
+      });
     });
-    expectStatus(report, 200, 'final report');
-    const closed = await t.request({
-      method: 'POST',
-      url: `${api('ks-ksde')}/awards/${award.id}/closeout/close`,
-      token: financeA.token,
-      headers: { 'idempotency-key': randomUUID() },
-      payload: {},
+
+    step('marks the batch paid: the advance is cash on hand', async () => {
+      t.clock.set('2026-09-20T15:00:00Z');
+      const paid = await t.request({
+        method: 'POST',
+        url: `${api('ks-ksde')}/payment-batches/${batchId}/mark-paid`,
+        token: financeB.token,
+        headers: { 'idempotency-key': randomUUID() },
+        payload: { paidOn: '2026-09-25' },
+      });
+      expectStatus(paid, 200, 'mark paid');
+      expect(paid.json().status).toBe('reconciled');
+      const ledger = await ledgerOf('ks-ksde', award.id, financeA.token);
+      expect(ledger).toMatchObject({
+        undisbursed: '100000.00',
+        cashOnHand: '40000.00',
+        disbursed: '40000.00',
+        remaining: '60000.00',
+      });
     });
-    expectStatus(closed, 200, 'close');
-    expect(closed.json().settlement).toMatchObject({
-      expenditures: '35000.00',
-      reimbursed: '15000.00',
-      advanceOutstanding: '25000.00',
-      advanceLiquidated: '20000.00',
-      refundDue: '5000.00',
-      unspent: '65000.00',
-      carryover: '0.00',
+
+    step('settles a later reimbursement from the cash on hand, at approval', async () => {
+      t.clock.set('2026-10-02T15:00:00Z');
+      // A reimbursement first uses the cash on hand: nothing for the bank to pay, booked at approval.
+      const claim = await requestPayment(
+        t,
+        'ks-ksde',
+        org,
+        award.id,
+        team.grantWriter,
+        reimbursement('15000.00'),
+      );
+      expectStatus(claim, 201, 'reimbursement from cash on hand');
+      expect(claim.json()).toMatchObject({ advanceApplied: '15000.00', cashAmount: '0.00' });
+      await approve(t, 'ks-ksde', claim.json().id, financeA);
+      const settled = await approve(t, 'ks-ksde', claim.json().id, financeB);
+      expect(settled.json()).toMatchObject({ status: 'paid', paidOn: '2026-10-02' });
+      const ledger = await ledgerOf('ks-ksde', award.id, financeA.token);
+      expect(ledger).toMatchObject({
+        undisbursed: '85000.00',
+        cashOnHand: '25000.00',
+        disbursed: '40000.00',
+        remaining: '60000.00',
+      });
     });
-    ledger = await ledgerOf('ks-ksde', award.id, financeA.token);
-    expect(ledger).toMatchObject({
-      obligated: '35000.00',
-      undisbursed: '0.00',
-      cashOnHand: '0.00',
-      disbursed: '40000.00',
-      refundReceivable: '5000.00',
+
+    step('closes out with a refund due; every ledger transaction balances', async () => {
+      t.clock.set('2026-10-02T15:00:00Z');
+      // Closeout: $35,000 spent in all: $20,000 more of the advance is used, $5,000 is owed back.
+      const report = await t.request({
+        method: 'POST',
+        url: `${orgApi('ks-ksde', org)}/awards/${award.id}/closeout`,
+        token: team.representative.token,
+        payload: {
+          expenditures: [{ functionCode: '1000', objectCode: '100', amount: '35000.00' }],
+        },
+      });
+      expectStatus(report, 200, 'final report');
+      const closed = await t.request({
+        method: 'POST',
+        url: `${api('ks-ksde')}/awards/${award.id}/closeout/close`,
+        token: financeA.token,
+        headers: { 'idempotency-key': randomUUID() },
+        payload: {},
+      });
+      expectStatus(closed, 200, 'close');
+      expect(closed.json().settlement).toMatchObject({
+        expenditures: '35000.00',
+        reimbursed: '15000.00',
+        advanceOutstanding: '25000.00',
+        advanceLiquidated: '20000.00',
+        refundDue: '5000.00',
+        unspent: '65000.00',
+        carryover: '0.00',
+      });
+      const ledger = await ledgerOf('ks-ksde', award.id, financeA.token);
+      expect(ledger).toMatchObject({
+        obligated: '35000.00',
+        undisbursed: '0.00',
+        cashOnHand: '0.00',
+        disbursed: '40000.00',
+        refundReceivable: '5000.00',
+      });
+      expect(ledger.transactions.map((x: any) => x.kind)).toEqual([
+        'obligation',
+        'advance',
+        'liquidation',
+        'liquidation',
+        'refund_due',
+        'deobligation',
+      ]);
+      const { transactions, problems } = await unbalancedLedgerTransactions(t, [
+        'mo-dese',
+        'ks-ksde',
+      ]);
+      expect(transactions).toBeGreaterThan(10);
+      expect(problems).toEqual([]);
     });
-    expect(ledger.transactions.map((x: any) => x.kind)).toEqual([
-      'obligation',
-      'advance',
-      'liquidation',
-      'liquidation',
-      'refund_due',
-      'deobligation',
-    ]);
-    const { transactions, problems } = await unbalancedLedgerTransactions(t, [
-      'mo-dese',
-      'ks-ksde',
-    ]);
-    expect(transactions).toBeGreaterThan(10);
-    expect(problems).toEqual([]);
   });
 });
