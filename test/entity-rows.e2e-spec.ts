@@ -2,7 +2,7 @@ import { TenantDb } from '../src/core/context/tenant-db';
 import { Program } from '../src/programs/entities/program.entity';
 import { inAgency } from './factories/finance';
 import { createProgram, signedInStaff } from './factories';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /**
  * Hot reads bypass the query builder with hand-written SQL (TenantDb.rows). What they return
@@ -10,14 +10,7 @@ import { bootTestApp, TestApp } from './support/test-app';
  * money as strings, instants as Dates, JSON as objects.
  */
 describe('entity rows from hand-written SQL', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('match what the repository hydrates for the same row', async () => {
     const officer = await signedInStaff(t, 'mo-dese', ['program_officer']);
