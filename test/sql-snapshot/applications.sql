@@ -1,3 +1,13 @@
+-- applications.attachments
+SELECT x."agency_id" AS "agencyId", x."id" AS "id", x."application_id" AS "applicationId", x."requirement_key" AS "requirementKey", x."filename" AS "filename", x."content_type" AS "contentType", x."size_bytes" AS "sizeBytes", x."sha256" AS "sha256", x."storage_key" AS "storageKey", x."uploaded_by" AS "uploadedBy", x."created_at" AS "createdAt", x."removed_at" AS "removedAt" FROM application_attachments x
+    WHERE x.agency_id = $1 AND x.application_id = $2
+    ORDER BY x.created_at;
+
+-- applications.budget-lines
+SELECT l."function_code" AS "functionCode", l."object_code" AS "objectCode", l."description" AS "description", l."amount" AS "amount", l."indirect" AS "indirect" FROM application_budget_lines l
+    WHERE l.agency_id = $1 AND l.application_id = $2
+    ORDER BY l.position;
+
 -- applications.detail-by-organization
 SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt",
     (SELECT COALESCE(json_agg(json_build_object(
@@ -90,6 +100,19 @@ SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId
 SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
       WHERE a.agency_id = $1 AND a.id = $2 AND a.program_id = $3 FOR UPDATE;
 
+-- applications.ids-with-status
+SELECT a."id" AS "id" FROM applications a WHERE a.agency_id = $1 AND a.program_id = $2 AND a.status = ANY($3::text[]);
+
+-- applications.live-of-organization-program
+SELECT a."id" AS "id" FROM applications a WHERE a.agency_id = $1 AND a.organization_id = $2 AND a.program_id = $3 AND a.status <> 'withdrawn' LIMIT 1;
+
+-- applications.organization-program-lock
+SELECT pg_advisory_xact_lock(hashtext('application:' || $1 || ':' || $2));
+
+-- applications.organizations-not-submitted
+SELECT DISTINCT a."organization_id" AS "organizationId" FROM applications a
+    WHERE a.agency_id = $1 AND a.program_id = $2 AND a.status IN ('draft', 'returned');
+
 -- applications.program-page
 SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
     WHERE a.agency_id = $1 AND a.program_id = $2
@@ -113,3 +136,26 @@ UPDATE applications
 INSERT INTO application_status_events
      (agency_id, application_id, from_status, to_status, comment, submission_number, actor_user_id)
    VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- applications.submit
+WITH app AS (
+    UPDATE applications
+       SET status = 'submitted', submission_count = $3, submitted_at = $4, version = version + 1,
+           updated_at = CURRENT_TIMESTAMP
+     WHERE agency_id = $1 AND id = $2
+    RETURNING agency_id, id, answers, updated_at
+  ), frozen AS (
+    INSERT INTO application_submissions
+      (agency_id, application_id, number, form_version, project_title, amount_requested, answers,
+       budget, attachments, certified_by, certifier_name, certifier_title,
+       certification_statement, certified_at, certified_ip, content_sha256)
+    SELECT agency_id, id, $3, $5, $6, $7, answers, $8::jsonb, $9::jsonb, $10, $11, $12, $13, $4,
+           $14, $15
+      FROM app
+  ), history AS (
+    INSERT INTO application_status_events
+      (agency_id, application_id, from_status, to_status, comment, submission_number,
+       actor_user_id)
+    SELECT agency_id, id, $16, 'submitted', NULL, $3, $10 FROM app
+  )
+  SELECT updated_at AS "updatedAt" FROM app;

@@ -36,6 +36,12 @@ SELECT
      (SELECT COALESCE(SUM(advance_applied), 0) FROM payment_requests
        WHERE agency_id = $1 AND award_id = $2 AND status = ANY($3))::text AS "committedAdvance";
 
+-- payments.batches-being-written-for-organization
+SELECT DISTINCT b.id FROM payment_requests r
+     JOIN payment_batches b ON b.agency_id = r.agency_id AND b.id = r.batch_id
+    WHERE r.agency_id = $1 AND r.organization_id = $2 AND r.status = 'batched'
+      AND b.status = 'exporting';
+
 -- payments.request-award
 SELECT award_id AS "awardId" FROM payment_requests WHERE agency_id = $1 AND id = $2;
 
@@ -61,3 +67,7 @@ SELECT r."agency_id" AS "agencyId", r."id" AS "id", r."reference" AS "reference"
 UPDATE payment_requests
       SET payee_id = $3, payee_version = $4, content_hash = $5, status = $6, approved_at = $7
     WHERE agency_id = $1 AND id = $2;
+
+-- payments.requests-mark-batched
+UPDATE payment_requests SET status = 'batched', batch_id = $2
+    WHERE agency_id = $1 AND id = ANY($3::uuid[]);
