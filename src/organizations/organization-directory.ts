@@ -35,7 +35,8 @@ const BY_IDENTIFIER = entitySql(
   { pick: ['id', 'stateDistrictCode', 'ncesLeaId'] },
 );
 
-const NAMES = entitySql(
+/** Legal names by id (also read by identity, per agency, for invitations). */
+export const ORGANIZATION_NAMES = entitySql(
   'organizations.names',
   Organization,
   'o',
@@ -83,7 +84,10 @@ export class OrganizationDirectory {
   /** Legal names by id, for lists and exports. */
   async names(organizationIds: string[]): Promise<Map<string, string>> {
     if (organizationIds.length === 0) return new Map();
-    const rows = await this.db.rows(NAMES, [this.db.agencyId, [...new Set(organizationIds)]]);
+    const rows = await this.db.rows(ORGANIZATION_NAMES, [
+      this.db.agencyId,
+      [...new Set(organizationIds)],
+    ]);
     return new Map(rows.map((r) => [r.id, r.legalName]));
   }
 }

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
+import { isUuid } from '../ids';
 
 /**
  * The one idiom for SQL written by hand (docs/decisions/0009-one-idiom-for-hand-written-sql.md):
@@ -185,3 +186,24 @@ function columnsOf(metadata: EntityMetadata) {
     if (c.transformer) throw new Error(`${metadata.name}.${c.propertyName} has a transformer`);
   return metadata.columns;
 }
+
+/**
+ * The text of a statement (no select list) with its `$n` parameters written in as UUID
+ * literals: for the few statements sent as a plain query without parameters, so the pool
+ * client can send them with the held BEGIN in one round trip (decisions 0001 and 0003). Only
+ * UUIDs, checked here, are ever written into SQL text.
+ */
+export function sqlInline(statement: SqlStatement, uuids: readonly string[]): string {
+  let text = statement.textFor(NO_METADATA);
+  uuids.forEach((value, i) => {
+    if (!isUuid(value)) throw new Error(`${statement.name}: $${i + 1} is not a UUID`);
+    text = text.replace(new RegExp(`\\$${i + 1}(?!\\d)`, 'g'), `'${value}'`);
+  });
+  return text;
+}
+
+const NO_METADATA: MetadataSource = {
+  getMetadata: () => {
+    throw new Error('an entity statement cannot be inlined');
+  },
+};

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { sql, sqlRows } from '../../core/database/sql-statement';
 import { RequestContext } from '../../core/context/request-context';
 import { NotFoundError } from '../../core/errors/domain-error';
 
@@ -15,22 +16,10 @@ export interface MeView {
   }>;
 }
 
-/**
- * The signed-in user and their active memberships in every agency. Runs outside any agency: the
- * membership rows are visible only through the own-rows policy (app.user_id, set by the access
- * policy for this transaction), never another user's and never by agency.
- */
-@Injectable()
-export class MeService {
-  constructor(
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly context: RequestContext,
-  ) {}
-
-  async me(): Promise<MeView> {
-    const { userId } = this.context.requireUser();
-    const rows: MeView[] = await this.txHost.tx.query(
-      `SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name,
+/** The response itself, built in one statement. */
+const ME = sql<MeView>(
+  'identity.me',
+  `SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name,
                                 'platformAdmin', u.platform_admin) AS "user",
               COALESCE((SELECT json_agg(json_build_object(
                           'agencyId', a.id, 'agencyCode', a.code, 'agencyName', a.name,
@@ -46,8 +35,23 @@ export class MeService {
                          WHERE om.user_id = u.id AND om.status = 'active'), '[]'::json)
                 AS "organizations"
          FROM users u WHERE u.id = $1`,
-      [userId],
-    );
+);
+
+/**
+ * The signed-in user and their active memberships in every agency. Runs outside any agency: the
+ * membership rows are visible only through the own-rows policy (app.user_id, set by the access
+ * policy for this transaction), never another user's and never by agency.
+ */
+@Injectable()
+export class MeService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly context: RequestContext,
+  ) {}
+
+  async me(): Promise<MeView> {
+    const { userId } = this.context.requireUser();
+    const rows = await sqlRows(this.txHost.tx, ME, [userId]);
     if (!rows[0]) throw new NotFoundError('user', 'user.not_found');
     return rows[0];
   }
