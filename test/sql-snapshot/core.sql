@@ -1,0 +1,2 @@
+-- core.tenant-set
+SELECT set_config('app.agency_id', $1, true);
