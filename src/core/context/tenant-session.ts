@@ -2,7 +2,8 @@ import { EntityManager } from 'typeorm';
 import { isUuid } from '../ids';
 import { sql, sqlInline } from '../database/sql-statement';
 
-const SET_TENANT = sql('core.tenant-set', `SELECT set_config('app.agency_id', $1, true)`);
+/** The tenant as a transaction-local setting (a parameter where the text need not travel alone). */
+export const SET_TENANT = sql('core.tenant-set', `SELECT set_config('app.agency_id', $1, true)`);
 
 /**
  * The only way the tenant reaches PostgreSQL: a transaction-local setting read by every

@@ -194,7 +194,7 @@ function columnsOf(metadata: EntityMetadata) {
  * UUIDs, checked here, are ever written into SQL text.
  */
 export function sqlInline(statement: SqlStatement, uuids: readonly string[]): string {
-  let text = statement.textFor(NO_METADATA);
+  let text = sqlText(statement);
   uuids.forEach((value, i) => {
     if (!isUuid(value)) throw new Error(`${statement.name}: $${i + 1} is not a UUID`);
     text = text.replace(new RegExp(`\\$${i + 1}(?!\\d)`, 'g'), `'${value}'`);
@@ -207,3 +207,8 @@ const NO_METADATA: MetadataSource = {
     throw new Error('an entity statement cannot be inlined');
   },
 };
+
+/** The text of a statement without a select list, for a plain pg client (own connections). */
+export function sqlText(statement: SqlStatement): string {
+  return statement.textFor(NO_METADATA);
+}
