@@ -1,3 +1,14 @@
+-- core.app-role-facts
+SELECT r.rolname AS role, r.rolsuper, r.rolbypassrls,
+          (SELECT n.nspname || '.' || c.relname FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\_toast%'
+              AND pg_has_role(r.oid, c.relowner, 'MEMBER')
+            ORDER BY 1 LIMIT 1) AS owned
+     FROM pg_roles r WHERE r.rolname = current_user;
+
 -- core.audit-event-insert
 INSERT INTO audit_events (agency_id, actor_kind, actor_user_id, action, entity_type, entity_id, before, after, request_id, client_ip)
   VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10);
@@ -21,9 +32,31 @@ SELECT k."request_hash" AS "requestHash", k."response_status" AS "responseStatus
 DELETE FROM idempotency_keys
     WHERE agency_id = $1 AND created_at < now() - make_interval(days => $2);
 
+-- core.job-effects-claim
+INSERT INTO job_effects (agency_id, effect_key, job_id)
+   SELECT $1, k, $3 FROM unnest($2::text[]) AS k
+   ON CONFLICT DO NOTHING RETURNING effect_key AS "effectKey";
+
 -- core.job-effects-prune
 DELETE FROM job_effects
     WHERE agency_id = $1 AND created_at < now() - make_interval(days => $2);
+
+-- core.job-effects-release
+DELETE FROM job_effects WHERE agency_id = $1 AND job_id = $2 AND effect_key = ANY($3::text[]);
+
+-- core.job-schedules-fire-due
+WITH fired AS (
+     UPDATE job_schedules SET last_run_at = now(),
+            next_run_at = now() + every_ms * interval '1 millisecond'
+      WHERE name = ANY($1::text[]) AND next_run_at <= now()
+      RETURNING name)
+   SELECT name, now() AS "firedAt" FROM fired;
+
+-- core.job-schedules-upsert
+INSERT INTO job_schedules (name, every_ms, next_run_at)
+   SELECT name, every_ms, now() FROM unnest($1::text[], $2::integer[]) AS s(name, every_ms)
+   ON CONFLICT (name) DO UPDATE SET every_ms = EXCLUDED.every_ms,
+     next_run_at = LEAST(job_schedules.next_run_at, now() + EXCLUDED.every_ms * interval '1 millisecond');
 
 -- core.jobs-dead-letter-retry
 SELECT agency_code AS "agencyCode", name, previous_state AS "previousState"
@@ -35,10 +68,46 @@ SELECT id, agency_code AS "agencyCode", name, attempts, max_attempts AS "maxAtte
           finished_at::text AS "finishedText"
      FROM jobs_outbox_dead_letters($1, $2, $3);
 
+-- core.jobs-lock-and-mark-done
+WITH mine AS (
+     SELECT id FROM jobs_outbox
+      WHERE id = ANY($1::uuid[]) AND state IN ('pending', 'published')
+      FOR UPDATE SKIP LOCKED),
+   async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+   UPDATE jobs_outbox o
+      SET state = 'done', attempts = o.attempts + 1, finished_at = now(), leased_until = NULL,
+          last_error = NULL
+     FROM mine, async_commit WHERE o.id = mine.id
+   RETURNING o.id, o.attempts, o.payload;
+
+-- core.jobs-lock-for-failure
+SELECT o."state" AS "state", o."attempts" AS "attempts", o."max_attempts" AS "maxAttempts" FROM jobs_outbox o WHERE o.id = $1 FOR UPDATE;
+
+-- core.jobs-mark-dead
+UPDATE jobs_outbox SET state = 'dead', attempts = $2, last_error = $3,
+          finished_at = now(), leased_until = NULL
+    WHERE id = $1;
+
+-- core.jobs-mark-retry
+UPDATE jobs_outbox SET state = 'pending', attempts = $2, last_error = $3,
+          run_after = now() + $4 * interval '1 millisecond', leased_until = NULL
+    WHERE id = $1;
+
+-- core.jobs-outbox-claim
+SELECT id, agency_id AS "agencyId", agency_code AS "agencyCode", name,
+          request_id AS "requestId", republish
+     FROM jobs_outbox_claim($1, $2);
+
 -- core.jobs-outbox-insert
 INSERT INTO jobs_outbox (id, agency_id, name, payload, max_attempts, run_after, request_id)
    SELECT t.id, $1, $2, t.p, $3, now() + $4 * interval '1 millisecond', $5
      FROM unnest($6::uuid[], $7::jsonb[]) AS t(id, p);
+
+-- core.jobs-outbox-prune
+SELECT jobs_outbox_prune($1);
+
+-- core.jobs-outbox-release
+SELECT jobs_outbox_release($1::uuid[]);
 
 -- core.platform-audit-event-insert
 INSERT INTO platform_audit_events (actor_kind, actor_user_id, action, entity_type, entity_id, before, after, request_id, client_ip)
