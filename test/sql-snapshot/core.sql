@@ -9,9 +9,122 @@ SELECT r.rolname AS role, r.rolsuper, r.rolbypassrls,
             ORDER BY 1 LIMIT 1) AS owned
      FROM pg_roles r WHERE r.rolname = current_user;
 
+-- core.audit-agencies-all
+SELECT id, code FROM agencies ORDER BY code;
+
+-- core.audit-chain-agency-head
+SELECT l.position::text, l.link_hash, l.watermark::text FROM audit_chain l
+        WHERE l.agency_id = $1 ORDER BY l.position DESC LIMIT 1;
+
+-- core.audit-chain-agency-link
+INSERT INTO audit_chain (agency_id, position, event_id, event_hash, prev_hash, link_hash, watermark)
+       SELECT $1::uuid, *, $7::bigint
+         FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[]);
+
+-- core.audit-chain-agency-links
+SELECT l.position::text, l.event_id, l.event_hash, l.prev_hash, l.link_hash,
+              e.id IS NOT NULL AS present, e.content_hash,
+              audit_content_hash(e.agency_id, e.id, e.occurred_at, e.actor_kind,
+                e.actor_user_id, e.action, e.entity_type, e.entity_id, e.before, e.after,
+                e.request_id, e.client_ip, e.tx_id) AS recomputed
+         FROM audit_chain l LEFT JOIN audit_events e ON e.agency_id = l.agency_id AND e.id = l.event_id
+        WHERE l.agency_id = $1 AND l.position > $2::bigint
+        ORDER BY l.position
+        LIMIT 2000;
+
+-- core.audit-chain-agency-orphan
+SELECT e.id FROM audit_events e
+        WHERE e.agency_id = $1 AND e.tx_id < $2::bigint
+          AND NOT EXISTS (SELECT 1 FROM audit_chain l WHERE e.agency_id = l.agency_id AND e.id = l.event_id)
+        ORDER BY e.tx_id, e.occurred_at, e.id LIMIT 1;
+
+-- core.audit-chain-agency-pending
+SELECT count(*)::int AS pending FROM audit_events e
+        WHERE e.agency_id = $1 AND e.tx_id <= $2::bigint AND e.tx_id >= $3::bigint
+          AND NOT EXISTS (SELECT 1 FROM audit_chain l WHERE e.agency_id = l.agency_id AND e.id = l.event_id);
+
+-- core.audit-chain-agency-target
+SELECT max(e.tx_id)::text AS target FROM audit_events e WHERE e.agency_id = $1;
+
+-- core.audit-chain-agency-unlinked
+SELECT e.id, e.content_hash, e.tx_id::text AS tx_id,
+              pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
+         FROM audit_events e
+        WHERE e.agency_id = $1
+          AND e.tx_id >= $2::bigint
+          AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+          AND NOT EXISTS (SELECT 1 FROM audit_chain l WHERE e.agency_id = l.agency_id AND e.id = l.event_id)
+        ORDER BY e.tx_id, e.occurred_at, e.id
+        LIMIT 1000;
+
+-- core.audit-chain-lock
+SELECT pg_advisory_xact_lock(hashtextextended($1, 0));
+
+-- core.audit-chain-platform-head
+SELECT l.position::text, l.link_hash, l.watermark::text FROM platform_audit_chain l
+        WHERE TRUE ORDER BY l.position DESC LIMIT 1;
+
+-- core.audit-chain-platform-link
+INSERT INTO platform_audit_chain (position, event_id, event_hash, prev_hash, link_hash, watermark)
+       SELECT *, $6::bigint
+         FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[]);
+
+-- core.audit-chain-platform-links
+SELECT l.position::text, l.event_id, l.event_hash, l.prev_hash, l.link_hash,
+              e.id IS NOT NULL AS present, e.content_hash,
+              audit_content_hash(NULL::uuid, e.id, e.occurred_at, e.actor_kind,
+                e.actor_user_id, e.action, e.entity_type, e.entity_id, e.before, e.after,
+                e.request_id, e.client_ip, e.tx_id) AS recomputed
+         FROM platform_audit_chain l LEFT JOIN platform_audit_events e ON e.id = l.event_id
+        WHERE TRUE AND l.position > $1::bigint
+        ORDER BY l.position
+        LIMIT 2000;
+
+-- core.audit-chain-platform-orphan
+SELECT e.id FROM platform_audit_events e
+        WHERE TRUE AND e.tx_id < $1::bigint
+          AND NOT EXISTS (SELECT 1 FROM platform_audit_chain l WHERE e.id = l.event_id)
+        ORDER BY e.tx_id, e.occurred_at, e.id LIMIT 1;
+
+-- core.audit-chain-platform-pending
+SELECT count(*)::int AS pending FROM platform_audit_events e
+        WHERE TRUE AND e.tx_id <= $1::bigint AND e.tx_id >= $2::bigint
+          AND NOT EXISTS (SELECT 1 FROM platform_audit_chain l WHERE e.id = l.event_id);
+
+-- core.audit-chain-platform-target
+SELECT max(e.tx_id)::text AS target FROM platform_audit_events e WHERE TRUE;
+
+-- core.audit-chain-platform-unlinked
+SELECT e.id, e.content_hash, e.tx_id::text AS tx_id,
+              pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
+         FROM platform_audit_events e
+        WHERE TRUE
+          AND e.tx_id >= $1::bigint
+          AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+          AND NOT EXISTS (SELECT 1 FROM platform_audit_chain l WHERE e.id = l.event_id)
+        ORDER BY e.tx_id, e.occurred_at, e.id
+        LIMIT 1000;
+
+-- core.audit-chain-try-lock
+SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS acquired;
+
 -- core.audit-event-insert
 INSERT INTO audit_events (agency_id, actor_kind, actor_user_id, action, entity_type, entity_id, before, after, request_id, client_ip)
   VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10);
+
+-- core.audit-events-page
+SELECT e."id" AS "id", e."actor_kind" AS "actorKind", e."actor_user_id" AS "actorUserId", e."action" AS "action", e."entity_type" AS "entityType", e."entity_id" AS "entityId", e."before" AS "before", e."after" AS "after", e."request_id" AS "requestId", e."client_ip" AS "clientIp",
+          to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredText"
+     FROM audit_events e
+    WHERE e.agency_id = $1
+      AND ($2::text IS NULL OR e.entity_type = $2::text)
+      AND ($3::text IS NULL OR e.entity_id = $3::text)
+      AND ($4::uuid IS NULL OR e.actor_user_id = $4::uuid)
+      AND ($5::timestamptz IS NULL OR e.occurred_at >= $5::timestamptz)
+      AND ($6::timestamptz IS NULL OR e.occurred_at < $6::timestamptz)
+      AND ($7::timestamptz IS NULL OR (e.occurred_at, e.id) < ($7::timestamptz, $8::uuid))
+    ORDER BY e.occurred_at DESC, e.id DESC
+    LIMIT $9;
 
 -- core.idempotency-key-claim
 INSERT INTO idempotency_keys (agency_id, principal, key, request_hash)

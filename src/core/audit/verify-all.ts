@@ -1,5 +1,13 @@
 import { Client } from 'pg';
 import { ChainScope, ChainVerification, Sql, verifyChain } from './audit-chain';
+import { sql as statement, SqlStatement, sqlText } from '../database/sql-statement';
+import { SET_TENANT } from '../context/tenant-session';
+
+/** Every agency, active or not (a deactivated agency's trail still matters). */
+const ALL_AGENCIES = statement<{ id: string; code: string }>(
+  'core.audit-agencies-all',
+  'SELECT id, code FROM agencies ORDER BY code',
+);
 
 export interface LogVerification {
   /** The agency code, or "platform". */
@@ -14,13 +22,13 @@ export interface LogVerification {
 export async function verifyAllAuditLogs(appUrl: string): Promise<LogVerification[]> {
   const client = new Client({ connectionString: appUrl, application_name: 'grant-commons-audit' });
   await client.connect();
-  const sql: Sql = async <T>(text: string, params?: unknown[]) =>
-    (await client.query(text, params)).rows as T[];
+  const sql: Sql = async <T>(statement: SqlStatement<T>, params: unknown[]) =>
+    statement.shape((await client.query(sqlText(statement), params)).rows);
   const inTransaction = async (scope: ChainScope) => {
     await client.query('BEGIN');
     try {
       if (scope !== 'platform') {
-        await client.query(`SELECT set_config('app.agency_id', $1, true)`, [scope.agencyId]);
+        await client.query(sqlText(SET_TENANT), [scope.agencyId]);
       }
       const result = await verifyChain(sql, scope);
       await client.query('COMMIT');
@@ -31,9 +39,7 @@ export async function verifyAllAuditLogs(appUrl: string): Promise<LogVerificatio
     }
   };
   try {
-    const agencies = await sql<{ id: string; code: string }>(
-      'SELECT id, code FROM agencies ORDER BY code',
-    );
+    const agencies = await sql(ALL_AGENCIES, []);
     const results: LogVerification[] = [];
     for (const agency of agencies) {
       results.push({ log: agency.code, result: await inTransaction({ agencyId: agency.id }) });
