@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import type { ObjectLiteral } from 'typeorm';
 import { ChainScope, ChainVerification, Sql, verifyChain } from './audit-chain';
 import { sql as statement, SqlStatement, sqlText } from '../database/sql-statement';
 import { SET_TENANT } from '../context/tenant-session';
@@ -23,7 +24,7 @@ export async function verifyAllAuditLogs(appUrl: string): Promise<LogVerificatio
   const client = new Client({ connectionString: appUrl, application_name: 'grant-commons-audit' });
   await client.connect();
   const sql: Sql = async <T>(statement: SqlStatement<T>, params: unknown[]) =>
-    statement.shape((await client.query(sqlText(statement), params)).rows);
+    statement.shape((await client.query<ObjectLiteral>(sqlText(statement), params)).rows);
   const inTransaction = async (scope: ChainScope) => {
     await client.query('BEGIN');
     try {
