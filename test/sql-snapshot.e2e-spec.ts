@@ -58,7 +58,6 @@ const NOT_IN_SNAPSHOT: Record<string, string> = {
   'src/core/jobs/job-scheduler.ts': 'reads agencies directly; item 3 routes it via the directory',
   'src/core/audit/audit-seal.schedule.ts':
     'reads agencies directly; item 3 routes it via the directory',
-  'src/identity/demo/demo-seeder.ts': 'demo data for `npm run seed:demo`, not the app',
 };
 
 /** `.query(` given SQL text at the call site (transaction control aside). */

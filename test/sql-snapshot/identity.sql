@@ -20,6 +20,26 @@ SELECT am."roles" AS "roles", am."status" AS "status" FROM agency_memberships am
 UPDATE agency_memberships SET roles = $3, updated_at = now()
     WHERE agency_id = $1 AND user_id = $2;
 
+-- identity.demo-active-agencies
+SELECT id, code FROM agencies WHERE active ORDER BY code;
+
+-- identity.demo-add-staff
+INSERT INTO agency_memberships (agency_id, user_id, roles) VALUES ($1, $2, $3)
+   ON CONFLICT (agency_id, user_id) DO NOTHING RETURNING user_id AS "userId";
+
+-- identity.demo-any-user
+SELECT EXISTS (SELECT 1 FROM users) AS any;
+
+-- identity.demo-make-platform-admin
+UPDATE users SET platform_admin = true WHERE id = $1;
+
+-- identity.demo-user-by-email
+SELECT id FROM users WHERE email = $1;
+
+-- identity.demo-user-insert
+INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
+   ON CONFLICT (email) DO NOTHING RETURNING id;
+
 -- identity.duty-excluded
 SELECT c.requester_id AS "requesterId", c.organization_id AS "organizationId",
           ARRAY(SELECT m.user_id FROM organization_memberships m
