@@ -29,6 +29,43 @@ module.exports = {
         ],
       },
     },
+    {
+      name: 'no-reading-other-modules-internals',
+      severity: 'error',
+      comment:
+        'A module reaches another only through what it exposes (its *Directory, *.module.ts, ports, ' +
+        'errors, views, services): never its entities, its *Records repository or its *Reads hot ' +
+        'SQL, which are how it stores data, free to change. src/web (pages) is held to the same.',
+      // $1 is the importing module: the target is another module's storage. Entity files are
+      // held to the next rule instead.
+      from: { path: '^src/([^/]+)/', pathNot: '^src/[^/]+/entities/[^/]+[.]entity[.]ts$' },
+      to: {
+        path: '^src/[^/]+/(entities/|[^/]+/entities/|.*-records[.]ts$|.*-reads[.]ts$)',
+        pathNot: '^src/$1/',
+      },
+    },
+    {
+      name: 'entities-only-name-entities-for-foreign-keys',
+      severity: 'error',
+      comment:
+        "The one allowed crossing: an entity's @ManyToOne names another module's entity so the " +
+        'foreign key is in the mapped schema (migration:check compares it with the migrations). ' +
+        'Such a relation is for the schema only: nothing outside its module loads it.',
+      from: { path: '^src/([^/]+)/entities/[^/]+[.]entity[.]ts$' },
+      to: {
+        path: '^src/[^/]+/(entities/|[^/]+/entities/|.*-records[.]ts$|.*-reads[.]ts$)',
+        pathNot: ['^src/$1/', '^src/[^/]+/entities/[^/]+[.]entity[.]ts$'],
+      },
+    },
+    {
+      name: 'kernel-knows-no-domain',
+      severity: 'error',
+      comment:
+        'src/core is the kernel: no grant knowledge. It calls domain modules through ports ' +
+        '(core/access/access.ports.ts) that they implement, never by import.',
+      from: { path: '^src/core/' },
+      to: { path: '^src/', pathNot: '^src/core/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,5 +1,17 @@
 /** Two projects: `unit` (fast, beside the code) and `integration` (real PostgreSQL, in test/). */
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
+const { readFileSync } = require('node:fs');
+const swcrc = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+
+/** The build's own SWC settings (.swcrc: one entry for .ts, one for .tsx pages), per pattern. */
+const settingsFor = (test) => {
+  // eslint-disable-next-line no-unused-vars
+  const { test: _, $schema, ...options } = swcrc.find((entry) => entry.test === test);
+  return ['@swc/jest', { ...options, swcrc: false }];
+};
+const transform = {
+  '^.+\\.ts$': settingsFor('\\.ts$'),
+  '^.+\\.tsx$': settingsFor('\\.tsx$'),
+};
 
 module.exports = {
   // A root option: Jest ignores testTimeout inside a project. Integration tests boot the whole app.

@@ -1,4 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
 import { AppConfig } from './core/config/env';
 import { CoreModule } from './core/core.module';
 import { AuditModule } from './core/audit/audit.module';
@@ -14,8 +15,30 @@ import { AllocationsModule } from './allocations/allocations.module';
 import { AwardsModule } from './awards/awards.module';
 import { PaymentsModule } from './payments/payments.module';
 import { CloseoutModule } from './closeout/closeout.module';
+import { WebModule } from './web/web.module';
 
-/** The monolith: the kernel plus one module per business capability. */
+/** The modules whose controllers are the JSON API, served under /api/v1. */
+const API_MODULES: Type[] = [
+  AuditModule,
+  AgenciesModule,
+  JobsModule,
+  NotificationsModule,
+  IdentityModule,
+  ProgramsModule,
+  OrganizationsModule,
+  ApplicationsModule,
+  ReviewsModule,
+  AllocationsModule,
+  AwardsModule,
+  PaymentsModule,
+  CloseoutModule,
+];
+
+/**
+ * The monolith: the kernel plus one module per business capability, and the web pages. The API
+ * prefix is given per module (RouterModule) rather than globally, so the pages and the health
+ * probes are served at the root without a list of exclusions.
+ */
 @Module({})
 export class AppModule {
   static register(config: AppConfig): DynamicModule {
@@ -23,19 +46,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(config),
-        AuditModule,
-        AgenciesModule,
-        JobsModule,
-        NotificationsModule,
-        IdentityModule,
-        ProgramsModule,
-        OrganizationsModule,
-        ApplicationsModule,
-        ReviewsModule,
-        AllocationsModule,
-        AwardsModule,
-        PaymentsModule,
-        CloseoutModule,
+        ...API_MODULES,
+        RouterModule.register(API_MODULES.map((module) => ({ path: 'api/v1', module }))),
+        WebModule,
       ],
     };
   }

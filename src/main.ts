@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { exitOnStartupFailure, loadDotEnv, prettyConsole } from './core/startup/entry-point';
 import { AppConfig, loadConfig } from './core/config/env';
 import { prepareDatabase } from './core/database/database-bootstrap';
-import { createApp } from './core/http/create-app';
+import { createApp } from './create-app';
 import { createRootLogger } from './core/logging/logger';
 import { startupBanner } from './core/startup/banner';
 import { portOwner } from './core/startup/port-owner';

@@ -6,7 +6,7 @@ import { loadAgencyConfigs } from '../src/agencies/agency-config.loader';
 import { AgencyDirectory } from '../src/agencies/agency-directory';
 import { syncAgencies } from '../src/agencies/agency-sync';
 import { loadConfig } from '../src/core/config/env';
-import { createApp } from '../src/core/http/create-app';
+import { createApp } from '../src/create-app';
 import { connect, createTestDatabase } from './support/database';
 import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
 
@@ -96,6 +96,17 @@ describe('agencies: configuration modules synced into the tenant table', () => {
     expect(Object.isFrozen(directory.configOf(mo.agencyId).finance)).toBe(true);
   });
 
+  it('hands a strategy the options its declaration names, beside the field choosing it', () => {
+    const directory = t.app.get(AgencyDirectory);
+    const ks = directory.findByCode('ks-ksde')!;
+    const mo = directory.findByCode('mo-dese')!;
+    expect(directory.strategyOptions(ks.agencyId, 'paymentExport', 'nacha-ach')).toMatchObject({
+      immediateDestination: '101900012',
+    });
+    expect(directory.strategyOptions(ks.agencyId, 'paymentExport', 'csv')).toBeUndefined();
+    expect(directory.strategyOptions(mo.agencyId, 'paymentExport', 'nacha-ach')).toBeUndefined();
+  });
+
   it('serves an agency’s public profile without sign-in, and 404 for an unknown code', async () => {
     const res = await t.request({ method: 'GET', url: '/api/v1/agencies/ks-ksde/profile' });
     expect(res.status).toBe(200);
@@ -148,6 +159,11 @@ describe('agencies: configuration modules synced into the tenant table', () => {
       const directory = t.app.get(AgencyDirectory);
       await directory.reload();
       expect(directory.findByCode('ks-ksde')).toBeUndefined();
+      // Still named for its users' memberships and notices, and sealed; no longer scheduled.
+      const ksId = (await owner.query(`SELECT id FROM agencies WHERE code = 'ks-ksde'`)).rows[0].id;
+      expect(directory.describe(ksId)).toMatchObject({ code: 'ks-ksde', name: expect.any(String) });
+      expect(directory.allTenants().map((a) => a.agencyCode)).toEqual(['ks-ksde', 'mo-dese']);
+      expect(directory.activeTenants().map((a) => a.agencyCode)).toEqual(['mo-dese']);
       const gone = await t.request({ method: 'GET', url: '/api/v1/agencies/ks-ksde/profile' });
       expect(gone.status).toBe(404);
 

@@ -357,7 +357,7 @@ describe('audit log: append-only, hash-chained per agency', () => {
     });
 
     // The command-line verifier checks every log and says which is broken, and where.
-    const all = await verifyAllAuditLogs(t.db.appUrl);
+    const all = await verifyAllAuditLogs(t.db.appUrl, t.app.get(AgencyDirectory).allTenants());
     const lines = all.map(describeVerification);
     expect(lines).toEqual([
       expect.stringMatching(

@@ -6,6 +6,7 @@ import { createFixtures, BenchFixtures } from '../bench/lib/fixtures';
 import { BenchTokens, buildScenarios } from '../bench/lib/scenarios';
 import { writeAgencyFiles } from '../bench/seed/agency-files';
 import { BENCH_PASSWORD, ScaleResult, seedScale } from '../bench/seed-scale';
+import { AgencyDirectory } from '../src/agencies/agency-directory';
 import { verifyAllAuditLogs } from '../src/core/audit/verify-all';
 import { bootTestApp, TestApp } from './support/test-app';
 
@@ -96,7 +97,7 @@ describe('benchmark seed and scenarios', () => {
 
   it('seals the seeded audit events into chains that verify', async () => {
     expect(seeded.counts.audit_chain).toBe(seeded.counts.audit_events);
-    const results = await verifyAllAuditLogs(t.db.appUrl);
+    const results = await verifyAllAuditLogs(t.db.appUrl, t.app.get(AgencyDirectory).allTenants());
     for (const { log, result } of results)
       expect({ log, ok: result.ok }).toEqual({ log, ok: true });
   });

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { AgencyDirectory } from '../src/agencies/agency-directory';
 import { loadConfig } from '../src/core/config/env';
-import { createApp } from '../src/core/http/create-app';
+import { createApp } from '../src/create-app';
 import { Client } from 'pg';
 import { createInvitation, createUser, login, ownerPool } from './factories/identity';
 import { connect, createTestDatabase, TestDatabase } from './support/database';

@@ -1,4 +1,5 @@
-import { AgencyStrategies, PaymentExportStrategy, StrategyNotImplementedError } from './strategies';
+import type { PaymentExportStrategy } from '../payments/export/payment-export-strategy';
+import { AgencyStrategies, StrategyNotImplementedError } from './strategies';
 
 const csv: PaymentExportStrategy = {
   mediaType: 'text/csv',

@@ -4,53 +4,36 @@ import type { StrategyDeclaration } from './config-schema';
 import { PAYMENT_EXPORT_FORMATS } from '../payments/export/payment-export-formats';
 
 /**
- * One batch of approved payments handed to the state accounting system. Amounts are decimal
- * strings ("1250.00"). The payments capability owns the final shape; this is the contract an
- * export format is written against.
+ * Each kind of agency strategy and the interface its implementations satisfy. The capability
+ * that owns a kind's contract declares it by merging (payments owns `paymentExport`):
+ *
+ *   declare module '../../agencies/strategies' {
+ *     interface StrategyKinds { paymentExport: PaymentExportStrategy }
+ *   }
  */
-export interface PaymentExportBatch {
-  agencyCode: string;
-  batchId: string;
-  /** The date the payments settle, YYYY-MM-DD in the agency's time zone. */
-  effectiveDate: string;
-  payments: Array<{
-    paymentRequestId: string;
-    payeeName: string;
-    amount: string;
-    /** Present for electronic formats (ACH); decrypted only while the file is written. */
-    routingNumber?: string;
-    accountNumber?: string;
-    accountType?: 'checking' | 'savings';
-  }>;
-}
-
-/** A payment file format an agency chooses by name in `finance.paymentExportFormat`. */
-export interface PaymentExportStrategy {
-  readonly mediaType: string;
-  readonly fileExtension: string;
-  render(batch: PaymentExportBatch): Buffer;
-}
-
-/** Each kind of agency strategy and the interface its implementations satisfy. */
-export interface StrategyKinds {
-  paymentExport: PaymentExportStrategy;
-}
-export type StrategyKind = keyof StrategyKinds;
-
-/** Where an agency's YAML chooses each kind: the field path used in validation messages. */
-export const STRATEGY_FIELDS: Record<StrategyKind, string> = {
-  paymentExport: 'finance.paymentExportFormat',
-};
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface StrategyKinds {}
 
 /**
- * The names the product promises before their implementations exist, so an agency file can be
- * validated at boot; each capability declares its own (with their option schemas). Implementations
- * are bound to these names by the capability that owns them (payments binds `csv` and
- * `nacha-ach`); until then `resolve` refuses with a coded error.
+ * The registry's declarations, keyed by kind: the names an agency file may choose, each with
+ * the options it owns (schema pieces, from the owning capability), so a file is validated at
+ * boot and by `npm run agencies:sync` (no modules loaded) before any implementation is bound.
+ * Implementations are bound to these names by the capability that owns them (payments binds
+ * `csv` and `nacha-ach`); until then `resolve` refuses with a coded error.
  */
 export const STRATEGY_DECLARATIONS = {
   paymentExport: PAYMENT_EXPORT_FORMATS,
-} satisfies { [K in StrategyKind]: Record<string, StrategyDeclaration> };
+} satisfies { [K in keyof StrategyKinds]: Record<string, StrategyDeclaration> };
+
+export type StrategyKind = keyof StrategyKinds;
+
+/**
+ * Where an agency's YAML chooses each kind: the field path, used in validation messages; a
+ * strategy's options field sits beside it.
+ */
+export const STRATEGY_FIELDS: Record<StrategyKind, string> = {
+  paymentExport: 'finance.paymentExportFormat',
+};
 
 export interface StrategyRegistration<K extends StrategyKind> {
   kind: K;

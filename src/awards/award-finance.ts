@@ -11,6 +11,8 @@ import { FundingSourceInput } from './funding/funding-sources';
 import { CarryoverTerms, ProgramAwardTermsService } from './program-award-terms.service';
 import { TemplateData } from '../notifications/templates/notification-templates';
 
+export type { AwardScope };
+
 /**
  * The awards module's public surface for payments and closeout: the award row locked for a
  * balance check, its budget, its program's carryover terms, closing it and making the

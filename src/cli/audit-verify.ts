@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { Client } from 'pg';
+import { AgencyRow, readAgencies } from '../agencies/agency-directory';
+import { Tenant } from '../core/context/request-context';
 import { ConfigError, loadConfig } from '../core/config/env';
 import { prepareDatabase } from '../core/database/database-bootstrap';
 import { createRootLogger } from '../core/logging/logger';
@@ -8,11 +11,26 @@ import { describeVerification, verifyAllAuditLogs } from '../core/audit/verify-a
  * `npm run audit:verify`: links pending audit events, then checks every agency's hash chain and
  * the platform chain. Prints the first broken link of each log; exits 1 when any is broken.
  */
+/** Every agency, deactivated ones too, read as the agency directory reads them. */
+async function agenciesIn(appUrl: string): Promise<Tenant[]> {
+  const client = new Client({ connectionString: appUrl, application_name: 'grant-commons-audit' });
+  await client.connect();
+  try {
+    const rows = await readAgencies(async (text) => (await client.query<AgencyRow>(text)).rows);
+    return rows.map((row) => ({ agencyId: row.id, agencyCode: row.code }));
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<boolean> {
   const config = loadConfig();
   const database = await prepareDatabase(config, createRootLogger('warn'));
   try {
-    const results = await verifyAllAuditLogs(database.config.databaseUrl!);
+    const results = await verifyAllAuditLogs(
+      database.config.databaseUrl!,
+      await agenciesIn(database.config.databaseUrl!),
+    );
     for (const result of results) process.stdout.write(`${describeVerification(result)}\n`);
     return results.every(({ result }) => result.ok);
   } finally {

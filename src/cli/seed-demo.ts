@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '../core/config/env';
 import { prepareDatabase } from '../core/database/database-bootstrap';
-import { createApp } from '../core/http/create-app';
+import { createApp } from '../create-app';
 import { createRootLogger } from '../core/logging/logger';
 import { DemoSeeder, formatDemoLogins } from '../identity/demo/demo-seeder';
 import { runCli } from './run';

@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../core/clock/clock';
-import { AwardFinance } from '../awards/award-finance';
+import { AwardFinance, AwardScope } from '../awards/award-finance';
 import { AwardNotifications } from '../awards/award-notifications';
-import { AwardScope } from '../awards/award-records';
 import { prorate } from '../awards/budget/award-budget-math';
-import { Award } from '../awards/entities/award.entity';
 import { AuditLog } from '../core/audit/audit-log';
 import { RequestContext } from '../core/context/request-context';
 import { TenantDb } from '../core/context/tenant-db';
 import { FieldProblem } from '../core/errors/domain-error';
 import { fromCents, toCents } from '../core/money/money';
 import { Ledger } from '../ledger/ledger';
-import { PaymentRecords } from '../payments/requests/payment-records';
+import { PaymentDirectory } from '../payments/payment-directory';
 import {
   CarryoverNotAllowedError,
   CloseoutReportNotFoundError,
@@ -50,7 +48,7 @@ export class CloseoutService {
     private readonly context: RequestContext,
     private readonly awards: AwardFinance,
     private readonly ledger: Ledger,
-    private readonly payments: PaymentRecords,
+    private readonly payments: PaymentDirectory,
     private readonly audit: AuditLog,
     private readonly notifications: AwardNotifications,
     private readonly clock: Clock,
@@ -168,8 +166,7 @@ export class CloseoutService {
         `The final report is ${report.status}; it must be submitted.`,
       );
     }
-    const position = await this.payments.position(award.id);
-    if (position.committedCash > 0n || position.committedAdvance > 0n) {
+    if (await this.payments.hasUnpaidRequests(award.id)) {
       throw new CloseoutStateError(
         'closeout.open_payment_requests',
         'Payment requests on this award are still open; decide and pay them first.',
@@ -240,7 +237,7 @@ export class CloseoutService {
   }
 
   private async settlement(
-    award: Award,
+    award: { id: string },
     report: CloseoutReport,
     carryoverAllowed: boolean,
     capPercent: string | null,
@@ -271,7 +268,7 @@ export class CloseoutService {
   }
 
   /** What closing would settle, for the report's readers (nothing is posted). */
-  private async preview(award: Award, report: CloseoutReport) {
+  private async preview(award: { id: string; programId: string }, report: CloseoutReport) {
     const terms = await this.awards.carryoverTerms(award.programId);
     try {
       return settlementView(
@@ -284,7 +281,11 @@ export class CloseoutService {
     }
   }
 
-  private async post(award: Award, report: CloseoutReport, s: Settlement): Promise<void> {
+  private async post(
+    award: { id: string; reference: string },
+    report: CloseoutReport,
+    s: Settlement,
+  ): Promise<void> {
     const source = { awardId: award.id, sourceType: 'closeout', sourceId: report.id };
     if (s.advanceLiquidated > 0n) {
       await this.ledger.post({

@@ -16,6 +16,7 @@ import { ProblemFilter } from './errors/problem.filter';
 import { HealthModule } from './health/health.module';
 import { RateLimitStore } from './http/rate-limits';
 import { RequestPipeline } from './http/request-pipeline';
+import { WebSessionCookie } from './http/web-session-cookie';
 
 /** The kernel: configuration, database, request context and transactions, access, errors, health. */
 @Global()
@@ -51,10 +52,23 @@ export class CoreModule {
         RateLimitStore,
         TenantTransaction,
         RequestPipeline,
+        {
+          provide: WebSessionCookie,
+          useValue: new WebSessionCookie(
+            config.nodeEnv === 'production' || config.publicAppUrl.startsWith('https:'),
+          ),
+        },
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
-      exports: [RequestContext, TenantDb, TenantRunner, RecheckedTransactions, RateLimitStore],
+      exports: [
+        RequestContext,
+        TenantDb,
+        TenantRunner,
+        RecheckedTransactions,
+        RateLimitStore,
+        WebSessionCookie,
+      ],
     };
   }
 }

@@ -66,6 +66,9 @@ import { StaffService } from './staff/staff.service';
     DutyDirectory,
     PasswordHasher,
     DemoSeeder,
+    // The web pages sign people in and accept invitations through these, as the API does.
+    AuthService,
+    InvitationService,
   ],
 })
 export class IdentityModule {}

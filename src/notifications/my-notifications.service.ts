@@ -1,31 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { AgencyDirectory } from '../agencies/agency-directory';
 import { RequestContext } from '../core/context/request-context';
 import { decodeCursor as decodeKeysetCursor, TIME_AND_ID } from '../core/pagination/keyset-cursor';
 import { NotificationPage, NotificationView } from './dto/notifications.dto';
 import { NotificationNotFoundError } from './notifications.errors';
 import { isUuid } from '../core/ids';
 import { computedColumns, entitySql, sql, sqlRows } from '../core/database/sql-statement';
-import { Agency } from '../agencies/entities/agency.entity';
 import { Notification } from './entities/notification.entity';
 
 type Row = ReturnType<typeof LIST.shape>[number];
 
-const pick = ['id', 'template', 'subject', 'body', 'link', 'readAt', 'createdAt'] as const;
-/** With the agency it came from, and its instant as text for a cursor that keeps microseconds. */
-const computed = computedColumns<{
-  agencyCode: Agency['code'];
-  agencyName: Agency['name'];
-  createdText: string;
-}>();
-const EXTRA = `a.code AS "agencyCode", a.name AS "agencyName", n.created_at::text AS "createdText"`;
+const pick = [
+  'id',
+  'agencyId',
+  'template',
+  'subject',
+  'body',
+  'link',
+  'readAt',
+  'createdAt',
+] as const;
+/** The instant as text too, for a cursor that keeps microseconds. */
+const computed = computedColumns<{ createdText: string }>();
 
 const LIST = entitySql(
   'notifications.mine-page',
   Notification,
   'n',
-  `SELECT {columns}, ${EXTRA} FROM notifications n JOIN agencies a ON a.id = n.agency_id
+  `SELECT {columns}, n.created_at::text AS "createdText" FROM notifications n
     WHERE n.user_id = $1
       AND ($2::boolean IS NOT TRUE OR n.read_at IS NULL)
       AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::uuid))
@@ -47,7 +51,7 @@ const MARK_READ = entitySql(
      UPDATE notifications SET read_at = COALESCE(read_at, now())
       WHERE id = $1 AND user_id = $2
       RETURNING *)
-   SELECT {columns}, ${EXTRA} FROM marked n JOIN agencies a ON a.id = n.agency_id`,
+   SELECT {columns}, n.created_at::text AS "createdText" FROM marked n`,
   { pick, computed },
 );
 
@@ -61,6 +65,7 @@ export class MyNotifications {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly context: RequestContext,
+    private readonly agencies: AgencyDirectory,
   ) {}
 
   async list(options: {
@@ -82,7 +87,7 @@ export class MyNotifications {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(view),
+      items: page.map((row) => this.view(row)),
       unreadCount: count,
       nextCursor: rows.length > limit && last ? encodeCursor(last.createdText, last.id) : null,
     };
@@ -94,22 +99,27 @@ export class MyNotifications {
     if (!isUuid(id)) throw new NotificationNotFoundError();
     const rows = await sqlRows(this.txHost.tx, MARK_READ, [id, userId]);
     if (!rows[0]) throw new NotificationNotFoundError();
-    return view(rows[0]);
+    return this.view(rows[0]);
   }
-}
 
-function view(r: Row): NotificationView {
-  return {
-    id: r.id,
-    agencyCode: r.agencyCode,
-    agencyName: r.agencyName,
-    template: r.template,
-    subject: r.subject,
-    body: r.body,
-    link: r.link,
-    readAt: r.readAt?.toISOString() ?? null,
-    createdAt: r.createdAt.toISOString(),
-  };
+  /**
+   * The agency's code and name from the agency directory (deactivated agencies included; a
+   * notice exists only in an agency this process knows, so the fallback is never shown).
+   */
+  private view(r: Row): NotificationView {
+    const agency = this.agencies.describe(r.agencyId);
+    return {
+      id: r.id,
+      agencyCode: agency?.code ?? '',
+      agencyName: agency?.name ?? '',
+      template: r.template,
+      subject: r.subject,
+      body: r.body,
+      link: r.link,
+      readAt: r.readAt?.toISOString() ?? null,
+      createdAt: r.createdAt.toISOString(),
+    };
+  }
 }
 
 function encodeCursor(createdAt: string, id: string): string {

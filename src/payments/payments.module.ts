@@ -14,6 +14,7 @@ import { PaymentReconciliation } from './batches/payment-reconciliation.service'
 import { PaymentExportStrategies } from './export/payment-export-strategies';
 import { LedgerModule } from '../ledger/ledger.module';
 import { PaymentBatchesController } from './payment-batches.controller';
+import { PaymentDirectory } from './payment-directory';
 import {
   OrganizationPaymentsController,
   PaymentRequestsController,
@@ -27,7 +28,7 @@ import { PaymentSettlement } from './settlement/payment-settlement';
 /**
  * Payments: requests, approvals, the ledger's disbursements, batches on the agency's cut-off
  * schedule with their files (CSV, NACHA ACH), reconciliation, payee bank details.
- * Public surface: PaymentRequests (positions of awards, for closeout).
+ * Public surface: PaymentDirectory (for closeout), AgencyCalendar.
  */
 @Module({
   imports: [
@@ -46,6 +47,7 @@ import { PaymentSettlement } from './settlement/payment-settlement';
   providers: [
     AgencyCalendar,
     PaymentRecords,
+    PaymentDirectory,
     PaymentRequests,
     PaymentApprovals,
     PaymentSettlement,
@@ -59,6 +61,6 @@ import { PaymentSettlement } from './settlement/payment-settlement';
     PayeeChanges,
     PaymentExportStrategies,
   ],
-  exports: [PaymentRecords, AgencyCalendar],
+  exports: [PaymentDirectory, AgencyCalendar],
 })
 export class PaymentsModule {}

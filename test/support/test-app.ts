@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino, { Logger } from 'pino';
 import { join } from 'node:path';
 import { AppConfig, loadConfig } from '../../src/core/config/env';
-import { createApp } from '../../src/core/http/create-app';
+import { createApp } from '../../src/create-app';
 import { createTestDatabase, TestDatabase } from './database';
 
 export interface TestApp {

@@ -1,9 +1,11 @@
-import { ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 
 export const PUBLIC_ROUTE = 'gc:public';
 export const REQUIRED_PERMISSION = 'gc:permission';
 export const WITHOUT_TRANSACTION = 'gc:without-transaction';
+export const WEB_PAGE = 'gc:web-page';
 
 /** Anyone may call this route, signed in or not. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
@@ -20,11 +22,21 @@ export const RequirePermission = (permission: string): MethodDecorator & ClassDe
 export const WithoutTransaction = (): MethodDecorator & ClassDecorator =>
   SetMetadata(WITHOUT_TRANSACTION, true);
 
+/**
+ * A server-rendered page (src/web): served at the root (not under /api/v1), signed in by the web
+ * session cookie and never by a bearer token (and API routes never by the cookie, so a browser's
+ * cookie cannot be ridden into the JSON API), with a CSRF token on every POST. Not part of the
+ * API's OpenAPI document.
+ */
+export const WebPage = (): ClassDecorator =>
+  applyDecorators(SetMetadata(WEB_PAGE, true), ApiExcludeController());
+
 /** What a route declares about access, read once per handler (metadata does not change). */
 export interface RouteAccess {
   isPublic: boolean;
   permission: string | undefined;
   withoutTransaction: boolean;
+  webPage: boolean;
 }
 
 /** By handler, then controller class (an inherited handler may sit under other class metadata). */
@@ -54,6 +66,7 @@ export function routeAccessOf(
       permission: reflector.getAllAndOverride<string | undefined>(REQUIRED_PERMISSION, targets),
       withoutTransaction:
         reflector.getAllAndOverride<boolean>(WITHOUT_TRANSACTION, targets) === true,
+      webPage: reflector.getAllAndOverride<boolean>(WEB_PAGE, targets) === true,
     };
     byClass.set(controller, access);
   }

@@ -8,12 +8,27 @@ export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
 export interface Authenticator {
   /** Verify a bearer token; return the actor, or throw UnauthenticatedError. */
   authenticate(bearerToken: string): Promise<Actor>;
+  /**
+   * Verify a web page's session cookie; a cookie past part of its idle lifetime comes back
+   * renewed (the idle timeout slides, the session's absolute end does not).
+   */
+  authenticateWebSession(cookie: string): Promise<WebSessionActor>;
+}
+
+export interface WebSessionActor {
+  actor: Actor;
+  renewed?: { token: string; expiresAt: Date };
 }
 
 export const TENANT_DIRECTORY = Symbol('TENANT_DIRECTORY');
+/** The agencies as the kernel knows them: tenants. The agencies table is read only behind it. */
 export interface TenantDirectory {
   /** The active agency with this code, or undefined (unknown codes answer 404). */
   findByCode(agencyCode: string): Tenant | undefined;
+  /** The active agencies, by code: where schedules run. */
+  activeTenants(): Tenant[];
+  /** Every agency, deactivated ones too, by code: a deactivated agency's audit trail still matters. */
+  allTenants(): Tenant[];
 }
 
 export interface AuthorizationRequest {

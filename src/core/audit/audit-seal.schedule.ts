@@ -5,7 +5,7 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TENANT_DIRECTORY, TenantDirectory } from '../access/access.ports';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { AuditVerifier } from './audit-verifier';
@@ -15,8 +15,8 @@ export const AUDIT_SEAL_INTERVAL_MS = 10_000;
 
 /**
  * Links newly committed audit events into their chains every few seconds, in every process (the
- * sealing lock lets one process do each log; the others skip it). Agencies are read from the
- * agencies table, which the kernel knows as the list of tenants.
+ * sealing lock lets one process do each log; the others skip it). Every agency is sealed,
+ * deactivated ones too, as the tenant directory lists them.
  */
 @Injectable()
 export class AuditSealSchedule implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,7 +26,7 @@ export class AuditSealSchedule implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     private readonly verifier: AuditVerifier,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(TENANT_DIRECTORY) private readonly tenants: TenantDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -49,13 +49,8 @@ export class AuditSealSchedule implements OnApplicationBootstrap, OnModuleDestro
 
   /** Seals every agency's log and the platform log; returns the number of events linked. */
   async sealAll(): Promise<number> {
-    const agencies: Array<{ id: string; code: string }> = await this.dataSource.query(
-      'SELECT id, code FROM agencies ORDER BY code',
-    );
     let linked = 0;
-    for (const agency of agencies) {
-      linked += await this.verifier.seal({ agencyId: agency.id, agencyCode: agency.code });
-    }
+    for (const tenant of this.tenants.allTenants()) linked += await this.verifier.seal(tenant);
     return linked + (await this.verifier.seal('platform'));
   }
 }

@@ -1,14 +1,9 @@
 import { Client } from 'pg';
 import type { ObjectLiteral } from 'typeorm';
+import { Tenant } from '../context/request-context';
 import { ChainScope, ChainVerification, Sql, verifyChain } from './audit-chain';
-import { sql as statement, SqlStatement, sqlText } from '../database/sql-statement';
+import { SqlStatement, sqlText } from '../database/sql-statement';
 import { SET_TENANT } from '../context/tenant-session';
-
-/** Every agency, active or not (a deactivated agency's trail still matters). */
-const ALL_AGENCIES = statement<{ id: string; code: string }>(
-  'core.audit-agencies-all',
-  'SELECT id, code FROM agencies ORDER BY code',
-);
 
 export interface LogVerification {
   /** The agency code, or "platform". */
@@ -17,10 +12,14 @@ export interface LogVerification {
 }
 
 /**
- * Seals and verifies every agency's chain (active or not: a deactivated agency's trail still
- * matters) and the platform chain, each in a transaction of its own, as the app role.
+ * Seals and verifies the agencies' chains (pass every agency, active or not: a deactivated
+ * agency's trail still matters; the tenant directory's allTenants) and the platform chain, each
+ * in a transaction of its own, as the app role.
  */
-export async function verifyAllAuditLogs(appUrl: string): Promise<LogVerification[]> {
+export async function verifyAllAuditLogs(
+  appUrl: string,
+  agencies: Tenant[],
+): Promise<LogVerification[]> {
   const client = new Client({ connectionString: appUrl, application_name: 'grant-commons-audit' });
   await client.connect();
   const sql: Sql = async <T>(statement: SqlStatement<T>, params: unknown[]) =>
@@ -40,10 +39,12 @@ export async function verifyAllAuditLogs(appUrl: string): Promise<LogVerificatio
     }
   };
   try {
-    const agencies = await sql(ALL_AGENCIES, []);
     const results: LogVerification[] = [];
     for (const agency of agencies) {
-      results.push({ log: agency.code, result: await inTransaction({ agencyId: agency.id }) });
+      results.push({
+        log: agency.agencyCode,
+        result: await inTransaction({ agencyId: agency.agencyId }),
+      });
     }
     results.push({ log: 'platform', result: await inTransaction('platform') });
     return results;

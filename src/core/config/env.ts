@@ -47,6 +47,10 @@ export interface AppConfig {
     previousTokenSecret?: string;
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
+    /** A web page session ends after this long without a request (sliding). */
+    webSessionIdleSeconds: number;
+    /** ...and after this long in any case, however active. */
+    webSessionMaxSeconds: number;
   };
   smtpUrl?: string;
   /** Where people open the web app (links in emails), without a trailing slash. */
@@ -301,6 +305,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       previousTokenSecret,
       accessTokenTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86400),
       refreshTokenTtlSeconds: r.int('REFRESH_TOKEN_TTL_SECONDS', 1209600, 300, 31536000),
+      webSessionIdleSeconds: r.int('WEB_SESSION_IDLE_SECONDS', 3600, 60, 86400),
+      webSessionMaxSeconds: r.int('WEB_SESSION_MAX_SECONDS', 43200, 300, 604800),
     },
     smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
     publicAppUrl: '',

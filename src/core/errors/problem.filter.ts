@@ -1,20 +1,21 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Inject,
+  Logger,
+  Optional,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HTTP_EXTENSION, HttpExtension } from '../http/http-extension';
 import { SECURITY_HEADERS } from '../http/security-headers';
 import { DomainError } from './domain-error';
+import type { Problem } from './problem';
+
+export type { Problem } from './problem';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  instance?: string;
-  requestId?: string;
-  [extension: string]: unknown;
-}
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -122,6 +123,8 @@ export function toProblem(error: unknown, requestId?: string, instance?: string)
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
+  constructor(@Optional() @Inject(HTTP_EXTENSION) private readonly extension?: HttpExtension) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
@@ -139,6 +142,8 @@ export class ProblemFilter implements ExceptionFilter {
     if (typeof problem.retryAfterSeconds === 'number') {
       void reply.header('retry-after', String(problem.retryAfterSeconds));
     }
+    // A web page's error is a page (or a redirect to sign in), not a problem document.
+    if (this.extension?.answerError(problem, error, request, reply)) return;
     // Set again here: an error raised in an onRequest hook that ran before the headers' hook
     // (or Nest's 404 and error handlers) would otherwise answer without them.
     void reply

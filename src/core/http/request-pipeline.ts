@@ -15,6 +15,7 @@ import { routeAccessOf } from '../access/access.decorators';
 import { GrantCommonsStore } from '../context/request-context';
 import { TenantTransaction } from '../context/tenant-transaction';
 import { IDEMPOTENT_ROUTE, IdempotentResponses } from '../idempotency/idempotent-responses';
+import { PageReply } from './page-reply';
 import { refusalIn } from './validation';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -79,6 +80,13 @@ export class RequestPipeline {
 
   private wrap(handler: Handler, controller: Type, name: string): Handler {
     const route = routeAccessOf(this.reflector, handler, controller);
+    return route.webPage
+      ? sendingPages(this.wrapInTransaction(handler, controller, name), this.cls)
+      : this.wrapInTransaction(handler, controller, name);
+  }
+
+  private wrapInTransaction(handler: Handler, controller: Type, name: string): Handler {
+    const route = routeAccessOf(this.reflector, handler, controller);
     const idempotent =
       this.reflector.getAllAndOverride<boolean>(IDEMPOTENT_ROUTE, [handler, controller]) === true;
     if (route.withoutTransaction) {
@@ -107,6 +115,19 @@ export class RequestPipeline {
       );
     });
   }
+}
+
+/** A page handler's PageReply is sent once the wrapped work (its transaction) has finished. */
+function sendingPages(wrapped: Handler, cls: ClsService<GrantCommonsStore>): Handler {
+  return copied(wrapped, async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    const result = await wrapped.apply(this, args);
+    const reply = cls.get('reply');
+    if (!(result instanceof PageReply) || !reply) {
+      throw new Error('A web page handler must return a PageReply');
+    }
+    result.sendTo(reply);
+    return undefined;
+  });
 }
 
 /** `wrapped` with everything Nest and Swagger read from `handler`: its metadata and name. */

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TENANT_DIRECTORY, TenantDirectory } from '../access/access.ports';
 import { Actor, Tenant } from '../context/request-context';
 import { TenantRunner } from '../context/tenant-db';
 import { ScheduleRegistryError } from './jobs.errors';
@@ -44,7 +44,7 @@ export class JobScheduler {
 
   constructor(
     private readonly runner: TenantRunner,
-    private readonly dataSource: DataSource,
+    @Inject(TENANT_DIRECTORY) private readonly tenants: TenantDirectory,
   ) {}
 
   registerSchedule(name: string, everyMs: number, handler: ScheduleHandler): void {
@@ -80,20 +80,16 @@ export class JobScheduler {
     name: string,
     work: (tenant: Tenant) => Promise<void>,
   ): Promise<void> {
-    const agencies: Array<{ id: string; code: string }> = await this.dataSource.query(
-      `SELECT id, code FROM agencies WHERE active ORDER BY code`,
-    );
     const failed: string[] = [];
-    for (const agency of agencies) {
-      const tenant = { agencyId: agency.id, agencyCode: agency.code };
+    for (const tenant of this.tenants.activeTenants()) {
       try {
         await this.runner.run(tenant, SYSTEM, () => work(tenant));
       } catch (error) {
-        failed.push(agency.code);
+        failed.push(tenant.agencyCode);
         this.logger.error({
           msg: 'schedule failed in an agency',
           schedule: name,
-          agency: agency.code,
+          agency: tenant.agencyCode,
           err: error,
         });
       }

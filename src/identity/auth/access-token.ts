@@ -11,6 +11,8 @@ export interface AccessClaims {
   pa: boolean; // platform admin when issued (the access policy re-reads it per request)
   iat: number;
   exp: number;
+  /** Web sessions: when the session ends however active it is (epoch seconds). */
+  mx?: number;
 }
 
 export interface AccessTokenSettings {
@@ -21,10 +23,14 @@ export interface AccessTokenSettings {
   /** This deployment; a token another deployment issued is refused even with the same secret. */
   issuer: string;
   ttlSeconds: number;
+  /** Who the tokens are for; the API's by default. */
+  audience?: string;
 }
 
 /** Who the tokens are for: this API (RFC 7519 `aud`). */
 export const ACCESS_TOKEN_AUDIENCE = 'grant-commons-api';
+/** Who web-page session cookies are for: never accepted as an API bearer token, nor vice versa. */
+export const WEB_SESSION_AUDIENCE = 'grant-commons-web';
 /** RFC 9068's type for access tokens: a JWT of another kind is never taken for one. */
 const TOKEN_TYPE = 'at+jwt';
 /** Verified tokens remembered per codec; beyond this many the memory starts over. */
@@ -56,6 +62,7 @@ export class AccessTokenCodec {
   private readonly verified = new Map<string, Readonly<AccessClaims>>();
   private readonly signingKey: { kid: string; key: KeyObject };
   private readonly verificationKeys: ReadonlyMap<string, KeyObject>;
+  private readonly audience: string;
 
   constructor(
     private readonly settings: AccessTokenSettings,
@@ -63,6 +70,7 @@ export class AccessTokenCodec {
   ) {
     const keys = [settings.secret, settings.previousSecret].filter((s): s is string => !!s);
     this.verificationKeys = new Map(keys.map((s) => [keyIdOf(s), createSecretKey(Buffer.from(s))]));
+    this.audience = settings.audience ?? ACCESS_TOKEN_AUDIENCE;
     const kid = keyIdOf(settings.secret);
     this.signingKey = { kid, key: this.verificationKeys.get(kid)! };
   }
@@ -79,16 +87,32 @@ export class AccessTokenCodec {
     );
   }
 
+  /** Web-page session cookies: the same keys, their own audience, the idle timeout as lifetime. */
+  static forWebSessions(config: AppConfig, now?: () => number): AccessTokenCodec {
+    return new AccessTokenCodec(
+      {
+        secret: config.auth.tokenSecret,
+        previousSecret: config.auth.previousTokenSecret,
+        issuer: config.publicAppUrl,
+        ttlSeconds: config.auth.webSessionIdleSeconds,
+        audience: WEB_SESSION_AUDIENCE,
+      },
+      now,
+    );
+  }
+
+  /** The token's lifetime is the codec's, and never past `claims.mx` when given. */
   async issue(
     claims: Omit<AccessClaims, 'iat' | 'exp'>,
   ): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(this.now() / 1000);
-    const exp = iat + this.settings.ttlSeconds;
-    const token = await new SignJWT({ sid: claims.sid, email: claims.email, pa: claims.pa })
+    const exp = Math.min(iat + this.settings.ttlSeconds, claims.mx ?? Infinity);
+    const body = { sid: claims.sid, email: claims.email, pa: claims.pa };
+    const token = await new SignJWT(claims.mx === undefined ? body : { ...body, mx: claims.mx })
       .setProtectedHeader({ alg: 'HS256', typ: TOKEN_TYPE, kid: this.signingKey.kid })
       .setSubject(claims.sub)
       .setIssuer(this.settings.issuer)
-      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setAudience(this.audience)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .sign(this.signingKey.key);
@@ -117,7 +141,7 @@ export class AccessTokenCodec {
         algorithms: ['HS256'],
         typ: TOKEN_TYPE,
         issuer: this.settings.issuer,
-        audience: ACCESS_TOKEN_AUDIENCE,
+        audience: this.audience,
         requiredClaims: ['sub', 'iat', 'exp'],
         currentDate: new Date(this.now()),
       }));
@@ -125,11 +149,20 @@ export class AccessTokenCodec {
       if (error instanceof errors.JWTExpired) throw new AccessTokenExpiredError();
       throw new AccessTokenInvalidError();
     }
-    const { sub, sid, email, pa, iat, exp } = payload;
+    const { sub, sid, email, pa, iat, exp, mx } = payload;
     if (typeof sub !== 'string' || typeof sid !== 'string' || typeof email !== 'string') {
       throw new AccessTokenInvalidError();
     }
-    return { sub, sid, email, pa: pa === true, iat: iat as number, exp: exp as number };
+    const claims: AccessClaims = {
+      sub,
+      sid,
+      email,
+      pa: pa === true,
+      iat: iat as number,
+      exp: exp as number,
+    };
+    if (typeof mx === 'number') claims.mx = mx;
+    return claims;
   }
 
   private keyFor(header: JWTHeaderParameters): KeyObject {

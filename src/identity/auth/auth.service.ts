@@ -13,7 +13,7 @@ import {
 import { normalizeEmail } from './email';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
-import { SessionService, TokenPair } from './session.service';
+import { SessionService, SessionUser, TokenPair, WebTicket } from './session.service';
 import { entitySql, sqlRows } from '../../core/database/sql-statement';
 import { User } from '../entities/user.entity';
 
@@ -43,6 +43,24 @@ export class AuthService {
   ) {}
 
   async login(rawEmail: string, password: string, userAgent?: string): Promise<TokenPair> {
+    const started = await this.signIn(rawEmail, password, (user) =>
+      this.sessions.start(user, { ip: this.context.ip, userAgent }),
+    );
+    return started.tokens;
+  }
+
+  /** The same checks as login, ending in a web page session (a cookie) instead of a token pair. */
+  signInToWeb(rawEmail: string, password: string, userAgent?: string): Promise<WebTicket> {
+    return this.signIn(rawEmail, password, (user) =>
+      this.sessions.startWeb(user, { ip: this.context.ip, userAgent }),
+    );
+  }
+
+  private async signIn<S extends { sessionId: string }>(
+    rawEmail: string,
+    password: string,
+    start: (user: SessionUser) => Promise<S>,
+  ): Promise<S> {
     const email = normalizeEmail(rawEmail);
     const verdict = await this.throttle.countAttempt(email);
     // Refused during the delay without a password check or an audit row: the per-IP limit
@@ -73,10 +91,7 @@ export class AuthService {
     }
     const started = await this.txHost.withTransaction(async () => {
       await this.throttle.clear(email);
-      return this.sessions.start(
-        { id: user.id, email: user.email, platformAdmin: user.platformAdmin },
-        { ip: this.context.ip, userAgent },
-      );
+      return start({ id: user.id, email: user.email, platformAdmin: user.platformAdmin });
     });
     await this.audit.recordIndependently({
       action: 'auth.login_succeeded',
@@ -85,7 +100,7 @@ export class AuthService {
       actorUserId: user.id,
       after: { userId: user.id },
     });
-    return started.tokens;
+    return started;
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {

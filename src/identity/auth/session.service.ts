@@ -29,6 +29,13 @@ export interface SessionUser {
   platformAdmin: boolean;
 }
 
+/** A signed-in web page session: the cookie's value and when it lapses unless renewed. */
+export interface WebTicket {
+  sessionId: string;
+  token: string;
+  expiresAt: Date;
+}
+
 export type RevokeReason = 'logout' | 'refresh_reused' | 'deactivated';
 
 export type RotationOutcome =
@@ -103,14 +110,19 @@ const INSERT_REFRESH_TOKEN = sql(
 @Injectable()
 export class SessionService {
   readonly accessTokens: AccessTokenCodec;
+  /** Web page session cookies (src/web): no refresh token; the cookie itself slides. */
+  readonly webTokens: AccessTokenCodec;
   private readonly refreshTtlSeconds: number;
+  private readonly webMaxSeconds: number;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.accessTokens = AccessTokenCodec.fromConfig(config);
+    this.webTokens = AccessTokenCodec.forWebSessions(config);
     this.refreshTtlSeconds = config.auth.refreshTokenTtlSeconds;
+    this.webMaxSeconds = config.auth.webSessionMaxSeconds;
   }
 
   async start(
@@ -126,6 +138,32 @@ export class SessionService {
     ]);
     const sessionId = rows[0].id;
     return { sessionId, tokens: await this.issue(user, sessionId, expiresAt) };
+  }
+
+  /**
+   * A web page session: the session row ends at the absolute lifetime, and the cookie's token
+   * carries that end (mx) so that renewing it never outlives the session.
+   */
+  async startWeb(
+    user: SessionUser,
+    client: { ip?: string; userAgent?: string },
+  ): Promise<WebTicket> {
+    const endsAt = new Date(Date.now() + this.webMaxSeconds * 1000);
+    const rows = await sqlRows(this.txHost.tx, START, [
+      user.id,
+      endsAt,
+      client.ip ?? null,
+      client.userAgent?.slice(0, 512) ?? null,
+    ]);
+    const sessionId = rows[0].id;
+    const issued = await this.webTokens.issue({
+      sub: user.id,
+      sid: sessionId,
+      email: user.email,
+      pa: user.platformAdmin,
+      mx: Math.floor(endsAt.getTime() / 1000),
+    });
+    return { sessionId, ...issued };
   }
 
   /**

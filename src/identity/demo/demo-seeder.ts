@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { AgencyDirectory } from '../../agencies/agency-directory';
 import { AuditLog } from '../../core/audit/audit-log';
 import { APP_CONFIG } from '../../core/config/config.module';
 import { AppConfig } from '../../core/config/env';
@@ -17,10 +18,6 @@ import { User } from '../entities/user.entity';
 const ANY_USER = sql<{ any: boolean }>(
   'identity.demo-any-user',
   `SELECT EXISTS (SELECT 1 FROM users) AS any`,
-);
-const ACTIVE_AGENCIES = sql<{ id: string; code: string }>(
-  'identity.demo-active-agencies',
-  `SELECT id, code FROM agencies WHERE active ORDER BY code`,
 );
 const ADD_STAFF = sql<Pick<AgencyMembership, 'userId'>>(
   'identity.demo-add-staff',
@@ -72,6 +69,7 @@ export class DemoSeeder {
     private readonly passwords: PasswordHasher,
     private readonly audit: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly agencies: AgencyDirectory,
   ) {}
 
   /** Seeds only a database with no users at all (the first `npm start` on embedded PostgreSQL). */
@@ -102,19 +100,18 @@ export class DemoSeeder {
       roles: ['platform_admin'],
     });
 
-    const agencies = await sqlRows(this.dataSource, ACTIVE_AGENCIES, []);
-    for (const agency of agencies) {
-      const tenant = { agencyId: agency.id, agencyCode: agency.code };
+    for (const tenant of this.agencies.activeTenants()) {
+      const { agencyId, agencyCode } = tenant;
       await this.runner.run(tenant, SEEDER, async () => {
         for (const role of AGENCY_ROLES) {
-          const email = demoEmail(agency.code, role);
+          const email = demoEmail(agencyCode, role);
           await this.ensureStaff(
-            agency.id,
+            agencyId,
             email,
-            `Demo ${role.replace(/_/g, ' ')} (${agency.code})`,
+            `Demo ${role.replace(/_/g, ' ')} (${agencyCode})`,
             role,
           );
-          logins.push({ email, password: DEMO_PASSWORD, agency: agency.code, roles: [role] });
+          logins.push({ email, password: DEMO_PASSWORD, agency: agencyCode, roles: [role] });
         }
       });
     }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { sql, sqlRows } from '../../core/database/sql-statement';
+import { AgencyDirectory } from '../../agencies/agency-directory';
 import { RequestContext } from '../../core/context/request-context';
+import { sql, sqlRows } from '../../core/database/sql-statement';
 import { NotFoundError } from '../../core/errors/domain-error';
 
 export interface MeView {
@@ -16,22 +17,20 @@ export interface MeView {
   }>;
 }
 
-/** The response itself, built in one statement. */
-const ME = sql<MeView>(
+/** The user and their active memberships, as JSON (names come from the agency directory). */
+const ME = sql<MeRow>(
   'identity.me',
   `SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name,
                                 'platformAdmin', u.platform_admin) AS "user",
               COALESCE((SELECT json_agg(json_build_object(
-                          'agencyId', a.id, 'agencyCode', a.code, 'agencyName', a.name,
-                          'roles', am.roles) ORDER BY a.code)
-                          FROM agency_memberships am JOIN agencies a ON a.id = am.agency_id
+                          'agencyId', am.agency_id, 'roles', am.roles))
+                          FROM agency_memberships am
                          WHERE am.user_id = u.id AND am.status = 'active'), '[]'::json)
                 AS "agencies",
               COALESCE((SELECT json_agg(json_build_object(
-                          'agencyId', a.id, 'agencyCode', a.code,
-                          'organizationId', om.organization_id, 'roles', om.roles)
-                          ORDER BY a.code, om.organization_id)
-                          FROM organization_memberships om JOIN agencies a ON a.id = om.agency_id
+                          'agencyId', om.agency_id,
+                          'organizationId', om.organization_id, 'roles', om.roles))
+                          FROM organization_memberships om
                          WHERE om.user_id = u.id AND om.status = 'active'), '[]'::json)
                 AS "organizations"
          FROM users u WHERE u.id = $1`,
@@ -47,12 +46,50 @@ export class MeService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly context: RequestContext,
+    private readonly agencies: AgencyDirectory,
   ) {}
 
   async me(): Promise<MeView> {
     const { userId } = this.context.requireUser();
     const rows = await sqlRows(this.txHost.tx, ME, [userId]);
     if (!rows[0]) throw new NotFoundError('user', 'user.not_found');
-    return rows[0];
+    const { user, agencies, organizations } = rows[0];
+    // Agency codes and names come from the agency directory, so the list is ordered here.
+    const named = <T extends { agencyId: string }>(memberships: T[]) =>
+      memberships.flatMap((m) => {
+        const agency = this.agencies.describe(m.agencyId);
+        return agency ? [{ ...m, agency }] : [];
+      });
+    return {
+      user,
+      agencies: named(agencies)
+        .sort((a, b) => compare(a.agency.code, b.agency.code))
+        .map(({ agency, agencyId, roles }) => ({
+          agencyId,
+          agencyCode: agency.code,
+          agencyName: agency.name,
+          roles,
+        })),
+      organizations: named(organizations)
+        .sort(
+          (a, b) =>
+            compare(a.agency.code, b.agency.code) || compare(a.organizationId, b.organizationId),
+        )
+        .map(({ agency, agencyId, organizationId, roles }) => ({
+          agencyId,
+          agencyCode: agency.code,
+          organizationId,
+          roles,
+        })),
+    };
   }
 }
+
+interface MeRow {
+  user: MeView['user'];
+  agencies: Array<{ agencyId: string; roles: string[] }>;
+  organizations: Array<{ agencyId: string; organizationId: string; roles: string[] }>;
+}
+
+/** Codes and uuids are lowercase ASCII, compared by code point (the C collation's order). */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -10,7 +10,6 @@ import { MembershipInvitationNotFoundError } from '../identity.errors';
 import { RoleGrants } from '../staff/role-grants.service';
 import { sql, sqlRows } from '../../core/database/sql-statement';
 import { ORGANIZATION_NAMES } from '../../organizations/organization-directory';
-import { Agency } from '../../agencies/entities/agency.entity';
 import { AgencyMembership } from '../entities/agency-membership.entity';
 import { OrganizationMembership } from '../entities/organization-membership.entity';
 
@@ -35,27 +34,23 @@ export interface MembershipAnswerView {
   status: 'active' | 'deactivated';
 }
 
-/** The user's pending memberships in every agency, oldest first. */
+/** The user's pending memberships in every agency (names come from the agency directory). */
 const PENDING = sql<{
   kind: 'agency' | 'organization';
-  agencyId: Agency['id'];
-  agencyCode: Agency['code'];
-  agencyName: Agency['name'];
+  agencyId: AgencyMembership['agencyId'];
   organizationId: OrganizationMembership['organizationId'] | null;
   roles: AgencyMembership['roles'];
   invitedAt: AgencyMembership['updatedAt'];
 }>(
   'identity.memberships-pending-of-user',
-  `SELECT 'agency' AS kind, a.id AS "agencyId", a.code AS "agencyCode",
-            a.name AS "agencyName", NULL::uuid AS "organizationId", am.roles,
-            am.updated_at AS "invitedAt"
-       FROM agency_memberships am JOIN agencies a ON a.id = am.agency_id
-      WHERE am.user_id = $1 AND am.status = 'pending'
-     UNION ALL
-     SELECT 'organization', a.id, a.code, a.name, om.organization_id, om.roles, om.updated_at
-       FROM organization_memberships om JOIN agencies a ON a.id = om.agency_id
-      WHERE om.user_id = $1 AND om.status = 'pending'
-      ORDER BY "invitedAt", "agencyCode"`,
+  `SELECT 'agency' AS kind, am.agency_id AS "agencyId", NULL::uuid AS "organizationId",
+          am.roles, am.updated_at AS "invitedAt"
+     FROM agency_memberships am
+    WHERE am.user_id = $1 AND am.status = 'pending'
+   UNION ALL
+   SELECT 'organization', om.agency_id, om.organization_id, om.roles, om.updated_at
+     FROM organization_memberships om
+    WHERE om.user_id = $1 AND om.status = 'pending'`,
 );
 
 const ANSWER_ORGANIZATION = sql<Pick<OrganizationMembership, 'roles'>>(
@@ -99,13 +94,28 @@ export class MembershipInvitations {
 
   async list(): Promise<{ items: MembershipInvitationView[] }> {
     const { userId } = this.context.requireUser();
-    const rows = await sqlRows(this.txHost.tx, PENDING, [userId]);
+    const pending = await sqlRows(this.txHost.tx, PENDING, [userId]);
+    // Agency codes and names come from the agency directory, so the list is ordered here.
+    const rows = pending
+      .flatMap((row) => {
+        const agency = this.directory.describe(row.agencyId);
+        return agency ? [{ ...row, agency, at: row.invitedAt }] : [];
+      })
+      .sort(
+        (a, b) =>
+          a.at.getTime() - b.at.getTime() ||
+          (a.agency.code < b.agency.code ? -1 : a.agency.code > b.agency.code ? 1 : 0),
+      );
     const names = await this.organizationNames(rows);
     return {
-      items: rows.map(({ agencyId: _agencyId, ...row }) => ({
-        ...row,
-        organizationName: row.organizationId ? (names.get(row.organizationId) ?? null) : null,
-        invitedAt: row.invitedAt.toISOString(),
+      items: rows.map(({ kind, agency, organizationId, roles, at }) => ({
+        kind,
+        agencyCode: agency.code,
+        agencyName: agency.name,
+        organizationId,
+        organizationName: organizationId ? (names.get(organizationId) ?? null) : null,
+        roles,
+        invitedAt: at.toISOString(),
       })),
     };
   }

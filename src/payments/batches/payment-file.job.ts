@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../core/clock/clock';
-import { AgencyStrategies, PaymentExportBatch } from '../../agencies/strategies';
 import { AwardNotifications } from '../../awards/award-notifications';
 import { AuditLog } from '../../core/audit/audit-log';
 import { TenantDb } from '../../core/context/tenant-db';
@@ -10,6 +9,8 @@ import { OrganizationDirectory } from '../../organizations/organization-director
 import { PaymentBatch } from '../entities/payment-batch.entity';
 import { PaymentRequest } from '../entities/payment-request.entity';
 import { AchFormatError } from '../export/nacha-ach';
+import { PaymentExportStrategies } from '../export/payment-export-strategies';
+import { PaymentExportBatch } from '../export/payment-export-strategy';
 import { Payees } from '../payees/payees.service';
 import { PaymentFileVault } from './payment-file-vault';
 
@@ -36,7 +37,7 @@ export const PAYMENT_FILE_JOB = defineJob('payment.batch_file', { maxAttempts: 5
 export class PaymentFileJobHandler implements JobHandler<'payment.batch_file'> {
   constructor(
     private readonly db: TenantDb,
-    private readonly strategies: AgencyStrategies,
+    private readonly exports: PaymentExportStrategies,
     private readonly payees: Payees,
     private readonly organizations: OrganizationDirectory,
     private readonly vault: PaymentFileVault,
@@ -82,7 +83,7 @@ export class PaymentFileJobHandler implements JobHandler<'payment.batch_file'> {
         };
       }),
     };
-    const strategy = this.strategies.resolve('paymentExport', batch.format);
+    const strategy = this.exports.forAgency(job.agencyId, batch.format);
     let content: Buffer;
     try {
       content = strategy.render(exportBatch);

@@ -1,5 +1,5 @@
-import { PaymentExportBatch, PaymentExportStrategy } from '../../agencies/strategies';
 import { csvRow } from '../../core/csv/csv';
+import { PaymentExportBatch, PaymentExportStrategy } from './payment-export-strategy';
 
 /**
  * The payment file every agency can use: one CSV row per payment for the state accounting

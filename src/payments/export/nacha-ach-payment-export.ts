@@ -1,27 +1,26 @@
-import { AgencyDirectory } from '../../agencies/agency-directory';
-import { PaymentExportBatch, PaymentExportStrategy } from '../../agencies/strategies';
 import { AchFormatError, renderAchFile } from './nacha-ach';
+import type { AchOriginator } from './nacha-ach-originator';
+import { PaymentExportBatch, PaymentExportStrategy } from './payment-export-strategy';
 
 /**
- * NACHA ACH (CCD credits) for agencies that pay districts' bank accounts directly. The
- * originator data comes from the agency's `finance.achOriginator`.
+ * NACHA ACH (CCD credits) for agencies that pay districts' bank accounts directly. Its options
+ * are the agency's `finance.achOriginator` (NACHA_ACH_OPTIONS: checked at boot by its schema).
  */
 export class NachaAchPaymentExport implements PaymentExportStrategy {
   readonly mediaType = 'text/plain';
   readonly fileExtension = 'ach';
 
   constructor(
-    private readonly agencies: AgencyDirectory,
     /** The Clock's time (the file header's creation date and time). */
     private readonly now: () => Date,
   ) {}
 
-  render(batch: PaymentExportBatch): Buffer {
-    const agency = this.agencies.findByCode(batch.agencyCode);
-    const originator = agency && this.agencies.configOf(agency.agencyId).finance.achOriginator;
-    if (!originator) throw new AchFormatError(`${batch.agencyCode} has no finance.achOriginator`);
+  render(batch: PaymentExportBatch, options: unknown): Buffer {
+    if (!options) throw new AchFormatError(`${batch.agencyCode} has no finance.achOriginator`);
     const file = renderAchFile({
-      originator,
+      // Validated with the agency's file at boot (AchOriginatorSchema); the writer re-checks
+      // the routing fields it prints.
+      originator: options as AchOriginator,
       effectiveDate: batch.effectiveDate,
       createdAt: this.now(),
       batchDescription: 'GRANTPAY',

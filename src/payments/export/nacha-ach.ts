@@ -1,15 +1,11 @@
 import { toCents } from '../../core/money/money';
-import type { Static } from '@sinclair/typebox';
-import type { AchOriginatorSchema } from './payment-export-formats';
+import type { AchOriginator } from './nacha-ach-originator';
 import { isRoutingNumber } from './routing-number';
 
 /**
  * A NACHA ACH file of CCD credits (payments to school districts and other organizations):
  * fixed-width 94-character records, one batch, padded with 9s to a block of ten records.
  */
-/** The originator fields, as validated in the agency's `finance.achOriginator`. */
-export type AchOriginator = Static<typeof AchOriginatorSchema>;
-
 export interface AchCredit {
   id: string; // goes into the individual identification field (15)
   payeeName: string;

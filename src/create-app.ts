@@ -1,4 +1,3 @@
-import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,14 +7,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { CLS_ID, ClsService } from 'nestjs-cls';
 import type { Logger } from 'pino';
-import { AppModule } from '../../app.module';
-import { AppConfig } from '../config/env';
-import { GrantCommonsStore } from '../context/request-context';
-import { PinoNestLogger } from '../logging/logger';
-import { frameworkRefusalOptions, installResponseHeaders } from './framework-refusals';
-import { registerRateLimits } from './rate-limits';
-import { dropClsPassThroughEnhancers, RequestPipeline } from './request-pipeline';
-import { createValidationPipe, DeferredRefusal } from './validation';
+import { AppModule } from './app.module';
+import { AppConfig } from './core/config/env';
+import { GrantCommonsStore } from './core/context/request-context';
+import { PinoNestLogger } from './core/logging/logger';
+import { frameworkRefusalOptions, installResponseHeaders } from './core/http/framework-refusals';
+import { registerRateLimits } from './core/http/rate-limits';
+import { HTTP_EXTENSION, HttpExtension } from './core/http/http-extension';
+import { dropClsPassThroughEnhancers, RequestPipeline } from './core/http/request-pipeline';
+import { createValidationPipe, DeferredRefusal } from './core/http/validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -39,6 +39,15 @@ function openRequestContexts(fastify: FastifyInstance, cls: ClsService<GrantComm
     const store = { [CLS_ID]: request.id, requestId: request.id, ip: request.ip, request, reply };
     cls.runWith(store, () => done());
   });
+}
+
+/** The web pages' additions to the server, when the web module is in the application. */
+function httpExtensionOf(app: NestFastifyApplication): HttpExtension | undefined {
+  try {
+    return app.get<HttpExtension>(HTTP_EXTENSION, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 export async function createApp(
@@ -82,12 +91,9 @@ export async function createApp(
   // Multipart is parsed lazily (request.file()): uploads stream; limits are set per route.
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 11 } });
 
-  app.setGlobalPrefix('api/v1', {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-    ],
-  });
+  // The API modules are mounted under /api/v1 by AppModule (RouterModule); pages and health
+  // probes at the root.
+  await httpExtensionOf(app)?.register(app);
   app.useGlobalPipes(new DeferredRefusal(createValidationPipe()));
 
   const document = SwaggerModule.createDocument(

@@ -1,0 +1,33 @@
+import type { FastifyReply } from 'fastify';
+
+/**
+ * What a web page handler returns: HTML with its status, or a redirect (POST-redirect-GET).
+ * The request pipeline sends it after the request transaction has committed, so a page never
+ * says "saved" for work that then rolled back. Page handlers take `@Res()` so that Nest itself
+ * sends nothing (Nest would also force 201 on every POST).
+ */
+export class PageReply {
+  private constructor(
+    readonly status: number,
+    readonly body: string,
+    readonly location?: string,
+  ) {}
+
+  static html(body: string, status = 200): PageReply {
+    return new PageReply(status, body);
+  }
+
+  /** 303 See Other: the browser follows with a GET, so a refresh never sends the form again. */
+  static redirect(location: string): PageReply {
+    return new PageReply(303, '', location);
+  }
+
+  sendTo(reply: FastifyReply): void {
+    if (this.location !== undefined) void reply.header('location', this.location);
+    void reply
+      .code(this.status)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(this.body);
+  }
+}
