@@ -53,11 +53,7 @@ const NOT_IN_SNAPSHOT: Record<string, string> = {
   'src/core/database/provisioning.ts': 'roles, database and grants as the admin, before migrations',
   'src/cli/migration-check.ts': 'drops its scratch database',
   'src/core/health/health.controller.ts': 'SELECT 1, no table',
-  'src/agencies/agency-directory.ts': 'moving with issue 14 item 3 (branch h/bounds)',
-  'src/agencies/agency-sync.ts': 'moving with issue 14 item 3 (branch h/bounds)',
-  'src/core/jobs/job-scheduler.ts': 'reads agencies directly; item 3 routes it via the directory',
-  'src/core/audit/audit-seal.schedule.ts':
-    'reads agencies directly; item 3 routes it via the directory',
+  'src/agencies/agency-sync.ts': 'owner-side sync of the YAML files; moving with issue 14 item 3',
 };
 
 /** `.query(` given SQL text at the call site (transaction control aside). */

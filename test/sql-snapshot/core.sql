@@ -9,9 +9,6 @@ SELECT r.rolname AS role, r.rolsuper, r.rolbypassrls,
             ORDER BY 1 LIMIT 1) AS owned
      FROM pg_roles r WHERE r.rolname = current_user;
 
--- core.audit-agencies-all
-SELECT id, code FROM agencies ORDER BY code;
-
 -- core.audit-chain-agency-head
 SELECT l.position::text, l.link_hash, l.watermark::text FROM audit_chain l
         WHERE l.agency_id = $1 ORDER BY l.position DESC LIMIT 1;

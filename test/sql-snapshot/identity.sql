@@ -20,9 +20,6 @@ SELECT am."roles" AS "roles", am."status" AS "status" FROM agency_memberships am
 UPDATE agency_memberships SET roles = $3, updated_at = now()
     WHERE agency_id = $1 AND user_id = $2;
 
--- identity.demo-active-agencies
-SELECT id, code FROM agencies WHERE active ORDER BY code;
-
 -- identity.demo-add-staff
 INSERT INTO agency_memberships (agency_id, user_id, roles) VALUES ($1, $2, $3)
    ON CONFLICT (agency_id, user_id) DO NOTHING RETURNING user_id AS "userId";
@@ -138,31 +135,27 @@ UPDATE login_throttles
 SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name,
                                 'platformAdmin', u.platform_admin) AS "user",
               COALESCE((SELECT json_agg(json_build_object(
-                          'agencyId', a.id, 'agencyCode', a.code, 'agencyName', a.name,
-                          'roles', am.roles) ORDER BY a.code)
-                          FROM agency_memberships am JOIN agencies a ON a.id = am.agency_id
+                          'agencyId', am.agency_id, 'roles', am.roles))
+                          FROM agency_memberships am
                          WHERE am.user_id = u.id AND am.status = 'active'), '[]'::json)
                 AS "agencies",
               COALESCE((SELECT json_agg(json_build_object(
-                          'agencyId', a.id, 'agencyCode', a.code,
-                          'organizationId', om.organization_id, 'roles', om.roles)
-                          ORDER BY a.code, om.organization_id)
-                          FROM organization_memberships om JOIN agencies a ON a.id = om.agency_id
+                          'agencyId', om.agency_id,
+                          'organizationId', om.organization_id, 'roles', om.roles))
+                          FROM organization_memberships om
                          WHERE om.user_id = u.id AND om.status = 'active'), '[]'::json)
                 AS "organizations"
          FROM users u WHERE u.id = $1;
 
 -- identity.memberships-pending-of-user
-SELECT 'agency' AS kind, a.id AS "agencyId", a.code AS "agencyCode",
-            a.name AS "agencyName", NULL::uuid AS "organizationId", am.roles,
-            am.updated_at AS "invitedAt"
-       FROM agency_memberships am JOIN agencies a ON a.id = am.agency_id
-      WHERE am.user_id = $1 AND am.status = 'pending'
-     UNION ALL
-     SELECT 'organization', a.id, a.code, a.name, om.organization_id, om.roles, om.updated_at
-       FROM organization_memberships om JOIN agencies a ON a.id = om.agency_id
-      WHERE om.user_id = $1 AND om.status = 'pending'
-      ORDER BY "invitedAt", "agencyCode";
+SELECT 'agency' AS kind, am.agency_id AS "agencyId", NULL::uuid AS "organizationId",
+          am.roles, am.updated_at AS "invitedAt"
+     FROM agency_memberships am
+    WHERE am.user_id = $1 AND am.status = 'pending'
+   UNION ALL
+   SELECT 'organization', om.agency_id, om.organization_id, om.roles, om.updated_at
+     FROM organization_memberships om
+    WHERE om.user_id = $1 AND om.status = 'pending';
 
 -- identity.organization-members
 SELECT om."user_id" AS "userId", om."roles" AS "roles", om."status" AS "status", u.email, CASE WHEN om.status = 'pending' THEN NULL ELSE u.name END AS name

@@ -10,10 +10,10 @@ WITH marked AS (
      UPDATE notifications SET read_at = COALESCE(read_at, now())
       WHERE id = $1 AND user_id = $2
       RETURNING *)
-   SELECT n."id" AS "id", n."template" AS "template", n."subject" AS "subject", n."body" AS "body", n."link" AS "link", n."read_at" AS "readAt", n."created_at" AS "createdAt", a.code AS "agencyCode", a.name AS "agencyName", n.created_at::text AS "createdText" FROM marked n JOIN agencies a ON a.id = n.agency_id;
+   SELECT n."id" AS "id", n."agency_id" AS "agencyId", n."template" AS "template", n."subject" AS "subject", n."body" AS "body", n."link" AS "link", n."read_at" AS "readAt", n."created_at" AS "createdAt", n.created_at::text AS "createdText" FROM marked n;
 
 -- notifications.mine-page
-SELECT n."id" AS "id", n."template" AS "template", n."subject" AS "subject", n."body" AS "body", n."link" AS "link", n."read_at" AS "readAt", n."created_at" AS "createdAt", a.code AS "agencyCode", a.name AS "agencyName", n.created_at::text AS "createdText" FROM notifications n JOIN agencies a ON a.id = n.agency_id
+SELECT n."id" AS "id", n."agency_id" AS "agencyId", n."template" AS "template", n."subject" AS "subject", n."body" AS "body", n."link" AS "link", n."read_at" AS "readAt", n."created_at" AS "createdAt", n.created_at::text AS "createdText" FROM notifications n
     WHERE n.user_id = $1
       AND ($2::boolean IS NOT TRUE OR n.read_at IS NULL)
       AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::uuid))
