@@ -4,6 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
 import {
+  EmailNotVerifiedError,
   InvalidCredentialsError,
   LoginLockedError,
   PasswordCheckBusyError,
@@ -20,7 +21,12 @@ interface LoginCandidate {
   email: string;
   password_hash: string | null;
   platform_admin: boolean;
+  verified: boolean;
+  locale: string | null;
 }
+
+/** A web sign-in's ticket and the person's saved language (the page sets its cookie from it). */
+export type WebSignIn = WebTicket & { locale: string | null };
 
 /**
  * Sign-in, refresh and sign-out. Login and refresh manage their own transactions (their routes
@@ -47,16 +53,17 @@ export class AuthService {
   }
 
   /** The same checks as login, ending in a web page session (a cookie) instead of a token pair. */
-  signInToWeb(rawEmail: string, password: string, userAgent?: string): Promise<WebTicket> {
-    return this.signIn(rawEmail, password, (user) =>
-      this.sessions.startWeb(user, { ip: this.context.ip, userAgent }),
-    );
+  signInToWeb(rawEmail: string, password: string, userAgent?: string): Promise<WebSignIn> {
+    return this.signIn(rawEmail, password, async (user, locale) => ({
+      ...(await this.sessions.startWeb(user, { ip: this.context.ip, userAgent })),
+      locale,
+    }));
   }
 
   private async signIn<S extends { sessionId: string }>(
     rawEmail: string,
     password: string,
-    start: (user: SessionUser) => Promise<S>,
+    start: (user: SessionUser, locale: string | null) => Promise<S>,
   ): Promise<S> {
     const email = normalizeEmail(rawEmail);
     const verdict = await this.throttle.countAttempt(email);
@@ -64,7 +71,9 @@ export class AuthService {
     // bounds these, and the failures that caused the delay are audited already.
     if (verdict.delayed) throw new LoginLockedError(verdict.retryAfterSeconds);
     const rows: LoginCandidate[] = await this.txHost.tx.query(
-      `SELECT id, email, password_hash, platform_admin FROM users WHERE email = $1`,
+      `SELECT id, email, password_hash, platform_admin,
+              email_verified_at IS NOT NULL AS verified, locale
+         FROM users WHERE email = $1`,
       [email],
     );
     const user = rows[0];
@@ -89,9 +98,23 @@ export class AuthService {
       });
       throw new InvalidCredentialsError();
     }
+    // Only someone who knows the password learns that the address is not verified yet.
+    if (!user.verified) {
+      await this.audit.recordIndependently({
+        action: 'auth.login_refused_unverified',
+        entityType: 'user',
+        entityId: user.id,
+        actorUserId: user.id,
+        after: { email },
+      });
+      throw new EmailNotVerifiedError();
+    }
     const started = await this.txHost.withTransaction(async () => {
       await this.throttle.clear(email);
-      return start({ id: user.id, email: user.email, platformAdmin: user.platform_admin });
+      return start(
+        { id: user.id, email: user.email, platformAdmin: user.platform_admin },
+        user.locale,
+      );
     });
     await this.audit.recordIndependently({
       action: 'auth.login_succeeded',

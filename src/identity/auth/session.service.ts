@@ -26,7 +26,12 @@ export interface WebTicket {
   expiresAt: Date;
 }
 
-export type RevokeReason = 'logout' | 'refresh_reused' | 'deactivated';
+export type RevokeReason =
+  | 'logout'
+  | 'refresh_reused'
+  | 'deactivated'
+  | 'password_reset'
+  | 'password_changed';
 
 export type RotationOutcome =
   | { kind: 'rotated'; tokens: TokenPair; userId: string; sessionId: string }
@@ -180,6 +185,20 @@ export class SessionService {
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
         WHERE user_id = $1 AND revoked_at IS NULL`,
       [userId, reason],
+    );
+    return count;
+  }
+
+  /** Ends every live session of a user but one (the one that changed the password). */
+  async revokeOthersForUser(
+    userId: string,
+    keepSessionId: string | undefined,
+    reason: RevokeReason,
+  ): Promise<number> {
+    const [, count] = await this.txHost.tx.query<[unknown, number]>(
+      `UPDATE sessions SET revoked_at = now(), revoked_reason = $3
+        WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2`,
+      [userId, keepSessionId ?? null, reason],
     );
     return count;
   }

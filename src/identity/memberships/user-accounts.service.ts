@@ -24,6 +24,8 @@ export interface UserContact {
   id: string;
   email: string;
   name: string;
+  /** The saved language of their emails ('en' | 'es'), or null. */
+  locale: string | null;
 }
 
 export interface EnsuredAccount {
@@ -104,7 +106,7 @@ export class UserAccounts {
   async contactsFor(userIds: string[]): Promise<UserContact[]> {
     if (userIds.length === 0) return [];
     return this.txHost.tx.query(
-      `SELECT id, email, name FROM users WHERE id = ANY($1::uuid[]) ORDER BY id`,
+      `SELECT id, email, name, locale FROM users WHERE id = ANY($1::uuid[]) ORDER BY id`,
       [[...new Set(userIds)]],
     );
   }
