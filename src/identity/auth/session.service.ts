@@ -27,11 +27,7 @@ export interface WebTicket {
 }
 
 export type RevokeReason =
-  | 'logout'
-  | 'refresh_reused'
-  | 'deactivated'
-  | 'password_reset'
-  | 'password_changed';
+  'logout' | 'refresh_reused' | 'deactivated' | 'password_reset' | 'password_changed';
 
 export type RotationOutcome =
   | { kind: 'rotated'; tokens: TokenPair; userId: string; sessionId: string }

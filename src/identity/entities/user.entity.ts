@@ -36,7 +36,12 @@ export class User {
   platformAdmin: boolean;
 
   /** Null from sign-up until the emailed link is followed; admin-created accounts default to now. */
-  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true, default: () => 'now()' })
+  @Column({
+    name: 'email_verified_at',
+    type: 'timestamptz',
+    nullable: true,
+    default: () => 'now()',
+  })
   emailVerifiedAt: Date | null;
 
   /** The saved language of pages and emails ('en' | 'es'); null lets the browser decide. */
