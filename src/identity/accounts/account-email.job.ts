@@ -43,9 +43,12 @@ export class AccountEmailHandler implements JobHandler<'identity.account_email'>
       job.tokenId,
     );
     const rows: Array<{ user_id: string }> = await this.txHost.tx.query(
-      `UPDATE user_account_tokens SET token_hash = $3
-        WHERE id = $1 AND purpose = $2 AND closed_at IS NULL AND expires_at > now()
-       RETURNING user_id`,
+      // A CTE: a bare UPDATE ... RETURNING comes back from the driver as [rows, count].
+      `WITH minted AS (
+         UPDATE user_account_tokens SET token_hash = $3
+          WHERE id = $1 AND purpose = $2 AND closed_at IS NULL AND expires_at > now()
+         RETURNING user_id)
+       SELECT user_id FROM minted`,
       [job.tokenId, job.purpose, hashSecretToken(token)],
     );
     if (rows.length === 0) {

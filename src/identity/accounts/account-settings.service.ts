@@ -66,14 +66,19 @@ export class AccountSettings {
 
   /** The language switch, when signed in: remembered for later sign-ins and for emails. */
   async saveLocale(locale: AccountLocale): Promise<void> {
-    const userId = this.context.requireUser().userId;
+    const { userId, sessionId } = this.context.requireUser();
     await this.txHost.withTransaction(async () => {
+      // The switch is a public route (no access policy ran): only a live session saves.
       const changed: Array<{ before: string | null }> = await this.txHost.tx.query(
-        `UPDATE users u SET locale = $2, updated_at = now()
-           FROM (SELECT id, locale FROM users WHERE id = $1 FOR UPDATE) old
-          WHERE u.id = old.id AND old.locale IS DISTINCT FROM $2
-         RETURNING old.locale AS before`,
-        [userId, locale],
+        `WITH changed AS (
+           UPDATE users u SET locale = $2, updated_at = now()
+             FROM (SELECT id, locale FROM users WHERE id = $1 FOR UPDATE) old
+            WHERE u.id = old.id AND old.locale IS DISTINCT FROM $2
+              AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = $3 AND s.user_id = $1
+                            AND s.revoked_at IS NULL AND s.expires_at > now())
+           RETURNING old.locale AS before)
+         SELECT before FROM changed`,
+        [userId, locale, sessionId ?? null],
       );
       if (changed.length === 0) return;
       await this.audit.recordPlatform({

@@ -108,7 +108,11 @@ function AccountPage({ ctx, view }: { ctx: PageContext; view: AccountView }) {
   );
 }
 
-/** The signed-in person's own account: profile, language, password. */
+/**
+ * The signed-in person's own account: profile, language, password. These routes keep the
+ * request transaction: the access policy in its first statement is what refuses a revoked
+ * session (a @WithoutTransaction route would trust the cookie alone).
+ */
 @WebPage()
 @Controller()
 export class AccountController {
@@ -119,7 +123,6 @@ export class AccountController {
 
   @Get('account')
   @RequirePermission('self.read')
-  @WithoutTransaction()
   async show(
     @Query() query: Record<string, string>,
     @Req() request: FastifyRequest,
@@ -132,7 +135,6 @@ export class AccountController {
 
   @Post('account/profile')
   @RequirePermission('self.update')
-  @WithoutTransaction()
   async saveProfile(
     @Body() form: Record<string, string>,
     @Req() request: FastifyRequest,
@@ -156,7 +158,6 @@ export class AccountController {
 
   @Post('account/password')
   @RequirePermission('self.update')
-  @WithoutTransaction()
   @RouteConfig({ rateLimitGroup: 'auth' })
   async changePassword(
     @Body() form: Record<string, string>,
