@@ -46,7 +46,10 @@ export function AgencyChoice({
   if (brands.length === 1) return <input type="hidden" name="agency" value={brands[0].code} />;
   return (
     <div class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}>
-      <fieldset class="usa-fieldset" aria-describedby="agency-hint">
+      <fieldset
+        class="usa-fieldset"
+        aria-describedby={error ? 'agency-hint agency-error' : 'agency-hint'}
+      >
         <legend class="usa-legend">{ctx.t('accounts.agencyLegend')}</legend>
         <div class="usa-hint" id="agency-hint">
           {ctx.t('accounts.agencyHint')}

@@ -1,11 +1,7 @@
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  RequirePermission,
-  WebPage,
-  WithoutTransaction,
-} from '../../core/access/access.decorators';
+import { RequirePermission, WebPage } from '../../core/access/access.decorators';
 import { PageReply } from '../../core/http/page-reply';
 import { AccountProfile, AccountSettings } from '../../identity/accounts/account-settings.service';
 import { CurrentPasswordWrongError } from '../../identity/identity.errors';
