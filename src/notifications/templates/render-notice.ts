@@ -41,7 +41,7 @@ function contentOf<T extends TemplateName>(
   const spanish = locale === 'es' ? TEMPLATES_ES[template] : undefined;
   if (spanish) {
     return {
-      content: (spanish)(data),
+      content: spanish(data),
       locale: 'es',
     };
   }
