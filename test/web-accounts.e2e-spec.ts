@@ -443,6 +443,52 @@ describe('web accounts', () => {
     expect((await userRow(user.email)).password_hash).not.toBe(afterFirst);
   });
 
+  it('refuses the API login of an unconfirmed account too, and audits each step', async () => {
+    const email = `audited-${Date.now()}@example.org`;
+    await postForm('/sign-up', { name: 'Audited', email, password: STRONG, agency: 'ks-ksde' });
+    const login = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: STRONG },
+    });
+    expect(login.status).toBe(403);
+    expect(login.json().code).toBe('auth.email_unverified');
+    // A wrong password says only that the credentials are wrong.
+    const wrong = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: 'not the password at all' },
+    });
+    expect(wrong.status).toBe(401);
+
+    const verify = new URL(linkIn(await mailTo(email, 'account.verify_email'), '/verify-email'));
+    expect(
+      (await postForm('/verify-email', { token: verify.searchParams.get('token')! }, '/sign-in'))
+        .status,
+    ).toBe(303);
+    await postForm('/forgot-password', { email, agency: 'ks-ksde' });
+    const reset = new URL(linkIn(await mailTo(email, 'account.reset_password'), '/reset-password'));
+    await postForm(
+      '/reset-password',
+      { token: reset.searchParams.get('token')!, password: 'yet another passphrase' },
+      '/sign-in',
+    );
+    const { id } = await userRow(email);
+    const { rows } = await ownerPool(t).query<{ action: string }>(
+      `SELECT action FROM platform_audit_events WHERE entity_id = $1`,
+      [id],
+    );
+    expect(rows.map((r) => r.action)).toEqual(
+      expect.arrayContaining([
+        'user.signed_up',
+        'auth.login_refused_unverified',
+        'user.email_verified',
+        'user.password_reset_requested',
+        'user.password_reset',
+      ]),
+    );
+  });
+
   it('refuses every account form without its CSRF token, and changes nothing', async () => {
     const user = await createUser(t);
     const email = `csrf-${Date.now()}@example.org`;
