@@ -13,6 +13,13 @@
       .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
     return '$' + whole + '.' + String(total % 100).padStart(2, '0');
   }
+  // An invitation emailed before its link carried the token in the query has it in the fragment
+  // (#token=...), which never reaches the server: move it into the form and out of the address.
+  var fragmentToken = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  document.querySelectorAll('input[data-gc-token-from-fragment]').forEach(function (input) {
+    if (fragmentToken && !input.value) input.value = fragmentToken[1];
+    if (fragmentToken) history.replaceState(null, '', window.location.pathname);
+  });
   document.querySelectorAll('[data-gc-total-for]').forEach(function (output) {
     var selector = output.getAttribute('data-gc-total-for');
     var inputs = document.querySelectorAll(selector);

@@ -521,7 +521,7 @@ describe('notifications: email through the outbox, and the in-app list', () => {
 
   describe('invitations', () => {
     const ACCEPT_LINK =
-      /https:\/\/grants\.test\.example\/accept-invitation#token=([A-Za-z0-9_-]{43})/;
+      /https:\/\/grants\.test\.example\/accept-invitation\?token=([A-Za-z0-9_-]{43})/;
 
     /** The token of the one invitation email to this address (waits for it). */
     async function invitationToken(address: string, count = 1): Promise<string> {
@@ -531,7 +531,7 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       const token = ACCEPT_LINK.exec(mail.text ?? '')?.[1];
       expect(token).toBeDefined();
       expect(mail.html).toContain(
-        `href="https://grants.test.example/accept-invitation#token=${token}"`,
+        `href="https://grants.test.example/accept-invitation?token=${token}"`,
       );
       return token!;
     }

@@ -122,3 +122,43 @@ export class InvitationRateLimitedError extends DomainError {
     });
   }
 }
+
+/** The password is right but the account's email is not verified yet: follow the emailed link. */
+export class EmailNotVerifiedError extends DomainError {
+  constructor() {
+    super(
+      'auth.email_unverified',
+      403,
+      'Confirm your email address first: follow the link in the email we sent, or ask for a new one.',
+    );
+  }
+}
+
+/** An emailed account link (verify, reset) that is unknown, used, replaced or expired. */
+export class AccountLinkInvalidError extends DomainError {
+  constructor() {
+    super('account.link_invalid', 400, 'This link is not valid any more. Ask for a new one.');
+  }
+}
+
+/** A new password that breaks the rules (length). */
+export class PasswordRulesError extends DomainError {
+  constructor(min: number, max: number) {
+    super('account.password_rules', 400, `A password has ${min} to ${max} characters.`, {
+      minLength: min,
+      maxLength: max,
+    });
+  }
+}
+
+export class CurrentPasswordWrongError extends DomainError {
+  constructor() {
+    super('account.current_password_wrong', 400, 'The current password is not right.');
+  }
+}
+
+export class ProfileInvalidError extends DomainError {
+  constructor(field: 'name' | 'locale') {
+    super('account.profile_invalid', 400, `The ${field} is not valid.`, { field });
+  }
+}

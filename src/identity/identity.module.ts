@@ -2,6 +2,11 @@ import { Global, Module } from '@nestjs/common';
 import { ACCESS_POLICY, AUTHENTICATOR } from '../core/access/access.ports';
 import { RECIPIENT_DIRECTORY } from '../notifications/recipient-directory';
 import { MembershipAccessPolicy } from './access/membership-access-policy';
+import { AccountEmailHandler } from './accounts/account-email.job';
+import { AccountLinks } from './accounts/account-links';
+import { AccountSettings } from './accounts/account-settings.service';
+import { AgencyTransactions } from './accounts/agency-transactions';
+import { SelfServiceAccounts } from './accounts/self-service-accounts.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { BearerAuthenticator } from './auth/bearer-authenticator';
@@ -51,6 +56,11 @@ import { StaffService } from './staff/staff.service';
     MembershipInvitations,
     DemoSeeder,
     IdentitySchedules,
+    AgencyTransactions,
+    AccountLinks,
+    AccountEmailHandler,
+    SelfServiceAccounts,
+    AccountSettings,
     { provide: AUTHENTICATOR, useExisting: BearerAuthenticator },
     { provide: ACCESS_POLICY, useExisting: MembershipAccessPolicy },
     // The notifications module's port: who is behind a user id.
@@ -69,6 +79,8 @@ import { StaffService } from './staff/staff.service';
     // The web pages sign people in and accept invitations through these, as the API does.
     AuthService,
     InvitationService,
+    SelfServiceAccounts,
+    AccountSettings,
   ],
 })
 export class IdentityModule {}

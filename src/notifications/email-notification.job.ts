@@ -14,7 +14,7 @@ import {
 import { MailTransport } from './mail-transport';
 import { RECIPIENT_DIRECTORY, RecipientDirectory } from './recipient-directory';
 import { isTemplateName, TemplateData, TemplateName } from './templates/notification-templates';
-import { renderNotice } from './templates/render-notice';
+import { isNoticeLocale, NoticeLocale, renderNotice } from './templates/render-notice';
 
 /** Someone an email goes to: a user (address looked up when sent) or a bare address. */
 export type EmailRecipient = { userId: string } | { email: string; name?: string };
@@ -28,6 +28,8 @@ export interface EmailNotice {
   link?: string;
   /** Same key, same recipient: sent once, whichever job gets there first. */
   dedupeKey?: string;
+  /** The language for recipients without a saved one (e.g. the page's at sign-up). */
+  locale?: NoticeLocale;
 }
 
 /**
@@ -209,6 +211,7 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     const rendered = renderNotice(notice.template, notice.data, config, {
       recipientName: email.name,
       link: notice.link && this.absolute(notice.link),
+      locale: email.locale ?? notice.locale,
     });
     // The notice's place in the job keeps two notices to one person apart (a Message-ID each).
     const id = email.index === 0 ? context.jobId : `${context.jobId}.${email.index}`;
@@ -235,11 +238,12 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
 
   private address(
     source: EmailRecipient,
-    contacts: Map<string, { name: string; email: string }>,
+    contacts: Map<string, { name: string; email: string; locale?: string | null }>,
   ): ResolvedRecipient | undefined {
     if ('email' in source) return { name: source.name, address: source.email, source };
     const contact = contacts.get(source.userId);
-    return contact && { name: contact.name, address: contact.email, source };
+    const locale = isNoticeLocale(contact?.locale) ? contact.locale : undefined;
+    return contact && { name: contact.name, address: contact.email, source, locale };
   }
 
   /** In-app notices keep web-app paths; an email needs the whole address. */
@@ -252,6 +256,8 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
 
 interface ResolvedRecipient {
   name?: string;
+  /** The recipient's saved language, when they have one. */
+  locale?: NoticeLocale;
   address: string;
   source: EmailRecipient;
 }

@@ -16,6 +16,7 @@ import { NotificationService } from './notification.service';
   controllers: [MyNotificationsController],
   providers: [NotificationService, MyNotifications, MailTransport, EmailNotificationHandler],
   // EmailNotificationHandler: for a job that mints a secret and sends its email itself.
-  exports: [NotificationService, EmailNotificationHandler],
+  // MailTransport: its record of unsent mail feeds the development outbox page (/dev/mail).
+  exports: [NotificationService, EmailNotificationHandler, MailTransport],
 })
 export class NotificationsModule {}

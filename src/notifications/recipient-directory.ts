@@ -3,6 +3,8 @@ export interface NoticeRecipient {
   id: string;
   email: string;
   name: string;
+  /** Their saved language ('en' | 'es'), or null: emails to them are then in English. */
+  locale?: string | null;
 }
 
 /**

@@ -4,6 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
 import {
+  EmailNotVerifiedError,
   InvalidCredentialsError,
   LoginLockedError,
   PasswordCheckBusyError,
@@ -22,8 +23,11 @@ const LOGIN_CANDIDATE = entitySql(
   User,
   'u',
   `SELECT {columns} FROM users u WHERE u.email = $1`,
-  { pick: ['id', 'email', 'passwordHash', 'platformAdmin'] },
+  { pick: ['id', 'email', 'passwordHash', 'platformAdmin', 'emailVerifiedAt', 'locale'] },
 );
+
+/** A web sign-in's ticket and the person's saved language (the page sets its cookie from it). */
+export type WebSignIn = WebTicket & { locale: string | null };
 
 /**
  * Sign-in, refresh and sign-out. Login and refresh manage their own transactions (their routes
@@ -50,16 +54,17 @@ export class AuthService {
   }
 
   /** The same checks as login, ending in a web page session (a cookie) instead of a token pair. */
-  signInToWeb(rawEmail: string, password: string, userAgent?: string): Promise<WebTicket> {
-    return this.signIn(rawEmail, password, (user) =>
-      this.sessions.startWeb(user, { ip: this.context.ip, userAgent }),
-    );
+  signInToWeb(rawEmail: string, password: string, userAgent?: string): Promise<WebSignIn> {
+    return this.signIn(rawEmail, password, async (user, locale) => ({
+      ...(await this.sessions.startWeb(user, { ip: this.context.ip, userAgent })),
+      locale,
+    }));
   }
 
   private async signIn<S extends { sessionId: string }>(
     rawEmail: string,
     password: string,
-    start: (user: SessionUser) => Promise<S>,
+    start: (user: SessionUser, locale: string | null) => Promise<S>,
   ): Promise<S> {
     const email = normalizeEmail(rawEmail);
     const verdict = await this.throttle.countAttempt(email);
@@ -89,9 +94,23 @@ export class AuthService {
       });
       throw new InvalidCredentialsError();
     }
+    // Only someone who knows the password learns that the address is not verified yet.
+    if (user.emailVerifiedAt === null) {
+      await this.audit.recordIndependently({
+        action: 'auth.login_refused_unverified',
+        entityType: 'user',
+        entityId: user.id,
+        actorUserId: user.id,
+        after: { email },
+      });
+      throw new EmailNotVerifiedError();
+    }
     const started = await this.txHost.withTransaction(async () => {
       await this.throttle.clear(email);
-      return start({ id: user.id, email: user.email, platformAdmin: user.platformAdmin });
+      return start(
+        { id: user.id, email: user.email, platformAdmin: user.platformAdmin },
+        user.locale,
+      );
     });
     await this.audit.recordIndependently({
       action: 'auth.login_succeeded',

@@ -36,7 +36,8 @@ export interface WebTicket {
   expiresAt: Date;
 }
 
-export type RevokeReason = 'logout' | 'refresh_reused' | 'deactivated';
+export type RevokeReason =
+  'logout' | 'refresh_reused' | 'deactivated' | 'password_reset' | 'password_changed';
 
 export type RotationOutcome =
   | { kind: 'rotated'; tokens: TokenPair; userId: string; sessionId: string }
@@ -216,6 +217,20 @@ export class SessionService {
   /** Ends every live session of a user at once; their access tokens fail on the next request. */
   async revokeAllForUser(userId: string, reason: RevokeReason): Promise<number> {
     return (await sqlRun(this.txHost.tx, REVOKE_ALL_OF_USER, [userId, reason])).count;
+  }
+
+  /** Ends every live session of a user but one (the one that changed the password). */
+  async revokeOthersForUser(
+    userId: string,
+    keepSessionId: string | undefined,
+    reason: RevokeReason,
+  ): Promise<number> {
+    const [, count] = await this.txHost.tx.query<[unknown, number]>(
+      `UPDATE sessions SET revoked_at = now(), revoked_reason = $3
+        WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2`,
+      [userId, keepSessionId ?? null, reason],
+    );
+    return count;
   }
 
   private async issue(user: SessionUser, sessionId: string, expiresAt: Date): Promise<TokenPair> {

@@ -16,6 +16,7 @@ import {
 @Entity({ name: 'users' })
 @Unique('UQ_users_email', ['email'])
 @Check('CHK_users_email_normalized', `"email" = lower(btrim("email"))`)
+@Check('CHK_users_locale', `"locale" IN ('en', 'es')`)
 export class User {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_users' })
   id: string;
@@ -33,6 +34,19 @@ export class User {
   /** The deployment operator: manages agencies, reads no agency's grant data. Not a membership. */
   @Column({ name: 'platform_admin', type: 'boolean', default: false })
   platformAdmin: boolean;
+
+  /** Null from sign-up until the emailed link is followed; admin-created accounts default to now. */
+  @Column({
+    name: 'email_verified_at',
+    type: 'timestamptz',
+    nullable: true,
+    default: () => 'now()',
+  })
+  emailVerifiedAt: Date | null;
+
+  /** The saved language of pages and emails ('en' | 'es'); null lets the browser decide. */
+  @Column({ type: 'text', nullable: true })
+  locale: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -17,7 +17,8 @@ import { User } from '../entities/user.entity';
 export type UserAccount = ReturnType<typeof ACCOUNT_BY_EMAIL.shape>[number];
 
 /** Where to reach a user (e.g. for an email): their current address and name. */
-export type UserContact = Pick<User, 'id' | 'email' | 'name'>;
+/** `locale`: the saved language of their emails ('en' | 'es'), or null. */
+export type UserContact = Pick<User, 'id' | 'email' | 'name' | 'locale'>;
 
 // ON CONFLICT: two admins adding the same new person at once both end with one account.
 const INSERT_USER = sql<Pick<User, 'id'>>(
@@ -36,7 +37,7 @@ const CONTACTS = entitySql(
   User,
   'u',
   `SELECT {columns} FROM users u WHERE u.id = ANY($1::uuid[]) ORDER BY u.id`,
-  { pick: ['id', 'email', 'name'] },
+  { pick: ['id', 'email', 'name', 'locale'] },
 );
 
 export interface EnsuredAccount {

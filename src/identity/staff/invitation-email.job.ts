@@ -70,7 +70,7 @@ export class InvitationEmailHandler implements JobHandler<'identity.invitation_e
         data: { organizationName: job.organizationName, validDays: INVITATION_TTL_DAYS },
         recipients: [{ userId: rows[0].userId }],
         // Relative: the email resolves it against PUBLIC_APP_URL.
-        link: `${ACCEPT_INVITATION_PATH}#token=${token}`,
+        link: `${ACCEPT_INVITATION_PATH}?token=${token}`,
         dedupeKey: `invitation:${job.invitationId}`,
       },
       context,

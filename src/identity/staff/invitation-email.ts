@@ -23,5 +23,9 @@ export const INVITATION_EMAIL_JOB = defineJob('identity.invitation_email', { max
 
 export const INVITATION_TTL_DAYS = 7;
 
-/** The web app's page that reads the token from the fragment and posts it with a password. */
+/**
+ * The web page that takes the token (in the query: a fragment never reaches the server, and the
+ * page must work without JavaScript) and a password. It sends no Referer, so the token does not
+ * leak to other sites.
+ */
 export const ACCEPT_INVITATION_PATH = '/accept-invitation';

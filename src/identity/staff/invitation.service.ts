@@ -67,8 +67,8 @@ export interface InvitationContext {
  * the same transaction: nothing is sent if the invite rolls back) with the invitation's id only.
  * The job mints the secret (InvitationEmailHandler): it exists in clear only in that job's
  * memory and in the email, never in the outbox, the job effects, notices or audit events. It
- * rides in the link's fragment (`#token=`), which browsers never send to servers, so it stays
- * out of access logs and Referer headers.
+ * rides in the link's query (`?token=`) so the page works without JavaScript; that page sends
+ * `Referrer-Policy: no-referrer`, and a used or expired token opens nothing.
  *
  * Each invitation is an email, so besides the per-IP limit on the routes, invitations count per
  * agency and per organization per hour, after authorization (a stranger cannot use up an

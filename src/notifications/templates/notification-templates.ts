@@ -81,6 +81,12 @@ export interface TemplateData {
     role: string;
     change: 'requested' | 'granted' | 'confirmed' | 'declined' | 'removed';
   };
+  /** A sign-up's link to confirm the address (the link is the notice's). */
+  'account.verify_email': { validHours: number };
+  /** A forgotten password's reset link (the link is the notice's). */
+  'account.reset_password': { validMinutes: number };
+  /** Someone signed up with an address that already has an account: its owner is told. */
+  'account.sign_up_existing': Record<string, never>;
   /** To the agency's other admins: a privileged role waits for one of them to confirm it. */
   'staff.role_confirmation_requested': { role: string; email: string };
 }
@@ -278,6 +284,30 @@ export const TEMPLATES: Renderers = {
         : "You have been invited to join the agency's grants staff in Grant Commons.",
       `To start, open the link below and choose a password. The link works once, for ${d.validDays} days; if it has expired, ask whoever invited you to invite you again.`,
       'If you did not expect this invitation, you can ignore this email.',
+    ],
+  }),
+  'account.verify_email': (d) => ({
+    subject: 'Confirm your email address for Grant Commons',
+    paragraphs: [
+      'Thank you for creating an account. To finish, confirm that this email address is yours by opening the link below.',
+      `The link works once, for ${d.validHours} hours. Then sign in with the password you chose.`,
+      'If you did not create an account, you can ignore this email: nothing happens without the link.',
+    ],
+  }),
+  'account.reset_password': (d) => ({
+    subject: 'Reset your Grant Commons password',
+    paragraphs: [
+      'Someone asked to reset the password of your Grant Commons account. To choose a new password, open the link below.',
+      `The link works once, for ${d.validMinutes} minutes. Choosing a new password signs you out everywhere else.`,
+      'If you did not ask for this, you can ignore this email: your password stays as it is.',
+    ],
+  }),
+  'account.sign_up_existing': () => ({
+    subject: 'Someone tried to create an account with your email address',
+    paragraphs: [
+      'Someone tried to create a Grant Commons account with this email address, which already has one. No new account was created.',
+      'If it was you, sign in with your password; if you have forgotten it, open the link below to reset it.',
+      'If it was not you, you can ignore this email.',
     ],
   }),
   'membership.invited': (d) => ({

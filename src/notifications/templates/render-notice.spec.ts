@@ -115,7 +115,34 @@ describe('renderNotice', () => {
       expect(notice.subject.length).toBeGreaterThan(3);
       expect(notice.body.length).toBeGreaterThan(3);
     }
-    expect(TEMPLATE_NAMES).toHaveLength(21);
+    expect(TEMPLATE_NAMES).toHaveLength(24);
+  });
+});
+
+describe('renderNotice in the recipient’s language', () => {
+  it('writes a notice with a Spanish version in Spanish, frame and link included', () => {
+    const notice = renderNotice('account.reset_password', { validMinutes: 60 }, agency, {
+      recipientName: 'Ana',
+      link: 'https://grants.example/reset-password?token=abc',
+      locale: 'es',
+    });
+    expect(notice.subject).toBe('Restablezca su contraseña de Grant Commons');
+    expect(notice.text).toMatch(/^Hola, Ana:/);
+    expect(notice.text).toContain('durante 60 minutos');
+    expect(notice.text).toContain('Ábralo en Grant Commons: https://grants.example/reset-password');
+    expect(notice.html).toContain('<html lang="es">');
+  });
+
+  it('falls back to English for a notice not yet written in Spanish', () => {
+    const notice = renderNotice(
+      'payment.paid',
+      { awardRef: 'AW-1', requestRef: 'PR-1', amount: '10.00', paidOn: '1 May 2027' },
+      agency,
+      { locale: 'es' },
+    );
+    expect(notice.subject).toBe('Payment request PR-1 paid');
+    expect(notice.text).toMatch(/^Hello,/);
+    expect(notice.html).toContain('<html lang="en">');
   });
 });
 

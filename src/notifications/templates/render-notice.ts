@@ -1,5 +1,18 @@
 import type { AgencyConfig } from '../../agencies/agency-config';
 import { NoticeContent, TEMPLATES, TemplateData, TemplateName } from './notification-templates';
+import { TEMPLATES_ES } from './notification-templates-es';
+
+/** The languages notices are written in; English is the fallback. */
+export type NoticeLocale = 'en' | 'es';
+
+export const isNoticeLocale = (value: unknown): value is NoticeLocale =>
+  value === 'en' || value === 'es';
+
+/** The words of the frame around a notice, per language. */
+const FRAME: Record<NoticeLocale, { hello: (name?: string) => string; open: string }> = {
+  en: { hello: (name) => (name ? `Hello ${name},` : 'Hello,'), open: 'Open it in Grant Commons' },
+  es: { hello: (name) => (name ? `Hola, ${name}:` : 'Hola:'), open: 'Ábralo en Grant Commons' },
+};
 
 export interface RenderedNotice {
   subject: string;
@@ -15,6 +28,25 @@ export interface RenderOptions {
   recipientName?: string;
   /** Where the notice points (shown as a link in the email). */
   link?: string;
+  /** The recipient's language; a notice without a version in it goes out in English. */
+  locale?: NoticeLocale;
+}
+
+/** The template in the asked language when one exists, else English; and that language. */
+function contentOf<T extends TemplateName>(
+  template: T,
+  data: TemplateData[T],
+  locale: NoticeLocale | undefined,
+): { content: NoticeContent; locale: NoticeLocale } {
+  const spanish = locale === 'es' ? TEMPLATES_ES[template] : undefined;
+  if (spanish) {
+    return {
+      content: spanish(data),
+      locale: 'es',
+    };
+  }
+  const english = TEMPLATES[template] as (d: TemplateData[T]) => NoticeContent;
+  return { content: english(data), locale: 'en' };
 }
 
 const ESCAPES: Record<string, string> = {
@@ -51,9 +83,8 @@ export function renderNotice<T extends TemplateName>(
   agency: Pick<AgencyConfig, 'name' | 'branding' | 'notifications'>,
   options: RenderOptions = {},
 ): RenderedNotice {
-  const content: NoticeContent = (TEMPLATES[template] as (d: TemplateData[T]) => NoticeContent)(
-    data,
-  );
+  const { content, locale } = contentOf(template, data, options.locale);
+  const frame = FRAME[locale];
   const values: Record<string, string> = {
     ...Object.fromEntries(
       Object.entries(data).map(([k, v]) => [k, v === undefined ? '' : String(v)]),
@@ -61,15 +92,17 @@ export function renderNotice<T extends TemplateName>(
     agencyName: agency.branding.displayName,
     recipientName: options.recipientName ?? '',
   };
-  const override = agency.notifications.templateOverrides?.[template] ?? {};
+  // An agency's override is written in one language (English): it stands in for the English text.
+  const override =
+    locale === 'en' ? (agency.notifications.templateOverrides?.[template] ?? {}) : {};
   const subject = override.subject
     ? interpolate(override.subject, values, (v) => v)
     : content.subject;
-  const greeting = options.recipientName ? `Hello ${options.recipientName},` : 'Hello,';
+  const greeting = frame.hello(options.recipientName);
   const body = override.text
     ? interpolate(override.text, values, (v) => v).trim()
     : content.paragraphs.join('\n\n');
-  const linkLine = options.link ? `\n\nOpen it in Grant Commons: ${options.link}` : '';
+  const linkLine = options.link ? `\n\n${frame.open}: ${options.link}` : '';
   const { branding } = agency;
   const text = `${greeting}\n\n${body}${linkLine}\n\n-- \n${branding.displayName}\n${branding.emailFooter}\n`;
 
@@ -81,10 +114,10 @@ export function renderNotice<T extends TemplateName>(
     ? `<img src="${escapeHtml(branding.logoUrl)}" alt="${escapeHtml(branding.displayName)}" style="max-height:48px">`
     : '';
   const link = options.link
-    ? `<p><a href="${escapeHtml(options.link)}" style="color:${color}">Open it in Grant Commons</a></p>`
+    ? `<p><a href="${escapeHtml(options.link)}" style="color:${color}">${escapeHtml(frame.open)}</a></p>`
     : '';
   const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:24px;font-family:Arial,Helvetica,sans-serif;color:#222">
 <div style="max-width:600px;margin:0 auto;border-top:6px solid ${color};padding-top:16px">
 ${logo}<div style="font-size:18px;font-weight:bold;color:${color}">${escapeHtml(branding.displayName)}</div>

@@ -1,11 +1,18 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, WebPage, WithoutTransaction } from '../../core/access/access.decorators';
 import { PageReply } from '../../core/http/page-reply';
 import { ChecksPassword } from '../../core/http/rate-limits';
 import { WebSessionCookie } from '../../core/http/web-session-cookie';
 import { AuthService } from '../../identity/auth/auth.service';
-import { InvalidCredentialsError, LoginLockedError } from '../../identity/identity.errors';
+import {
+  EmailNotVerifiedError,
+  InvalidCredentialsError,
+  LoginLockedError,
+} from '../../identity/identity.errors';
+import { isLocale } from '../i18n/i18n';
+import { rememberLanguage } from './account.controller';
 import { AgencyBrands } from '../agency-brands';
 import { safeNext } from '../errors/error-pages';
 import { PageContexts } from '../page-contexts';
@@ -32,6 +39,33 @@ interface SignInView {
   next?: string;
   errors?: FieldError[];
   notice?: 'signedOut' | 'expired';
+  /** After following an emailed link: what it did. */
+  done?: 'verified' | 'reset' | 'accepted';
+}
+
+const DONE = {
+  verified: 'accounts.verify.done',
+  reset: 'accounts.reset.done',
+  accepted: 'accounts.invitation.done',
+} as const;
+
+/** Right password, address not confirmed yet: say so, and offer a new link. */
+function UnverifiedPage({ ctx, email }: { ctx: PageContext; email: string }) {
+  const base = ctx.agency ? `/${ctx.agency.code}` : '';
+  return (
+    <div class="usa-prose">
+      <h1>{ctx.t('accounts.unverified.title')}</h1>
+      <p>{ctx.t('accounts.unverified.text')}</p>
+      <p>
+        <a
+          class="usa-button"
+          href={`${base}/verify-email/resend?email=${encodeURIComponent(email)}`}
+        >
+          {ctx.t('accounts.checkEmail.resend')}
+        </a>
+      </p>
+    </div>
+  );
 }
 
 function SignInPage({ ctx, view }: { ctx: PageContext; view: SignInView }) {
@@ -41,6 +75,7 @@ function SignInPage({ ctx, view }: { ctx: PageContext; view: SignInView }) {
       <div class="tablet:grid-col-8 desktop:grid-col-6">
         <ErrorSummary ctx={ctx} errors={view.errors} />
         {view.notice && <Alert kind="info">{ctx.t(`signIn.${view.notice}`)}</Alert>}
+        {view.done && <Alert kind="success">{ctx.t(DONE[view.done])}</Alert>}
         <h1>{ctx.t('signIn.title')}</h1>
         <p class="usa-intro">{ctx.t('signIn.lead')}</p>
         <form class="usa-form usa-form--large" method="post" action="/sign-in" novalidate>
@@ -125,6 +160,7 @@ export class SignInController {
   @Public()
   @ChecksPassword()
   @WithoutTransaction()
+  @RouteConfig({ rateLimitGroup: 'auth' })
   async signIn(
     @Body() form: SignInForm,
     @Req() request: FastifyRequest,
@@ -142,7 +178,19 @@ export class SignInController {
     try {
       const ticket = await this.auth.signInToWeb(email, password, request.headers['user-agent']);
       this.cookie.write(reply, ticket.token, ticket.expiresAt);
+      // The saved language wins over this browser's until the person switches again.
+      if (isLocale(ticket.locale)) rememberLanguage(reply, ticket.locale);
     } catch (error) {
+      if (error instanceof EmailNotVerifiedError) {
+        return PageReply.html(
+          page({
+            ctx,
+            title: ctx.t('accounts.unverified.title'),
+            children: <UnverifiedPage ctx={ctx} email={email} />,
+          }),
+          403,
+        );
+      }
       if (error instanceof InvalidCredentialsError) {
         const invalid = [{ field: 'email', message: ctx.t('signIn.invalid') }];
         return this.page(ctx, { email, next, errors: invalid }, 401);
@@ -177,7 +225,14 @@ export class SignInController {
   ): PageReply {
     const ctx = this.pages.build(request, reply, agencyCode);
     const notice = query.signedOut ? 'signedOut' : query.next ? 'expired' : undefined;
-    return this.page(ctx, { email: '', next: safeNext(query.next), notice });
+    const done = query.verified
+      ? 'verified'
+      : query.reset
+        ? 'reset'
+        : query.accepted
+          ? 'accepted'
+          : undefined;
+    return this.page(ctx, { email: '', next: safeNext(query.next), notice, done });
   }
 
   private page(ctx: PageContext, view: SignInView, status = 200): PageReply {

@@ -86,6 +86,13 @@ function Header({ ctx }: { ctx: PageContext }) {
                 <span>{ctx.t('common.home')}</span>
               </a>
             </li>
+            {ctx.user && (
+              <li class="usa-nav__primary-item">
+                <a class="usa-nav-link" href="/account">
+                  <span>{ctx.t('account.title')}</span>
+                </a>
+              </li>
+            )}
             {ctx.user ? (
               <li class="usa-nav__primary-item">
                 <form method="post" action="/sign-out" class="gc-inline-form">
