@@ -149,16 +149,17 @@ describe('web: applying for a grant', () => {
     expect(await page.getByText('The budget adds up to the amount requested.').count()).toBe(1);
     await checked(page, 'application-budget-en');
 
-    // Attachments: a refused type, then the required PDF.
+    // Attachments: a file that claims to be a PDF but is not (the server reads its bytes),
+    // then the required PDF.
     await page.goto(`${taskList}/attachments`);
     await page.locator('#file').setInputFiles({
-      name: 'notes.txt',
-      mimeType: 'text/plain',
+      name: 'notes.pdf',
+      mimeType: 'application/pdf',
       buffer: Buffer.from('just some words'),
     });
     await page.getByRole('button', { name: 'Upload file' }).click();
     expect(await page.locator('#error-summary').textContent()).toContain(
-      'The file notes.txt is not an accepted type',
+      'The file notes.pdf is not an accepted type',
     );
     await checked(page, 'application-attachments-error-en');
     await page.locator('#requirementKey').selectOption('budgetNarrative');
