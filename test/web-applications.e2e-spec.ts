@@ -109,7 +109,9 @@ describe('web: applying for a grant', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     expect(await page.title()).toMatch(/^Error: Project narrative/);
     const summary = page.locator('#error-summary');
-    expect(await summary.getByRole('link').allTextContents()).toEqual(['Enter a whole number']);
+    expect(await summary.getByRole('link').allTextContents()).toEqual([
+      'Students served: enter a whole number',
+    ]);
     expect(await summary.getByRole('link').getAttribute('href')).toBe('#studentsServed');
     expect(await page.getByLabel('Project summary').inputValue()).toBe(
       'Summer literacy academy for grades K-3.',

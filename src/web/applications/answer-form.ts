@@ -18,6 +18,8 @@ export type AnswerProblem =
 
 export interface AnswerError {
   field: string;
+  /** The question's label, so a message in the error summary says which answer it is about. */
+  label: string;
   problem: AnswerProblem;
   limit?: string;
 }
@@ -51,38 +53,45 @@ function readLeaf(q: LeafQuestion, name: string, body: FormBody, errors: AnswerE
       const v = text(body[name]);
       if (v === '') return undefined;
       const max = q.maxLength ?? (q.multiline ? 20000 : 1000);
-      if (v.length > max) errors.push({ field: name, problem: 'tooLong', limit: String(max) });
+      if (v.length > max)
+        errors.push({ field: name, label: q.label, problem: 'tooLong', limit: String(max) });
       if (q.minLength !== undefined && v.length < q.minLength)
-        errors.push({ field: name, problem: 'tooShort', limit: String(q.minLength) });
+        errors.push({
+          field: name,
+          label: q.label,
+          problem: 'tooShort',
+          limit: String(q.minLength),
+        });
       return v;
     }
     case 'number': {
       const v = text(body[name]).replace(/,/g, '');
       if (v === '') return undefined;
       if (!/^-?\d+(\.\d+)?$/.test(v)) {
-        errors.push({ field: name, problem: q.integer ? 'integer' : 'number' });
+        errors.push({ field: name, label: q.label, problem: q.integer ? 'integer' : 'number' });
         return undefined;
       }
       const n = Number(v);
-      if (q.integer && !Number.isInteger(n)) errors.push({ field: name, problem: 'integer' });
+      if (q.integer && !Number.isInteger(n))
+        errors.push({ field: name, label: q.label, problem: 'integer' });
       else if (q.minimum !== undefined && n < q.minimum)
-        errors.push({ field: name, problem: 'tooSmall', limit: String(q.minimum) });
+        errors.push({ field: name, label: q.label, problem: 'tooSmall', limit: String(q.minimum) });
       else if (q.maximum !== undefined && n > q.maximum)
-        errors.push({ field: name, problem: 'tooBig', limit: String(q.maximum) });
+        errors.push({ field: name, label: q.label, problem: 'tooBig', limit: String(q.maximum) });
       return n;
     }
     case 'money': {
       const v = text(body[name]).replace(/[$,\s]/g, '');
       if (v === '') return undefined;
       if (!MONEY.test(v)) {
-        errors.push({ field: name, problem: 'money' });
+        errors.push({ field: name, label: q.label, problem: 'money' });
         return undefined;
       }
       const amount = normalizeAmount(v);
       if (q.minimum !== undefined && toCents(amount) < toCents(q.minimum))
-        errors.push({ field: name, problem: 'tooSmall', limit: q.minimum });
+        errors.push({ field: name, label: q.label, problem: 'tooSmall', limit: q.minimum });
       if (q.maximum !== undefined && toCents(amount) > toCents(q.maximum))
-        errors.push({ field: name, problem: 'tooBig', limit: q.maximum });
+        errors.push({ field: name, label: q.label, problem: 'tooBig', limit: q.maximum });
       return amount;
     }
     case 'date': {
@@ -91,7 +100,7 @@ function readLeaf(q: LeafQuestion, name: string, body: FormBody, errors: AnswerE
       const iso = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
       const date = new Date(`${iso}T00:00:00Z`);
       if (!/^\d{4}$/.test(y) || !DATE.test(iso) || date.toISOString().slice(0, 10) !== iso) {
-        errors.push({ field: name, problem: 'date' });
+        errors.push({ field: name, label: q.label, problem: 'date' });
         return undefined;
       }
       return iso;
@@ -99,16 +108,22 @@ function readLeaf(q: LeafQuestion, name: string, body: FormBody, errors: AnswerE
     case 'choice': {
       const v = text(body[name]);
       if (v === '') return undefined;
-      if (!q.options.some((o) => o.value === v)) errors.push({ field: name, problem: 'option' });
+      if (!q.options.some((o) => o.value === v))
+        errors.push({ field: name, label: q.label, problem: 'option' });
       return v;
     }
     case 'multi-choice': {
       const values = [...new Set(list(body[name]))];
       if (values.length === 0) return undefined;
       if (values.some((v) => !q.options.some((o) => o.value === v)))
-        errors.push({ field: name, problem: 'option' });
+        errors.push({ field: name, label: q.label, problem: 'option' });
       if (q.maxSelected !== undefined && values.length > q.maxSelected)
-        errors.push({ field: name, problem: 'tooMany', limit: String(q.maxSelected) });
+        errors.push({
+          field: name,
+          label: q.label,
+          problem: 'tooMany',
+          limit: String(q.maxSelected),
+        });
       return values;
     }
     case 'file': {

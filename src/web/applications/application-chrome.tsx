@@ -30,9 +30,11 @@ export function ApplicationHeading({
 }) {
   return (
     <>
-      <a class="usa-link" href={draft.base}>
-        {ctx.t('applications.backToTasks')}
-      </a>
+      <p class="margin-top-2 margin-bottom-1">
+        <a class="usa-link" href={draft.base}>
+          {ctx.t('applications.backToTasks')}
+        </a>
+      </p>
       <p class="margin-bottom-0 text-base-dark">
         {ctx.t('applications.tasks.forOrganization', {
           organization: draft.organization.legalName,
@@ -51,6 +53,6 @@ export const pageTitle = (what: string, draft: Draft) => `${what} – ${draft.te
 export function answerErrors(ctx: PageContext, errors: AnswerError[]): FieldError[] {
   return errors.map((e) => ({
     field: e.field,
-    message: ctx.t(`applications.problem.${e.problem}`, { limit: e.limit ?? '' }),
+    message: ctx.t(`applications.problem.${e.problem}`, { label: e.label, limit: e.limit ?? '' }),
   }));
 }

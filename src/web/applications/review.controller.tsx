@@ -17,13 +17,7 @@ import {
   CERTIFICATION_STATEMENT,
 } from '../../applications/submission/application-submission.service';
 import { PageContexts } from '../page-contexts';
-import {
-  CsrfField,
-  ErrorSummary,
-  errorFor,
-  FieldError,
-  TextField,
-} from '../render/components';
+import { CsrfField, ErrorSummary, errorFor, FieldError, TextField } from '../render/components';
 import { page } from '../render/layout';
 import type { PageContext } from '../render/page-context';
 import { ApplicationHeading, pageTitle } from './application-chrome';
