@@ -357,6 +357,35 @@ describe('web: applying for a grant', () => {
       await context.close();
     });
 
+    it('answers malformed ids in page paths with a 404 page, never a server error', async () => {
+      const { context } = await attacker(owner.orgAdmin.user);
+      for (const bad of ['-'.repeat(36), 'not-a-uuid']) {
+        for (const suffix of [
+          '',
+          '/sections/narrative',
+          '/budget',
+          '/attachments',
+          '/review',
+          '/submitted',
+        ]) {
+          for (const url of [
+            `/${AGENCY}/organizations/${orgId}/applications/${bad}${suffix}`,
+            `/${AGENCY}/organizations/${bad}/applications/${applicationId}${suffix}`,
+          ]) {
+            const res = await context.request.get(url, { maxRedirects: 0 });
+            expect([403, 404]).toContain(res.status());
+          }
+        }
+        const apply = await context.request.get(`/${AGENCY}/programs/${bad}/apply`, {
+          maxRedirects: 0,
+        });
+        expect(apply.status()).toBe(404);
+      }
+      const section = await context.request.get(`${path}/sections/nope`, { maxRedirects: 0 });
+      expect(section.status()).toBe(404);
+      await context.close();
+    });
+
     it("refuses another agency's user", async () => {
       const ks = await createUser(t);
       const ksOrg = (await createOrganization(t, 'ks-ksde')).id;

@@ -3,28 +3,47 @@ import type { PageContext } from '../render/page-context';
 import { answerText } from './answer-display';
 import type { Draft } from './draft-pages';
 
-/** Where a readiness problem (a JSON Pointer from the applications module) is fixed, in words. */
-export function problemPlace(
+/**
+ * A readiness problem (a JSON Pointer and an English detail from the applications module) in the
+ * reader's words, linked to where it is fixed. The usual ones ("not answered", no budget, a
+ * missing document) are translated; anything else keeps the module's own detail.
+ */
+export function problemText(
   ctx: PageContext,
   draft: Draft,
   problem: FieldProblem,
-): { where: string; href?: string } {
+): { text: string; href?: string } {
   const parts = problem.pointer.split('/').slice(1);
+  const missing = problem.detail === 'is required';
+  const blocker = (where: string) =>
+    ctx.t('applications.review.blocker', { where, detail: problem.detail });
   if (parts[0] === 'answers') {
     const section = draft.form.sections.find((s) => s.key === parts[1]);
     const question = section?.questions.find((q) => q.key === parts[2]);
+    const where = [section?.title, question?.label].filter(Boolean).join(': ') || problem.pointer;
+    const anchor = parts.length > 2 ? `#${parts.slice(2).join('.')}` : '';
     return {
-      where: [section?.title, question?.label].filter(Boolean).join(': ') || problem.pointer,
-      href: section
-        ? `${draft.base}/sections/${section.key}#${parts.slice(2).join('.')}`
-        : undefined,
+      text: missing ? ctx.t('applications.review.missing', { where }) : blocker(where),
+      href: section ? `${draft.base}/sections/${section.key}${anchor}` : undefined,
     };
   }
+  const budget = `${draft.base}/budget`;
+  if (parts[0] === 'amountRequested' && missing)
+    return { text: ctx.t('applications.review.noAmount'), href: `${budget}#amountRequested` };
+  if (parts[0] === 'budget' && problem.detail === 'the budget has no lines')
+    return { text: ctx.t('applications.review.noLines'), href: budget };
   if (parts[0] === 'budget' || parts[0] === 'amountRequested')
-    return { where: ctx.t('applications.tasks.budget'), href: `${draft.base}/budget` };
-  if (parts[0] === 'attachments')
-    return { where: ctx.t('applications.tasks.attachments'), href: `${draft.base}/attachments` };
-  return { where: draft.organization.legalName };
+    return { text: blocker(ctx.t('applications.tasks.budget')), href: budget };
+  if (parts[0] === 'attachments') {
+    const requirement = draft.detail.program.requiredAttachments.find((r) => r.key === parts[1]);
+    return {
+      text: requirement
+        ? ctx.t('applications.review.noAttachment', { label: requirement.label })
+        : blocker(ctx.t('applications.tasks.attachments')),
+      href: `${draft.base}/attachments`,
+    };
+  }
+  return { text: blocker(draft.organization.legalName) };
 }
 
 function ChangeLink({ ctx, href, what }: { ctx: PageContext; href: string; what: string }) {

@@ -22,7 +22,7 @@ import { page } from '../render/layout';
 import type { PageContext } from '../render/page-context';
 import { ApplicationHeading, pageTitle } from './application-chrome';
 import { Draft, DraftPages } from './draft-pages';
-import { problemPlace, ReviewAnswers } from './review-sections';
+import { problemText, ReviewAnswers } from './review-sections';
 
 interface ReviewView {
   draft: Draft;
@@ -49,15 +49,11 @@ function ReviewPage({ ctx, view }: { ctx: PageContext; view: ReviewView }) {
               <p class="usa-alert__text">{ctx.t('applications.review.blockersLead')}</p>
               <ul class="usa-list">
                 {view.problems.map((p, i) => {
-                  const place = problemPlace(ctx, draft, p);
-                  const text = ctx.t('applications.review.blocker', {
-                    where: place.where,
-                    detail: p.detail,
-                  });
+                  const { text, href } = problemText(ctx, draft, p);
                   return (
                     <li key={i}>
-                      {place.href ? (
-                        <a class="usa-link" href={place.href}>
+                      {href ? (
+                        <a class="usa-link" href={href}>
                           {text}
                         </a>
                       ) : (
