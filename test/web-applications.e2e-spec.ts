@@ -211,7 +211,7 @@ describe('web: applying for a grant', () => {
     expect(again.status()).toBe(303);
     expect(again.headers().location).toBe(`${new URL(taskList).pathname}/status`);
     await context.close();
-  });
+  }, 240_000); // a dozen pages, each checked by axe: minutes on a busy shared machine
 
   it('shows every page in Spanish with no axe violations, and who may submit', async () => {
     const other = (await createOrganization(t, AGENCY)).id;
@@ -243,7 +243,7 @@ describe('web: applying for a grant', () => {
     expect(await page.getByRole('button', { name: 'Enviar la solicitud' }).count()).toBe(0);
     expect(await page.getByText('Luis Ortega').count()).toBe(1);
     await context.close();
-  });
+  }, 180_000);
 
   it('shows a colleague’s save as a conflict, and keeps the person’s answers when they choose', async () => {
     const started = await startApplication(

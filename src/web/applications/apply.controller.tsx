@@ -30,7 +30,6 @@ interface ApplyView {
   chosen?: string;
   projectTitle: string;
   errors?: FieldError[];
-  existing?: { organization: string; href: string };
 }
 
 function ApplyPage({ ctx, view }: { ctx: PageContext; view: ApplyView }) {
@@ -42,18 +41,6 @@ function ApplyPage({ ctx, view }: { ctx: PageContext; view: ApplyView }) {
         <ErrorSummary ctx={ctx} errors={view.errors} />
         <h1>{ctx.t('applications.apply.title', { program: view.program.title })}</h1>
         <p class="usa-intro">{ctx.t('applications.apply.lead')}</p>
-        {view.existing && (
-          <div class="usa-alert usa-alert--info usa-alert--slim">
-            <div class="usa-alert__body">
-              <p class="usa-alert__text">
-                {ctx.t('applications.apply.hasDraft', { organization: view.existing.organization })}{' '}
-                <a class="usa-link" href={view.existing.href}>
-                  {ctx.t('applications.apply.continueDraft')}
-                </a>
-              </p>
-            </div>
-          </div>
-        )}
         {view.organizations.length === 0 ? (
           <>
             <p>{ctx.t('applications.apply.noOrganizations')}</p>

@@ -40,8 +40,6 @@ export const applicationsEn = {
     projectTitle: 'Project title',
     projectTitleHint: 'A short name for your project. You can change it later.',
     start: 'Start application',
-    continueDraft: 'continue its application',
-    hasDraft: '{{organization}} already has an application to this program.',
     noOrganizations:
       'You are not a member of an approved organization in this agency that can apply. An organization administrator can invite you, or you can register your organization.',
     registerOrganization: 'Register an organization',
@@ -240,8 +238,6 @@ export const applicationsEs: Widen<typeof applicationsEn> = {
     projectTitle: 'Título del proyecto',
     projectTitleHint: 'Un nombre corto para su proyecto. Puede cambiarlo después.',
     start: 'Comenzar la solicitud',
-    continueDraft: 'continuar su solicitud',
-    hasDraft: '{{organization}} ya tiene una solicitud para este programa.',
     noOrganizations:
       'No es miembro de una organización aprobada de esta agencia que pueda presentar solicitudes. Un administrador de la organización puede invitarle, o puede registrar su organización.',
     registerOrganization: 'Registrar una organización',
