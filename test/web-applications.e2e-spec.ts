@@ -7,7 +7,13 @@ import {
   screenshot,
 } from './support/browser';
 import { bootTestApp, TestApp } from './support/test-app';
-import { createUser, grantOrganizationRoles, SignedIn, TestUser } from './factories/identity';
+import {
+  asAgencyOwner,
+  createUser,
+  grantOrganizationRoles,
+  SignedIn,
+  TestUser,
+} from './factories/identity';
 import {
   applicantTeam,
   ApplicantTeam,
@@ -188,8 +194,23 @@ describe('web: applying for a grant', () => {
     await page.getByLabel('Your full name').fill('Pat Jones');
     await page.getByLabel('Your job title').fill('Superintendent');
     await page.locator('label', { hasText: 'I certify the statement above' }).click();
+    const key = await page.locator('input[name=idempotencyKey]').inputValue();
+    const csrf = await page.locator('form.usa-form input[name=_csrf]').inputValue();
     await page.getByRole('button', { name: 'Submit application' }).click();
     await page.waitForURL(/\/submitted$/);
+    // The same form sent again (a double click, a resend) replays the receipt: one submission.
+    const resent = await context.request.post(`${taskList}/review`, {
+      form: {
+        _csrf: csrf,
+        idempotencyKey: key,
+        name: 'Pat Jones',
+        title: 'Superintendent',
+        accepted: 'yes',
+      },
+      maxRedirects: 0,
+    });
+    expect(resent.status()).toBe(303);
+    expect(resent.headers().location).toMatch(/\/submitted$/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
       'Application submitted',
     );
@@ -199,6 +220,23 @@ describe('web: applying for a grant', () => {
     const applicationId = taskList.split('/').pop()!;
     const saved = await readApplication(team.representative, organizationId, applicationId);
     expect(saved.status).toBe('submitted');
+    expect(saved.submissionCount).toBe(1);
+    // The email the receipt page describes is the one the submission queued.
+    const reference = await page.locator('#reference').textContent();
+    const emailed = await asAgencyOwner(t, AGENCY, (client) =>
+      client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jobs_outbox, jsonb_array_elements(payload->'notices') n
+          WHERE name = 'notification.email' AND n->>'template' = 'application.submitted.applicant'
+            AND n->'data'->>'applicationRef' = $1`,
+        [reference],
+      ),
+    );
+    expect(emailed.rows[0].n).toBe(1);
+    expect(
+      await page
+        .getByText(`"Application ${reference} submitted: Summer Literacy Grants"`, { exact: false })
+        .count(),
+    ).toBe(1);
     expect(saved.amountRequested).toBe('30000.00');
     expect(saved.budget.total).toBe('30000.00');
     expect(saved.answers.narrative).toMatchObject({
