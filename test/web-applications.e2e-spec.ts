@@ -331,6 +331,32 @@ describe('web: applying for a grant', () => {
     await context.close();
   });
 
+  it('totals the budget on the server when JavaScript is off', async () => {
+    const orgId = (await createOrganization(t, AGENCY)).id;
+    const writer = (await applicantTeam(t, AGENCY, orgId)).grantWriter;
+    const draft = await startApplication(t, AGENCY, orgId, writer, programId);
+    const context = await newContext(browser, base, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`/${AGENCY}/sign-in`);
+    await page.locator('#email').fill(writer.user.email);
+    await page.locator('#password').fill(writer.user.password);
+    await Promise.all([
+      page.waitForURL(`${base}/${AGENCY}`),
+      page.locator('form.usa-form button[type=submit]').click(),
+    ]);
+    await page.goto(`/${AGENCY}/organizations/${orgId}/applications/${draft.id}/budget`);
+    await page.locator('#cell-1000-100').fill('1234.56');
+    await page.locator('#cell-1000-200').fill('0.44');
+    await page.locator('#cell-2200-100').fill('100');
+    expect(await page.locator('#budget-total').textContent()).toBe('$0.00'); // no live totals
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(/\/budget\?saved=1$/);
+    expect(await page.locator('#budget-total').textContent()).toBe('$1,335.00');
+    expect(await page.locator('[data-gc-total-for=".gc-f-1000"]').textContent()).toBe('$1,235.00');
+    expect(await page.locator('[data-gc-total-for=".gc-o-100"]').textContent()).toBe('$1,334.56');
+    await context.close();
+  });
+
   describe('attacks: refused, nothing changed', () => {
     let orgId: string;
     let applicationId: string;
