@@ -39,7 +39,7 @@ const editSql = (scope: string) =>
         SET answers = CASE WHEN $5 THEN $6::jsonb ELSE answers END,
             amount_requested = CASE WHEN $7 THEN $8::numeric ELSE amount_requested END,
             project_title = CASE WHEN $9 THEN $10::text ELSE project_title END,
-            version = version + 1, updated_at = CURRENT_TIMESTAMP
+            version = version + 1, updated_at = CURRENT_TIMESTAMP, updated_by = $11
       WHERE agency_id = $1 AND id = $2 AND ${scope}_id = $3
         AND status IN (${EDITABLE.map((s) => `'${s}'`).join(', ')})
         AND ($4::int[] IS NULL OR version = ANY($4::int[]))
@@ -63,7 +63,7 @@ const SAVE = sql<Pick<Application, 'updatedAt'>>(
       SET status = $3, project_title = $4, amount_requested = $5, answers = $6::jsonb,
           version = $7, submission_count = $8, submitted_at = $9, returned_at = $10,
           return_comment = $11, revision_due_at = $12, withdrawn_at = $13,
-          updated_at = CURRENT_TIMESTAMP
+          updated_at = CURRENT_TIMESTAMP, updated_by = $14
     WHERE agency_id = $1 AND id = $2
     RETURNING updated_at AS "updatedAt"`,
 );
@@ -141,6 +141,7 @@ export class ApplicationRecords {
       fields.amountRequested ?? null,
       fields.projectTitle !== undefined,
       fields.projectTitle ?? null,
+      this.context.actor?.userId ?? null,
     ]);
     return rows.length === 0 ? null : Object.assign(new Application(), rows[0]);
   }
@@ -161,9 +162,11 @@ export class ApplicationRecords {
       application.returnComment,
       application.revisionDueAt,
       application.withdrawnAt,
+      this.context.actor?.userId ?? null,
     ]);
     if (rows.length === 0) throw new ApplicationNotFoundError();
     application.updatedAt = rows[0].updatedAt;
+    application.updatedBy = this.context.actor?.userId ?? null;
     return application;
   }
 

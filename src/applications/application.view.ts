@@ -23,8 +23,8 @@ export function applicationSummary(a: Omit<Application, 'answers'>, organization
   return organizationName === undefined ? summary : { ...summary, organizationName };
 }
 
-/** The working copy as the API shows it: the summary and the answers. */
+/** The working copy as the API shows it: the summary, who last saved it, and the answers. */
 export function applicationView(a: Application) {
-  return { ...applicationSummary(a), answers: a.answers };
+  return { ...applicationSummary(a), updatedBy: a.updatedBy ?? null, answers: a.answers };
 }
 export type ApplicationView = ReturnType<typeof applicationView>;

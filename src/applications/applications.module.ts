@@ -47,8 +47,15 @@ import { SubmissionReadiness } from './submission/submission-readiness';
   ],
   /**
    * For the reviews module (submitted applications, reviewers' content, review status moves)
-   * and the awards module (the submitted budget an award starts from).
+   * and the awards module (the submitted budget an award starts from); the web pages use the
+   * same services as the applicant's API controllers.
    */
-  exports: [ApplicationDirectory],
+  exports: [
+    ApplicationDirectory,
+    ApplicationsService,
+    ApplicationBudget,
+    ApplicationAttachments,
+    ApplicationSubmissions,
+  ],
 })
 export class ApplicationsModule {}

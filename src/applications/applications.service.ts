@@ -103,6 +103,7 @@ export class ApplicationsService {
         projectTitle: dto.projectTitle ?? null,
         answers: {},
         createdBy: this.context.actor?.userId ?? null,
+        updatedBy: this.context.actor?.userId ?? null,
       }),
     );
     await this.records.recordStatus(application, null);
