@@ -47,8 +47,9 @@ import { SubmissionReadiness } from './submission/submission-readiness';
   ],
   /**
    * For the reviews module (submitted applications, reviewers' content, review status moves)
-   * and the awards module (the submitted budget an award starts from).
+   * and the awards module (the submitted budget an award starts from); the attachments service
+   * for the organization's document library (a library file copied into an application).
    */
-  exports: [ApplicationDirectory],
+  exports: [ApplicationDirectory, ApplicationAttachments],
 })
 export class ApplicationsModule {}
