@@ -157,7 +157,8 @@ export class OrganizationDocuments {
     return { document, stream: await this.storage.open(document.storageKey) };
   }
 
-  private validate(fields: DocumentFields, requireAll: boolean): FieldProblem[] {
+  /** What is wrong with the typed fields (all at once), before any file is read. */
+  problemsIn(fields: DocumentFields, requireAll: boolean): FieldProblem[] {
     const problems: FieldProblem[] = [];
     if ((requireAll || fields.kind !== undefined) && !isDocumentKind(fields.kind))
       problems.push({ pointer: '/kind', detail: 'must be one of the document kinds' });
@@ -198,7 +199,7 @@ export class OrganizationDocuments {
     fields: DocumentFields,
     file: DocumentFile,
   ): Promise<DocumentView> {
-    const problems = this.validate(fields, true);
+    const problems = this.problemsIn(fields, true);
     if (problems.length > 0) {
       await discard(file.content);
       throw new DocumentInvalidError(problems);
@@ -248,7 +249,7 @@ export class OrganizationDocuments {
     fields: DocumentFields,
     file: DocumentFile,
   ): Promise<DocumentView> {
-    const problems = this.validate(fields, false);
+    const problems = this.problemsIn(fields, false);
     if (problems.length > 0) {
       await discard(file.content);
       throw new DocumentInvalidError(problems);
