@@ -121,6 +121,12 @@ describe('web: the document library', () => {
     const row = page.locator('tbody tr', { hasText: 'Single audit FY2026' });
     expect(await row.locator('.usa-tag').textContent()).toBe('Expiring soon');
     expect(await row.textContent()).toContain('audit-2026.pdf');
+    const download = await context.request.get(
+      (await row.getByRole('link', { name: /audit-2026\.pdf/ }).getAttribute('href'))!,
+    );
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-type']).toBe('application/pdf');
+    expect((await download.body()).equals(SAMPLE_PDF)).toBe(true);
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'documents-list-en');
 
@@ -153,17 +159,17 @@ describe('web: the document library', () => {
   });
 
   it('shows every status and every page in Spanish, with no axe violations', async () => {
-    for (const [title, days] of [
-      ['Garantías 2026', 400],
-      ['Acuerdo de costos indirectos', 5],
-      ['Aprobación de la junta 2025', -3],
+    for (const [kind, title, days] of [
+      ['assurances', 'Garantías 2026', 400],
+      ['indirect_cost_rate_agreement', 'Acuerdo de costos indirectos', 5],
+      ['board_approval', 'Aprobación de la junta 2025', -3],
     ] as const) {
       const res = await uploadDocument(
         t,
         'mo-dese',
         organization.id,
         adminApi,
-        { kind: 'assurances', title, expiresOn: dayFromToday(days) },
+        { kind, title, expiresOn: dayFromToday(days) },
         { filename: 'doc.pdf', content: SAMPLE_PDF },
       );
       expect(res.status).toBe(201);
@@ -254,6 +260,9 @@ describe('web: the document library', () => {
         maxRedirects: 0,
       });
       expect([who.email, upload.status()]).toEqual([who.email, status]);
+      // Reading the file: the grant writer may (a member), the others may not.
+      const file = await context.request.get(`${library()}/${target.id}/file`, { maxRedirects: 0 });
+      expect([who.email, file.status()]).toEqual([who.email, who === reader ? 200 : status]);
       await context.close();
     }
     // A reader sees the library without the buttons.

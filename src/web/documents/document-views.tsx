@@ -83,10 +83,12 @@ export function LibraryPage({ ctx, view }: { ctx: PageContext; view: LibraryView
                   {ctx.t(`documents.kinds.${d.kind}`)}
                 </td>
                 <td data-label={ctx.t('documents.colFile')}>
-                  {ctx.t('documents.fileSize', {
-                    filename: d.filename,
-                    size: Math.max(1, Math.ceil(d.sizeBytes / 1024)),
-                  })}
+                  <a class="usa-link" href={`${view.base}/${d.id}/file`}>
+                    {ctx.t('documents.fileSize', {
+                      filename: d.filename,
+                      size: Math.max(1, Math.ceil(d.sizeBytes / 1024)),
+                    })}
+                  </a>
                 </td>
                 <td data-label={ctx.t('documents.colExpires')}>
                   {d.expiresOn ? calendarDate(ctx, d.expiresOn) : ctx.t('documents.noExpiry')}

@@ -4,6 +4,7 @@ import { RequirePermission, WebPage } from '../../core/access/access.decorators'
 import { RequestContext } from '../../core/context/request-context';
 import { FieldProblem } from '../../core/errors/domain-error';
 import { PageReply } from '../../core/http/page-reply';
+import { contentDisposition } from '../../applications/attachments/content-sniffer';
 import { roleGrants } from '../../identity/permissions';
 import { OrganizationDirectory } from '../../organizations/organization-directory';
 import { readDocumentUpload } from '../../organizations/documents/document-uploads';
@@ -90,6 +91,23 @@ export class DocumentPages {
         ),
       }),
     );
+  }
+
+  /** The stored file, for the link in the list (members read it like the API's download). */
+  @Get(':documentId/file')
+  @RequirePermission('organization.documents.read')
+  async file(
+    @Param('organizationId') organizationId: string,
+    @Param('documentId') documentId: string,
+    @Res() _reply: FastifyReply,
+  ): Promise<PageReply> {
+    const { document, stream } = await this.documents.open(organizationId, documentId);
+    return PageReply.download({
+      stream,
+      contentType: document.contentType,
+      length: Number(document.sizeBytes),
+      disposition: contentDisposition(document.filename),
+    });
   }
 
   @Get('new')
