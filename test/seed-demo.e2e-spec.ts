@@ -24,6 +24,7 @@ describe('demo: districts, programs and applications in their states', () => {
       roles: [] as Array<Record<string, any>>,
       programs: [] as Array<Record<string, any>>,
       applications: [] as Array<Record<string, any>>,
+      awards: [] as Array<Record<string, any>>,
     };
     for (const code of ['ks-ksde', 'mo-dese']) {
       await asAgencyOwner(t, code, async (client) => {
@@ -49,6 +50,11 @@ describe('demo: districts, programs and applications in their states', () => {
         seen.applications.push(
           ...(await rows(
             `SELECT status, count(*)::int AS n FROM applications GROUP BY status ORDER BY status`,
+          )),
+        );
+        seen.awards.push(
+          ...(await rows(
+            `SELECT status, count(*)::int AS n FROM awards GROUP BY status ORDER BY status`,
           )),
         );
       });
@@ -78,10 +84,13 @@ describe('demo: districts, programs and applications in their states', () => {
         'published',
       ]);
       expect(seen.applications.filter((a) => a.code === code).map((a) => a.status)).toEqual([
+        'approved',
+        'denied',
         'draft',
         'returned',
         'submitted',
       ]);
+      expect(seen.awards.filter((a) => a.code === code).map((a) => a.status)).toEqual(['active']);
     }
 
     // Again: nothing new.

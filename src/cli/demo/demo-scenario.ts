@@ -63,6 +63,8 @@ class DemoStepError extends Error {}
  */
 export class DemoScenario {
   private readonly tokens = new Map<string, string>();
+  /** District slug by organization id (each agency's registration has its own id). */
+  private readonly slugs = new Map<string, string>();
 
   constructor(
     private readonly app: NestFastifyApplication,
@@ -189,7 +191,84 @@ export class DemoScenario {
         );
       }
       await this.call('POST', `/agencies/${agency}/programs/${closed}/close`, officer, {});
+      await this.decide(agency, closed, [...organizations.values()]);
     }
+  }
+
+  /**
+   * The closed program through review: intake, merit review scored by the agency's reviewer,
+   * final decisions (the first district funded, the other denied), released; the funded one's
+   * award created by the program officer and accepted by the district's representative.
+   */
+  private async decide(agency: string, programId: string, organizationIds: string[]) {
+    const officer = demoEmail(agency, 'program_officer');
+    const reviewer = demoEmail(agency, 'reviewer');
+    const review = `/agencies/${agency}/programs/${programId}/review`;
+    await this.call('POST', `${review}/intake`, officer, {});
+    await this.call('POST', `${review}/stage`, officer, { to: 'merit_review' });
+    const reviewerId = (await this.call('GET', '/me', reviewer)).json<{ user: { id: string } }>()
+      .user.id;
+    const applications = (
+      await this.call('GET', `/agencies/${agency}/programs/${programId}/applications`, officer)
+    ).json<{ items: Array<{ id: string; organizationId: string }> }>().items;
+    const points = [
+      { need: 18, design: 27, budget: 9 },
+      { need: 9, design: 12, budget: 4 },
+    ];
+    const ordered = organizationIds.map((o) => applications.find((a) => a.organizationId === o)!);
+    for (const [i, application] of ordered.entries()) {
+      await this.call('POST', `${review}/applications/${application.id}/assignments`, officer, {
+        reviewerId,
+      });
+      const assignment = (
+        await this.call('GET', `/agencies/${agency}/reviews/assignments`, reviewer)
+      )
+        .json<{ items: Array<{ applicationId: string; assignmentId: string }> }>()
+        .items.find((a) => a.applicationId === application.id)!;
+      const at = `/agencies/${agency}/reviews/assignments/${assignment.assignmentId}`;
+      await this.call('POST', `${at}/declaration`, reviewer, { conflict: false });
+      const scores = Object.fromEntries(
+        Object.entries(points[i % 2]).map(([key, p]) => [
+          key,
+          { points: p, comment: `Scored ${p}.` },
+        ]),
+      );
+      await this.call('PUT', `${at}/review`, reviewer, { scores });
+      await this.call('POST', `${at}/review/submit`, reviewer, {});
+    }
+    await this.call('POST', `${review}/stage`, officer, { to: 'final_decision' });
+    const decisions = `/agencies/${agency}/programs/${programId}/decisions`;
+    await this.call('POST', `${decisions}/recommend`, officer, {});
+    for (const [i, application] of ordered.entries()) {
+      await this.call(
+        'PUT',
+        `${decisions}/${application.id}`,
+        officer,
+        i === 0
+          ? { outcome: 'approved', amount: '100000.00', justification: 'Highest score.' }
+          : { outcome: 'denied', justification: 'Below the funding line.' },
+      );
+    }
+    await this.call('POST', `${decisions}/release`, officer, {});
+    const funded = (await this.call('GET', decisions, officer))
+      .json<{ items: Array<{ decisionId: string; organizationId: string; outcome: string }> }>()
+      .items.find((d) => d.outcome === 'approved')!;
+    const award = (
+      await this.call(
+        'POST',
+        `/agencies/${agency}/awards`,
+        officer,
+        { source: 'decision', sourceId: funded.decisionId, federalAwardDate: '2027-07-01' },
+        { 'idempotency-key': randomUUID() },
+      )
+    ).json<{ id: string }>();
+    const slug = this.slugs.get(funded.organizationId)!;
+    await this.call(
+      'POST',
+      `/agencies/${agency}/organizations/${funded.organizationId}/awards/${award.id}/accept`,
+      districtEmail(slug, 'authorized_representative'),
+      { name: 'Pat Jones', title: 'Superintendent', accepted: true },
+    );
   }
 
   /** Registered by its admin, approved by the agency, colleagues invited and accepted. */
@@ -231,6 +310,7 @@ export class DemoScenario {
         {},
       );
     }
+    this.slugs.set(organization.id, d.slug);
     return organization.id;
   }
 
