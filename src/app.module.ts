@@ -8,6 +8,7 @@ import { JobsModule } from './core/jobs/jobs.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { IdentityModule } from './identity/identity.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { OrganizationDocumentsModule } from './organizations/documents/documents.module';
 import { ProgramsModule } from './programs/programs.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { ReviewsModule } from './reviews/reviews.module';
@@ -27,6 +28,7 @@ const API_MODULES: Type[] = [
   ProgramsModule,
   OrganizationsModule,
   ApplicationsModule,
+  OrganizationDocumentsModule,
   ReviewsModule,
   AllocationsModule,
   AwardsModule,

@@ -48,7 +48,8 @@ import { SubmissionReadiness } from './submission/submission-readiness';
   /**
    * For the reviews module (submitted applications, reviewers' content, review status moves)
    * and the awards module (the submitted budget an award starts from); the web pages use the
-   * same services as the applicant's API controllers.
+   * same services as the applicant's API controllers; the attachments service also copies a
+   * document-library file into an application.
    */
   exports: [
     ApplicationDirectory,

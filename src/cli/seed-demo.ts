@@ -4,11 +4,14 @@ import { prepareDatabase } from '../core/database/database-bootstrap';
 import { createApp } from '../create-app';
 import { createRootLogger } from '../core/logging/logger';
 import { DemoSeeder, formatDemoLogins } from '../identity/demo/demo-seeder';
+import { DemoScenario } from './demo/demo-scenario';
 import { runCli } from './run';
 
 /**
  * `npm run seed:demo`: demo staff for every agency (one user per agency role) and a platform
- * admin, with a known password; idempotent. Runs through the application's own services (app
+ * admin, then the districts' side (DemoScenario): districts in every role, one working with both
+ * agencies, programs open and closed, applications as drafts, submitted and returned; all with
+ * a known password; idempotent. Runs through the application's own services (app
  * role, tenant context, audit log), on DATABASE_URL or the embedded database.
  */
 runCli('seed:demo', async () => {
@@ -26,7 +29,11 @@ runCli('seed:demo', async () => {
     const app = await createApp({ ...database.config, workerInProcess: false }, logger);
     try {
       await app.init();
-      process.stdout.write(formatDemoLogins(await app.get(DemoSeeder).seed()));
+      await app.getHttpAdapter().getInstance().ready(); // the scenario calls the API in-process
+      const seeder = app.get(DemoSeeder);
+      const staff = await seeder.seed();
+      const districts = await new DemoScenario(app, new Date()).run(seeder);
+      process.stdout.write(formatDemoLogins([...staff, ...districts]));
     } finally {
       await app.close();
     }

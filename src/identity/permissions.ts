@@ -51,6 +51,16 @@ export const PERMISSIONS = {
   // The organization's own profile (name, address, contacts); identifiers and status: manage.
   'organization.update': ['agency_admin', 'program_officer', 'org_admin'],
   'organization.members.manage': ['org_admin'],
+  // The organization's document library: members (and agency staff) read, its admins and
+  // authorized representatives keep it.
+  'organization.documents.read': [
+    'agency_admin',
+    'program_officer',
+    'org_admin',
+    'grant_writer',
+    'authorized_representative',
+  ],
+  'organization.documents.manage': ['org_admin', 'authorized_representative'],
   // Applications.
   'application.read': [
     'agency_admin',

@@ -8,6 +8,7 @@ import { HTTP_EXTENSION } from '../core/http/http-extension';
 import { AccountsPagesModule } from './accounts/accounts-pages.module';
 import { ApplicationPagesModule } from './applications/applications-pages.module';
 import { AwardPagesModule } from './awards/awards-pages.module';
+import { DocumentPagesModule } from './documents/documents-pages.module';
 import { FundingPagesModule } from './funding/funding-pages.module';
 import { HomePagesModule } from './home/home-pages.module';
 import { OrganizationPagesModule } from './organizations/organizations-pages.module';
@@ -36,6 +37,7 @@ import { WebServer } from './web-server';
     ApplicationPagesModule,
     AwardPagesModule,
     HomePagesModule,
+    DocumentPagesModule,
   ],
   controllers: [PortalController],
   providers: [

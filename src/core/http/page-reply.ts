@@ -1,4 +1,14 @@
 import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
+
+/** A stored file a page hands to the browser (a download link on a page). */
+export interface PageFile {
+  stream: Readable;
+  contentType: string;
+  length: number;
+  /** A complete Content-Disposition value (an attachment, its name encoded). */
+  disposition: string;
+}
 
 /**
  * What a web page handler returns: HTML with its status, or a redirect (POST-redirect-GET).
@@ -11,7 +21,13 @@ export class PageReply {
     readonly status: number,
     readonly body: string,
     readonly location?: string,
+    readonly file?: PageFile,
   ) {}
+
+  /** A download: sent like a page, after the transaction, never cached. */
+  static download(file: PageFile): PageReply {
+    return new PageReply(200, '', undefined, file);
+  }
 
   static html(body: string, status = 200): PageReply {
     return new PageReply(status, body);
@@ -23,6 +39,17 @@ export class PageReply {
   }
 
   sendTo(reply: FastifyReply): void {
+    if (this.file) {
+      void reply
+        .code(200)
+        .header('cache-control', 'no-store')
+        .header('content-disposition', this.file.disposition)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-length', String(this.file.length))
+        .type(this.file.contentType)
+        .send(this.file.stream);
+      return;
+    }
     if (this.location !== undefined) void reply.header('location', this.location);
     void reply
       .code(this.status)

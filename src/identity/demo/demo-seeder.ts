@@ -118,6 +118,25 @@ export class DemoSeeder {
     return logins;
   }
 
+  /**
+   * A demo person with DEMO_PASSWORD and no membership (a district's staff joins through the
+   * organization's own registration and invitations). Audited when created.
+   */
+  async ensureDemoUser(email: string, name: string): Promise<string> {
+    return this.runner.runWithoutTenant(SEEDER, async () => {
+      const user = await this.ensureUser(email, name);
+      if (user.created) {
+        await this.audit.recordPlatform({
+          action: 'user.created',
+          entityType: 'user',
+          entityId: user.id,
+          after: { email, name, demo: true },
+        });
+      }
+      return user.id;
+    });
+  }
+
   private async ensureStaff(
     agencyId: string,
     email: string,
@@ -178,7 +197,7 @@ export class DemoSeeder {
 export function formatDemoLogins(logins: DemoLogin[]): string {
   const lines = logins.map(
     (login) =>
-      `  ${login.email.padEnd(52)} ${(login.agency ?? '(platform)').padEnd(10)} ${login.roles.join(', ')}`,
+      `  ${login.email.padEnd(52)} ${(login.agency ?? '(platform)').padEnd(18)} ${login.roles.join(', ')}`,
   );
   return [`Demo logins (password for all: ${DEMO_PASSWORD}):`, ...lines, ''].join('\n');
 }

@@ -37,6 +37,13 @@ export interface TemplateData {
   'payment.rejected': { awardRef: string; requestRef: string; amount: string; reason: string };
   'payment.paid': { awardRef: string; requestRef: string; amount: string; paidOn: string };
   'deadline.reminder': { programTitle: string; closesAt: string; daysLeft: number };
+  /** A document of an organization's library expires soon (`expiresOn` already formatted). */
+  'document.expiring': {
+    organizationName: string;
+    documentTitle: string;
+    expiresOn: string;
+    daysLeft: number;
+  };
   'award.accepted': { awardRef: string; programTitle: string; organizationName: string };
   'award.amended': {
     awardRef: string;
@@ -339,6 +346,13 @@ export const TEMPLATES: Renderers = {
     paragraphs: [
       `The application window for ${d.programTitle} closes on ${d.closesAt}.`,
       'Applications not submitted by then cannot be accepted.',
+    ],
+  }),
+  'document.expiring': (d) => ({
+    subject: `${d.documentTitle} expires in ${d.daysLeft === 1 ? '1 day' : `${d.daysLeft} days`}`,
+    paragraphs: [
+      `${d.organizationName}'s document "${d.documentTitle}" expires on ${d.expiresOn}.`,
+      'Upload the current version to the document library so applications that need it are not held up.',
     ],
   }),
 };

@@ -115,7 +115,7 @@ describe('renderNotice', () => {
       expect(notice.subject.length).toBeGreaterThan(3);
       expect(notice.body.length).toBeGreaterThan(3);
     }
-    expect(TEMPLATE_NAMES).toHaveLength(24);
+    expect(TEMPLATE_NAMES).toHaveLength(25);
   });
 });
 

@@ -1,6 +1,7 @@
 import { accountsEn } from '../accounts/messages';
 import { applicationsEn } from '../applications/messages';
 import { awardsEn } from '../awards/messages';
+import { documentsEn } from '../documents/messages';
 import { fundingEn } from '../funding/messages';
 import { homeEn } from '../home/messages';
 import { organizationsEn } from '../organizations/messages';
@@ -106,6 +107,7 @@ export const en = {
   applications: applicationsEn,
   awards: awardsEn,
   home: homeEn,
+  documents: documentsEn,
 } as const;
 
 /** The shape every language's catalog has. */

@@ -1,6 +1,7 @@
 import { accountsEs } from '../accounts/messages';
 import { applicationsEs } from '../applications/messages';
 import { awardsEs } from '../awards/messages';
+import { documentsEs } from '../documents/messages';
 import { fundingEs } from '../funding/messages';
 import { homeEs } from '../home/messages';
 import { organizationsEs } from '../organizations/messages';
@@ -104,4 +105,5 @@ export const es: Catalog = {
   applications: applicationsEs,
   awards: awardsEs,
   home: homeEs,
+  documents: documentsEs,
 };
