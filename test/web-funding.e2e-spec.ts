@@ -12,6 +12,8 @@ import {
 import { bootTestApp, expectStatus, TestApp } from './support/test-app';
 
 const DAY = 86_400_000;
+// Browser pages on a busy machine take longer than the project's default.
+jest.setTimeout(300_000);
 
 /**
  * Issue 15 item 7, Find funding: anyone sees an agency's programs open, upcoming and closed,

@@ -3,7 +3,7 @@ import type { Widen } from '../i18n/widen';
 /** Find funding: the English strings of these pages. */
 export const fundingEn = {
   title: 'Find funding',
-  lead: 'Grant programs of {{agency}}: who may apply, how much, and by when. Deadlines are in {{agency}} time.',
+  lead: 'Grant programs of {{agency}}: who may apply, how much, and by when.',
   open: 'Open for applications',
   upcoming: 'Opening soon',
   closed: 'Closed',
@@ -32,6 +32,7 @@ export const fundingEn = {
     competitive: 'Competitive (applications are scored and ranked)',
     formula: 'Formula (amounts computed from data such as enrollment)',
   },
+  kindShort: { competitive: 'Competitive', formula: 'Formula' },
   fundingSource: 'Funding source',
   sources: {
     federal: 'Federal',
@@ -61,7 +62,7 @@ export const fundingEn = {
 /** Las mismas claves en español (el tipo lo exige). */
 export const fundingEs: Widen<typeof fundingEn> = {
   title: 'Buscar fondos',
-  lead: 'Programas de subvenciones de {{agency}}: quién puede solicitar, cuánto y hasta cuándo. Los plazos están en la hora de {{agency}}.',
+  lead: 'Programas de subvenciones de {{agency}}: quién puede solicitar, cuánto y hasta cuándo.',
   open: 'Abiertos a solicitudes',
   upcoming: 'Abren pronto',
   closed: 'Cerrados',
@@ -90,6 +91,7 @@ export const fundingEs: Widen<typeof fundingEn> = {
     competitive: 'Competitivo (las solicitudes se califican y clasifican)',
     formula: 'Por fórmula (montos calculados con datos como la matrícula)',
   },
+  kindShort: { competitive: 'Competitivo', formula: 'Por fórmula' },
   fundingSource: 'Fuente de fondos',
   sources: {
     federal: 'Federal',

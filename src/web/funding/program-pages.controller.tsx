@@ -53,7 +53,7 @@ function ProgramTable({
               </a>
               <div class="font-body-3xs text-base">
                 {p.assistanceListingNumber ? `${p.assistanceListingNumber} · ` : ''}
-                {ctx.t(`funding.kinds.${p.kind}`)}
+                {ctx.t(`funding.kindShort.${p.kind}`)}
               </div>
             </th>
             <td data-label={ctx.t('funding.eligibility')}>
