@@ -194,6 +194,13 @@ describe('web: the district’s organization', () => {
         expect(await accessibilityViolations(page)).toEqual([]);
         await screenshot(page, `organization-${name}-${lang}`);
       }
+      // A form with mistakes, in this language: summary, fields, title, still no violations.
+      await page.goto('/mo-dese/organizations/new');
+      await page.locator('form.usa-form button[type=submit]').click();
+      expect(await page.title()).toMatch(/^Error: /);
+      expect(await page.locator('#error-summary li').count()).toBe(6);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await screenshot(page, `organization-register-errors-${lang}`);
       // The payee page shows masks only.
       await page.goto(`${root}/payee`);
       const text = (await page.locator('main').textContent())!;
