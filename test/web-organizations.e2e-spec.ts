@@ -278,7 +278,7 @@ describe('web: the district’s organization', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
 
     await page.goto(root);
-    await page.getByRole('link', { name: `Roles of ${writer.email}` }).click();
+    await page.getByRole('link', { name: `Change roles or remove (${writer.email})` }).click();
     await page.locator('label', { hasText: /^Authorized representative/ }).click();
     await page.getByRole('button', { name: 'Save roles' }).click();
     await page.waitForURL(/done=saved/);

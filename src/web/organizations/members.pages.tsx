@@ -114,12 +114,9 @@ export function MembersPage({
                 />
               </td>
               <td data-label={ctx.t('organizations.members.actions')}>
-                <a
-                  class="usa-link"
-                  href={`${base}/${m.userId}`}
-                  aria-label={ctx.t('organizations.members.changeRolesFor', { email: m.email })}
-                >
+                <a class="usa-link" href={`${base}/${m.userId}`}>
                   {ctx.t('organizations.members.changeRoles')}
+                  <span class="usa-sr-only"> ({m.email})</span>
                 </a>
               </td>
             </tr>
