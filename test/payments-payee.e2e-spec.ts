@@ -9,6 +9,7 @@ import { useTestApp } from './support/use-test-app';
 import {
   asAgencyOwner,
   grantOrganizationRoles,
+  signedInOrganizationMember,
   signedInStaff,
   SignedIn,
 } from './factories/identity';
@@ -401,6 +402,45 @@ describe('payees: a change needs a second person and never pays an approval to a
     expect((await details(organization.id)).get(organization.id)).toMatchObject({
       accountNumber: '000555666777',
       routingNumber: '101000019',
+    });
+  });
+  it("the district's administrator or representative sends new bank details; they stay pending until a finance officer outside the district activates them", async () => {
+    const organization = await createOrganization(t, 'ks-ksde');
+    const member = (roles: string[]) =>
+      signedInOrganizationMember(t, 'ks-ksde', organization.id, roles);
+    const writer = await member(['grant_writer']);
+    const refused = await requestPayeeChange(t, 'ks-ksde', organization.id, writer);
+    expect(refused.status).toBe(403);
+    const admin = await member(['org_admin']);
+    const sent = await requestPayeeChange(t, 'ks-ksde', organization.id, admin);
+    expectStatus(sent, 201, 'org admin requests');
+    expect(sent.json()).toMatchObject({ status: 'pending', requestedBy: admin.user.id });
+    const representative = await member(['authorized_representative']);
+    const replaced = await requestPayeeChange(t, 'ks-ksde', organization.id, representative, {
+      accountNumber: '000999888777',
+    });
+    expectStatus(replaced, 201, 'representative requests');
+    // Nobody of the district activates it; a finance officer does.
+    const self = await activatePayeeChange(
+      t,
+      'ks-ksde',
+      organization.id,
+      replaced.json().id,
+      admin,
+    );
+    expect(self.status).toBe(403);
+    const finance = await signedInStaff(t, 'ks-ksde', ['finance_officer']);
+    const active = await activatePayeeChange(
+      t,
+      'ks-ksde',
+      organization.id,
+      replaced.json().id,
+      finance,
+    );
+    expectStatus(active, 200, 'finance activates');
+    expect(active.json()).toMatchObject({
+      accountNumber: '****8777',
+      updatedBy: representative.user.id,
     });
   });
 });

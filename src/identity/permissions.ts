@@ -109,6 +109,9 @@ export const PERMISSIONS = {
   ],
   'payment.approve': ['finance_officer'],
   'payment.batch': ['finance_officer'],
+  // New bank details: sent by the district's administrator or representative (or a finance
+  // officer); they pay nobody until a different finance officer activates them.
+  'payee.request': ['finance_officer', 'org_admin', 'authorized_representative'],
   'closeout.submit': ['authorized_representative'],
   'closeout.manage': ['program_officer', 'finance_officer'],
 } as const satisfies Record<string, readonly (Role | '*')[]>;

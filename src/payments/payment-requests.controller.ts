@@ -67,12 +67,13 @@ export class OrganizationPaymentsController {
   }
 
   /**
-   * A finance officer requests new bank details (sealed at rest). They stay pending, and pay
-   * nobody, until a different finance officer activates them.
+   * The district's administrator or representative, or a finance officer, requests new bank
+   * details (sealed at rest). They stay pending, and pay nobody, until a different finance
+   * officer activates them (who is never a member of the organization).
    */
   @Post('payee')
   @SendsEmail()
-  @RequirePermission('payment.batch')
+  @RequirePermission('payee.request')
   requestPayeeChange(@Param('organizationId') organizationId: string, @Body() dto: PayeeDto) {
     return this.payeeChanges.request(organizationId, dto);
   }

@@ -28,7 +28,8 @@ import { PaymentSettlement } from './settlement/payment-settlement';
 /**
  * Payments: requests, approvals, the ledger's disbursements, batches on the agency's cut-off
  * schedule with their files (CSV, NACHA ACH), reconciliation, payee bank details.
- * Public surface: PaymentDirectory (for closeout), AgencyCalendar.
+ * Public surface: PaymentDirectory (for closeout), AgencyCalendar; Payees and PayeeChanges for
+ * the district's bank-details page.
  */
 @Module({
   imports: [
@@ -61,6 +62,6 @@ import { PaymentSettlement } from './settlement/payment-settlement';
     PayeeChanges,
     PaymentExportStrategies,
   ],
-  exports: [PaymentDirectory, AgencyCalendar],
+  exports: [PaymentDirectory, AgencyCalendar, Payees, PayeeChanges],
 })
 export class PaymentsModule {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClockModule } from '../core/clock/clock.module';
 import { ProgramCatalog } from './program-catalog';
 import { ProgramFormVersions } from './program-form-versions.service';
+import { ProgramListings } from './program-listings';
 import { ProgramLifecycle } from './program-lifecycle.service';
 import { ProgramSchedules } from './program-schedules';
 import { ProgramTemplates } from './program-templates.service';
@@ -20,7 +21,9 @@ import { ProgramsService } from './programs.service';
     ProgramTemplates,
     ProgramCatalog,
     ProgramSchedules,
+    ProgramListings,
   ],
-  exports: [ProgramCatalog],
+  // ProgramListings: the public Find funding pages.
+  exports: [ProgramCatalog, ProgramListings],
 })
 export class ProgramsModule {}
