@@ -49,6 +49,7 @@ import { SubmissionReadiness } from './submission/submission-readiness';
    * For the reviews module (submitted applications, reviewers' content, review status moves)
    * and the awards module (the submitted budget an award starts from).
    */
-  exports: [ApplicationDirectory],
+  // ApplicationsService and ApplicationVersions: the web pages show an application's status.
+  exports: [ApplicationDirectory, ApplicationsService, ApplicationVersions],
 })
 export class ApplicationsModule {}

@@ -16,6 +16,7 @@ import { NotificationService } from './notification.service';
   controllers: [MyNotificationsController],
   providers: [NotificationService, MyNotifications, MailTransport, EmailNotificationHandler],
   // EmailNotificationHandler: for a job that mints a secret and sends its email itself.
-  exports: [NotificationService, EmailNotificationHandler],
+  // MyNotifications: the web pages list and mark the signed-in user's notices.
+  exports: [NotificationService, EmailNotificationHandler, MyNotifications],
 })
 export class NotificationsModule {}

@@ -61,6 +61,7 @@ import { PaymentSettlement } from './settlement/payment-settlement';
     PayeeChanges,
     PaymentExportStrategies,
   ],
-  exports: [PaymentDirectory, AgencyCalendar],
+  // PaymentRequests: the web pages request payments and follow them, as the API does.
+  exports: [PaymentDirectory, AgencyCalendar, PaymentRequests],
 })
 export class PaymentsModule {}

@@ -1,4 +1,13 @@
 import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
+
+/** A file a page hands the browser (an award notice PDF): streamed after the transaction. */
+export interface PageFile {
+  stream: Readable;
+  contentType: string;
+  bytes: number;
+  filename: string;
+}
 
 /**
  * What a web page handler returns: HTML with its status, or a redirect (POST-redirect-GET).
@@ -11,6 +20,7 @@ export class PageReply {
     readonly status: number,
     readonly body: string,
     readonly location?: string,
+    readonly file?: PageFile,
   ) {}
 
   static html(body: string, status = 200): PageReply {
@@ -22,7 +32,23 @@ export class PageReply {
     return new PageReply(303, '', location);
   }
 
+  /** A download (attachment), e.g. the award notice the page links. */
+  static file(file: PageFile): PageReply {
+    return new PageReply(200, '', undefined, file);
+  }
+
   sendTo(reply: FastifyReply): void {
+    if (this.file) {
+      const name = this.file.filename.replace(/[^A-Za-z0-9._-]/g, '_');
+      void reply
+        .code(200)
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('content-length', String(this.file.bytes))
+        .type(this.file.contentType)
+        .send(this.file.stream);
+      return;
+    }
     if (this.location !== undefined) void reply.header('location', this.location);
     void reply
       .code(this.status)
