@@ -307,6 +307,34 @@ export class PaymentRequests {
     });
   }
 
+  /**
+   * Requests of several organizations (one person's) still waiting for approval, oldest first,
+   * in one query: the front door's task list (no approval chain; the request's page shows it).
+   */
+  async waitingForOrganizations(organizationIds: string[], limit = 100) {
+    if (organizationIds.length === 0) return [];
+    const rows = await this.db
+      .repo(PaymentRequest)
+      .createQueryBuilder('r')
+      .where('r.agency_id = :agencyId AND r.organization_id = ANY(:ids::uuid[])', {
+        agencyId: this.db.agencyId,
+        ids: organizationIds,
+      })
+      .andWhere("r.status = 'submitted'")
+      .orderBy('r.requested_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .limit(limit)
+      .getMany();
+    return rows.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      awardId: r.awardId,
+      organizationId: r.organizationId,
+      amount: fromCents(toCents(r.amount)),
+      requestedAt: r.requestedAt.toISOString(),
+    }));
+  }
+
   /** The kinds of request this agency accepts (Missouri: reimbursements only). */
   paymentModels(): PaymentType[] {
     return [...this.agencies.configOf(this.db.agencyId).finance.paymentModels];
