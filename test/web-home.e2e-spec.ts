@@ -94,7 +94,9 @@ describe('web front door across agencies', () => {
     );
 
     await page.getByRole('link', { name: /Accept award/ }).click();
-    await page.waitForURL(`${base}/${MO}/organizations/${mo.organization.id}/awards/${mo.award.id}`);
+    await page.waitForURL(
+      `${base}/${MO}/organizations/${mo.organization.id}/awards/${mo.award.id}`,
+    );
     expect(await page.locator('.usa-logo').textContent()).toBe('Missouri DESE Grants');
     await context.close();
   });
