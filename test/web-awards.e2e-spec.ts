@@ -159,8 +159,8 @@ describe('web pages after submission', () => {
 
     const en = await signedInBrowser(o.team.representative.user);
     const page = await visit(en, award, 'award-offered-en');
-    expect(await page.locator('main').textContent()).toContain('Offered: waiting for acceptance');
-    const notice = await page.getByRole('link', { name: 'Download the award notice (PDF)' });
+    expect(await page.locator('main').textContent()).toContain('Waiting for acceptance');
+    const notice = page.getByRole('link', { name: 'Download the award notice (PDF)' });
     const pdf = await en.request.get(`${base}${await notice.getAttribute('href')}`);
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()['content-type']).toBe('application/pdf');

@@ -40,7 +40,7 @@ function BudgetTable({ ctx, lines }: { ctx: PageContext; lines: LineBalance[] })
   const m = ctx.formats.money.bind(ctx.formats);
   return (
     <table class="usa-table usa-table--borderless width-full">
-      <caption>{ctx.t('awards.award.budget')}</caption>
+      <caption class="usa-sr-only">{ctx.t('awards.award.budget')}</caption>
       <thead>
         <tr>
           <th scope="col">{ctx.t('awards.award.line')}</th>

@@ -6,7 +6,7 @@ export const awardsEn = {
   status: {
     title: 'Application status',
     caption: '{{program}}',
-    reference: 'Application reference',
+    reference: 'Project',
     current: 'Current status',
     timeline: 'What has happened',
     officerComments: 'Comments from the program officer',
@@ -53,7 +53,7 @@ export const awardsEn = {
     waitlisted: 'Waitlisted',
   },
   awardStatus: {
-    offered: 'Offered: waiting for acceptance',
+    offered: 'Waiting for acceptance',
     active: 'Active',
     declined: 'Declined',
     closed: 'Closed',
@@ -251,7 +251,7 @@ export const awardsEs: Widen<typeof awardsEn> = {
   status: {
     title: 'Estado de la solicitud',
     caption: '{{program}}',
-    reference: 'Referencia de la solicitud',
+    reference: 'Proyecto',
     current: 'Estado actual',
     timeline: 'Lo que ha pasado',
     officerComments: 'Comentarios del funcionario del programa',
@@ -299,7 +299,7 @@ export const awardsEs: Widen<typeof awardsEn> = {
     waitlisted: 'En lista de espera',
   },
   awardStatus: {
-    offered: 'Ofrecida: en espera de aceptación',
+    offered: 'En espera de aceptación',
     active: 'Activa',
     declined: 'Rechazada',
     closed: 'Cerrada',

@@ -22,7 +22,7 @@ function ApprovalChain({ ctx, request }: { ctx: PageContext; request: RequestVie
       <ol class="usa-process-list">
         {chain.approvals.map((a) => (
           <li class="usa-process-list__item" key={`${a.approverId}-${a.decidedAt}`}>
-            <p class="usa-process-list__heading">
+            <p class="usa-process-list__heading font-sans-md">
               {ctx.t(
                 a.decision === 'approved'
                   ? 'awards.payment.approvedBy'
@@ -42,7 +42,7 @@ function ApprovalChain({ ctx, request }: { ctx: PageContext; request: RequestVie
         ))}
         {chain.pending.map((p) => (
           <li class="usa-process-list__item" key={`step-${p.step}`}>
-            <p class="usa-process-list__heading">
+            <p class="usa-process-list__heading font-sans-md">
               {ctx.t('awards.payment.stillNeeded', { step: p.step })}
             </p>
             <p>{ctx.t('awards.payment.stillNeededWho')}</p>
