@@ -17,6 +17,7 @@ import {
 } from './factories/finance';
 import { saveApplication, submitApplication, submittedApplication } from './factories/grants';
 import {
+  asAgencyOwner,
   createTestOrganization,
   signedInOrganizationMember,
   type SignedIn,
@@ -151,13 +152,37 @@ describe('web pages after submission', () => {
       return res.json().notice?.status === 'ready';
     });
 
+    // The released decision this award was made from, as the reviews module records it.
+    await asAgencyOwner(t, MO, async (client, agency) => {
+      await client.query(
+        `INSERT INTO review_cases (agency_id, application_id, program_id, organization_id, stage,
+           submission_number, submitted_at, amount_requested)
+         VALUES ($1, $3, $2, $4, 'final_decision', 1, now(), '100000.00')`,
+        [agency, o.program.id, o.application.id, o.organization.id],
+      );
+      await client.query(
+        `INSERT INTO funding_decisions (agency_id, program_id, application_id, organization_id,
+           amount_requested, outcome, amount, released_at)
+         VALUES ($1, $2, $3, $4, '100000.00', 'approved', '100000.00', now())`,
+        [agency, o.program.id, o.application.id, o.organization.id],
+      );
+    });
+    const status = `/${MO}/organizations/${o.organization.id}/applications/${o.application.id}/status`;
+
     const es = await signedInBrowser(o.team.representative.user, 'es-MX');
+    await visit(es, status, 'application-decision-es');
     const acceptEs = await visit(es, `${award}/accept`, 'award-accept-es');
     expect(await acceptEs.locator('main').textContent()).toContain('Lo que va a pasar');
     await visit(es, award, 'award-offered-es');
     await es.close();
 
     const en = await signedInBrowser(o.team.representative.user);
+    const decided = await visit(en, status, 'application-decision-en');
+    const decision = (await decided.locator('main').textContent()) ?? '';
+    expect(decision).toContain('Amount awarded');
+    expect(decision).toContain('$100,000.00');
+    await decided.getByRole('link', { name: `See the award ${o.award.reference}` }).click();
+    await decided.waitForURL(`${base}${award}`);
     const page = await visit(en, award, 'award-offered-en');
     expect(await page.locator('main').textContent()).toContain('Waiting for acceptance');
     const notice = page.getByRole('link', { name: 'Download the award notice (PDF)' });
