@@ -241,7 +241,9 @@ describe('web pages after submission', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Send the payment request' }).click();
     expect(await page.title()).toMatch(/^Error: Request a payment/);
-    expect(await page.locator('#amount_1000_100-error').textContent()).toContain('exceeds');
+    expect(await page.locator('#amount_1000_100-error').textContent()).toBe(
+      'More than this line has left: $66,000.00 at most',
+    );
     expect(await accessibilityViolations(page)).toEqual([]);
     const none = await t.request({
       method: 'GET',

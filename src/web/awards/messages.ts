@@ -191,6 +191,16 @@ export const awardsEn = {
     paidOn: 'Paid on {{date}}',
     history: 'Payment history',
     backToAward: 'Back to the award',
+    refusal: {
+      lineLeft: 'More than this line has left: {{available}} at most',
+      unknownLine: 'This line is not in the award’s budget',
+      balance: 'More than the award has left to request: {{available}} at most',
+      futureCosts: 'A reimbursement claims costs already paid: the period cannot end after today',
+      outsidePeriod: 'The costs must fall within the award’s period, {{start}} to {{end}}',
+      typeNotAllowed: 'This agency does not accept this type of request',
+      notActive: 'Payments can be requested only on an active award',
+      invalid: 'Check the amounts and the period: the period must not end before it starts',
+    },
   },
   revisions: {
     title: 'Budget revisions – {{reference}}',
@@ -439,6 +449,18 @@ export const awardsEs: Widen<typeof awardsEn> = {
     paidOn: 'Pagada el {{date}}',
     history: 'Historial de pagos',
     backToAward: 'Volver a la subvención',
+    refusal: {
+      lineLeft: 'Más de lo que le queda a esta línea: {{available}} como máximo',
+      unknownLine: 'Esta línea no está en el presupuesto de la subvención',
+      balance: 'Más de lo que le queda por solicitar a la subvención: {{available}} como máximo',
+      futureCosts:
+        'Un reembolso cobra gastos ya pagados: el período no puede terminar después de hoy',
+      outsidePeriod:
+        'Los gastos deben estar dentro del período de la subvención, del {{start}} al {{end}}',
+      typeNotAllowed: 'Esta agencia no acepta este tipo de solicitud',
+      notActive: 'Solo se pueden solicitar pagos de una subvención activa',
+      invalid: 'Revise los montos y el período: el período no puede terminar antes de empezar',
+    },
   },
   revisions: {
     title: 'Revisiones del presupuesto – {{reference}}',

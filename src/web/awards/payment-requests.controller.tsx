@@ -10,7 +10,7 @@ import { PageContexts } from '../page-contexts';
 import type { FieldError } from '../render/components';
 import { page } from '../render/layout';
 import type { PageContext } from '../render/page-context';
-import { awardBase } from './award-parts';
+import { awardBase, day } from './award-parts';
 import {
   amountField,
   checkPaymentForm,
@@ -130,7 +130,7 @@ export class PaymentRequestPages {
       return PageReply.redirect(`${base}/payment-requests/${created.id}?sent=1`);
     } catch (error) {
       if (!(error instanceof DomainError) || !FIXABLE.has(error.code)) throw error;
-      return this.formPage(ctx, params, award.reference, lines, form, refusals(error, lines));
+      return this.formPage(ctx, params, award.reference, lines, form, refusals(ctx, error, lines));
     }
   }
 
@@ -207,24 +207,60 @@ export class PaymentRequestPages {
   }
 }
 
-/** A service refusal as errors beside the fields it is about (a line's amount, the period). */
-function refusals(error: DomainError, lines: LineBalance[]): FieldError[] {
-  const problems = (error.extensions.errors ?? []) as Array<{
-    pointer: string;
-    detail: string;
-    functionCode?: string;
-    objectCode?: string;
-  }>;
-  const fields = problems.map((p) => ({
-    field:
-      p.functionCode && p.objectCode
-        ? amountField({ functionCode: p.functionCode, objectCode: p.objectCode })
-        : p.pointer === '/periodEnd'
-          ? 'periodEnd'
-          : amountField(lines[0]),
-    message: p.detail,
-  }));
-  if (fields.length > 0) return fields;
-  const field = error.code.includes('period') ? 'periodStart' : amountField(lines[0]);
-  return [{ field, message: error.message }];
+/** A service refusal, in the reader's language, beside the field it is about. */
+function refusals(ctx: PageContext, error: DomainError, lines: LineBalance[]): FieldError[] {
+  const first = amountField(lines[0]);
+  const x = error.extensions;
+  const money = (value: unknown) => ctx.formats.money(typeof value === 'string' ? value : '0.00');
+  if (
+    error.code === 'payment.exceeds_budget_line' ||
+    error.code === 'payment.unknown_budget_line'
+  ) {
+    const problems = (x.errors ?? []) as Array<{
+      functionCode?: string;
+      objectCode?: string;
+      available?: string;
+    }>;
+    return problems.map((p) => ({
+      field:
+        p.functionCode && p.objectCode
+          ? amountField({ functionCode: p.functionCode, objectCode: p.objectCode })
+          : first,
+      message:
+        error.code === 'payment.unknown_budget_line'
+          ? ctx.t('awards.payment.refusal.unknownLine')
+          : ctx.t('awards.payment.refusal.lineLeft', { available: money(p.available) }),
+    }));
+  }
+  switch (error.code) {
+    case 'payment.exceeds_balance':
+      return [
+        {
+          field: first,
+          message: ctx.t('awards.payment.refusal.balance', { available: money(x.available) }),
+        },
+      ];
+    case 'payment.future_costs':
+      return [{ field: 'periodEnd', message: ctx.t('awards.payment.refusal.futureCosts') }];
+    case 'payment.outside_period_of_availability': {
+      const period = (x.periodOfAvailability ?? {}) as { start?: string; end?: string };
+      return [
+        {
+          field: 'periodStart',
+          message: ctx.t('awards.payment.refusal.outsidePeriod', {
+            start: day(ctx, period.start),
+            end: day(ctx, period.end),
+          }),
+        },
+      ];
+    }
+    case 'payment.type_not_allowed':
+      return [
+        { field: 'type-reimbursement', message: ctx.t('awards.payment.refusal.typeNotAllowed') },
+      ];
+    case 'payment.award_not_active':
+      return [{ field: first, message: ctx.t('awards.payment.refusal.notActive') }];
+    default:
+      return [{ field: first, message: ctx.t('awards.payment.refusal.invalid') }];
+  }
 }
