@@ -14,8 +14,17 @@ const transform = {
 };
 
 module.exports = {
-  // A root option: Jest ignores testTimeout inside a project. Integration tests boot the whole app.
-  testTimeout: 60000,
+  // Root options: Jest ignores these inside a project.
+  // A safety net against a hang, not a deadline: on a busy machine a test is slow, not wrong.
+  // Tests wait for events (test/jobs/waiting.ts), never for a time.
+  testTimeout: 10 * 60_000,
+  // Integration files spend much of their time waiting on PostgreSQL, Redis and child
+  // processes: three workers keep two cores busy (Jest's default on 2 cores is one, in band).
+  // Each worker is replaced once it holds over 1 GB after a file (every file loads the whole
+  // app into a fresh module registry, and a long-lived heap makes each GC slower).
+  maxWorkers: process.env.JEST_MAX_WORKERS ?? 3,
+  workerIdleMemoryLimit: '1GB',
+  testSequencer: '<rootDir>/jest.sequencer.js',
   projects: [
     {
       displayName: 'unit',

@@ -66,6 +66,10 @@ const ALL_SCENARIOS = [
   'submission',
   'score submission',
   'payment approval',
+  'draft GET',
+  'page programs',
+  'page application',
+  'page budget',
 ];
 const BENCH_AGENCY = 'mo-dese';
 
@@ -277,6 +281,28 @@ async function login(url: string, email: string): Promise<string> {
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
+/**
+ * A web session cookie, signed in as a browser would: the sign-in page's CSRF token and secret
+ * cookie, then the form.
+ */
+async function signInToWeb(url: string, email: string): Promise<string> {
+  const form = await fetch(`${url}/sign-in`);
+  const csrfCookie = form.headers.get('set-cookie')?.split(';')[0] ?? '';
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const res = await fetch(`${url}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    body: new URLSearchParams({ _csrf: token, email, password: BENCH_PASSWORD }).toString(),
+  });
+  const session = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.includes('gc_session='));
+  if (res.status !== 303 || !session) throw new Error(`web sign-in ${email}: ${res.status}`);
+  return session;
+}
+
 async function loginAll(url: string, f: BenchFixtures): Promise<BenchTokens> {
   const emails = [
     f.officerEmail,
@@ -295,6 +321,7 @@ async function loginAll(url: string, f: BenchFixtures): Promise<BenchTokens> {
     representatives: f.organizations.map((o) => t(o.repEmail)),
     reviewers: f.reviewerEmails.map(t),
     finance: f.financeEmails.map(t),
+    writerCookies: await Promise.all(f.organizations.map((o) => signInToWeb(url, o.writerEmail))),
   };
 }
 

@@ -1,26 +1,21 @@
 import { AccessTokenCodec, keyIdOf } from '../src/identity/auth/access-token';
 import { createUser, login } from './factories/identity';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 const OLD_SECRET = 'old-secret-old-secret-old-secret-0123456789';
 const NEW_SECRET = 'new-secret-new-secret-new-secret-0123456789';
 
 /** A server in the middle of a key rotation: AUTH_TOKEN_SECRET new, the old one PREVIOUS. */
 describe('access tokens during a key rotation', () => {
-  let t: TestApp;
+  const t = useTestApp({
+    env: {
+      AUTH_TOKEN_SECRET: NEW_SECRET,
+      AUTH_TOKEN_SECRET_PREVIOUS: OLD_SECRET,
+    },
+  });
   const me = (token: string) => t.request({ method: 'GET', url: '/api/v1/me', token });
   const headerOf = (token: string) =>
     JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as Record<string, unknown>;
-
-  beforeAll(async () => {
-    t = await bootTestApp({
-      AUTH_TOKEN_SECRET: NEW_SECRET,
-      AUTH_TOKEN_SECRET_PREVIOUS: OLD_SECRET,
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
 
   /** A token for the user's live session, as the server before the rotation signed it. */
   async function signedBefore(secret: string) {

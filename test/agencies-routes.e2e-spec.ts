@@ -1,16 +1,9 @@
 import { signedInPlatformAdmin, signedInStaff } from './factories';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /** The platform operator's view of the agencies on the deployment. */
 describe('agencies: platform route', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('lists every agency for a platform admin', async () => {
     const { token } = await signedInPlatformAdmin(t);

@@ -8,7 +8,8 @@ import { syncAgencies } from '../src/agencies/agency-sync';
 import { loadConfig } from '../src/core/config/env';
 import { createApp } from '../src/create-app';
 import { connect, createTestDatabase } from './support/database';
-import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
+import { REPO_ROOT } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 const SHIPPED = join(REPO_ROOT, 'config', 'agencies');
 
@@ -33,14 +34,7 @@ const IOWA = readFileSync(join(SHIPPED, 'mo-dese.yaml'), 'utf8')
   .replace('paymentModels: [reimbursement]', 'paymentModels: [advance]');
 
 describe('agencies: configuration modules synced into the tenant table', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('syncs the shipped agencies at start, active, with their validated config', async () => {
     const owner = await connect(t.db.ownerUrl);
@@ -199,17 +193,9 @@ describe('agencies: configuration modules synced into the tenant table', () => {
 });
 
 describe('agencies: a third agency is one new file and a restart', () => {
-  let t: TestApp;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = configDir({ 'ia-doe.yaml': IOWA });
-    t = await bootTestApp({ AGENCY_CONFIG_DIR: dir });
-  });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = configDir({ 'ia-doe.yaml': IOWA });
+  const t = useTestApp({ env: { AGENCY_CONFIG_DIR: dir } });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('boots with it, stores it, and serves it under its own code', async () => {
     const res = await t.request({ method: 'GET', url: '/api/v1/agencies/ia-doe/profile' });

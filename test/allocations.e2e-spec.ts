@@ -15,7 +15,7 @@ import {
   submitApplication,
 } from './factories/grants';
 import { call, inTenant } from './factories/reviews';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /**
  * Formula allocations over HTTP on PostgreSQL as the app role: configuration, a CSV of inputs
@@ -24,15 +24,8 @@ import { bootTestApp, TestApp } from './support/test-app';
  * preliminary publication, a revision, and the final allocation.
  */
 describe('formula allocations', () => {
-  let t: TestApp;
+  const t = useTestApp();
   const MO = 'mo-dese';
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
 
   it('computes allocations from a CSV by hand-checked shares, refuses a malformed file by line, publishes preliminary then final', async () => {
     const { officer, program } = await openProgram(t, MO, {

@@ -5,7 +5,7 @@ import { readyApplication } from './factories/grants';
 import { asAgencyOwner } from './factories/identity';
 import { waitFor } from './jobs/waiting';
 import { connect } from './support/database';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 import { TEST_APP } from './support/test-database-env';
 
 /**
@@ -14,14 +14,13 @@ import { TEST_APP } from './support/test-database-env';
  * client that stops reading mid-way leaves no connection 'idle in transaction'.
  */
 describe('applications CSV export: a slow client holds no transaction', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let url: string;
   let token: string;
   let officerId: string;
   let full: string;
 
   beforeAll(async () => {
-    t = await bootTestApp();
     // Small pages: many of them, so the client can stop reading with pages still to come.
     t.app.get(ApplicationLists).exportPageSize = 40;
     const { officer, program, organization } = await readyApplication(t, 'mo-dese');
@@ -40,9 +39,6 @@ describe('applications CSV export: a slow client holds no transaction', () => {
     expect(res.status).toBe(200);
     full = res.body;
     expect(parseCsv(full)).toHaveLength(1 + 901);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   /** This database's app-role connections, by state. */

@@ -7,7 +7,6 @@ import {
   openProgram,
   putBudget,
   readyApplication,
-  resetClock,
   SAMPLE_PDF,
   saveApplication,
   setClock,
@@ -17,18 +16,10 @@ import {
   uploadAttachment,
 } from './factories/grants';
 import { parseCsv } from '../src/core/csv/csv';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 describe('applications: lists for applicants and staff, and the CSV export', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('filters a program’s applications by status, organization and submission date, page by page', async () => {
     setClock(t, '2026-03-02T15:00:00Z');

@@ -2,20 +2,12 @@ import { ApplicationReminders } from '../src/applications/submission/application
 import { ProgramLifecycle } from '../src/programs/program-lifecycle.service';
 import { inAgency as inAgencyOf } from './factories/finance';
 import { asAgencyOwner, createUser, grantAgencyRoles } from './factories/identity';
-import { readyApplication, resetClock, setClock, submitApplication } from './factories/grants';
-import { bootTestApp, TestApp } from './support/test-app';
+import { readyApplication, setClock, submitApplication } from './factories/grants';
+import { useTestApp } from './support/use-test-app';
 
 /** Side effects through the outbox: notices on submission and return, reminders, closing windows. */
 describe('applications: notices, deadline reminders and closing windows', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   const inAgency = <R>(code: string, work: () => Promise<R>) => inAgencyOf(t, code, work);
 

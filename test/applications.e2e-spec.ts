@@ -12,7 +12,6 @@ import {
   programBody,
   putBudget,
   readyApplication,
-  resetClock,
   SAMPLE_PDF,
   saveApplication,
   setClock,
@@ -25,22 +24,14 @@ import {
 import { ApplicationRecords } from '../src/applications/application-records';
 import { ApplicationBudget } from '../src/applications/budget/application-budget.service';
 import { inAgency } from './factories/finance';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /**
  * The applicant's path end to end, over real HTTP with real tokens, on real PostgreSQL as the
  * app role. Deadlines use the server's Clock service, set per test.
  */
 describe('applications: from registration to a submitted application', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   /** What the database holds for an application, read as the owner within its agency. */
   async function stored(agencyCode: string, applicationId: string) {

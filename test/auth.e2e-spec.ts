@@ -7,13 +7,10 @@ import {
   ownerPool,
   signedInStaff,
 } from './factories/identity';
-import { bootTestApp, TestApp } from './support/test-app';
-
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(60_000);
+import { useTestApp } from './support/use-test-app';
 
 describe('auth: login, refresh, logout, lockout (real PostgreSQL, app role)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   const post = (url: string, payload: unknown, token?: string) =>
     t.request({ method: 'POST', url: `/api/v1${url}`, payload, token });
   const me = (token: string) => t.request({ method: 'GET', url: '/api/v1/me', token });
@@ -26,15 +23,8 @@ describe('auth: login, refresh, logout, lockout (real PostgreSQL, app role)', ()
       )
     ).rows;
 
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
   it('signs in with an argon2id-hashed password and the token works on /me', async () => {
-    const user = await createUser(t, { email: 'Casey.Lee@Example.org' });
+    const user = await createUser(t, { email: 'Casey.Lee@Example.org', hashedByApp: true });
     const res = await post('/auth/login', {
       email: 'casey.lee@example.org',
       password: DEFAULT_PASSWORD,

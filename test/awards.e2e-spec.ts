@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { pdfText } from './support/pdf-text';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 import { asAgencyOwner, signedInStaff } from './factories/identity';
 import {
   applicantTeam,
   createOrganization,
   openProgram,
-  resetClock,
   setClock,
   submittedApplication,
 } from './factories/grants';
@@ -26,15 +25,7 @@ import {
 
 /** Awards: 2 CFR 200.332 data, notice PDF, acceptance, amendments, budgets and revisions. */
 describe('awards', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('makes an award with its subaward data, obligates it in the ledger and writes the notice PDF', async () => {
     const { award, organization, team } = await offeredAward(t, 'mo-dese', {

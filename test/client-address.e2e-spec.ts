@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { asAgencyOwner } from './factories/identity';
 import { applicationsUrl, readyApplication } from './factories/grants';
-import { bootTestApp, TestApp } from './support/test-app';
-
-jest.setTimeout(120_000);
+import { useTestApp } from './support/use-test-app';
 
 /**
  * The client address recorded with a certification (and its audit event) is request.ip: the
@@ -11,14 +9,7 @@ jest.setTimeout(120_000);
  * believed. Here the trusted proxy is 10.9.9.0/24; inject's default socket (127.0.0.1) is not it.
  */
 describe('client address: X-Forwarded-For only from a trusted proxy', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp({ TRUSTED_PROXIES: '10.9.9.0/24' });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp({ env: { TRUSTED_PROXIES: '10.9.9.0/24' } });
 
   /** Certifies and submits a ready application over a socket from `remoteAddress`. */
   async function submitFrom(remoteAddress: string | undefined) {

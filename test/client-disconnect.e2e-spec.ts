@@ -5,7 +5,7 @@ import { waitFor } from './jobs/waiting';
 import { signedInStaff, SignedIn } from './factories/identity';
 import { connect } from './support/database';
 import { TEST_APP } from './support/test-database-env';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /**
  * A client that goes away while its request holds a transaction: the request pipeline has no
@@ -13,7 +13,7 @@ import { bootTestApp, TestApp } from './support/test-app';
  * connection back, and the server must keep serving.
  */
 describe('a client that disconnects mid-request', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let officer: SignedIn;
   let port: number;
   let admin: Client;
@@ -29,15 +29,13 @@ describe('a client that disconnects mid-request', () => {
     ).rows;
 
   beforeAll(async () => {
-    t = await bootTestApp();
     officer = await signedInStaff(t, 'mo-dese', ['agency_admin']);
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
     admin = await connect(t.db.adminUrl);
   });
-  afterAll(async () => {
+  t.cleanup(async () => {
     await admin?.end();
-    await t.close();
   });
 
   it('ends the transaction the request opened and keeps serving', async () => {

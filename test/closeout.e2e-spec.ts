@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { bootTestApp, TestApp } from './support/test-app';
-import { openProgram, resetClock, setClock } from './factories/grants';
+import { useTestApp } from './support/use-test-app';
+import { openProgram, setClock } from './factories/grants';
 import {
   activeAward,
   api,
@@ -15,16 +15,7 @@ import {
 
 /** Closeout rules: what blocks closing, refunds, carryover only where the program allows. */
 describe('closeout', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  beforeEach(() => setClock(t, '2026-10-05T15:00:00Z'));
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ clock: '2026-10-05T15:00:00Z' });
 
   const report = (agency: string, org: string, awardId: string, token: string, amount: string) =>
     t.request({

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createRootLogger } from '../src/core/logging/logger';
 import { connect } from './support/database';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /** Every line the app logs, as text. */
 function capture(): { lines: string[]; stream: Writable } {
@@ -23,24 +23,20 @@ function capture(): { lines: string[]; stream: Writable } {
  * 503 problem, not a hang; logged database errors carry no bound parameter values.
  */
 describe('database limits and what errors log', () => {
-  let t: TestApp;
   let owner: Client;
   const log = capture();
+  // The statement limit is short so the locked statement below is cancelled quickly; the
+  // lock (not a clock) is what guarantees it runs over.
+  const t = useTestApp({
+    env: { DATABASE_STATEMENT_TIMEOUT_MS: '250' },
+    logger: createRootLogger('info', { destination: log.stream }),
+  });
 
   beforeAll(async () => {
-    // The statement limit is short so the locked statement below is cancelled quickly; the
-    // lock (not a clock) is what guarantees it runs over.
-    t = await bootTestApp(
-      { DATABASE_STATEMENT_TIMEOUT_MS: '250' },
-      { logger: createRootLogger('info', { destination: log.stream }) },
-    );
     t.app.flushLogs(); // Nest buffers its logs until listen(); inject() never listens
     owner = await connect(t.db.ownerUrl);
   });
-  afterAll(async () => {
-    await owner.end();
-    await t.close();
-  });
+  t.cleanup(() => owner.end());
 
   it('answers a statement cancelled by statement_timeout with 503 database.timeout, and logs no parameter', async () => {
     const canary = `canary-${randomBytes(6).toString('hex')}@example.org`;

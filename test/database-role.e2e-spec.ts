@@ -8,7 +8,8 @@ import { createApp } from '../src/create-app';
 import { Client } from 'pg';
 import { createInvitation, createUser, login, ownerPool } from './factories/identity';
 import { connect, createTestDatabase, TestDatabase } from './support/database';
-import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
+import { REPO_ROOT } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 import { TEST_APP, TEST_OWNER } from './support/test-database-env';
 
 /**
@@ -187,13 +188,7 @@ describe('database role: an API process with the app role only', () => {
 });
 
 describe('database role: the normal test app', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('connects as the app role with the statement and idle-in-transaction limits', async () => {
     const { app } = t;
@@ -212,15 +207,13 @@ describe('database role: the normal test app', () => {
  * app's own flows write; platform_admin and email take the owner.
  */
 describe('users: the app role cannot write privileged columns', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let app: Client;
   beforeAll(async () => {
-    t = await bootTestApp();
     app = await connect(t.db.appUrl);
   });
-  afterAll(async () => {
+  t.cleanup(async () => {
     await app.end();
-    await t.close();
   });
 
   const snapshot = async (id: string) =>

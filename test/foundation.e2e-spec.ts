@@ -1,16 +1,9 @@
 import { schemaDrift } from '../src/core/database/provisioning';
 import { connect } from './support/database';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 describe('foundation: the HTTP kernel on real PostgreSQL', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('answers readiness with the database checked, and a request id on the response', async () => {
     const res = await t.request({ method: 'GET', url: '/health/ready' });

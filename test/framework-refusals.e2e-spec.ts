@@ -1,9 +1,6 @@
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { bootTestApp, TestApp } from './support/test-app';
-
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(60_000);
+import { useTestApp } from './support/use-test-app';
 
 interface RawAnswer {
   status: number;
@@ -66,21 +63,18 @@ function expectProblem(answer: RawAnswer, status: number, code: string): void {
  * of these refusals happen before there is a request object at all.
  */
 describe('framework refusals over a real socket', () => {
-  let t: TestApp;
   let port: number;
   const warnings: string[] = [];
   const onWarning = (warning: Error & { code?: string }) =>
     warnings.push(`${warning.code ?? warning.name}: ${warning.message}`);
 
+  // The warnings of the boot only: listening from just before it to just after it.
+  beforeAll(() => process.on('warning', onWarning));
+  const t = useTestApp();
   beforeAll(async () => {
-    process.on('warning', onWarning);
-    t = await bootTestApp();
     process.off('warning', onWarning);
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const request = (head: string, body = '') =>

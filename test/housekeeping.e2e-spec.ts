@@ -4,23 +4,16 @@ import { JobScheduler } from '../src/core/jobs';
 import { PRUNE_JOB_EFFECTS_SCHEDULE } from '../src/core/jobs/job-housekeeping';
 import { PRUNE_LOGIN_THROTTLES_SCHEDULE } from '../src/identity/identity-schedules';
 import { asAgencyOwner, ownerPool } from './factories';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /**
  * The daily prune schedules, each fired the way the scheduler fires it (as the app role, tenant
  * tables agency by agency): old rows go, recent ones stay.
  */
 describe('housekeeping: pruning throttles, idempotency keys and processed-effect keys', () => {
-  let t: TestApp;
+  // No background schedule runs: each test fires its schedule itself.
+  const t = useTestApp({ env: { WORKER_IN_PROCESS: 'false' } });
   const AGENCIES = ['mo-dese', 'ks-ksde'];
-
-  beforeAll(async () => {
-    // No background schedule runs: each test fires its schedule itself.
-    t = await bootTestApp({ WORKER_IN_PROCESS: 'false' });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
 
   const fire = (name: string) => t.app.get(JobScheduler).fire(name);
 

@@ -6,21 +6,14 @@ import {
   formatDemoLogins,
 } from '../src/identity/demo/demo-seeder';
 import { asAgencyOwner, login, ownerPool } from './factories/identity';
-import { bootTestApp, TestApp } from './support/test-app';
-
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(60_000);
+import { useTestApp } from './support/use-test-app';
 
 describe('demo data: staff of every agency role and a platform admin', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let seeder: DemoSeeder;
 
-  beforeAll(async () => {
-    t = await bootTestApp();
+  beforeAll(() => {
     seeder = t.app.get(DemoSeeder);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('seeds an empty database once, and the printed logins work with the roles they say', async () => {

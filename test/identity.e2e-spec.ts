@@ -12,13 +12,10 @@ import {
 } from './factories/identity';
 import { waitFor } from './jobs/waiting';
 import { connect } from './support/database';
-import { bootTestApp, TestApp } from './support/test-app';
-
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(60_000);
+import { useTestApp } from './support/use-test-app';
 
 describe('identity: memberships, /me and staff administration', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let moAdmin: SignedIn;
   const staffUrl = (agency: string, rest = '') => `/api/v1/agencies/${agency}/staff${rest}`;
   // audit_events is a tenant table: RLS is forced even for the owner, so set the agency.
@@ -33,11 +30,7 @@ describe('identity: memberships, /me and staff administration', () => {
     });
 
   beforeAll(async () => {
-    t = await bootTestApp();
     moAdmin = await signedInStaff(t, 'mo-dese', ['agency_admin']);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   describe('GET /me', () => {

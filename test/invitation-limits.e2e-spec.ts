@@ -7,9 +7,8 @@ import {
   signedInOrganizationMember,
   signedInStaff,
 } from './factories/identity';
-import { bootTestApp, TestApp, TestResponse } from './support/test-app';
-
-jest.setTimeout(60_000);
+import { TestResponse } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /**
  * Routes that send email are limited per client address and globally; invitations also per
@@ -17,22 +16,17 @@ jest.setTimeout(60_000);
  * trusted proxy so each caller speaks from an address of its own (X-Forwarded-For).
  */
 describe('invitation and email limits (real server, small limits)', () => {
-  let t: TestApp;
   const EMAIL_PER_IP = 3;
   const PER_ORGANIZATION = 2;
   const PER_AGENCY = 5;
-
-  beforeAll(async () => {
-    t = await bootTestApp({
+  const t = useTestApp({
+    env: {
       TRUSTED_PROXIES: '127.0.0.1',
       RATE_LIMIT_WINDOW_SECONDS: '3600',
       RATE_LIMIT_EMAIL_PER_IP: String(EMAIL_PER_IP),
       INVITATIONS_PER_ORGANIZATION_PER_HOUR: String(PER_ORGANIZATION),
       INVITATIONS_PER_AGENCY_PER_HOUR: String(PER_AGENCY),
-    });
-  });
-  afterAll(async () => {
-    await t.close();
+    },
   });
 
   let address = 0;

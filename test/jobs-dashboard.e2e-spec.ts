@@ -1,20 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { ownerPool, signedInPlatformAdmin, signedInStaff } from './factories';
 import { deleteRedisKeys, TEST_REDIS_URL } from './jobs/redis';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 describe('the queue dashboard and Redis readiness (with REDIS_URL)', () => {
   const prefix = `gc-test-${randomBytes(4).toString('hex')}`;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    // An API process: Redis configured, workers elsewhere (WORKER_IN_PROCESS defaults to false).
-    t = await bootTestApp({ REDIS_URL: TEST_REDIS_URL, JOB_QUEUE_PREFIX: prefix });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await deleteRedisKeys(TEST_REDIS_URL, prefix);
-  });
+  // An API process: Redis configured, workers elsewhere (WORKER_IN_PROCESS defaults to false).
+  const t = useTestApp({ env: { REDIS_URL: TEST_REDIS_URL, JOB_QUEUE_PREFIX: prefix } });
+  afterAll(() => deleteRedisKeys(TEST_REDIS_URL, prefix));
 
   it('reports Redis in the readiness check', async () => {
     const res = await t.request({ method: 'GET', url: '/health/ready' });

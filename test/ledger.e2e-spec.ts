@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 import { connect } from './support/database';
 import { agencyId, signedInStaff } from './factories/identity';
 import { Ledger } from '../src/ledger/ledger';
@@ -15,21 +15,19 @@ import {
 
 /** The ledger's walls: double entry checked by the database, append-only for everyone. */
 describe('ledger', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let owner: Client;
   let app: Client;
   let moId: string;
 
   beforeAll(async () => {
-    t = await bootTestApp();
     owner = await connect(t.db.ownerUrl);
     app = await connect(t.db.appUrl);
     moId = await agencyId(t, 'mo-dese');
   });
-  afterAll(async () => {
+  t.cleanup(async () => {
     await owner?.end();
     await app?.end();
-    await t?.close();
   });
 
   /** Runs statements in one transaction with the agency set; returns the error, if any. */

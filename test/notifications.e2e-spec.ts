@@ -19,7 +19,8 @@ import {
 import { createOrganization } from './factories/grants';
 import { freePort, waitFor } from './jobs/waiting';
 import { addresses, SmtpSink } from './notifications/smtp-sink';
-import { bootTestApp, REPO_ROOT, TestApp } from './support/test-app';
+import { REPO_ROOT } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 // Waits are for events and fail only on a hang (test/jobs/waiting.ts); this is the last resort.
 jest.setTimeout(15 * 60_000);
@@ -44,7 +45,6 @@ function agencyConfigDir(): string {
 }
 
 describe('notifications: email through the outbox, and the in-app list', () => {
-  let t: TestApp;
   let smtp: SmtpSink;
   let mo: { agencyId: string; agencyCode: string };
   let ks: { agencyId: string; agencyCode: string };
@@ -76,14 +76,18 @@ describe('notifications: email through the outbox, and the in-app list', () => {
   beforeAll(async () => {
     smtp = new SmtpSink(await freePort());
     await smtp.start();
-    t = await bootTestApp({
+  });
+  const t = useTestApp({
+    env: () => ({
       AGENCY_CONFIG_DIR: agencyConfigDir(),
       SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
       PUBLIC_APP_URL: 'https://grants.test.example/',
       WORKER_IN_PROCESS: 'true',
       JOB_POLL_MS: '100',
       JOB_RETRY_BASE_MS: '20',
-    });
+    }),
+  });
+  beforeAll(async () => {
     const { rows } = await ownerPool(t).query(`SELECT id, code FROM agencies`);
     const byCode = Object.fromEntries(
       rows.map((r: any) => [r.code, { agencyId: r.id, agencyCode: r.code }]),
@@ -92,10 +96,7 @@ describe('notifications: email through the outbox, and the in-app list', () => {
     ks = byCode['ks-ksde'];
   });
 
-  afterAll(async () => {
-    await t?.close();
-    await smtp?.stop();
-  });
+  afterAll(() => smtp?.stop());
 
   it("sends from each agency's sender, with its reply-to, branding and overrides, text and HTML", async () => {
     const officer = await createUser(t, { name: 'Olivia <Officer>' });

@@ -8,19 +8,15 @@ import {
   SignedIn,
 } from './factories/identity';
 import { createOrganization, districtIdentifiers, organizationBody } from './factories/grants';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 describe('organizations: registration, approval, identifiers and members', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: SignedIn;
   const url = (path = '') => `/api/v1/agencies/mo-dese/organizations${path}`;
 
   beforeAll(async () => {
-    t = await bootTestApp();
     admin = await signedInStaff(t, 'mo-dese', ['agency_admin']);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('lets any signed-in user register a district: pending, with them as its org admin', async () => {

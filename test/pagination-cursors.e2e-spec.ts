@@ -8,7 +8,7 @@ import {
   grantOrganizationRoles,
   login,
 } from './factories/identity';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const json = (value: unknown) => b64(JSON.stringify(value));
@@ -29,12 +29,11 @@ interface CursorRoute {
  * JSON of the wrong shape or with values PostgreSQL's casts would reject.
  */
 describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhere', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
   let routes: CursorRoute[];
 
   beforeAll(async () => {
-    t = await bootTestApp();
     // One caller who may read every list: all agency roles, all organization roles, platform.
     const user = await createUser(t, { platformAdmin: true });
     await grantAgencyRoles(t, 'mo-dese', user.id, [...AGENCY_ROLES]);
@@ -86,9 +85,6 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
         wellFormed: json(['2026-03-01 12:00:00.123456+00', randomUUID()]),
       },
     ];
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const get = (url: string) => t.request({ method: 'GET', url, token });

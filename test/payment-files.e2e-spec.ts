@@ -3,8 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JobScheduler } from '../src/core/jobs';
 import { PURGE_PAYMENT_FILES_SCHEDULE } from '../src/payments/batches/payment-file-retention';
-import { bootTestApp, TestApp } from './support/test-app';
-import { resetClock, setClock } from './factories/grants';
+import { useTestApp } from './support/use-test-app';
+import { setClock } from './factories/grants';
 import { asAgencyOwner, signedInStaff } from './factories/identity';
 import {
   activeAward,
@@ -26,15 +26,7 @@ const DAY_MS = 86_400_000;
  * plus the agency's retention days, never before and never while unreconciled.
  */
 describe('payment files at rest', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const batchRow = (agency: string, batchId: string) =>
     asAgencyOwner(t, agency, async (client) => {

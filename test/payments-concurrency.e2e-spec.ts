@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 import { asAgencyOwner } from './factories/identity';
-import { resetClock, setClock } from './factories/grants';
+import { setClock } from './factories/grants';
 import {
   activeAward,
   api,
@@ -17,16 +17,7 @@ import {
  * request row lock serializes approvals, the Idempotency-Key row makes a retried POST one POST.
  */
 describe('payments under concurrency', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp({ DATABASE_POOL_SIZE: '20' });
-    setClock(t, '2026-10-05T15:00:00Z');
-  });
-  afterAll(async () => {
-    resetClock(t);
-    await t?.close();
-  });
+  const t = useTestApp({ env: { DATABASE_POOL_SIZE: '20' }, clock: '2026-10-05T15:00:00Z' });
 
   async function committedOnAward(awardId: string): Promise<{ count: number; total: string }> {
     return asAgencyOwner(t, 'mo-dese', async (client) => {

@@ -1,6 +1,6 @@
 import { DataSource, QueryRunner } from 'typeorm';
-import { bootTestApp, TestApp, TestResponse } from './support/test-app';
-import { resetClock, setClock } from './factories/grants';
+import { TestResponse } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 import {
   activeAward,
   api,
@@ -17,16 +17,7 @@ import {
  * the single-request endpoint returns.
  */
 describe('payment request lists', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  beforeEach(() => setClock(t, '2026-10-05T15:00:00Z'));
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ clock: '2026-10-05T15:00:00Z' });
 
   /**
    * Sends one request and returns the SQL its transaction ran. Every statement TypeORM runs goes

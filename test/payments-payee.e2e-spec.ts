@@ -5,14 +5,14 @@ import { InvitationService } from '../src/identity/staff/invitation.service';
 import { PermanentJobError } from '../src/core/jobs';
 import { PaymentFileJobHandler } from '../src/payments/batches/payment-file.job';
 import { Payees } from '../src/payments/payees/payees.service';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 import {
   asAgencyOwner,
   grantOrganizationRoles,
   signedInStaff,
   SignedIn,
 } from './factories/identity';
-import { createOrganization, resetClock, setClock } from './factories/grants';
+import { createOrganization, setClock } from './factories/grants';
 import {
   activatePayeeChange,
   activeAward,
@@ -33,15 +33,7 @@ import {
  * sealed bank details are bound to their organization.
  */
 describe('payees: a change needs a second person and never pays an approval to another account', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const get = (url: string, who: SignedIn) => t.request({ method: 'GET', url, token: who.token });
   const createBatch = (who: SignedIn) =>

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 import {
   asAgencyOwner,
   grantOrganizationRoles,
   signedInOrganizationMember,
   signedInStaff,
 } from './factories/identity';
-import { createOrganization, resetClock, setClock } from './factories/grants';
+import { createOrganization, setClock } from './factories/grants';
 import {
   activeAward,
   api,
@@ -21,16 +21,7 @@ import {
 
 /** Payment requests and approvals: every coded refusal, segregation of duties, payees. */
 describe('payment requests and approvals', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  beforeEach(() => setClock(t, '2026-10-05T15:00:00Z'));
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ clock: '2026-10-05T15:00:00Z' });
 
   it('refuses requests with coded errors and changes nothing', async () => {
     const offered = await offeredAward(t, 'mo-dese');

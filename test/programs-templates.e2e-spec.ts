@@ -7,24 +7,20 @@ import {
   submittedApplication,
 } from './factories/grants';
 import { connect } from './support/database';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 /**
  * Program templates are the one thing that crosses agencies, on purpose and narrowly: a
  * snapshot of a shared program's definition, readable by every agency, written only by its own.
  */
 describe('program templates across agencies', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let moOfficer: SignedIn;
   let ksOfficer: SignedIn;
 
   beforeAll(async () => {
-    t = await bootTestApp();
     moOfficer = await signedInStaff(t, 'mo-dese', ['program_officer']);
     ksOfficer = await signedInStaff(t, 'ks-ksde', ['program_officer']);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it("lets Kansas clone Missouri's shared program as a draft fitted to Kansas rules", async () => {

@@ -13,19 +13,15 @@ import {
   publishProgram,
   STANDARD_FORM,
 } from './factories/grants';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 describe('programs: definition, forms, lifecycle and the public list', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let officer: SignedIn;
   const url = (path = '') => `/api/v1/agencies/mo-dese/programs${path}`;
 
   beforeAll(async () => {
-    t = await bootTestApp();
     officer = await signedInStaff(t, 'mo-dese', ['program_officer']);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('creates a program with decimal money and a window read in the agency time zone', async () => {

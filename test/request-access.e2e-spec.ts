@@ -12,7 +12,7 @@ import {
 } from './factories/identity';
 import { createProgram, publishProgram } from './factories/grants';
 import { connect } from './support/database';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 const claimsOf = (s: SignedIn) =>
   JSON.parse(Buffer.from(s.token.split('.')[1], 'base64url').toString()) as {
@@ -25,19 +25,15 @@ const claimsOf = (s: SignedIn) =>
  * through the request_access_* functions (as the app role, RLS applies).
  */
 describe('request access: tenant and grants in the first statement', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let officer: SignedIn;
   let mo: string;
   let ks: string;
 
   beforeAll(async () => {
-    t = await bootTestApp();
     officer = await signedInStaff(t, 'mo-dese', ['program_officer']);
     mo = await agencyId(t, 'mo-dese');
     ks = await agencyId(t, 'ks-ksde');
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('runs each request through one guard and no interceptor (no pass-throughs)', () => {

@@ -5,10 +5,12 @@ import {
   grantOrganizationRoles,
   login,
   ownerPool,
+  SignedIn,
   signedInStaff,
 } from './factories/identity';
 import { applicationsUrl, SAMPLE_PDF, STANDARD_RUBRIC } from './factories/grants';
 import {
+  Applicant,
   assignmentOf,
   assignmentUrl,
   assignReviewer,
@@ -24,326 +26,379 @@ import {
   scoreAndSubmit,
   STANDARD_POINTS,
 } from './factories/reviews';
-import { bootTestApp, TestApp } from './support/test-app';
+import { storySteps } from './support/story';
+import { useTestApp } from './support/use-test-app';
 
 /**
  * Review and funding decisions end to end, over real HTTP with real tokens, on PostgreSQL as the
  * app role. The Missouri agency (mo-dese) aggregates by per-reviewer z-score by default.
  */
 describe('review: conflicts, normalization, ranking and decisions released together', () => {
-  let t: TestApp;
+  const t = useTestApp();
   const MO = 'mo-dese';
 
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  it('replaces a conflicted reviewer, reorders by normalization, funds down the list, releases together', async () => {
-    await retireReviewers(t, MO);
-    // Five districts apply for 100,000.00 each; 250,000.00 is available; one reviewer per application.
-    const { officer, program, applicants } = await programWithSubmissions(t, MO, 5, {
-      fundsAvailable: '250000.00',
-      awardCeiling: '250000.00',
-      rubric: { ...STANDARD_RUBRIC, reviewersPerApplication: 1 },
-    });
-    const [A, B, C, D, E] = applicants;
-    const base = reviewUrl(MO, program.id);
-
-    // The program allows a partial award to the last application funded.
-    const settings = await call(t, officer, 'PUT', `${base}/settings`, { allowPartialAward: true });
-    expect(settings.json()).toMatchObject({ aggregation: 'z-score', allowPartialAward: true });
-
-    await intoMeritReview(t, MO, officer, program.id);
-    const seen = await call(
-      t,
-      A.member,
-      'GET',
-      applicationsUrl(MO, A.organization.id, A.application.id),
-    );
-    expect(seen.json().status).toBe('under_review');
-
-    // The pool: a harsh reviewer H, a lenient reviewer L, and X, who knows district D.
-    const H = await signedInStaff(t, MO, ['reviewer']);
-    const L = await signedInStaff(t, MO, ['reviewer']);
-    const X = await signedInStaff(t, MO, ['reviewer']);
-    const pool = await call(t, officer, 'GET', `${base}/reviewers`);
-    expect(
-      pool
-        .json()
-        .items.map((r: { reviewerId: string }) => r.reviewerId)
-        .sort(),
-    ).toEqual([H, L, X].map((r) => r.user.id).sort());
-    for (const app of [A, B, E])
-      await assignReviewer(t, MO, officer, program.id, app.application.id, H);
-    await assignReviewer(t, MO, officer, program.id, C.application.id, L);
-    const xOnD = await assignReviewer(t, MO, officer, program.id, D.application.id, X);
-
-    // X sees who applied (to judge a conflict) but not the content until declaring.
-    const listed = await call(t, X, 'GET', assignmentUrl(MO));
-    expect(listed.json().items[0]).toMatchObject({
-      applicationId: D.application.id,
-      organizationName: D.organization.legalName,
-      declaration: null,
-    });
-    const early = await call(t, X, 'GET', `${assignmentUrl(MO, xOnD)}/application`);
-    expect(early.status).toBe(409);
-    expect(early.json().code).toBe('review.declaration_required');
-
-    const declared = await call(t, X, 'POST', `${assignmentUrl(MO, xOnD)}/declaration`, {
-      conflict: true,
-      reason: 'I served on this district’s school board until last year.',
-    });
-    expect(declared.status).toBe(200);
-    expect(declared.json()).toMatchObject({
-      status: 'recused',
-      declaration: 'conflict',
-      reassigned: true,
-    });
-    const recused = await call(t, X, 'GET', `${assignmentUrl(MO, xOnD)}/application`);
-    expect(recused.status).toBe(403);
-    expect(recused.json().code).toBe('review.recused');
-
-    // Replaced automatically by the eligible reviewer with the fewest assignments: L (1) before H (3).
-    const cases = await call(t, officer, 'GET', `${base}/applications`);
-    const dPanel = cases
-      .json()
-      .items.find(
-        (c: { applicationId: string }) => c.applicationId === D.application.id,
-      ).assignments;
-    expect(dPanel).toEqual([
-      expect.objectContaining({
-        reviewerId: X.user.id,
-        status: 'recused',
-        declaration: 'conflict',
-      }),
-      expect.objectContaining({ reviewerId: L.user.id, status: 'active', automatic: true }),
-    ]);
-    const audited = await asAgencyOwner(t, MO, (client) =>
-      client.query(
-        `SELECT action, after FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at`,
-        [xOnD],
-      ),
-    );
-    expect(audited.rows.map((r) => r.action)).toEqual([
-      'review.assigned',
-      'review.conflict_declared',
-    ]);
-    expect(audited.rows[1].after).toMatchObject({
-      declaration: 'conflict',
-      reason: expect.stringContaining('school board'),
-    });
-
-    // H scores A 70, B 50, E 60 (harsh: mean 60); L scores C 95, D 85 (lenient: mean 90).
-    const hOnA = (await assignmentOf(t, MO, H, A.application.id)).assignmentId;
-    await declareNoConflict(t, MO, H, hOnA);
-    const content = await call(t, H, 'GET', `${assignmentUrl(MO, hOnA)}/application`);
-    expect(content.json()).toMatchObject({
-      applicationId: A.application.id,
-      amountRequested: '100000.00',
-    });
-    // The running weighted total: need 14/20 weighs 2 of 6 -> 14/60 = 23.3333 so far.
-    const partial = await call(t, H, 'PUT', `${assignmentUrl(MO, hOnA)}/review`, {
-      scores: { need: { points: 14, comment: 'Strong needs data.' } },
-    });
-    expect(partial.json()).toMatchObject({
-      weightedTotal: 23.3333,
-      unscored: ['design', 'budget'],
-    });
-    await scoreAndSubmit(t, MO, H, hOnA, STANDARD_POINTS[70]);
-    for (const [app, total] of [
-      [B, 50],
-      [E, 60],
-    ] as const) {
-      const id = (await assignmentOf(t, MO, H, app.application.id)).assignmentId;
-      await declareNoConflict(t, MO, H, id);
-      await scoreAndSubmit(t, MO, H, id, STANDARD_POINTS[total]);
-    }
-    for (const [app, total] of [
-      [C, 95],
-      [D, 85],
-    ] as const) {
-      const id = (await assignmentOf(t, MO, L, app.application.id)).assignmentId;
-      await declareNoConflict(t, MO, L, id);
-      await scoreAndSubmit(t, MO, L, id, STANDARD_POINTS[total]);
-    }
-
-    // Applicants see nothing of the review before release.
-    expect((await call(t, A.member, 'GET', `${base}/ranking`)).status).toBe(403);
-    const before = await call(
-      t,
-      A.member,
-      'GET',
-      `${applicationsUrl(MO, A.organization.id, A.application.id)}/decision`,
-    );
-    expect(before.status).toBe(404);
-    expect(before.json().code).toBe('decision.not_found');
+  describe('in Missouri: a conflicted reviewer replaced, normalization, funding down the list, released together', () => {
+    const step = storySteps();
+    let officer: SignedIn;
+    let program: { id: string };
+    let applicants: Applicant[];
+    let [A, B, C, D, E]: Applicant[] = [];
+    let base: string;
+    let H: SignedIn;
+    let L: SignedIn;
+    let X: SignedIn;
+    let xOnD: string;
 
     const order = (res: { json(): { items: Array<{ applicationId: string }> } }) =>
       res.json().items.map((i) => applicants.find((a) => a.application.id === i.applicationId));
-    // By the plain mean: C 95, D 85, A 70, E 60, B 50.
-    const byMean = await call(t, officer, 'GET', `${base}/ranking?method=mean`);
-    expect(order(byMean)).toEqual([C, D, A, E, B]);
-    expect(byMean.json().items.map((i: { finalScore: number }) => i.finalScore)).toEqual([
-      95, 85, 70, 60, 50,
-    ]);
+    step(
+      'pools five submissions of 100,000.00 for 250,000.00, partial awards allowed, in merit review',
+      async () => {
+        await retireReviewers(t, MO);
+        // Five districts apply for 100,000.00 each; 250,000.00 is available; one reviewer per application.
+        ({ officer, program, applicants } = await programWithSubmissions(t, MO, 5, {
+          fundsAvailable: '250000.00',
+          awardCeiling: '250000.00',
+          rubric: { ...STANDARD_RUBRIC, reviewersPerApplication: 1 },
+        }));
+        [A, B, C, D, E] = applicants;
+        base = reviewUrl(MO, program.id);
 
-    // Normalized by hand. H: mean 60, spread sqrt(200/3) = 8.1650, so A = +1.2247, E = 0,
-    // B = -1.2247. L: mean 90, spread 5, so C = +1, D = -1. Panel of the five totals: mean 72,
-    // spread sqrt(1330/5) = 16.3095. Final = 72 + z * 16.3095: A 91.97, C 88.31, E 72, D 55.69,
-    // B 52.03. A (H's best) now outranks D (L's worst): A, C, E, D, B.
-    const byZ = await call(t, officer, 'GET', `${base}/ranking`);
-    expect(byZ.json().method).toBe('z-score');
-    expect(order(byZ)).toEqual([A, C, E, D, B]);
-    const panelSpread = Math.sqrt(1330 / 5);
-    const hSpread = Math.sqrt(200 / 3);
-    const expected = [
-      72 + (10 / hSpread) * panelSpread,
-      72 + 1 * panelSpread,
-      72,
-      72 - 1 * panelSpread,
-      72 - (10 / hSpread) * panelSpread,
-    ];
-    byZ
-      .json()
-      .items.forEach((item: { finalScore: number }, i: number) =>
-        expect(item.finalScore).toBeCloseTo(expected[i], 2),
-      );
-    expect(byZ.json().items[0].explanation).toContain('z=1.22');
+        // The program allows a partial award to the last application funded.
+        const settings = await call(t, officer, 'PUT', `${base}/settings`, {
+          allowPartialAward: true,
+        });
+        expect(settings.json()).toMatchObject({ aggregation: 'z-score', allowPartialAward: true });
 
-    // Final decision: funded down the z-score list until the 250,000.00 run out in the middle.
-    expectStatus(
-      await call(t, officer, 'POST', `${base}/stage`, { to: 'final_decision' }),
-      200,
-      'to final',
-    );
-    const recommended = await call(t, officer, 'POST', `${decisionsUrl(MO, program.id)}/recommend`);
-    expect(recommended.status).toBe(200);
-    const decisionOf = (app: (typeof applicants)[number]) =>
-      recommended
-        .json()
-        .items.find((d: { applicationId: string }) => d.applicationId === app.application.id);
-    expect(
-      [A, C, E, D, B].map((app) => [
-        decisionOf(app).rank,
-        decisionOf(app).outcome,
-        decisionOf(app).amount,
-      ]),
-    ).toEqual([
-      [1, 'approved', '100000.00'],
-      [2, 'approved', '100000.00'],
-      [3, 'approved', '50000.00'], // the remainder: a partial award above the 10,000.00 floor
-      [4, 'waitlisted', '0.00'],
-      [5, 'waitlisted', '0.00'],
-    ]);
-    expect(decisionOf(E).recommended.partial).toBe(true);
-    expect(recommended.json()).toMatchObject({ approvedTotal: '250000.00', remaining: '0.00' });
-
-    // An override needs a recorded justification.
-    const unjustified = await call(
-      t,
-      officer,
-      'PUT',
-      `${decisionsUrl(MO, program.id)}/${B.application.id}`,
-      {
-        outcome: 'denied',
+        await intoMeritReview(t, MO, officer, program.id);
+        const seen = await call(
+          t,
+          A.member,
+          'GET',
+          applicationsUrl(MO, A.organization.id, A.application.id),
+        );
+        expect(seen.json().status).toBe('under_review');
       },
     );
-    expect(unjustified.status).toBe(422);
-    expect(unjustified.json().errors).toEqual([
-      expect.objectContaining({ pointer: '/justification' }),
-    ]);
-    const overridden = await call(
-      t,
-      officer,
-      'PUT',
-      `${decisionsUrl(MO, program.id)}/${B.application.id}`,
-      {
-        outcome: 'denied',
-        justification: 'Lowest ranked; the waitlist is kept to the next two.',
-      },
-    );
-    expect(overridden.json()).toMatchObject({ outcome: 'denied', overridden: true });
 
-    // One action releases every decision and notifies each applicant through the outbox.
-    const released = await call(t, officer, 'POST', `${decisionsUrl(MO, program.id)}/release`);
-    expect(released.status).toBe(200);
-    expect(released.json()).toMatchObject({ released: 5, approved: 3, approvedTotal: '250000.00' });
-    const again = await call(t, officer, 'POST', `${decisionsUrl(MO, program.id)}/release`);
-    expect(again.json().code).toBe('decision.already_released');
-
-    // The applicant sees its own decision, and nothing of anyone else's.
-    const mine = await call(
-      t,
-      E.member,
-      'GET',
-      `${applicationsUrl(MO, E.organization.id, E.application.id)}/decision`,
-    );
-    expect(mine.status).toBe(200);
-    expect(mine.json()).toMatchObject({
-      applicationId: E.application.id,
-      outcome: 'approved',
-      amount: '50000.00',
-      partial: true,
+    step('assigns a harsh reviewer, a lenient one, and one who knows district D', async () => {
+      // The pool: a harsh reviewer H, a lenient reviewer L, and X, who knows district D.
+      H = await signedInStaff(t, MO, ['reviewer']);
+      L = await signedInStaff(t, MO, ['reviewer']);
+      X = await signedInStaff(t, MO, ['reviewer']);
+      const pool = await call(t, officer, 'GET', `${base}/reviewers`);
+      expect(
+        pool
+          .json()
+          .items.map((r: { reviewerId: string }) => r.reviewerId)
+          .sort(),
+      ).toEqual([H, L, X].map((r) => r.user.id).sort());
+      for (const app of [A, B, E])
+        await assignReviewer(t, MO, officer, program.id, app.application.id, H);
+      await assignReviewer(t, MO, officer, program.id, C.application.id, L);
+      xOnD = await assignReviewer(t, MO, officer, program.id, D.application.id, X);
     });
-    for (const other of [A, B, C, D]) expect(mine.body).not.toContain(other.application.id);
-    const othersViaMyOrg = await call(
-      t,
-      E.member,
-      'GET',
-      `${applicationsUrl(MO, E.organization.id, A.application.id)}/decision`,
-    );
-    expect(othersViaMyOrg.status).toBe(404);
-    const othersOrg = await call(
-      t,
-      E.member,
-      'GET',
-      `${applicationsUrl(MO, A.organization.id, A.application.id)}/decision`,
-    );
-    expect(othersOrg.status).toBe(403);
-    expect((await call(t, E.member, 'GET', decisionsUrl(MO, program.id))).status).toBe(403);
-    const status = await call(
-      t,
-      B.member,
-      'GET',
-      applicationsUrl(MO, B.organization.id, B.application.id),
-    );
-    expect(status.json().status).toBe('denied');
 
-    const notices = await asAgencyOwner(t, MO, (client) =>
-      client.query(
-        `SELECT user_id FROM notifications WHERE template = 'decision.released' ORDER BY user_id`,
-      ),
-    );
-    expect(notices.rows.map((r) => r.user_id)).toEqual(
-      applicants.map((a) => a.member.user.id).sort(),
-    );
-    const emails = await asAgencyOwner(t, MO, (client) =>
-      client.query(
-        `SELECT count(*)::int AS n
-           FROM jobs_outbox, jsonb_array_elements(payload->'notices') n,
-                jsonb_array_elements(n->'recipients')
-          WHERE name = 'notification.email' AND n->>'template' = 'decision.released'`,
-      ),
-    );
-    expect(emails.rows[0].n).toBe(5);
+    step('shows a reviewer who applied, but not the content until they declare', async () => {
+      // X sees who applied (to judge a conflict) but not the content until declaring.
+      const listed = await call(t, X, 'GET', assignmentUrl(MO));
+      expect(listed.json().items[0]).toMatchObject({
+        applicationId: D.application.id,
+        organizationName: D.organization.legalName,
+        declaration: null,
+      });
+      const early = await call(t, X, 'GET', `${assignmentUrl(MO, xOnD)}/application`);
+      expect(early.status).toBe(409);
+      expect(early.json().code).toBe('review.declaration_required');
+    });
 
-    // The awards module reads released approvals through the public reader.
-    const reader = t.app.get(FundingDecisionsReader);
-    const approved = await inTenant(t, MO, () => reader.listApprovedDecisions(program.id));
-    expect(approved.map((d) => [d.applicationId, d.amount])).toEqual([
-      [A.application.id, '100000.00'],
-      [C.application.id, '100000.00'],
-      [E.application.id, '50000.00'],
-    ]);
-    const one = await inTenant(t, MO, () => reader.getApprovedDecision(approved[2].decisionId));
-    expect(one).toMatchObject({ organizationId: E.organization.id, programId: program.id });
-    expect(one.releasedAt).toBeInstanceOf(Date);
-    await expect(
-      inTenant(t, 'ks-ksde', () => reader.getApprovedDecision(approved[0].decisionId)),
-    ).rejects.toMatchObject({ code: 'decision.not_found' });
+    step(
+      'recuses a declared conflict, audited, and replaces the reviewer by the fewest assignments',
+      async () => {
+        const declared = await call(t, X, 'POST', `${assignmentUrl(MO, xOnD)}/declaration`, {
+          conflict: true,
+          reason: 'I served on this district’s school board until last year.',
+        });
+        expect(declared.status).toBe(200);
+        expect(declared.json()).toMatchObject({
+          status: 'recused',
+          declaration: 'conflict',
+          reassigned: true,
+        });
+        const recused = await call(t, X, 'GET', `${assignmentUrl(MO, xOnD)}/application`);
+        expect(recused.status).toBe(403);
+        expect(recused.json().code).toBe('review.recused');
+
+        // Replaced automatically by the eligible reviewer with the fewest assignments: L (1) before H (3).
+        const cases = await call(t, officer, 'GET', `${base}/applications`);
+        const dPanel = cases
+          .json()
+          .items.find(
+            (c: { applicationId: string }) => c.applicationId === D.application.id,
+          ).assignments;
+        expect(dPanel).toEqual([
+          expect.objectContaining({
+            reviewerId: X.user.id,
+            status: 'recused',
+            declaration: 'conflict',
+          }),
+          expect.objectContaining({ reviewerId: L.user.id, status: 'active', automatic: true }),
+        ]);
+        const audited = await asAgencyOwner(t, MO, (client) =>
+          client.query(
+            `SELECT action, after FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at`,
+            [xOnD],
+          ),
+        );
+        expect(audited.rows.map((r) => r.action)).toEqual([
+          'review.assigned',
+          'review.conflict_declared',
+        ]);
+        expect(audited.rows[1].after).toMatchObject({
+          declaration: 'conflict',
+          reason: expect.stringContaining('school board'),
+        });
+      },
+    );
+
+    step('keeps a running weighted total; every reviewer scores and submits', async () => {
+      // H scores A 70, B 50, E 60 (harsh: mean 60); L scores C 95, D 85 (lenient: mean 90).
+      const hOnA = (await assignmentOf(t, MO, H, A.application.id)).assignmentId;
+      await declareNoConflict(t, MO, H, hOnA);
+      const content = await call(t, H, 'GET', `${assignmentUrl(MO, hOnA)}/application`);
+      expect(content.json()).toMatchObject({
+        applicationId: A.application.id,
+        amountRequested: '100000.00',
+      });
+      // The running weighted total: need 14/20 weighs 2 of 6 -> 14/60 = 23.3333 so far.
+      const partial = await call(t, H, 'PUT', `${assignmentUrl(MO, hOnA)}/review`, {
+        scores: { need: { points: 14, comment: 'Strong needs data.' } },
+      });
+      expect(partial.json()).toMatchObject({
+        weightedTotal: 23.3333,
+        unscored: ['design', 'budget'],
+      });
+      await scoreAndSubmit(t, MO, H, hOnA, STANDARD_POINTS[70]);
+      for (const [app, total] of [
+        [B, 50],
+        [E, 60],
+      ] as const) {
+        const id = (await assignmentOf(t, MO, H, app.application.id)).assignmentId;
+        await declareNoConflict(t, MO, H, id);
+        await scoreAndSubmit(t, MO, H, id, STANDARD_POINTS[total]);
+      }
+      for (const [app, total] of [
+        [C, 95],
+        [D, 85],
+      ] as const) {
+        const id = (await assignmentOf(t, MO, L, app.application.id)).assignmentId;
+        await declareNoConflict(t, MO, L, id);
+        await scoreAndSubmit(t, MO, L, id, STANDARD_POINTS[total]);
+      }
+    });
+
+    step('shows applicants nothing of the review before release', async () => {
+      // Applicants see nothing of the review before release.
+      expect((await call(t, A.member, 'GET', `${base}/ranking`)).status).toBe(403);
+      const before = await call(
+        t,
+        A.member,
+        'GET',
+        `${applicationsUrl(MO, A.organization.id, A.application.id)}/decision`,
+      );
+      expect(before.status).toBe(404);
+      expect(before.json().code).toBe('decision.not_found');
+    });
+
+    step('ranks by the plain mean', async () => {
+      // By the plain mean: C 95, D 85, A 70, E 60, B 50.
+      const byMean = await call(t, officer, 'GET', `${base}/ranking?method=mean`);
+      expect(order(byMean)).toEqual([C, D, A, E, B]);
+      expect(byMean.json().items.map((i: { finalScore: number }) => i.finalScore)).toEqual([
+        95, 85, 70, 60, 50,
+      ]);
+    });
+
+    step('reorders by per-reviewer z-score, as computed by hand', async () => {
+      // Normalized by hand. H: mean 60, spread sqrt(200/3) = 8.1650, so A = +1.2247, E = 0,
+      // B = -1.2247. L: mean 90, spread 5, so C = +1, D = -1. Panel of the five totals: mean 72,
+      // spread sqrt(1330/5) = 16.3095. Final = 72 + z * 16.3095: A 91.97, C 88.31, E 72, D 55.69,
+      // B 52.03. A (H's best) now outranks D (L's worst): A, C, E, D, B.
+      const byZ = await call(t, officer, 'GET', `${base}/ranking`);
+      expect(byZ.json().method).toBe('z-score');
+      expect(order(byZ)).toEqual([A, C, E, D, B]);
+      const panelSpread = Math.sqrt(1330 / 5);
+      const hSpread = Math.sqrt(200 / 3);
+      const expected = [
+        72 + (10 / hSpread) * panelSpread,
+        72 + 1 * panelSpread,
+        72,
+        72 - 1 * panelSpread,
+        72 - (10 / hSpread) * panelSpread,
+      ];
+      byZ
+        .json()
+        .items.forEach((item: { finalScore: number }, i: number) =>
+          expect(item.finalScore).toBeCloseTo(expected[i], 2),
+        );
+      expect(byZ.json().items[0].explanation).toContain('z=1.22');
+    });
+
+    step(
+      'funds down the z-score list until the money runs out, the last award partial',
+      async () => {
+        // Final decision: funded down the z-score list until the 250,000.00 run out in the middle.
+        expectStatus(
+          await call(t, officer, 'POST', `${base}/stage`, { to: 'final_decision' }),
+          200,
+          'to final',
+        );
+        const recommended = await call(
+          t,
+          officer,
+          'POST',
+          `${decisionsUrl(MO, program.id)}/recommend`,
+        );
+        expect(recommended.status).toBe(200);
+        const decisionOf = (app: (typeof applicants)[number]) =>
+          recommended
+            .json()
+            .items.find((d: { applicationId: string }) => d.applicationId === app.application.id);
+        expect(
+          [A, C, E, D, B].map((app) => [
+            decisionOf(app).rank,
+            decisionOf(app).outcome,
+            decisionOf(app).amount,
+          ]),
+        ).toEqual([
+          [1, 'approved', '100000.00'],
+          [2, 'approved', '100000.00'],
+          [3, 'approved', '50000.00'], // the remainder: a partial award above the 10,000.00 floor
+          [4, 'waitlisted', '0.00'],
+          [5, 'waitlisted', '0.00'],
+        ]);
+        expect(decisionOf(E).recommended.partial).toBe(true);
+        expect(recommended.json()).toMatchObject({ approvedTotal: '250000.00', remaining: '0.00' });
+      },
+    );
+
+    step('records an override only with a justification', async () => {
+      // An override needs a recorded justification.
+      const unjustified = await call(
+        t,
+        officer,
+        'PUT',
+        `${decisionsUrl(MO, program.id)}/${B.application.id}`,
+        {
+          outcome: 'denied',
+        },
+      );
+      expect(unjustified.status).toBe(422);
+      expect(unjustified.json().errors).toEqual([
+        expect.objectContaining({ pointer: '/justification' }),
+      ]);
+      const overridden = await call(
+        t,
+        officer,
+        'PUT',
+        `${decisionsUrl(MO, program.id)}/${B.application.id}`,
+        {
+          outcome: 'denied',
+          justification: 'Lowest ranked; the waitlist is kept to the next two.',
+        },
+      );
+      expect(overridden.json()).toMatchObject({ outcome: 'denied', overridden: true });
+    });
+
+    step('releases every decision in one action, once', async () => {
+      // One action releases every decision and notifies each applicant through the outbox.
+      const released = await call(t, officer, 'POST', `${decisionsUrl(MO, program.id)}/release`);
+      expect(released.status).toBe(200);
+      expect(released.json()).toMatchObject({
+        released: 5,
+        approved: 3,
+        approvedTotal: '250000.00',
+      });
+      const again = await call(t, officer, 'POST', `${decisionsUrl(MO, program.id)}/release`);
+      expect(again.json().code).toBe('decision.already_released');
+    });
+
+    step("shows an applicant its own decision and nothing of anyone else's", async () => {
+      // The applicant sees its own decision, and nothing of anyone else's.
+      const mine = await call(
+        t,
+        E.member,
+        'GET',
+        `${applicationsUrl(MO, E.organization.id, E.application.id)}/decision`,
+      );
+      expect(mine.status).toBe(200);
+      expect(mine.json()).toMatchObject({
+        applicationId: E.application.id,
+        outcome: 'approved',
+        amount: '50000.00',
+        partial: true,
+      });
+      for (const other of [A, B, C, D]) expect(mine.body).not.toContain(other.application.id);
+      const othersViaMyOrg = await call(
+        t,
+        E.member,
+        'GET',
+        `${applicationsUrl(MO, E.organization.id, A.application.id)}/decision`,
+      );
+      expect(othersViaMyOrg.status).toBe(404);
+      const othersOrg = await call(
+        t,
+        E.member,
+        'GET',
+        `${applicationsUrl(MO, A.organization.id, A.application.id)}/decision`,
+      );
+      expect(othersOrg.status).toBe(403);
+      expect((await call(t, E.member, 'GET', decisionsUrl(MO, program.id))).status).toBe(403);
+      const status = await call(
+        t,
+        B.member,
+        'GET',
+        applicationsUrl(MO, B.organization.id, B.application.id),
+      );
+      expect(status.json().status).toBe('denied');
+    });
+
+    step('notifies every applicant in-app and by email through the outbox', async () => {
+      const notices = await asAgencyOwner(t, MO, (client) =>
+        client.query(
+          `SELECT user_id FROM notifications WHERE template = 'decision.released' ORDER BY user_id`,
+        ),
+      );
+      expect(notices.rows.map((r) => r.user_id)).toEqual(
+        applicants.map((a) => a.member.user.id).sort(),
+      );
+      const emails = await asAgencyOwner(t, MO, (client) =>
+        client.query(
+          `SELECT count(*)::int AS n
+             FROM jobs_outbox, jsonb_array_elements(payload->'notices') n,
+                  jsonb_array_elements(n->'recipients')
+            WHERE name = 'notification.email' AND n->>'template' = 'decision.released'`,
+        ),
+      );
+      expect(emails.rows[0].n).toBe(5);
+    });
+
+    step('lets the awards module read released approvals through the public reader', async () => {
+      // The awards module reads released approvals through the public reader.
+      const reader = t.app.get(FundingDecisionsReader);
+      const approved = await inTenant(t, MO, () => reader.listApprovedDecisions(program.id));
+      expect(approved.map((d) => [d.applicationId, d.amount])).toEqual([
+        [A.application.id, '100000.00'],
+        [C.application.id, '100000.00'],
+        [E.application.id, '50000.00'],
+      ]);
+      const one = await inTenant(t, MO, () => reader.getApprovedDecision(approved[2].decisionId));
+      expect(one).toMatchObject({ organizationId: E.organization.id, programId: program.id });
+      expect(one.releasedAt).toBeInstanceOf(Date);
+      await expect(
+        inTenant(t, 'ks-ksde', () => reader.getApprovedDecision(approved[0].decisionId)),
+      ).rejects.toMatchObject({ code: 'decision.not_found' });
+    });
   });
 
   describe('in Kansas (mean aggregation, two reviewers per application)', () => {

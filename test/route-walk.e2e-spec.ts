@@ -13,10 +13,8 @@ import {
   signedInPlatformAdmin,
   signedInStaff,
 } from './factories';
-import { bootTestApp, TestApp, TestResponse } from './support/test-app';
-
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(600_000);
+import { TestApp, TestResponse } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 interface Operation {
@@ -190,7 +188,7 @@ function judge(res: TestResponse, label: string, failures: string[], forbidSucce
  * that names nothing, and nothing of another agency reached or changed.
  */
 describe('route walk: every route, unknown, foreign and over-long ids', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let ops: Operation[];
   let staff: SignedIn;
   let member: SignedIn;
@@ -200,7 +198,6 @@ describe('route walk: every route, unknown, foreign and over-long ids', () => {
   let otherSettingsRows: number;
 
   beforeAll(async () => {
-    t = await bootTestApp();
     ops = await operations(t);
     staff = await signedInStaff(t, HOME, [
       'agency_admin',
@@ -253,9 +250,6 @@ describe('route walk: every route, unknown, foreign and over-long ids', () => {
         'requestId',
       ]),
     );
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const callers = () => {

@@ -9,26 +9,19 @@ import {
   signedInOrganizationMember,
   signedInStaff,
 } from './factories/identity';
-import { bootTestApp, TestApp } from './support/test-app';
-
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(60_000);
+import { useTestApp } from './support/use-test-app';
 
 /**
  * Architecture rule 8: every route declares who may call it. Walks the booted app's controllers,
  * so a route another module adds later is checked without touching this file.
  */
 describe('routes: every route declares @Public or a known permission', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let routes: DiscoveredRoute[];
   const label = (r: DiscoveredRoute) => `${r.method} ${r.path} (${r.controller}.${r.handler})`;
 
-  beforeAll(async () => {
-    t = await bootTestApp();
+  beforeAll(() => {
     routes = discoverRoutes(t);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('finds the routes of the app, including identity, health and agency-scoped ones', () => {
@@ -102,14 +95,7 @@ describe('routes: every route declares @Public or a known permission', () => {
  * holding every agency role and by a member holding every role of a real organization.
  */
 describe('routes: malformed ids in paths', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('answers every agency GET route with a 4xx for ids that are not UUIDs', async () => {
     const staff = await signedInStaff(t, 'mo-dese', [

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { OrganizationMemberships } from '../src/identity/memberships/organization-memberships.service';
 import { InvitationService } from '../src/identity/staff/invitation.service';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 import { grantOrganizationRoles, signedInStaff, SignedIn } from './factories/identity';
-import { resetClock, setClock } from './factories/grants';
+import { setClock } from './factories/grants';
 import {
   activeAward,
   api,
@@ -22,16 +22,7 @@ import {
  * rejections, payee activation (payments-payee.e2e-spec.ts), budget revisions, amendments.
  */
 describe('separation of duties between people', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  beforeEach(() => setClock(t, '2026-10-05T15:00:00Z'));
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ clock: '2026-10-05T15:00:00Z' });
 
   const post = (url: string, who: SignedIn, payload: Record<string, unknown> = {}) =>
     t.request({

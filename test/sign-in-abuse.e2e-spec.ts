@@ -3,8 +3,7 @@ import { createInvitation, createUser, DEFAULT_PASSWORD, ownerPool } from './fac
 import { consumeOrRefuse, RateLimitedError, RateLimitStore } from '../src/core/http/rate-limits';
 import { deleteRedisKeys, TEST_REDIS_URL } from './jobs/redis';
 import { bootTestApp, TestApp, TestResponse } from './support/test-app';
-
-jest.setTimeout(60_000);
+import { useTestApp } from './support/use-test-app';
 
 /**
  * Sign-in under attack, with small limits (the shared test app's are generous). The app trusts
@@ -12,12 +11,10 @@ jest.setTimeout(60_000);
  * through X-Forwarded-For; the long window keeps counts from resetting on a slow machine.
  */
 describe('sign-in abuse limits (real server, small limits)', () => {
-  let t: TestApp;
   const AUTH_PER_IP = 6;
   const DELAY_AFTER = 3;
-
-  beforeAll(async () => {
-    t = await bootTestApp({
+  const t = useTestApp({
+    env: {
       TRUSTED_PROXIES: '127.0.0.1',
       RATE_LIMIT_WINDOW_SECONDS: '3600',
       RATE_LIMIT_AUTH_PER_IP: String(AUTH_PER_IP),
@@ -26,12 +23,8 @@ describe('sign-in abuse limits (real server, small limits)', () => {
       LOGIN_DELAY_MAX_SECONDS: '240',
       PASSWORD_HASH_CONCURRENCY: '1',
       PASSWORD_HASH_MAX_WAITING: '0',
-    });
+    },
   });
-  afterAll(async () => {
-    await t.close();
-  });
-
   const post = (url: string, payload: unknown, ip: string) =>
     t.request({
       method: 'POST',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AgencyDirectory } from '../src/agencies/agency-directory';
-import { createOrganization, resetClock, setClock } from './factories/grants';
+import { createOrganization } from './factories/grants';
 import {
   activeAward,
   api,
@@ -20,16 +20,14 @@ import {
   signedInStaff,
   SignedIn,
 } from './factories/identity';
-import { bootTestApp, TestApp } from './support/test-app';
-
-jest.setTimeout(120_000);
+import { useTestApp } from './support/use-test-app';
 
 /**
  * Issue 13, items 3 and 8, as an attacker tries them against the real server: nobody arms
  * themselves with a privileged role, and nobody is made a member without saying yes.
  */
 describe('staff consent and two-person role grants', () => {
-  let t: TestApp;
+  const t = useTestApp({ clock: '2026-10-05T15:00:00Z' });
   const staffUrl = (agency: string, rest = '') => `/api/v1/agencies/${agency}/staff${rest}`;
 
   const membership = (agency: string, userId: string) =>
@@ -80,15 +78,6 @@ describe('staff consent and two-person role grants', () => {
       token: admin.token,
       payload: { roles },
     });
-
-  beforeAll(async () => {
-    t = await bootTestApp();
-  });
-  beforeEach(() => setClock(t, '2026-10-05T15:00:00Z'));
-  afterEach(() => resetClock(t));
-  afterAll(async () => {
-    await t?.close();
-  });
 
   describe('no one person can arm themselves', () => {
     it('an admin who gives themselves finance_officer cannot approve money, nor confirm their own grant', async () => {

@@ -13,8 +13,6 @@ import { TsProcess } from './support/ts-process';
  * What a person sees when `npm start` cannot start: one plain message naming the cause and the
  * variable that fixes it, and a non-zero exit. Each case is provoked for real.
  */
-jest.setTimeout(300_000);
-
 const SERVING = /Grant Commons is serving at/;
 const asRoot = process.getuid?.() === 0;
 

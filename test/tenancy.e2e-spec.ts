@@ -10,20 +10,17 @@ import {
   signedInStaff,
   SignedIn,
 } from './factories/identity';
-import { bootTestApp, TestApp } from './support/test-app';
+import { useTestApp } from './support/use-test-app';
 
 const AGENCIES = ['mo-dese', 'ks-ksde'] as const;
 const DUMMY_ID = '00000000-0000-4000-8000-000000000000';
-
-// The integration project's testTimeout is not applied per project by Jest; set it here.
-jest.setTimeout(120_000);
 
 /**
  * The wall between agencies, end to end: a member of one agency, whatever their role, meets the
  * same 404 on every path of the other agency as on an agency that does not exist.
  */
 describe('tenancy: nothing of one agency is reachable from another', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let agencyRoutes: DiscoveredRoute[];
   type Caller = { label: string; who: SignedIn; organizationId?: string };
   const callers: Record<string, Caller[]> = {};
@@ -44,7 +41,6 @@ describe('tenancy: nothing of one agency is reachable from another', () => {
     });
 
   beforeAll(async () => {
-    t = await bootTestApp();
     // Members-only agency routes: public ones (e.g. published programs) and self-service ones
     // ('*', e.g. registering an organization) are open to every signed-in user by design.
     agencyRoutes = discoverRoutes(t).filter((r) => {
@@ -71,9 +67,6 @@ describe('tenancy: nothing of one agency is reachable from another', () => {
         });
       }
     }
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   it('has agency-scoped routes to walk', () => {

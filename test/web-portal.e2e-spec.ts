@@ -207,3 +207,31 @@ describe('web portal foundation', () => {
     await context.close();
   });
 });
+
+describe('web sign-in limits', () => {
+  let t: TestApp;
+  let base: string;
+  beforeAll(async () => {
+    t = await bootTestApp({ RATE_LIMIT_AUTH_PER_IP: '2' });
+    base = await listen(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('counts the sign-in form with the API sign-in routes per client address, and says so on a page', async () => {
+    const post = () =>
+      fetch(`${base}/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: 'email=a%40example.org&password=x',
+        redirect: 'manual',
+      });
+    await post();
+    await post();
+    const limited = await post();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await limited.text()).toContain('Too many requests');
+  });
+});

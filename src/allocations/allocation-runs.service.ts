@@ -16,6 +16,37 @@ import { computeAllocations } from './formula-allocation';
 import { FormulaConfigs } from './formula-configs.service';
 import { FormulaInputs } from './formula-inputs.service';
 import { isUuid } from '../core/ids';
+import { sql } from '../core/database/sql-statement';
+
+const LOCK_PROGRAM = sql(
+  'allocations.program-lock',
+  `SELECT pg_advisory_xact_lock(hashtext('allocations:' || $1))`,
+);
+const NEXT_RUN_NUMBER = sql<{ next: AllocationRun['number'] }>(
+  'allocations.run-next-number',
+  `SELECT COALESCE(max(number), 0) + 1 AS next FROM allocation_runs WHERE agency_id = $1 AND program_id = $2`,
+);
+const LATEST_RUN_NUMBER = sql<{ latest: AllocationRun['number'] }>(
+  'allocations.run-latest-number',
+  `SELECT max(number) AS latest FROM allocation_runs WHERE agency_id = $1 AND program_id = $2`,
+);
+/** An organization's published allocations, preliminary or final, newest first. */
+const OF_ORGANIZATION = sql<{
+  allocationId: FormulaAllocation['id'];
+  programId: FormulaAllocation['programId'];
+  runId: AllocationRun['id'];
+  stage: AllocationRun['status'];
+  amount: FormulaAllocation['amount'];
+  publishedAt: NonNullable<AllocationRun['publishedAt']>;
+}>(
+  'allocations.of-organization',
+  `SELECT fa.id AS "allocationId", fa.program_id AS "programId", r.id AS "runId",
+          r.status AS stage, fa.amount, r.published_at AS "publishedAt"
+     FROM formula_allocations fa
+     JOIN allocation_runs r ON r.agency_id = fa.agency_id AND r.id = fa.run_id
+    WHERE fa.agency_id = $1 AND fa.organization_id = $2 AND r.status IN ('preliminary', 'final')
+    ORDER BY r.published_at DESC`,
+);
 
 const runSummary = (r: AllocationRun) => ({
   runId: r.id,
@@ -49,9 +80,7 @@ export class AllocationRuns {
   ) {}
 
   private async lockProgram(programId: string): Promise<void> {
-    await this.db.manager.query(`SELECT pg_advisory_xact_lock(hashtext('allocations:' || $1))`, [
-      programId,
-    ]);
+    await this.db.rows(LOCK_PROGRAM, [programId]);
   }
 
   private async assertNoFinal(programId: string): Promise<void> {
@@ -70,10 +99,7 @@ export class AllocationRuns {
     const { set, rows } = await this.inputs.load(programId, inputSetId);
     const result = computeAllocations(terms.fundsAvailable, config, rows);
 
-    const [{ next }] = await this.db.manager.query<Array<{ next: number }>>(
-      `SELECT COALESCE(max(number), 0) + 1 AS next FROM allocation_runs WHERE agency_id = $1 AND program_id = $2`,
-      [this.db.agencyId, programId],
-    );
+    const [{ next }] = await this.db.rows(NEXT_RUN_NUMBER, [this.db.agencyId, programId]);
     const repo = this.db.repo(AllocationRun);
     const run = await repo.save(
       repo.create({
@@ -177,10 +203,7 @@ export class AllocationRuns {
     if (stage === 'final') {
       if (run.status === 'superseded')
         throw new RunNotPublishableError(run.status, 'a later run superseded it');
-      const [{ latest }] = await this.db.manager.query<Array<{ latest: number }>>(
-        `SELECT max(number) AS latest FROM allocation_runs WHERE agency_id = $1 AND program_id = $2`,
-        [this.db.agencyId, programId],
-      );
+      const [{ latest }] = await this.db.rows(LATEST_RUN_NUMBER, [this.db.agencyId, programId]);
       if (run.number !== latest)
         throw new RunNotPublishableError(run.status, `run ${latest} is more recent`);
     }
@@ -218,30 +241,7 @@ export class AllocationRuns {
   /** An organization's published allocations (preliminary or final), by program. */
   async forOrganization(organizationId: string) {
     if (!isUuid(organizationId)) return { items: [] };
-    const rows: Array<{
-      allocation_id: string;
-      program_id: string;
-      run_id: string;
-      status: string;
-      amount: string;
-      published_at: Date;
-    }> = await this.db.manager.query(
-      `SELECT fa.id AS allocation_id, fa.program_id, r.id AS run_id, r.status, fa.amount, r.published_at
-         FROM formula_allocations fa
-         JOIN allocation_runs r ON r.agency_id = fa.agency_id AND r.id = fa.run_id
-        WHERE fa.agency_id = $1 AND fa.organization_id = $2 AND r.status IN ('preliminary', 'final')
-        ORDER BY r.published_at DESC`,
-      [this.db.agencyId, organizationId],
-    );
-    return {
-      items: rows.map((r) => ({
-        allocationId: r.allocation_id,
-        programId: r.program_id,
-        runId: r.run_id,
-        stage: r.status,
-        amount: r.amount,
-        publishedAt: r.published_at.toISOString(),
-      })),
-    };
+    const rows = await this.db.rows(OF_ORGANIZATION, [this.db.agencyId, organizationId]);
+    return { items: rows.map((r) => ({ ...r, publishedAt: r.publishedAt.toISOString() })) };
   }
 }

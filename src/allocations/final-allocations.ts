@@ -2,15 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../core/context/tenant-db';
 import { AllocationNotFoundError } from './allocations.errors';
 import { isUuid } from '../core/ids';
+import { sql } from '../core/database/sql-statement';
+import { AllocationRun } from './entities/allocation-run.entity';
+import { FormulaAllocation } from './entities/formula-allocation.entity';
 
-/** A final formula allocation, as awards and budgets read it. */
+/** A final formula allocation, as awards and budgets read it (amount a decimal string). */
 export interface FinalAllocationView {
-  allocationId: string;
-  programId: string;
-  organizationId: string;
-  /** Decimal string, e.g. "51000.00". */
-  amount: string;
-  publishedAt: Date;
+  allocationId: FormulaAllocation['id'];
+  programId: FormulaAllocation['programId'];
+  organizationId: FormulaAllocation['organizationId'];
+  amount: FormulaAllocation['amount'];
+  publishedAt: NonNullable<AllocationRun['publishedAt']>;
 }
 
 const SELECT_FINAL = `
@@ -19,6 +21,16 @@ const SELECT_FINAL = `
     FROM formula_allocations fa
     JOIN allocation_runs r ON r.agency_id = fa.agency_id AND r.id = fa.run_id
    WHERE fa.agency_id = $1 AND r.status = 'final'`;
+
+const FINAL = sql<FinalAllocationView>('allocations.final', `${SELECT_FINAL} AND fa.id = $2`);
+const FINAL_OF_PROGRAM = sql<FinalAllocationView>(
+  'allocations.final-of-program',
+  `${SELECT_FINAL} AND fa.program_id = $2 ORDER BY fa.identifier`,
+);
+const FINAL_OF_ORGANIZATION = sql<FinalAllocationView>(
+  'allocations.final-of-organization',
+  `${SELECT_FINAL} AND fa.program_id = $2 AND fa.organization_id = $3`,
+);
 
 /**
  * The allocations module's public surface: final (published) allocations only, never a
@@ -29,11 +41,8 @@ export class FinalAllocations {
   constructor(private readonly db: TenantDb) {}
 
   async get(allocationId: string): Promise<FinalAllocationView> {
-    const rows: FinalAllocationView[] = isUuid(allocationId)
-      ? await this.db.manager.query(`${SELECT_FINAL} AND fa.id = $2`, [
-          this.db.agencyId,
-          allocationId,
-        ])
+    const rows = isUuid(allocationId)
+      ? await this.db.rows(FINAL, [this.db.agencyId, allocationId])
       : [];
     if (!rows[0]) throw new AllocationNotFoundError('final allocation');
     return rows[0];
@@ -41,10 +50,7 @@ export class FinalAllocations {
 
   async listForProgram(programId: string): Promise<FinalAllocationView[]> {
     if (!isUuid(programId)) return [];
-    return this.db.manager.query(`${SELECT_FINAL} AND fa.program_id = $2 ORDER BY fa.identifier`, [
-      this.db.agencyId,
-      programId,
-    ]);
+    return this.db.rows(FINAL_OF_PROGRAM, [this.db.agencyId, programId]);
   }
 
   /**
@@ -53,10 +59,11 @@ export class FinalAllocations {
    */
   async capFor(programId: string, organizationId: string): Promise<string | null> {
     if (!isUuid(programId) || !isUuid(organizationId)) return null;
-    const rows: Array<{ amount: string }> = await this.db.manager.query(
-      `${SELECT_FINAL} AND fa.program_id = $2 AND fa.organization_id = $3`,
-      [this.db.agencyId, programId, organizationId],
-    );
+    const rows = await this.db.rows(FINAL_OF_ORGANIZATION, [
+      this.db.agencyId,
+      programId,
+      organizationId,
+    ]);
     return rows[0]?.amount ?? null;
   }
 }

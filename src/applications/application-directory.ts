@@ -12,6 +12,15 @@ import {
 import { Application, ApplicationStatus } from './entities/application.entity';
 import { Submission, SubmittedBudgetLine } from './entities/submission.entity';
 import { isUuid } from '../core/ids';
+import { entitySql } from '../core/database/sql-statement';
+
+const IDS_WITH_STATUS = entitySql(
+  'applications.ids-with-status',
+  Application,
+  'a',
+  `SELECT {columns} FROM applications a WHERE a.agency_id = $1 AND a.program_id = $2 AND a.status = ANY($3::text[])`,
+  { pick: ['id'] },
+);
 
 /** A submitted application as review intake sees it. */
 export interface SubmittedApplication {
@@ -63,10 +72,7 @@ export class ApplicationDirectory {
 
   /** Ids of the program's applications currently in one of these statuses. */
   async idsWithStatus(programId: string, statuses: ApplicationStatus[]): Promise<Set<string>> {
-    const rows: Array<{ id: string }> = await this.db.manager.query(
-      `SELECT id FROM applications WHERE agency_id = $1 AND program_id = $2 AND status = ANY($3::text[])`,
-      [this.db.agencyId, programId, statuses],
-    );
+    const rows = await this.db.rows(IDS_WITH_STATUS, [this.db.agencyId, programId, statuses]);
     return new Set(rows.map((r) => r.id));
   }
 

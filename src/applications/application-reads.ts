@@ -6,6 +6,7 @@ import type { AttachmentView } from './attachments/application-attachments.servi
 import type { BudgetLineValue } from './budget/budget-math';
 import { Application } from './entities/application.entity';
 import { isUuid } from '../core/ids';
+import { computedColumns, entitySql } from '../core/database/sql-statement';
 
 /** Instants travel as epoch milliseconds (what a JS Date holds), free of the session time zone. */
 const MS = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::bigint`;
@@ -38,8 +39,16 @@ const DETAIL = (scopeColumn: string) => `
       WHERE e.agency_id = a.agency_id AND e.application_id = a.id) AS "_history"
   FROM applications a
   WHERE a.agency_id = $1 AND a.id = $2 AND a.${scopeColumn} = $3`;
-const DETAIL_BY_ORGANIZATION = DETAIL('organization_id');
-const DETAIL_BY_PROGRAM = DETAIL('program_id');
+const detail = (scope: string) =>
+  entitySql(`applications.detail-by-${scope}`, Application, 'a', DETAIL(`${scope}_id`), {
+    computed: computedColumns<{
+      _lines: BudgetLineValue[];
+      _attachments: Array<Omit<AttachmentView, 'createdAt'> & { createdAt: number }>;
+      _history: Array<Omit<ApplicationHistoryEntry, 'at'> & { at: number }>;
+    }>(),
+  });
+const DETAIL_BY_ORGANIZATION = detail('organization');
+const DETAIL_BY_PROGRAM = detail('program');
 
 export interface ApplicationHistoryEntry {
   from: string | null;
@@ -55,12 +64,6 @@ export interface ApplicationDetailRecord {
   attachments: AttachmentView[];
   history: ApplicationHistoryEntry[];
 }
-
-type DetailRow = Application & {
-  _lines: BudgetLineValue[];
-  _attachments: Array<Omit<AttachmentView, 'createdAt'> & { createdAt: number }>;
-  _history: Array<Omit<ApplicationHistoryEntry, 'at'> & { at: number }>;
-};
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
@@ -79,12 +82,11 @@ export class ApplicationReads {
     const byOrganization = 'organizationId' in scope;
     const scopeId = byOrganization ? scope.organizationId : scope.programId;
     if (!isUuid(applicationId) || !isUuid(scopeId)) throw new ApplicationNotFoundError();
-    const [row] = (await this.db.rows(
-      Application,
-      'a',
-      byOrganization ? DETAIL_BY_ORGANIZATION : DETAIL_BY_PROGRAM,
-      [this.db.agencyId, applicationId, scopeId],
-    )) as DetailRow[];
+    const [row] = await this.db.rows(byOrganization ? DETAIL_BY_ORGANIZATION : DETAIL_BY_PROGRAM, [
+      this.db.agencyId,
+      applicationId,
+      scopeId,
+    ]);
     if (!row) throw new ApplicationNotFoundError();
     const { _lines, _attachments, _history, ...application } = row;
     return {

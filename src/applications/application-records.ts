@@ -11,39 +11,69 @@ import {
   ApplicationStaleError,
 } from './applications.errors';
 import { isUuid } from '../core/ids';
+import { entitySql, sql } from '../core/database/sql-statement';
 
 /** Where an application is reached from: its organization (applicants) or its program (staff). */
 export type ApplicationScope = { organizationId: string } | { programId: string };
 
 export const EDITABLE: ApplicationStatus[] = ['draft', 'returned'];
 
-const findSql = (scopeColumn: string, lock: boolean) =>
-  `SELECT {columns} FROM applications a
-    WHERE a.agency_id = $1 AND a.id = $2 AND a.${scopeColumn} = $3${lock ? ' FOR UPDATE' : ''}`;
+const findSql = (scope: string, lock: boolean) =>
+  entitySql(
+    `applications.find-by-${scope}${lock ? '-for-update' : ''}`,
+    Application,
+    'a',
+    `SELECT {columns} FROM applications a
+      WHERE a.agency_id = $1 AND a.id = $2 AND a.${scope}_id = $3${lock ? ' FOR UPDATE' : ''}`,
+  );
 
 // A CTE, so that the statement answers rows as a SELECT does (TypeORM answers an UPDATE with
 // [rows, count]) and the entity's select list applies to what the UPDATE returned.
-const editSql = (scopeColumn: string) =>
-  `WITH a AS (
+const editSql = (scope: string) =>
+  entitySql(
+    `applications.edit-in-place-by-${scope}`,
+    Application,
+    'a',
+    `WITH a AS (
      UPDATE applications
         SET answers = CASE WHEN $5 THEN $6::jsonb ELSE answers END,
             amount_requested = CASE WHEN $7 THEN $8::numeric ELSE amount_requested END,
             project_title = CASE WHEN $9 THEN $10::text ELSE project_title END,
             version = version + 1, updated_at = CURRENT_TIMESTAMP
-      WHERE agency_id = $1 AND id = $2 AND ${scopeColumn} = $3
+      WHERE agency_id = $1 AND id = $2 AND ${scope}_id = $3
         AND status IN (${EDITABLE.map((s) => `'${s}'`).join(', ')})
         AND ($4::int[] IS NULL OR version = ANY($4::int[]))
      RETURNING *)
-   SELECT {columns} FROM a`;
+   SELECT {columns} FROM a`,
+  );
 
-const EDIT_SQL = { organization: editSql('organization_id'), program: editSql('program_id') };
+const EDIT_SQL = { organization: editSql('organization'), program: editSql('program') };
 
-const FIND_SQL: Record<string, string> = {
-  organization: findSql('organization_id', false),
-  'organization:lock': findSql('organization_id', true),
-  program: findSql('program_id', false),
-  'program:lock': findSql('program_id', true),
+const FIND_SQL = {
+  organization: findSql('organization', false),
+  'organization:lock': findSql('organization', true),
+  program: findSql('program', false),
+  'program:lock': findSql('program', true),
 };
+
+/** The working copy's mutable columns (no reload: only updated_at comes back). */
+const SAVE = sql<Pick<Application, 'updatedAt'>>(
+  'applications.save',
+  `UPDATE applications
+      SET status = $3, project_title = $4, amount_requested = $5, answers = $6::jsonb,
+          version = $7, submission_count = $8, submitted_at = $9, returned_at = $10,
+          return_comment = $11, revision_due_at = $12, withdrawn_at = $13,
+          updated_at = CURRENT_TIMESTAMP
+    WHERE agency_id = $1 AND id = $2
+    RETURNING updated_at AS "updatedAt"`,
+);
+
+const RECORD_STATUS = sql(
+  'applications.status-event-insert',
+  `INSERT INTO application_status_events
+     (agency_id, application_id, from_status, to_status, comment, submission_number, actor_user_id)
+   VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+);
 
 /**
  * Loading applications within the path's scope (an application of another organization is
@@ -63,8 +93,6 @@ export class ApplicationRecords {
     if (!isUuid(scopeId)) throw new ApplicationNotFoundError();
     // Plain SQL, one stable text per variant (prepared per connection): this is on every path.
     const rows = await this.db.rows(
-      Application,
-      'a',
       FIND_SQL[`${byOrganization ? 'organization' : 'program'}${lock ? ':lock' : ''}`],
       [this.db.agencyId, applicationId, scopeId],
     );
@@ -102,52 +130,38 @@ export class ApplicationRecords {
     const byOrganization = 'organizationId' in scope;
     const scopeId = byOrganization ? scope.organizationId : scope.programId;
     if (!isUuid(scopeId)) return null;
-    const rows = await this.db.rows(
-      Application,
-      'a',
-      byOrganization ? EDIT_SQL.organization : EDIT_SQL.program,
-      [
-        this.db.agencyId,
-        applicationId,
-        scopeId,
-        ifMatch.kind === 'versions' ? ifMatch.versions : null,
-        fields.answers !== undefined,
-        fields.answers === undefined ? null : JSON.stringify(fields.answers),
-        fields.amountRequested !== undefined,
-        fields.amountRequested ?? null,
-        fields.projectTitle !== undefined,
-        fields.projectTitle ?? null,
-      ],
-    );
+    const rows = await this.db.rows(byOrganization ? EDIT_SQL.organization : EDIT_SQL.program, [
+      this.db.agencyId,
+      applicationId,
+      scopeId,
+      ifMatch.kind === 'versions' ? ifMatch.versions : null,
+      fields.answers !== undefined,
+      fields.answers === undefined ? null : JSON.stringify(fields.answers),
+      fields.amountRequested !== undefined,
+      fields.amountRequested ?? null,
+      fields.projectTitle !== undefined,
+      fields.projectTitle ?? null,
+    ]);
     return rows.length === 0 ? null : Object.assign(new Application(), rows[0]);
   }
 
   /** Writes the working copy's mutable columns (no reload: only updated_at comes back). */
   async save(application: Application): Promise<Application> {
-    const [rows] = await this.db.manager.query<[Array<{ updatedAt: Date }>, number]>(
-      `UPDATE applications
-          SET status = $3, project_title = $4, amount_requested = $5, answers = $6::jsonb,
-              version = $7, submission_count = $8, submitted_at = $9, returned_at = $10,
-              return_comment = $11, revision_due_at = $12, withdrawn_at = $13,
-              updated_at = CURRENT_TIMESTAMP
-        WHERE agency_id = $1 AND id = $2
-        RETURNING updated_at AS "updatedAt"`,
-      [
-        this.db.agencyId,
-        application.id,
-        application.status,
-        application.projectTitle,
-        application.amountRequested,
-        JSON.stringify(application.answers),
-        application.version,
-        application.submissionCount,
-        application.submittedAt,
-        application.returnedAt,
-        application.returnComment,
-        application.revisionDueAt,
-        application.withdrawnAt,
-      ],
-    );
+    const rows = await this.db.rows(SAVE, [
+      this.db.agencyId,
+      application.id,
+      application.status,
+      application.projectTitle,
+      application.amountRequested,
+      JSON.stringify(application.answers),
+      application.version,
+      application.submissionCount,
+      application.submittedAt,
+      application.returnedAt,
+      application.returnComment,
+      application.revisionDueAt,
+      application.withdrawnAt,
+    ]);
     if (rows.length === 0) throw new ApplicationNotFoundError();
     application.updatedAt = rows[0].updatedAt;
     return application;
@@ -159,20 +173,15 @@ export class ApplicationRecords {
     comment?: string | null,
     submissionNumber?: number,
   ): Promise<void> {
-    await this.db.manager.query(
-      `INSERT INTO application_status_events
-         (agency_id, application_id, from_status, to_status, comment, submission_number, actor_user_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        this.db.agencyId,
-        application.id,
-        from,
-        application.status,
-        comment ?? null,
-        submissionNumber ?? null,
-        this.context.actor?.userId ?? null,
-      ],
-    );
+    await this.db.rows(RECORD_STATUS, [
+      this.db.agencyId,
+      application.id,
+      from,
+      application.status,
+      comment ?? null,
+      submissionNumber ?? null,
+      this.context.actor?.userId ?? null,
+    ]);
   }
 
   async history(applicationId: string) {

@@ -1,7 +1,7 @@
 import { Application } from './entities/application.entity';
 
 /** A row of a list: the working copy without its answers (lists are the busiest reads). */
-export function applicationSummary(a: Application, organizationName?: string) {
+export function applicationSummary(a: Omit<Application, 'answers'>, organizationName?: string) {
   const summary = {
     id: a.id,
     programId: a.programId,

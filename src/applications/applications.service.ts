@@ -27,6 +27,20 @@ import {
 import { Application } from './entities/application.entity';
 import { eligibilityProblems, SubmissionReadiness } from './submission/submission-readiness';
 import { normalizeAmount } from '../core/money/money';
+import { entitySql, sql } from '../core/database/sql-statement';
+
+/** One application per organization and program: starts are serialised per pair. */
+const LOCK_ORGANIZATION_PROGRAM = sql(
+  'applications.organization-program-lock',
+  `SELECT pg_advisory_xact_lock(hashtext('application:' || $1 || ':' || $2))`,
+);
+const LIVE_APPLICATION = entitySql(
+  'applications.live-of-organization-program',
+  Application,
+  'a',
+  `SELECT {columns} FROM applications a WHERE a.agency_id = $1 AND a.organization_id = $2 AND a.program_id = $3 AND a.status <> 'withdrawn' LIMIT 1`,
+  { pick: ['id'] },
+);
 
 /** Applicants' working copies: start one, read it (with what still blocks submission), save it. */
 @Injectable()
@@ -70,14 +84,12 @@ export class ApplicationsService {
     if (eligibility.length > 0) throw new NotEligibleError(eligibility);
 
     if (!terms.allowMultipleApplications) {
-      await this.db.manager.query(
-        `SELECT pg_advisory_xact_lock(hashtext('application:' || $1 || ':' || $2))`,
-        [organizationId, dto.programId],
-      );
-      const existing = await this.db.manager.query<Array<{ id: string }>>(
-        `SELECT id FROM applications WHERE agency_id = $1 AND organization_id = $2 AND program_id = $3 AND status <> 'withdrawn' LIMIT 1`,
-        [this.db.agencyId, organizationId, dto.programId],
-      );
+      await this.db.rows(LOCK_ORGANIZATION_PROGRAM, [organizationId, dto.programId]);
+      const existing = await this.db.rows(LIVE_APPLICATION, [
+        this.db.agencyId,
+        organizationId,
+        dto.programId,
+      ]);
       if (existing.length > 0) throw new DuplicateApplicationError(existing[0].id);
     }
     const repo = this.db.repo(Application);

@@ -7,6 +7,15 @@ import { AwardBudgetLine } from './entities/award-budget-line.entity';
 import { AwardNotice } from './entities/award-notice.entity';
 import { AwardVersion } from './entities/award-version.entity';
 import { isUuid } from '../core/ids';
+import { entitySql } from '../core/database/sql-statement';
+
+const LOCK_REFERENCE = entitySql(
+  'awards.award-lock-reference',
+  Award,
+  'a',
+  `SELECT {columns} FROM awards a WHERE a.agency_id = $1 AND a.id = $2 FOR UPDATE`,
+  { pick: ['reference'] },
+);
 
 /** Where an award is reached from: its organization (applicants) or the agency (staff). */
 export type AwardScope = { organizationId: string } | Record<string, never>;
@@ -45,10 +54,7 @@ export class AwardRecords {
   /** Locks the award row like `find(..., true)`, reading only its reference (hot paths). */
   async lockReference(awardId: string): Promise<string> {
     if (!isUuid(awardId)) throw new AwardNotFoundError();
-    const rows: Array<{ reference: string }> = await this.db.manager.query(
-      `SELECT reference FROM awards WHERE agency_id = $1 AND id = $2 FOR UPDATE`,
-      [this.db.agencyId, awardId],
-    );
+    const rows = await this.db.rows(LOCK_REFERENCE, [this.db.agencyId, awardId]);
     if (rows.length === 0) throw new AwardNotFoundError();
     return rows[0].reference;
   }

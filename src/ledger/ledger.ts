@@ -4,6 +4,69 @@ import { TenantDb } from '../core/context/tenant-db';
 import { fromCents, toCents } from '../core/money/money';
 import { LedgerAccount } from './entities/ledger-entry.entity';
 import { LedgerKind } from './entities/ledger-transaction.entity';
+import { entitySql, sql } from '../core/database/sql-statement';
+import { LedgerEntry } from './entities/ledger-entry.entity';
+import { LedgerTransaction } from './entities/ledger-transaction.entity';
+
+// clock_timestamp(), not now(): postings made in one transaction keep their order.
+const INSERT_TRANSACTION = sql<Pick<LedgerTransaction, 'id'>>(
+  'ledger.transaction-insert',
+  `INSERT INTO ledger_transactions (agency_id, award_id, kind, source_type, source_id, memo, created_by, created_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp()) RETURNING id`,
+);
+
+const INSERT_ENTRIES = sql(
+  'ledger.entries-insert',
+  `INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount)
+   SELECT $1, $2, $3, e.account, e.side, e.amount::numeric(14,2)
+     FROM unnest($4::text[], $5::text[], $6::text[]) AS e(account, side, amount)`,
+);
+
+const LEGS = entitySql(
+  'ledger.transaction-legs',
+  LedgerEntry,
+  'e',
+  `SELECT {columns}
+     FROM ledger_transactions t
+     JOIN ledger_entries e ON e.agency_id = t.agency_id AND e.transaction_id = t.id
+    WHERE t.agency_id = $1 AND t.id = $2`,
+  { pick: ['awardId', 'account', 'side', 'amount'] },
+);
+
+const FIND = entitySql(
+  'ledger.transaction-of-source',
+  LedgerTransaction,
+  't',
+  `SELECT {columns} FROM ledger_transactions t
+    WHERE t.agency_id = $1 AND t.kind = $2 AND t.source_type = $3 AND t.source_id = $4`,
+  { pick: ['id'] },
+);
+
+/** Net debit per account, as text: money never becomes a JS number. */
+const BALANCES = sql<{ account: LedgerEntry['account']; net: string }>(
+  'ledger.award-balances',
+  `SELECT account,
+          SUM(CASE side WHEN 'debit' THEN amount ELSE -amount END)::numeric(16,2)::text AS net
+     FROM ledger_entries
+    WHERE agency_id = $1 AND award_id = $2
+    GROUP BY account`,
+);
+
+const HISTORY = entitySql(
+  'ledger.award-history',
+  LedgerTransaction,
+  't',
+  `SELECT {columns}, json_agg({json:e} ORDER BY e.side DESC, e.account) AS entries
+     FROM ledger_transactions t
+     JOIN ledger_entries e ON e.agency_id = t.agency_id AND e.transaction_id = t.id
+    WHERE t.agency_id = $1 AND t.award_id = $2
+    GROUP BY t.agency_id, t.id
+    ORDER BY t.created_at, t.id`,
+  {
+    pick: ['id', 'kind', 'sourceType', 'sourceId', 'memo', 'createdAt'],
+    nested: { entries: { entity: LedgerEntry, alias: 'e' } },
+  },
+);
 
 /** One leg of a posting; exactly one of debit/credit, in cents. Zero legs are dropped. */
 export interface PostingLeg {
@@ -63,50 +126,32 @@ export class Ledger {
     if (legs.length < 2 || balance !== 0n) {
       throw new UnbalancedPostingError(`${input.kind} posting does not balance`);
     }
-    const manager = this.db.manager;
-    const [tx]: Array<{ id: string }> = await manager.query(
-      // clock_timestamp(), not now(): postings made in one transaction keep their order.
-      `INSERT INTO ledger_transactions (agency_id, award_id, kind, source_type, source_id, memo, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp()) RETURNING id`,
-      [
-        this.db.agencyId,
-        input.awardId,
-        input.kind,
-        input.sourceType,
-        input.sourceId,
-        input.memo,
-        this.context.actor?.userId ?? null,
-      ],
-    );
-    await manager.query(
-      `INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount)
-       SELECT $1, $2, $3, e.account, e.side, e.amount::numeric(14,2)
-         FROM unnest($4::text[], $5::text[], $6::text[]) AS e(account, side, amount)`,
-      [
-        this.db.agencyId,
-        tx.id,
-        input.awardId,
-        legs.map((l) => l.account),
-        legs.map((l) => (l.debit > 0n ? 'debit' : 'credit')),
-        legs.map((l) => fromCents(l.debit > 0n ? l.debit : l.credit)),
-      ],
-    );
+    const [tx] = await this.db.rows(INSERT_TRANSACTION, [
+      this.db.agencyId,
+      input.awardId,
+      input.kind,
+      input.sourceType,
+      input.sourceId,
+      input.memo,
+      this.context.actor?.userId ?? null,
+    ]);
+    await this.db.rows(INSERT_ENTRIES, [
+      this.db.agencyId,
+      tx.id,
+      input.awardId,
+      legs.map((l) => l.account),
+      legs.map((l) => (l.debit > 0n ? 'debit' : 'credit')),
+      legs.map((l) => fromCents(l.debit > 0n ? l.debit : l.credit)),
+    ]);
     return tx.id;
   }
 
   /** A correction: the same legs with sides swapped, pointing at what it reverses. */
   async reverse(transactionId: string, memo: string): Promise<string> {
-    const rows: Array<{ award_id: string; account: LedgerAccount; side: string; amount: string }> =
-      await this.db.manager.query(
-        `SELECT t.award_id, e.account, e.side, e.amount
-           FROM ledger_transactions t
-           JOIN ledger_entries e ON e.agency_id = t.agency_id AND e.transaction_id = t.id
-          WHERE t.agency_id = $1 AND t.id = $2`,
-        [this.db.agencyId, transactionId],
-      );
+    const rows = await this.db.rows(LEGS, [this.db.agencyId, transactionId]);
     if (rows.length === 0) throw new Error(`no ledger transaction ${transactionId}`);
     return this.post({
-      awardId: rows[0].award_id,
+      awardId: rows[0].awardId,
       kind: 'reversal',
       sourceType: 'ledger_transaction',
       sourceId: transactionId,
@@ -121,23 +166,12 @@ export class Ledger {
 
   /** The posting of this kind for this source, if any (e.g. an award's obligation). */
   async find(kind: LedgerKind, sourceType: string, sourceId: string): Promise<string | undefined> {
-    const rows: Array<{ id: string }> = await this.db.manager.query(
-      `SELECT id FROM ledger_transactions
-        WHERE agency_id = $1 AND kind = $2 AND source_type = $3 AND source_id = $4`,
-      [this.db.agencyId, kind, sourceType, sourceId],
-    );
+    const rows = await this.db.rows(FIND, [this.db.agencyId, kind, sourceType, sourceId]);
     return rows[0]?.id;
   }
 
   async balances(awardId: string): Promise<AwardBalances> {
-    const rows: Array<{ account: LedgerAccount; net: string }> = await this.db.manager.query(
-      `SELECT account,
-              SUM(CASE side WHEN 'debit' THEN amount ELSE -amount END)::numeric(16,2)::text AS net
-         FROM ledger_entries
-        WHERE agency_id = $1 AND award_id = $2
-        GROUP BY account`,
-      [this.db.agencyId, awardId],
-    );
+    const rows = await this.db.rows(BALANCES, [this.db.agencyId, awardId]);
     const net = (account: LedgerAccount) => {
       const row = rows.find((r) => r.account === account);
       return row ? toCents(row.net) : 0n;
@@ -153,32 +187,18 @@ export class Ledger {
 
   /** The award's postings, oldest first, each with its legs (for the award's ledger view). */
   async history(awardId: string) {
-    const rows: Array<{
-      id: string;
-      kind: LedgerKind;
-      source_type: string;
-      source_id: string;
-      memo: string;
-      created_at: Date;
-      entries: Array<{ account: LedgerAccount; side: 'debit' | 'credit'; amount: string }>;
-    }> = await this.db.manager.query(
-      `SELECT t.id, t.kind, t.source_type, t.source_id, t.memo, t.created_at,
-              json_agg(json_build_object('account', e.account, 'side', e.side, 'amount', e.amount::text)
-                       ORDER BY e.side DESC, e.account) AS entries
-         FROM ledger_transactions t
-         JOIN ledger_entries e ON e.agency_id = t.agency_id AND e.transaction_id = t.id
-        WHERE t.agency_id = $1 AND t.award_id = $2
-        GROUP BY t.agency_id, t.id
-        ORDER BY t.created_at, t.id`,
-      [this.db.agencyId, awardId],
-    );
+    const rows = await this.db.rows(HISTORY, [this.db.agencyId, awardId]);
     return rows.map((r) => ({
       id: r.id,
       kind: r.kind,
-      source: { type: r.source_type, id: r.source_id },
+      source: { type: r.sourceType, id: r.sourceId },
       memo: r.memo,
-      postedAt: r.created_at.toISOString(),
-      entries: r.entries.map((e) => ({ ...e, amount: fromCents(toCents(e.amount)) })),
+      postedAt: r.createdAt.toISOString(),
+      entries: r.entries.map((e) => ({
+        account: e.account,
+        side: e.side,
+        amount: fromCents(toCents(e.amount)),
+      })),
     }));
   }
 }

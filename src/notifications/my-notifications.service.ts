@@ -7,21 +7,55 @@ import { decodeCursor as decodeKeysetCursor, TIME_AND_ID } from '../core/paginat
 import { NotificationPage, NotificationView } from './dto/notifications.dto';
 import { NotificationNotFoundError } from './notifications.errors';
 import { isUuid } from '../core/ids';
+import { computedColumns, entitySql, sql, sqlRows } from '../core/database/sql-statement';
+import { Notification } from './entities/notification.entity';
 
-interface Row {
-  id: string;
-  agency_id: string;
-  template: string;
-  subject: string;
-  body: string;
-  link: string | null;
-  read_at: Date | null;
-  created_at: Date;
-  created_text: string;
-}
+type Row = ReturnType<typeof LIST.shape>[number];
 
-const COLUMNS = `n.id, n.agency_id, n.template, n.subject, n.body,
-  n.link, n.read_at, n.created_at, n.created_at::text AS created_text`;
+const pick = [
+  'id',
+  'agencyId',
+  'template',
+  'subject',
+  'body',
+  'link',
+  'readAt',
+  'createdAt',
+] as const;
+/** The instant as text too, for a cursor that keeps microseconds. */
+const computed = computedColumns<{ createdText: string }>();
+
+const LIST = entitySql(
+  'notifications.mine-page',
+  Notification,
+  'n',
+  `SELECT {columns}, n.created_at::text AS "createdText" FROM notifications n
+    WHERE n.user_id = $1
+      AND ($2::boolean IS NOT TRUE OR n.read_at IS NULL)
+      AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::uuid))
+      AND ($6::uuid IS NULL OR n.agency_id = $6::uuid)
+    ORDER BY n.created_at DESC, n.id DESC
+    LIMIT $5`,
+  { pick, computed },
+);
+
+const UNREAD_COUNT = sql<{ count: number }>(
+  'notifications.mine-unread-count',
+  `SELECT count(*)::int AS count FROM notifications
+    WHERE user_id = $1 AND read_at IS NULL AND ($2::uuid IS NULL OR agency_id = $2::uuid)`,
+);
+
+const MARK_READ = entitySql(
+  'notifications.mine-mark-read',
+  Notification,
+  'n',
+  `WITH marked AS (
+     UPDATE notifications SET read_at = COALESCE(read_at, now())
+      WHERE id = $1 AND user_id = $2 AND ($3::uuid IS NULL OR agency_id = $3::uuid)
+      RETURNING *)
+   SELECT {columns}, n.created_at::text AS "createdText" FROM marked n`,
+  { pick, computed },
+);
 
 /**
  * A signed-in user's own notices in every agency (GET /me/notifications). These requests have
@@ -46,34 +80,24 @@ export class MyNotifications {
     const { userId } = this.context.requireUser();
     const limit = options.limit ?? 50;
     const after = options.cursor ? decodeCursor(options.cursor) : undefined;
-    const rows: Row[] = await this.txHost.tx.query(
-      `SELECT ${COLUMNS} FROM notifications n
-        WHERE n.user_id = $1
-          AND ($2::boolean IS NOT TRUE OR n.read_at IS NULL)
-          AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::uuid))
-          AND ($6::uuid IS NULL OR n.agency_id = $6::uuid)
-        ORDER BY n.created_at DESC, n.id DESC
-        LIMIT $5`,
-      [
-        userId,
-        options.unread ?? false,
-        after?.createdAt ?? null,
-        after?.id ?? null,
-        limit + 1,
-        options.agencyId ?? null,
-      ],
-    );
-    const [{ count }]: Array<{ count: number }> = await this.txHost.tx.query(
-      `SELECT count(*)::int AS count FROM notifications
-        WHERE user_id = $1 AND read_at IS NULL AND ($2::uuid IS NULL OR agency_id = $2::uuid)`,
-      [userId, options.agencyId ?? null],
-    );
+    const rows = await sqlRows(this.txHost.tx, LIST, [
+      userId,
+      options.unread ?? false,
+      after?.createdAt ?? null,
+      after?.id ?? null,
+      limit + 1,
+      options.agencyId ?? null,
+    ]);
+    const [{ count }] = await sqlRows(this.txHost.tx, UNREAD_COUNT, [
+      userId,
+      options.agencyId ?? null,
+    ]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map((row) => this.view(row)),
       unreadCount: count,
-      nextCursor: rows.length > limit && last ? encodeCursor(last.created_text, last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.createdText, last.id) : null,
     };
   }
 
@@ -81,14 +105,7 @@ export class MyNotifications {
   async markRead(id: string, agencyId?: string): Promise<NotificationView> {
     const { userId } = this.context.requireUser();
     if (!isUuid(id)) throw new NotificationNotFoundError();
-    const rows: Row[] = await this.txHost.tx.query(
-      `WITH marked AS (
-         UPDATE notifications SET read_at = COALESCE(read_at, now())
-          WHERE id = $1 AND user_id = $2 AND ($3::uuid IS NULL OR agency_id = $3::uuid)
-          RETURNING *)
-       SELECT ${COLUMNS} FROM marked n`,
-      [id, userId, agencyId ?? null],
-    );
+    const rows = await sqlRows(this.txHost.tx, MARK_READ, [id, userId, agencyId ?? null]);
     if (!rows[0]) throw new NotificationNotFoundError();
     return this.view(rows[0]);
   }
@@ -98,7 +115,7 @@ export class MyNotifications {
    * notice exists only in an agency this process knows, so the fallback is never shown).
    */
   private view(r: Row): NotificationView {
-    const agency = this.agencies.describe(r.agency_id);
+    const agency = this.agencies.describe(r.agencyId);
     return {
       id: r.id,
       agencyCode: agency?.code ?? '',
@@ -107,8 +124,8 @@ export class MyNotifications {
       subject: r.subject,
       body: r.body,
       link: r.link,
-      readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
-      createdAt: new Date(r.created_at).toISOString(),
+      readAt: r.readAt?.toISOString() ?? null,
+      createdAt: r.createdAt.toISOString(),
     };
   }
 }

@@ -7,6 +7,17 @@ import type { EmailNotice } from './email-notification.job';
 import { NotificationRecipientsMissingError } from './notifications.errors';
 import { TemplateData, TemplateName } from './templates/notification-templates';
 import { renderNotice } from './templates/render-notice';
+import { sql } from '../core/database/sql-statement';
+
+/** In-app notices, one per user, in one statement; a dedupe key already used is skipped. */
+const INSERT_NOTIFICATIONS = sql(
+  'notifications.insert-many',
+  `INSERT INTO notifications (agency_id, user_id, template, subject, body, link, dedupe_key)
+   SELECT $1, t.u, t.template, t.subject, t.body, t.link, t.dedupe_key
+     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+       AS t(u, template, subject, body, link, dedupe_key)
+   ON CONFLICT ON CONSTRAINT "UQ_notifications_dedupe" DO NOTHING`,
+);
 
 export interface NotifyInput<T extends TemplateName> {
   agencyId: string;
@@ -93,22 +104,15 @@ export class NotificationService {
       }
     }
     if (rows.userIds.length > 0) {
-      await this.db.manager.query(
-        `INSERT INTO notifications (agency_id, user_id, template, subject, body, link, dedupe_key)
-         SELECT $1, t.u, t.template, t.subject, t.body, t.link, t.dedupe_key
-           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-             AS t(u, template, subject, body, link, dedupe_key)
-         ON CONFLICT ON CONSTRAINT "UQ_notifications_dedupe" DO NOTHING`,
-        [
-          this.db.agencyId,
-          rows.userIds,
-          rows.templates,
-          rows.subjects,
-          rows.bodies,
-          rows.links,
-          rows.dedupeKeys,
-        ],
-      );
+      await this.db.rows(INSERT_NOTIFICATIONS, [
+        this.db.agencyId,
+        rows.userIds,
+        rows.templates,
+        rows.subjects,
+        rows.bodies,
+        rows.links,
+        rows.dedupeKeys,
+      ]);
     }
     // One job for all the notices: they share its transaction, round trips and queue overhead.
     if (emailed.length > 0) {

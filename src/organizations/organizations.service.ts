@@ -27,6 +27,7 @@ import {
   OrganizationTransitionError,
 } from './organizations.errors';
 import { isUuid } from '../core/ids';
+import { sql, SqlStatement } from '../core/database/sql-statement';
 
 const IDENTIFIERS = ['stateDistrictCode', 'ncesLeaId', 'uei'] as const;
 const COLUMNS = {
@@ -34,6 +35,17 @@ const COLUMNS = {
   ncesLeaId: 'nces_lea_id',
   uei: 'uei',
 } as const;
+
+/** Per identifier: is it another live organization's in this agency? */
+const IDENTIFIER_TAKEN = Object.fromEntries(
+  IDENTIFIERS.map((field) => [
+    field,
+    sql<{ taken: 1 }>(
+      `organizations.identifier-taken-${COLUMNS[field].replace(/_/g, '-')}`,
+      `SELECT 1 AS taken FROM organizations WHERE agency_id = $1 AND ${COLUMNS[field]} = $2 AND status <> 'rejected' AND id IS DISTINCT FROM $3::uuid LIMIT 1`,
+    ),
+  ]),
+) as Record<(typeof IDENTIFIERS)[number], SqlStatement<{ taken: 1 }>>;
 
 /** pending -> active | rejected (agency decision); active <-> inactive. */
 const TRANSITIONS: Record<OrganizationStatus, OrganizationStatus[]> = {
@@ -79,10 +91,11 @@ export class OrganizationsService {
     for (const field of IDENTIFIERS) {
       const value = values[field];
       if (!value) continue;
-      const rows: unknown[] = await this.db.manager.query(
-        `SELECT 1 FROM organizations WHERE agency_id = $1 AND ${COLUMNS[field]} = $2 AND status <> 'rejected' AND id IS DISTINCT FROM $3::uuid LIMIT 1`,
-        [this.db.agencyId, value, exceptId ?? null],
-      );
+      const rows = await this.db.rows(IDENTIFIER_TAKEN[field], [
+        this.db.agencyId,
+        value,
+        exceptId ?? null,
+      ]);
       if (rows.length > 0)
         problems.push({ pointer: `/${field}`, detail: 'is already registered in this agency' });
     }

@@ -19,6 +19,7 @@ import { ProgramFormVersions } from './program-form-versions.service';
 import { ProgramNotFoundError } from './programs.errors';
 import { publicProgramView } from './program.view';
 import { isUuid } from '../core/ids';
+import { entitySql } from '../core/database/sql-statement';
 
 /** Published form versions kept in memory (a few KB each). */
 const PUBLISHED_FORMS_CACHED = 500;
@@ -79,40 +80,45 @@ export function windowState(
   return now <= terms.acceptsUntil ? 'open' : 'closed';
 }
 
-/** The program columns terms are made of, with the select list that reads them as properties. */
-type TermsColumns = Pick<
+const PROGRAM = entitySql(
+  'programs.program',
   Program,
-  | 'id'
-  | 'code'
-  | 'title'
-  | 'status'
-  | 'kind'
-  | 'fiscalYear'
-  | 'assistanceListingNumber'
-  | 'opensAt'
-  | 'closesAt'
-  | 'graceMinutes'
-  | 'currentFormVersion'
-  | 'allowMultipleApplications'
-  | 'awardFloor'
-  | 'awardCeiling'
-  | 'fundsAvailable'
-  | 'rubric'
-  | 'budgetRules'
-  | 'requiredAttachments'
-  | 'eligibility'
-  | 'createdBy'
->;
-const TERMS = `
-  SELECT id, code, title, status, kind, fiscal_year AS "fiscalYear",
-         assistance_listing_number AS "assistanceListingNumber", opens_at AS "opensAt",
-         closes_at AS "closesAt", grace_minutes AS "graceMinutes",
-         current_form_version AS "currentFormVersion",
-         allow_multiple_applications AS "allowMultipleApplications", award_floor AS "awardFloor",
-         award_ceiling AS "awardCeiling", funds_available AS "fundsAvailable", rubric,
-         budget_rules AS "budgetRules", required_attachments AS "requiredAttachments",
-         eligibility, created_by AS "createdBy"
-    FROM programs WHERE agency_id = $1 AND id = $2`;
+  'p',
+  'SELECT {columns} FROM programs p WHERE p.agency_id = $1 AND p.id = $2',
+);
+
+/** The program columns terms are made of (not the form definition, a program's largest JSON). */
+const TERMS = entitySql(
+  'programs.terms',
+  Program,
+  'p',
+  'SELECT {columns} FROM programs p WHERE p.agency_id = $1 AND p.id = $2',
+  {
+    pick: [
+      'id',
+      'code',
+      'title',
+      'status',
+      'kind',
+      'fiscalYear',
+      'assistanceListingNumber',
+      'opensAt',
+      'closesAt',
+      'graceMinutes',
+      'currentFormVersion',
+      'allowMultipleApplications',
+      'awardFloor',
+      'awardCeiling',
+      'fundsAvailable',
+      'rubric',
+      'budgetRules',
+      'requiredAttachments',
+      'eligibility',
+      'createdBy',
+    ],
+  },
+);
+type TermsColumns = ReturnType<typeof TERMS.shape>[number];
 
 /** Read-only program information for other modules and for the public listing. */
 @Injectable()
@@ -128,12 +134,7 @@ export class ProgramCatalog {
 
   private async load(programId: string): Promise<Program> {
     const [program] = isUuid(programId)
-      ? await this.db.rows(
-          Program,
-          'p',
-          'SELECT {columns} FROM programs p WHERE p.agency_id = $1 AND p.id = $2',
-          [this.db.agencyId, programId],
-        )
+      ? await this.db.rows(PROGRAM, [this.db.agencyId, programId])
       : [];
     if (!program) throw new ProgramNotFoundError();
     return program;
@@ -143,7 +144,7 @@ export class ProgramCatalog {
     // Read on nearly every request about an application: only what terms need (not the form
     // definition, the largest JSON of a program), in plain SQL.
     const [program] = isUuid(programId)
-      ? await this.db.manager.query<TermsColumns[]>(TERMS, [this.db.agencyId, programId])
+      ? await this.db.rows(TERMS, [this.db.agencyId, programId])
       : [];
     if (!program) throw new ProgramNotFoundError();
     return this.termsOf(program);

@@ -10,6 +10,19 @@ import { ProgramTemplates } from './program-templates.service';
 import { ProgramNotPublishableError, ProgramTransitionError } from './programs.errors';
 import { ProgramsService } from './programs.service';
 import { ProgramView } from './program.view';
+import { entitySql } from '../core/database/sql-statement';
+
+/** Published programs whose window, grace included, closed before $3. */
+const CLOSE_DUE = entitySql(
+  'programs.close-due',
+  Program,
+  'p',
+  `SELECT {columns} FROM programs p
+    WHERE p.agency_id = $1 AND p.status = 'published'
+      AND p.closes_at + make_interval(mins => COALESCE(p.grace_minutes, $2)) < $3
+    ORDER BY p.closes_at, p.id`,
+  { pick: ['id'] },
+);
 
 /** draft -> published -> closed -> archived; a closed program may be published again. */
 const TRANSITIONS: Record<ProgramStatus, ProgramStatus[]> = {
@@ -82,13 +95,7 @@ export class ProgramLifecycle {
   async closeDue(): Promise<string[]> {
     const graceDefault = this.agencies.configOf(this.db.agencyId).applications
       .submissionGraceMinutes;
-    const due: Array<{ id: string }> = await this.db.manager.query(
-      `SELECT id FROM programs
-        WHERE agency_id = $1 AND status = 'published'
-          AND closes_at + make_interval(mins => COALESCE(grace_minutes, $2)) < $3
-        ORDER BY closes_at, id`,
-      [this.db.agencyId, graceDefault, this.clock.now()],
-    );
+    const due = await this.db.rows(CLOSE_DUE, [this.db.agencyId, graceDefault, this.clock.now()]);
     for (const { id } of due) await this.close(id);
     return due.map((r) => r.id);
   }

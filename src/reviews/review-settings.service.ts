@@ -8,6 +8,13 @@ import { ProgramReviewSettings } from './entities/program-review-settings.entity
 import { DecisionsReleasedError } from './decisions/decisions.errors';
 import { NoRubricError } from './reviews.errors';
 import { AggregationMethod, RubricCriterion } from './scoring/panel-scoring';
+import { sql } from '../core/database/sql-statement';
+
+const ENSURE_ROW = sql(
+  'reviews.settings-ensure-row',
+  `INSERT INTO program_review_settings (agency_id, program_id) VALUES ($1, $2)
+   ON CONFLICT (agency_id, program_id) DO NOTHING`,
+);
 
 /** A program's review rules with the agency's defaults filled in. */
 export interface EffectiveReviewSettings {
@@ -116,11 +123,7 @@ export class ReviewSettings {
    */
   async ensureRow(programId: string): Promise<ProgramReviewSettings> {
     await this.catalog.terms(programId);
-    await this.db.manager.query(
-      `INSERT INTO program_review_settings (agency_id, program_id) VALUES ($1, $2)
-       ON CONFLICT (agency_id, program_id) DO NOTHING`,
-      [this.db.agencyId, programId],
-    );
+    await this.db.rows(ENSURE_ROW, [this.db.agencyId, programId]);
     return (await this.row(programId, true))!;
   }
 

@@ -4,7 +4,8 @@ import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { PUBLIC_ROUTE, REQUIRED_PERMISSION } from '../../src/core/access/access.decorators';
-import { PasswordHasher } from '../../src/identity/auth/password-hasher';
+import { hash, type Options } from '@node-rs/argon2';
+import { ARGON2_OPTIONS, PasswordHasher } from '../../src/identity/auth/password-hasher';
 import { hashSecretToken, newSecretToken } from '../../src/identity/auth/secret-token';
 import type { TestApp } from '../support/test-app';
 
@@ -90,13 +91,21 @@ export async function agencyId(t: TestApp, agencyCode: string): Promise<string> 
   return rows[0].id;
 }
 
+/**
+ * Test users' passwords are argon2id at a tiny cost (64 KiB, one pass): the app verifies with the
+ * parameters stored in the hash, and the suite signs test users in thousands of times, each a
+ * 19 MiB, two-pass verification at production's cost. What the app itself writes keeps
+ * production's parameters (ARGON2_OPTIONS; auth.e2e-spec checks a hash the app wrote).
+ */
+const TEST_USER_ARGON2: Options = { ...ARGON2_OPTIONS, memoryCost: 64, timeCost: 1 };
+
 export function passwordHash(password: string): Promise<string> {
-  let hash = hashes.get(password);
-  if (!hash) {
-    hash = new PasswordHasher().hash(password);
-    hashes.set(password, hash);
+  let stored = hashes.get(password);
+  if (!stored) {
+    stored = hash(password, TEST_USER_ARGON2);
+    hashes.set(password, stored);
   }
-  return hash;
+  return stored;
 }
 
 export async function createUser(
@@ -106,17 +115,21 @@ export async function createUser(
     password?: string | null;
     name?: string;
     platformAdmin?: boolean;
+    /** Hashed by the app's PasswordHasher (production's parameters), not at the test cost. */
+    hashedByApp?: boolean;
   } = {},
 ): Promise<TestUser> {
   const email = (options.email ?? `user-${randomUUID().slice(0, 8)}@example.org`).toLowerCase();
   const password = options.password === undefined ? DEFAULT_PASSWORD : options.password;
+  const hashOf = (plain: string) =>
+    options.hashedByApp ? t.app.get(PasswordHasher).hash(plain) : passwordHash(plain);
   const { rows } = await ownerPool(t).query<{ id: string }>(
     `INSERT INTO users (email, name, password_hash, platform_admin) VALUES ($1, $2, $3, $4)
      RETURNING id`,
     [
       email,
       options.name ?? `Test ${email.split('@')[0]}`,
-      password === null ? null : await passwordHash(password),
+      password === null ? null : await hashOf(password),
       options.platformAdmin ?? false,
     ],
   );

@@ -25,6 +25,16 @@ import {
   ContentRefusedError,
 } from './content-sniffer';
 import { isUuid } from '../../core/ids';
+import { entitySql } from '../../core/database/sql-statement';
+
+const LIST = entitySql(
+  'applications.attachments',
+  Attachment,
+  'x',
+  `SELECT {columns} FROM application_attachments x
+    WHERE x.agency_id = $1 AND x.application_id = $2
+    ORDER BY x.created_at`,
+);
 
 export function attachmentView(a: Attachment) {
   return {
@@ -139,16 +149,7 @@ export class ApplicationAttachments {
   }
 
   async list(applicationId: string): Promise<Attachment[]> {
-    const rows = await this.db.manager.query<Attachment[]>(
-      `SELECT agency_id AS "agencyId", id, application_id AS "applicationId",
-              requirement_key AS "requirementKey", filename, content_type AS "contentType",
-              size_bytes AS "sizeBytes", sha256, storage_key AS "storageKey",
-              uploaded_by AS "uploadedBy", created_at AS "createdAt", removed_at AS "removedAt"
-         FROM application_attachments
-        WHERE agency_id = $1 AND application_id = $2
-        ORDER BY created_at`,
-      [this.db.agencyId, applicationId],
-    );
+    const rows = await this.db.rows(LIST, [this.db.agencyId, applicationId]);
     return rows.map((r) => Object.assign(new Attachment(), r));
   }
 

@@ -16,6 +16,17 @@ import {
   submissionBudgetProblems,
 } from './budget-math';
 import { normalizeAmount } from '../../core/money/money';
+import { entitySql } from '../../core/database/sql-statement';
+
+const LINES = entitySql(
+  'applications.budget-lines',
+  BudgetLine,
+  'l',
+  `SELECT {columns} FROM application_budget_lines l
+    WHERE l.agency_id = $1 AND l.application_id = $2
+    ORDER BY l.position`,
+  { pick: ['functionCode', 'objectCode', 'description', 'amount', 'indirect'] },
+);
 
 /** The budget as the API shows it, with what would still block submission. */
 export function budgetView(
@@ -53,14 +64,7 @@ export class ApplicationBudget {
   ) {}
 
   async lines(applicationId: string): Promise<BudgetLineValue[]> {
-    return this.db.manager.query<BudgetLineValue[]>(
-      `SELECT function_code AS "functionCode", object_code AS "objectCode", description, amount,
-              indirect
-         FROM application_budget_lines
-        WHERE agency_id = $1 AND application_id = $2
-        ORDER BY position`,
-      [this.db.agencyId, applicationId],
-    );
+    return this.db.rows(LINES, [this.db.agencyId, applicationId]);
   }
 
   async view(application: Application, terms?: ProgramTerms) {

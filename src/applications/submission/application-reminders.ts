@@ -8,6 +8,18 @@ import { JobScheduler } from '../../core/jobs';
 import { NotificationService } from '../../notifications/notification.service';
 import { ProgramCatalog } from '../../programs/program-catalog';
 import { ApplicationNotices } from './application-notices';
+import { entitySql } from '../../core/database/sql-statement';
+import { Application } from '../entities/application.entity';
+
+/** Organizations with a draft or returned application to the program. */
+const UNSUBMITTED_ORGANIZATIONS = entitySql(
+  'applications.organizations-not-submitted',
+  Application,
+  'a',
+  `SELECT DISTINCT {columns} FROM applications a
+    WHERE a.agency_id = $1 AND a.program_id = $2 AND a.status IN ('draft', 'returned')`,
+  { pick: ['organizationId'] },
+);
 
 export const DEADLINE_REMINDERS_SCHEDULE = 'applications.deadline-reminders';
 const DAY = 86_400_000;
@@ -52,14 +64,13 @@ export class ApplicationReminders implements OnModuleInit {
       const left = (terms.closesAt!.getTime() - now.getTime()) / DAY;
       const threshold = days.find((d) => left <= d);
       if (threshold === undefined) continue;
-      const organizations: Array<{ organization_id: string }> = await this.db.manager.query(
-        `SELECT DISTINCT organization_id FROM applications
-          WHERE agency_id = $1 AND program_id = $2 AND status IN ('draft', 'returned')`,
-        [this.db.agencyId, terms.id],
-      );
+      const organizations = await this.db.rows(UNSUBMITTED_ORGANIZATIONS, [
+        this.db.agencyId,
+        terms.id,
+      ]);
       const userIds = (
         await Promise.all(
-          organizations.map((o) => this.notices.organizationMembers(o.organization_id)),
+          organizations.map((o) => this.notices.organizationMembers(o.organizationId)),
         )
       ).flat();
       if (userIds.length === 0) continue;

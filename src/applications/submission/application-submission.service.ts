@@ -21,6 +21,7 @@ import { Application, ApplicationStatus } from '../entities/application.entity';
 import { Submission } from '../entities/submission.entity';
 import { ApplicationNotices } from './application-notices';
 import { SubmissionReadiness } from './submission-readiness';
+import { sql } from '../../core/database/sql-statement';
 
 /** What the authorized representative certifies (2 CFR 200.415 style), stored with each version. */
 export const CERTIFICATION_STATEMENT =
@@ -29,7 +30,9 @@ export const CERTIFICATION_STATEMENT =
   'any false, fictitious or fraudulent statement may subject me to criminal, civil or administrative penalties ' +
   '(U.S. Code Title 18, Section 1001).';
 
-const SUBMIT_SQL = `WITH app AS (
+const SUBMIT_SQL = sql<Pick<Application, 'updatedAt'>>(
+  'applications.submit',
+  `WITH app AS (
     UPDATE applications
        SET status = 'submitted', submission_count = $3, submitted_at = $4, version = version + 1,
            updated_at = CURRENT_TIMESTAMP
@@ -49,7 +52,8 @@ const SUBMIT_SQL = `WITH app AS (
        actor_user_id)
     SELECT agency_id, id, $16, 'submitted', NULL, $3, $10 FROM app
   )
-  SELECT updated_at AS "updatedAt" FROM app`;
+  SELECT updated_at AS "updatedAt" FROM app`,
+);
 
 const WITHDRAWABLE: ApplicationStatus[] = ['draft', 'submitted', 'returned', 'under_review'];
 
@@ -166,7 +170,7 @@ export class ApplicationSubmissions {
     const from = application.status;
     // The transition, the frozen version and the history entry as one statement (the version's
     // answers are the locked row's own).
-    const [row] = await this.db.manager.query<Array<{ updatedAt: Date }>>(SUBMIT_SQL, [
+    const [row] = await this.db.rows(SUBMIT_SQL, [
       submission.agencyId,
       submission.applicationId,
       submission.number,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql, SqlStatement } from '../database/sql-statement';
 
 /**
  * The hash chain over the audit log, and its verifier.
@@ -24,7 +25,8 @@ import { createHash } from 'node:crypto';
  * returned by verify) closes that gap. Between insert and sealing (seconds) an event is covered
  * by its own content hash only.
  */
-export type Sql = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+/** Runs a chain statement on whatever connection the caller holds (a manager, a pg client). */
+export type Sql = <T>(statement: SqlStatement<T>, params: unknown[]) => Promise<T[]>;
 
 /** An agency's log, or the platform log (events that belong to no agency). */
 export type ChainScope = { agencyId: string } | 'platform';
@@ -60,30 +62,114 @@ export function linkHash(prevHash: string, position: number, eventHash: string):
   return createHash('sha256').update(`${prevHash}:${position}:${eventHash}`).digest('hex');
 }
 
-/** Table names and the agency filter for a scope; `$1` is the agency id when there is one. */
-function tablesOf(scope: ChainScope) {
-  if (scope === 'platform') {
+/** Table names and the agency filter of a log; `$1` is the agency id when there is one. */
+function tablesOf(kind: 'agency' | 'platform') {
+  if (kind === 'platform') {
     return {
       events: 'platform_audit_events',
       chain: 'platform_audit_chain',
-      lockKey: 'audit_chain:platform',
       eventFilter: 'TRUE',
       linkFilter: 'TRUE',
       join: 'e.id = l.event_id',
       agencyArg: 'NULL::uuid',
-      params: [] as unknown[],
+      agencyColumn: '',
+      agencyValue: '',
+      n: 0,
     };
   }
   return {
     events: 'audit_events',
     chain: 'audit_chain',
-    lockKey: `audit_chain:${scope.agencyId}`,
     eventFilter: 'e.agency_id = $1',
     linkFilter: 'l.agency_id = $1',
     join: 'e.agency_id = l.agency_id AND e.id = l.event_id',
     agencyArg: 'e.agency_id',
-    params: [scope.agencyId] as unknown[],
+    agencyColumn: 'agency_id, ',
+    agencyValue: '$1::uuid, ',
+    n: 1,
   };
+}
+
+/** The chain's statements for one kind of log (the agency's, or the platform's). */
+function chainStatements(kind: 'agency' | 'platform') {
+  const t = tablesOf(kind);
+  const n = t.n;
+  const name = (what: string) => `core.audit-chain-${kind}-${what}`;
+  return {
+    head: sql<{ position: string; link_hash: string; watermark: string }>(
+      name('head'),
+      `SELECT l.position::text, l.link_hash, l.watermark::text FROM ${t.chain} l
+        WHERE ${t.linkFilter} ORDER BY l.position DESC LIMIT 1`,
+    ),
+    // One statement, one snapshot: the horizon and the events read agree.
+    unlinked: sql<{ id: string; content_hash: string; tx_id: string; horizon: string }>(
+      name('unlinked'),
+      `SELECT e.id, e.content_hash, e.tx_id::text AS tx_id,
+              pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
+         FROM ${t.events} e
+        WHERE ${t.eventFilter}
+          AND e.tx_id >= $${n + 1}::bigint
+          AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+          AND NOT EXISTS (SELECT 1 FROM ${t.chain} l WHERE ${t.join})
+        ORDER BY e.tx_id, e.occurred_at, e.id
+        LIMIT ${SEAL_BATCH}`,
+    ),
+    link: sql(
+      name('link'),
+      `INSERT INTO ${t.chain} (${t.agencyColumn}position, event_id, event_hash, prev_hash, link_hash, watermark)
+       SELECT ${t.agencyValue}*, $${n + 6}::bigint
+         FROM unnest($${n + 1}::bigint[], $${n + 2}::uuid[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[])`,
+    ),
+    target: sql<{ target: string | null }>(
+      name('target'),
+      `SELECT max(e.tx_id)::text AS target FROM ${t.events} e WHERE ${t.eventFilter}`,
+    ),
+    pending: sql<{ pending: number }>(
+      name('pending'),
+      `SELECT count(*)::int AS pending FROM ${t.events} e
+        WHERE ${t.eventFilter} AND e.tx_id <= $${n + 1}::bigint AND e.tx_id >= $${n + 2}::bigint
+          AND NOT EXISTS (SELECT 1 FROM ${t.chain} l WHERE ${t.join})`,
+    ),
+    links: sql<LinkRow>(
+      name('links'),
+      `SELECT l.position::text, l.event_id, l.event_hash, l.prev_hash, l.link_hash,
+              e.id IS NOT NULL AS present, e.content_hash,
+              audit_content_hash(${t.agencyArg}, e.id, e.occurred_at, e.actor_kind,
+                e.actor_user_id, e.action, e.entity_type, e.entity_id, e.before, e.after,
+                e.request_id, e.client_ip, e.tx_id) AS recomputed
+         FROM ${t.chain} l LEFT JOIN ${t.events} e ON ${t.join}
+        WHERE ${t.linkFilter} AND l.position > $${n + 1}::bigint
+        ORDER BY l.position
+        LIMIT ${VERIFY_BATCH}`,
+    ),
+    // Every event of a transaction below the watermark was linked when sealed: one that is not
+    // was slipped in behind the chain's back.
+    orphan: sql<{ id: string }>(
+      name('orphan'),
+      `SELECT e.id FROM ${t.events} e
+        WHERE ${t.eventFilter} AND e.tx_id < $${n + 1}::bigint
+          AND NOT EXISTS (SELECT 1 FROM ${t.chain} l WHERE ${t.join})
+        ORDER BY e.tx_id, e.occurred_at, e.id LIMIT 1`,
+    ),
+  };
+}
+
+const CHAIN = { agency: chainStatements('agency'), platform: chainStatements('platform') };
+const LOCK = sql('core.audit-chain-lock', `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`);
+const TRY_LOCK = sql<{ acquired: boolean }>(
+  'core.audit-chain-try-lock',
+  `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS acquired`,
+);
+
+/** A scope's statements, the agency id they take first, and its sealing lock. */
+function scopeOf(scope: ChainScope) {
+  return scope === 'platform'
+    ? { q: CHAIN.platform, params: [] as unknown[], lockKey: 'audit_chain:platform' }
+    : {
+        q: CHAIN.agency,
+        params: [scope.agencyId] as unknown[],
+        lockKey: `audit_chain:${scope.agencyId}`,
+      };
 }
 
 interface Head {
@@ -93,12 +179,8 @@ interface Head {
 }
 
 async function readHead(sql: Sql, scope: ChainScope): Promise<Head | undefined> {
-  const t = tablesOf(scope);
-  const rows = await sql<{ position: string; link_hash: string; watermark: string }>(
-    `SELECT l.position::text, l.link_hash, l.watermark::text FROM ${t.chain} l
-      WHERE ${t.linkFilter} ORDER BY l.position DESC LIMIT 1`,
-    t.params,
-  );
+  const t = scopeOf(scope);
+  const rows = await sql(t.q.head, t.params);
   const row = rows[0];
   return row && { position: Number(row.position), hash: row.link_hash, watermark: row.watermark };
 }
@@ -113,34 +195,18 @@ export async function sealChain(
   scope: ChainScope,
   options: { wait: boolean },
 ): Promise<number> {
-  const t = tablesOf(scope);
-  const n = t.params.length;
+  const t = scopeOf(scope);
   if (options.wait) {
-    await sql(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [t.lockKey]);
+    await sql(LOCK, [t.lockKey]);
   } else {
-    const [lock] = await sql<{ acquired: boolean }>(
-      `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS acquired`,
-      [t.lockKey],
-    );
+    const [lock] = await sql(TRY_LOCK, [t.lockKey]);
     if (!lock.acquired) return 0;
   }
 
   let head = await readHead(sql, scope);
   let linked = 0;
   for (;;) {
-    // One statement, one snapshot: the horizon and the events read agree.
-    const rows = await sql<{ id: string; content_hash: string; tx_id: string; horizon: string }>(
-      `SELECT e.id, e.content_hash, e.tx_id::text AS tx_id,
-              pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
-         FROM ${t.events} e
-        WHERE ${t.eventFilter}
-          AND e.tx_id >= $${n + 1}::bigint
-          AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-          AND NOT EXISTS (SELECT 1 FROM ${t.chain} l WHERE ${t.join})
-        ORDER BY e.tx_id, e.occurred_at, e.id
-        LIMIT ${SEAL_BATCH}`,
-      [...t.params, head?.watermark ?? '0'],
-    );
+    const rows = await sql(t.q.unlinked, [...t.params, head?.watermark ?? '0']);
     if (rows.length === 0) return linked;
     // A full batch may stop inside one transaction's events: the next pass restarts at its tx_id.
     const full = rows.length === SEAL_BATCH;
@@ -154,22 +220,15 @@ export async function sealChain(
       prev = hash;
       return link;
     });
-    const agencyColumn = scope === 'platform' ? '' : 'agency_id, ';
-    const agencyValue = scope === 'platform' ? '' : '$1::uuid, ';
-    await sql(
-      `INSERT INTO ${t.chain} (${agencyColumn}position, event_id, event_hash, prev_hash, link_hash, watermark)
-       SELECT ${agencyValue}*, $${n + 6}::bigint
-         FROM unnest($${n + 1}::bigint[], $${n + 2}::uuid[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[])`,
-      [
-        ...t.params,
-        links.map((l) => l.position),
-        links.map((l) => l.eventId),
-        links.map((l) => l.eventHash),
-        links.map((l) => l.prev),
-        links.map((l) => l.hash),
-        watermark,
-      ],
-    );
+    await sql(t.q.link, [
+      ...t.params,
+      links.map((l) => l.position),
+      links.map((l) => l.eventId),
+      links.map((l) => l.eventHash),
+      links.map((l) => l.prev),
+      links.map((l) => l.hash),
+      watermark,
+    ]);
     linked += links.length;
     head = { position, hash: prev, watermark };
     if (!full) return linked;
@@ -185,24 +244,15 @@ const CATCH_UP_MS = 10_000;
  * chain that is behind. Runs inside a transaction; each pass sees a fresh snapshot.
  */
 export async function sealCommitted(sql: Sql, scope: ChainScope): Promise<number> {
-  const t = tablesOf(scope);
-  const n = t.params.length;
-  const [{ target }] = await sql<{ target: string | null }>(
-    `SELECT max(e.tx_id)::text AS target FROM ${t.events} e WHERE ${t.eventFilter}`,
-    t.params,
-  );
+  const t = scopeOf(scope);
+  const [{ target }] = await sql(t.q.target, t.params);
   let linked = await sealChain(sql, scope, { wait: true });
   if (target === null) return linked;
   const deadline = Date.now() + CATCH_UP_MS;
   for (;;) {
     // Below the watermark an unlinked event is an orphan for the verifier to report, not pending.
     const watermark = (await readHead(sql, scope))?.watermark ?? '0';
-    const [{ pending }] = await sql<{ pending: number }>(
-      `SELECT count(*)::int AS pending FROM ${t.events} e
-        WHERE ${t.eventFilter} AND e.tx_id <= $${n + 1}::bigint AND e.tx_id >= $${n + 2}::bigint
-          AND NOT EXISTS (SELECT 1 FROM ${t.chain} l WHERE ${t.join})`,
-      [...t.params, target, watermark],
-    );
+    const [{ pending }] = await sql(t.q.pending, [...t.params, target, watermark]);
     if (pending === 0 || Date.now() > deadline) return linked;
     await new Promise((resolve) => setTimeout(resolve, 50));
     linked += await sealChain(sql, scope, { wait: true });
@@ -237,24 +287,12 @@ function checkLink(row: LinkRow, expectedPosition: number, prevHash: string) {
  */
 export async function verifyChain(sql: Sql, scope: ChainScope): Promise<ChainVerification> {
   await sealCommitted(sql, scope);
-  const t = tablesOf(scope);
-  const n = t.params.length;
+  const t = scopeOf(scope);
   let prevHash = GENESIS_HASH;
   let position = 0;
   let checked = 0;
   for (;;) {
-    const rows = await sql<LinkRow>(
-      `SELECT l.position::text, l.event_id, l.event_hash, l.prev_hash, l.link_hash,
-              e.id IS NOT NULL AS present, e.content_hash,
-              audit_content_hash(${t.agencyArg}, e.id, e.occurred_at, e.actor_kind,
-                e.actor_user_id, e.action, e.entity_type, e.entity_id, e.before, e.after,
-                e.request_id, e.client_ip, e.tx_id) AS recomputed
-         FROM ${t.chain} l LEFT JOIN ${t.events} e ON ${t.join}
-        WHERE ${t.linkFilter} AND l.position > $${n + 1}::bigint
-        ORDER BY l.position
-        LIMIT ${VERIFY_BATCH}`,
-      [...t.params, position],
-    );
+    const rows = await sql(t.q.links, [...t.params, position]);
     for (const row of rows) {
       checked += 1;
       const problem = checkLink(row, position + 1, prevHash);
@@ -273,15 +311,7 @@ export async function verifyChain(sql: Sql, scope: ChainScope): Promise<ChainVer
 
   const head = await readHead(sql, scope);
   if (head) {
-    // Every event of a transaction below the watermark was linked when sealed: one that is not
-    // was slipped in behind the chain's back.
-    const orphans = await sql<{ id: string }>(
-      `SELECT e.id FROM ${t.events} e
-        WHERE ${t.eventFilter} AND e.tx_id < $${n + 1}::bigint
-          AND NOT EXISTS (SELECT 1 FROM ${t.chain} l WHERE ${t.join})
-        ORDER BY e.tx_id, e.occurred_at, e.id LIMIT 1`,
-      [...t.params, head.watermark],
-    );
+    const orphans = await sql(t.q.orphan, [...t.params, head.watermark]);
     if (orphans[0]) {
       return {
         ok: false,

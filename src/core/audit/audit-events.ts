@@ -3,6 +3,8 @@ import { ValidationFailedError } from '../errors/domain-error';
 import { TenantDb } from '../context/tenant-db';
 import { cursorJson, InvalidCursorError, isCursorTimestamp } from '../pagination/keyset-cursor';
 import { AuditEventQueryDto } from './dto/audit-event-query.dto';
+import { computedColumns, entitySql } from '../database/sql-statement';
+import { AuditEvent } from './entities/audit-event.entity';
 
 export interface AuditEventView {
   id: string;
@@ -23,19 +25,43 @@ export interface AuditEventPage {
   nextCursor?: string;
 }
 
-interface Row {
-  id: string;
-  occurred_at: string;
-  actor_kind: string;
-  actor_user_id: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  before: unknown;
-  after: unknown;
-  request_id: string | null;
-  client_ip: string | null;
-}
+/**
+ * A page of the agency's events, newest first, each filter off when its parameter is null; the
+ * instant as text with its microseconds, so a cursor made from it skips nothing.
+ */
+const PAGE = entitySql(
+  'core.audit-events-page',
+  AuditEvent,
+  'e',
+  `SELECT {columns},
+          to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredText"
+     FROM audit_events e
+    WHERE e.agency_id = $1
+      AND ($2::text IS NULL OR e.entity_type = $2::text)
+      AND ($3::text IS NULL OR e.entity_id = $3::text)
+      AND ($4::uuid IS NULL OR e.actor_user_id = $4::uuid)
+      AND ($5::timestamptz IS NULL OR e.occurred_at >= $5::timestamptz)
+      AND ($6::timestamptz IS NULL OR e.occurred_at < $6::timestamptz)
+      AND ($7::timestamptz IS NULL OR (e.occurred_at, e.id) < ($7::timestamptz, $8::uuid))
+    ORDER BY e.occurred_at DESC, e.id DESC
+    LIMIT $9`,
+  {
+    pick: [
+      'id',
+      'actorKind',
+      'actorUserId',
+      'action',
+      'entityType',
+      'entityId',
+      'before',
+      'after',
+      'requestId',
+      'clientIp',
+    ],
+    computed: computedColumns<{ occurredText: string }>(),
+  },
+);
+type Row = ReturnType<typeof PAGE.shape>[number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -73,41 +99,24 @@ export class AuditEvents {
       ]);
     }
     const limit = query.limit ?? 50;
-    const params: unknown[] = [this.db.agencyId];
-    const where = ['agency_id = $1'];
-    const add = (clause: (p: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(clause(`$${params.length}`));
-    };
-    if (query.entityType !== undefined) add((p) => `entity_type = ${p}`, query.entityType);
-    if (query.entityId !== undefined) add((p) => `entity_id = ${p}`, query.entityId);
-    if (query.actorUserId !== undefined) add((p) => `actor_user_id = ${p}`, query.actorUserId);
-    if (query.from !== undefined) add((p) => `occurred_at >= ${p}::timestamptz`, query.from);
-    if (query.to !== undefined) add((p) => `occurred_at < ${p}::timestamptz`, query.to);
-    if (query.cursor !== undefined) {
-      const [occurredAt, id] = decodeCursor(query.cursor);
-      params.push(occurredAt, id);
-      where.push(
-        `(occurred_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
-      );
-    }
-    params.push(limit + 1);
-    const rows: Row[] = await this.db.manager.query(
-      `SELECT id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
-              actor_kind, actor_user_id, action, entity_type, entity_id, before, after,
-              request_id, client_ip
-         FROM audit_events
-        WHERE ${where.join(' AND ')}
-        ORDER BY occurred_at DESC, id DESC
-        LIMIT $${params.length}`,
-      params,
-    );
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const rows = await this.db.rows(PAGE, [
+      this.db.agencyId,
+      query.entityType ?? null,
+      query.entityId ?? null,
+      query.actorUserId ?? null,
+      query.from ?? null,
+      query.to ?? null,
+      after?.[0] ?? null,
+      after?.[1] ?? null,
+      limit + 1,
+    ]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map(toView),
       ...(rows.length > limit && last
-        ? { nextCursor: encodeCursor(last.occurred_at, last.id) }
+        ? { nextCursor: encodeCursor(last.occurredText, last.id) }
         : {}),
     };
   }
@@ -116,14 +125,14 @@ export class AuditEvents {
 function toView(row: Row): AuditEventView {
   return {
     id: row.id,
-    occurredAt: row.occurred_at,
-    actor: { kind: row.actor_kind, userId: row.actor_user_id },
+    occurredAt: row.occurredText,
+    actor: { kind: row.actorKind, userId: row.actorUserId },
     action: row.action,
-    entityType: row.entity_type,
-    entityId: row.entity_id,
+    entityType: row.entityType,
+    entityId: row.entityId,
     before: row.before,
     after: row.after,
-    requestId: row.request_id,
-    clientIp: row.client_ip,
+    requestId: row.requestId,
+    clientIp: row.clientIp,
   };
 }

@@ -7,6 +7,8 @@ import { AppConfig } from '../config/env';
 import { RequestContext } from '../context/request-context';
 import { NoTransactionError } from '../context/tenant-db';
 import { auditSummary } from './audit-summary';
+import { sql, sqlRows, sqlText } from '../database/sql-statement';
+import { SET_TENANT } from '../context/tenant-session';
 
 /** What changed. `before`/`after` are summaries; secrets in them are redacted on the way in. */
 export interface AuditEventInput {
@@ -26,10 +28,16 @@ export interface IndependentAuditEventInput extends AuditEventInput {
 }
 
 const COLUMNS = `actor_kind, actor_user_id, action, entity_type, entity_id, before, after, request_id, client_ip`;
-const INSERT_AGENCY_EVENT = `INSERT INTO audit_events (agency_id, ${COLUMNS})
-  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)`;
-const INSERT_PLATFORM_EVENT = `INSERT INTO platform_audit_events (${COLUMNS})
-  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)`;
+const INSERT_AGENCY_EVENT = sql(
+  'core.audit-event-insert',
+  `INSERT INTO audit_events (agency_id, ${COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)`,
+);
+const INSERT_PLATFORM_EVENT = sql(
+  'core.platform-audit-event-insert',
+  `INSERT INTO platform_audit_events (${COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)`,
+);
 
 function asJson(value: unknown): string | null {
   const summary = auditSummary(value);
@@ -56,13 +64,13 @@ export class AuditLog implements OnApplicationShutdown {
   async record(event: AuditEventInput): Promise<void> {
     const tenant = this.context.requireTenant();
     if (!this.txHost.isTransactionActive()) throw new NoTransactionError();
-    await this.txHost.tx.query(INSERT_AGENCY_EVENT, [tenant.agencyId, ...this.values(event)]);
+    await sqlRows(this.txHost.tx, INSERT_AGENCY_EVENT, [tenant.agencyId, ...this.values(event)]);
   }
 
   /** A platform-level state change (no agency: sessions, agency onboarding), in the current transaction. */
   async recordPlatform(event: AuditEventInput): Promise<void> {
     if (!this.txHost.isTransactionActive()) throw new NoTransactionError();
-    await this.txHost.tx.query(INSERT_PLATFORM_EVENT, this.values(event));
+    await sqlRows(this.txHost.tx, INSERT_PLATFORM_EVENT, this.values(event));
   }
 
   /** Committed in a short transaction of its own: kept even when the request rolls back. */
@@ -72,10 +80,10 @@ export class AuditLog implements OnApplicationShutdown {
     try {
       await client.query('BEGIN');
       if (event.agencyId) {
-        await client.query(`SELECT set_config('app.agency_id', $1, true)`, [event.agencyId]);
-        await client.query(INSERT_AGENCY_EVENT, [event.agencyId, ...values]);
+        await client.query(sqlText(SET_TENANT), [event.agencyId]);
+        await client.query(sqlText(INSERT_AGENCY_EVENT), [event.agencyId, ...values]);
       } else {
-        await client.query(INSERT_PLATFORM_EVENT, values);
+        await client.query(sqlText(INSERT_PLATFORM_EVENT), values);
       }
       await client.query('COMMIT');
     } catch (error) {

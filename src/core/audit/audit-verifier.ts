@@ -4,6 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { EntityManager } from 'typeorm';
 import { RequestContext, Tenant } from '../context/request-context';
 import { TenantRunner } from '../context/tenant-db';
+import { sqlRows } from '../database/sql-statement';
 import {
   ChainScope,
   ChainVerification,
@@ -16,7 +17,7 @@ import {
 const SYSTEM = { kind: 'system' as const };
 
 export function sqlOfManager(manager: EntityManager): Sql {
-  return <T>(text: string, params?: unknown[]) => manager.query<T[]>(text, params);
+  return (statement, params) => sqlRows(manager, statement, params);
 }
 
 /** Seals and verifies audit chains: in the current transaction, or in one of their own. */

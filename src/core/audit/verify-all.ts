@@ -1,6 +1,9 @@
 import { Client } from 'pg';
+import type { ObjectLiteral } from 'typeorm';
 import { Tenant } from '../context/request-context';
 import { ChainScope, ChainVerification, Sql, verifyChain } from './audit-chain';
+import { SqlStatement, sqlText } from '../database/sql-statement';
+import { SET_TENANT } from '../context/tenant-session';
 
 export interface LogVerification {
   /** The agency code, or "platform". */
@@ -19,13 +22,13 @@ export async function verifyAllAuditLogs(
 ): Promise<LogVerification[]> {
   const client = new Client({ connectionString: appUrl, application_name: 'grant-commons-audit' });
   await client.connect();
-  const sql: Sql = async <T>(text: string, params?: unknown[]) =>
-    (await client.query(text, params)).rows as T[];
+  const sql: Sql = async <T>(statement: SqlStatement<T>, params: unknown[]) =>
+    statement.shape((await client.query<ObjectLiteral>(sqlText(statement), params)).rows);
   const inTransaction = async (scope: ChainScope) => {
     await client.query('BEGIN');
     try {
       if (scope !== 'platform') {
-        await client.query(`SELECT set_config('app.agency_id', $1, true)`, [scope.agencyId]);
+        await client.query(sqlText(SET_TENANT), [scope.agencyId]);
       }
       const result = await verifyChain(sql, scope);
       await client.query('COMMIT');

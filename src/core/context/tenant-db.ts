@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
 import { EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
-import { entityRows } from '../database/entity-rows';
+import { SqlStatement, sqlRows, sqlRun } from '../database/sql-statement';
 import { DomainError } from '../errors/domain-error';
 import { Actor, GrantCommonsStore, RequestContext, Tenant } from './request-context';
 import { setTenantInTransaction } from './tenant-session';
@@ -39,19 +39,17 @@ export class TenantDb {
     return this.manager.getRepository(entity);
   }
 
-  /**
-   * Entity-shaped rows from hand-written SQL, `{columns}` standing for the entity's columns
-   * under `alias` (see entityRows): for hot reads, where the query builder costs more CPU than
-   * the database spends answering.
-   */
-  rows<T extends ObjectLiteral>(
-    entity: EntityTarget<T>,
-    alias: string,
-    sql: string,
+  /** A hand-written statement's rows (src/core/database/sql-statement.ts). */
+  rows<Row>(statement: SqlStatement<Row>, parameters: unknown[]): Promise<Row[]> {
+    return sqlRows(this.manager, statement, parameters);
+  }
+
+  /** A hand-written statement's rows and how many rows it changed (UPDATE, DELETE). */
+  run<Row>(
+    statement: SqlStatement<Row>,
     parameters: unknown[],
-    omit: readonly (keyof T & string)[] = [],
-  ): Promise<T[]> {
-    return entityRows(this.manager, entity, alias, sql, parameters, omit);
+  ): Promise<{ rows: Row[]; count: number }> {
+    return sqlRun(this.manager, statement, parameters);
   }
 }
 

@@ -1,5 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { isUuid } from '../ids';
+import { sql, sqlInline } from '../database/sql-statement';
+
+/** The tenant as a transaction-local setting (a parameter where the text need not travel alone). */
+export const SET_TENANT = sql('core.tenant-set', `SELECT set_config('app.agency_id', $1, true)`);
 
 /**
  * The only way the tenant reaches PostgreSQL: a transaction-local setting read by every
@@ -15,5 +19,5 @@ export async function setTenantInTransaction(
   agencyId: string,
 ): Promise<void> {
   if (!isUuid(agencyId)) throw new Error('an agency id must be a UUID');
-  await manager.query(`SELECT set_config('app.agency_id', '${agencyId}', true)`);
+  await manager.query(sqlInline(SET_TENANT, [agencyId]));
 }

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseError } from './database.errors';
+import { sql, sqlRows } from './sql-statement';
 
 @Injectable()
 class DataSourceCloser implements OnApplicationShutdown {
@@ -62,12 +63,24 @@ export class DatabaseModule {
   }
 }
 
-interface RoleFacts {
+/** What the connected role may do that would escape row-level security (pg_roles, pg_class). */
+const ROLE_FACTS = sql<{
   role: string;
   rolsuper: boolean;
   rolbypassrls: boolean;
   owned: string | null;
-}
+}>(
+  'core.app-role-facts',
+  `SELECT r.rolname AS role, r.rolsuper, r.rolbypassrls,
+          (SELECT n.nspname || '.' || c.relname FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\\_toast%'
+              AND pg_has_role(r.oid, c.relowner, 'MEMBER')
+            ORDER BY 1 LIMIT 1) AS owned
+     FROM pg_roles r WHERE r.rolname = current_user`,
+);
 
 /**
  * The server runs as the app role, never as one that escapes row-level security: a superuser,
@@ -75,17 +88,7 @@ interface RoleFacts {
  * since a table's owner can switch its policies off. Refuses to boot otherwise.
  */
 export async function assertAppRole(dataSource: DataSource, ownerUrl?: string): Promise<void> {
-  const rows: RoleFacts[] = await dataSource.query(
-    `SELECT r.rolname AS role, r.rolsuper, r.rolbypassrls,
-            (SELECT n.nspname || '.' || c.relname FROM pg_class c
-               JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
-                AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-                AND n.nspname NOT LIKE 'pg\\_toast%'
-                AND pg_has_role(r.oid, c.relowner, 'MEMBER')
-              ORDER BY 1 LIMIT 1) AS owned
-       FROM pg_roles r WHERE r.rolname = current_user`,
-  );
+  const rows = await sqlRows(dataSource, ROLE_FACTS, []);
   const facts = rows[0];
   const ownerRole = ownerUrl ? decodeURIComponent(new URL(ownerUrl).username) : undefined;
   const why = !facts

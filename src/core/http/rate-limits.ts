@@ -34,6 +34,8 @@ export class RateLimitedError extends DomainError {
  * email limits apply before anything else runs (routes under /api/v1/auth/ are in `auth` already).
  */
 export const SendsEmail = (): MethodDecorator => RouteConfig({ rateLimitGroup: 'email' });
+/** A route outside /api/v1/auth/ that checks a password (the web sign-in form): limited as those. */
+export const ChecksPassword = (): MethodDecorator => RouteConfig({ rateLimitGroup: 'auth' });
 
 /**
  * Where limits count: Redis when REDIS_URL is set (so they hold across API replicas), else this

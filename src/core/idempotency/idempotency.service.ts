@@ -4,6 +4,35 @@ import { RequestContext } from '../context/request-context';
 import { TenantDb } from '../context/tenant-db';
 import { canonicalJson } from './canonical-json';
 import { IdempotencyKeyInProgressError, IdempotencyKeyReusedError } from './idempotency.errors';
+import { entitySql, sql } from '../database/sql-statement';
+import { IdempotencyKey } from './idempotency-key.entity';
+
+const CLAIM = sql<Pick<IdempotencyKey, 'id'>>(
+  'core.idempotency-key-claim',
+  `INSERT INTO idempotency_keys (agency_id, principal, key, request_hash)
+   VALUES ($1, $2, $3, $4)
+   ON CONFLICT (agency_id, principal, key) DO NOTHING
+   RETURNING id`,
+);
+const STORED = entitySql(
+  'core.idempotency-key-stored',
+  IdempotencyKey,
+  'k',
+  `SELECT {columns} FROM idempotency_keys k
+    WHERE k.agency_id = $1 AND k.principal = $2 AND k.key = $3`,
+  { pick: ['requestHash', 'responseStatus', 'responseBody'] },
+);
+const PRUNE = sql(
+  'core.idempotency-keys-prune',
+  `DELETE FROM idempotency_keys
+    WHERE agency_id = $1 AND created_at < now() - make_interval(days => $2)`,
+);
+const COMPLETE = sql(
+  'core.idempotency-key-complete',
+  `UPDATE idempotency_keys
+      SET response_status = $3, response_body = $4, completed_at = now()
+    WHERE agency_id = $1 AND id = $2`,
+);
 
 /**
  * How long a key is remembered: a retry with the same key within this time replays the first
@@ -38,54 +67,27 @@ export class IdempotencyService {
   }
 
   async claim(key: string, fingerprint: string): Promise<IdempotencyClaim> {
-    const manager = this.db.manager;
     const principal = this.principal();
-    const inserted: Array<{ id: string }> = await manager.query(
-      `INSERT INTO idempotency_keys (agency_id, principal, key, request_hash)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (agency_id, principal, key) DO NOTHING
-       RETURNING id`,
-      [this.db.agencyId, principal, key, fingerprint],
-    );
+    const inserted = await this.db.rows(CLAIM, [this.db.agencyId, principal, key, fingerprint]);
     if (inserted.length > 0) return { kind: 'new', id: inserted[0].id };
 
-    const rows: Array<{
-      request_hash: string;
-      response_status: number | null;
-      response_body: string | null;
-    }> = await manager.query(
-      `SELECT request_hash, response_status, response_body FROM idempotency_keys
-        WHERE agency_id = $1 AND principal = $2 AND key = $3`,
-      [this.db.agencyId, principal, key],
-    );
-    const existing = rows[0];
+    const [existing] = await this.db.rows(STORED, [this.db.agencyId, principal, key]);
     if (!existing) throw new IdempotencyKeyInProgressError();
-    if (existing.request_hash !== fingerprint) throw new IdempotencyKeyReusedError();
-    if (existing.response_status === null) throw new IdempotencyKeyInProgressError();
+    if (existing.requestHash !== fingerprint) throw new IdempotencyKeyReusedError();
+    if (existing.responseStatus === null) throw new IdempotencyKeyInProgressError();
     return {
       kind: 'replay',
-      status: existing.response_status,
-      body:
-        existing.response_body === null ? null : (JSON.parse(existing.response_body) as unknown),
+      status: existing.responseStatus,
+      body: existing.responseBody === null ? null : (JSON.parse(existing.responseBody) as unknown),
     };
   }
 
   /** Forgets the current agency's keys older than the retention. Returns how many went. */
   async pruneExpired(): Promise<number> {
-    const [, count] = await this.db.manager.query<[unknown, number]>(
-      `DELETE FROM idempotency_keys
-        WHERE agency_id = $1 AND created_at < now() - make_interval(days => $2)`,
-      [this.db.agencyId, IDEMPOTENCY_KEY_RETENTION_DAYS],
-    );
-    return count;
+    return (await this.db.run(PRUNE, [this.db.agencyId, IDEMPOTENCY_KEY_RETENTION_DAYS])).count;
   }
 
   async complete(id: string, status: number, body: unknown): Promise<void> {
-    await this.db.manager.query(
-      `UPDATE idempotency_keys
-          SET response_status = $3, response_body = $4, completed_at = now()
-        WHERE agency_id = $1 AND id = $2`,
-      [this.db.agencyId, id, status, JSON.stringify(body ?? null)],
-    );
+    await this.db.rows(COMPLETE, [this.db.agencyId, id, status, JSON.stringify(body ?? null)]);
   }
 }

@@ -6,18 +6,33 @@ import { decodeCursor as decodeKeysetCursor, TIME_AND_ID } from '../pagination/k
 import { DeadLetterPage, RetriedJobView } from './dto/dead-letters.dto';
 import { JobNotDeadError, JobNotFoundError } from './jobs.errors';
 import { isUuid } from '../ids';
+import { sql, sqlRows } from '../database/sql-statement';
+import { OutboxJob } from './entities/outbox-job.entity';
 
-interface DeadRow {
-  id: string;
-  agency_code: string;
-  name: string;
-  attempts: number;
-  max_attempts: number;
-  last_error: string | null;
-  created_at: Date;
-  finished_at: Date;
-  finished_text: string;
-}
+/** Dead jobs of every agency, newest first, keyset by (finished_at, id). */
+const DEAD = sql<
+  Pick<OutboxJob, 'id' | 'name' | 'attempts' | 'maxAttempts' | 'lastError' | 'createdAt'> & {
+    agencyCode: string;
+    finishedAt: NonNullable<OutboxJob['finishedAt']>;
+    finishedText: string;
+  }
+>(
+  'core.jobs-dead-letters',
+  `SELECT id, agency_code AS "agencyCode", name, attempts, max_attempts AS "maxAttempts",
+          last_error AS "lastError", created_at AS "createdAt", finished_at AS "finishedAt",
+          finished_at::text AS "finishedText"
+     FROM jobs_outbox_dead_letters($1, $2, $3)`,
+);
+
+const RETRY = sql<{
+  agencyCode: string;
+  name: OutboxJob['name'];
+  previousState: OutboxJob['state'];
+}>(
+  'core.jobs-dead-letter-retry',
+  `SELECT agency_code AS "agencyCode", name, previous_state AS "previousState"
+     FROM jobs_outbox_retry($1)`,
+);
 
 /**
  * Dead letters for the platform operator: every agency's jobs that ran out of attempts. The
@@ -33,46 +48,37 @@ export class DeadLetters {
 
   async list(limit = 50, cursor?: string): Promise<DeadLetterPage> {
     const after = cursor ? decodeCursor(cursor) : undefined;
-    const rows: DeadRow[] = await this.txHost.tx.query(
-      `SELECT *, finished_at::text AS finished_text FROM jobs_outbox_dead_letters($1, $2, $3)`,
-      [limit + 1, after?.finishedAt ?? null, after?.id ?? null],
-    );
+    const rows = await sqlRows(this.txHost.tx, DEAD, [
+      limit + 1,
+      after?.finishedAt ?? null,
+      after?.id ?? null,
+    ]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
-        id: r.id,
-        agencyCode: r.agency_code,
-        name: r.name,
-        attempts: r.attempts,
-        maxAttempts: r.max_attempts,
-        lastError: r.last_error,
-        createdAt: new Date(r.created_at).toISOString(),
-        deadAt: new Date(r.finished_at).toISOString(),
+      items: page.map(({ finishedAt, finishedText: _text, ...r }) => ({
+        ...r,
+        createdAt: r.createdAt.toISOString(),
+        deadAt: finishedAt.toISOString(),
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.finished_text, last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.finishedText, last.id) : null,
     };
   }
 
   async retry(id: string): Promise<RetriedJobView> {
     if (!isUuid(id)) throw new JobNotFoundError();
-    const rows: Array<{
-      agency_id: string;
-      agency_code: string;
-      name: string;
-      previous_state: string;
-    }> = await this.txHost.tx.query(`SELECT * FROM jobs_outbox_retry($1)`, [id]);
+    const rows = await sqlRows(this.txHost.tx, RETRY, [id]);
     const row = rows[0];
     if (!row) throw new JobNotFoundError();
-    if (row.previous_state !== 'dead') throw new JobNotDeadError(row.previous_state);
+    if (row.previousState !== 'dead') throw new JobNotDeadError(row.previousState);
     await this.audit.recordPlatform({
       action: 'job.retried',
       entityType: 'job',
       entityId: id,
-      before: { state: 'dead', agencyCode: row.agency_code, name: row.name },
+      before: { state: 'dead', agencyCode: row.agencyCode, name: row.name },
       after: { state: 'pending' },
     });
-    return { id, agencyCode: row.agency_code, name: row.name, state: 'pending' };
+    return { id, agencyCode: row.agencyCode, name: row.name, state: 'pending' };
   }
 }
 

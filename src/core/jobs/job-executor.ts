@@ -11,6 +11,9 @@ import { backoffMs } from './backoff';
 import { JobHandlerRegistry } from './job-registry';
 import { JobContext, jobDefinition } from './job-types';
 import { safeErrorMessage } from '../logging/log-redaction';
+import { entitySql, sql, sqlRows } from '../database/sql-statement';
+import { JobEffect } from './entities/job-effect.entity';
+import { OutboxJob } from './entities/outbox-job.entity';
 
 /** A job as the relay hands it to a driver (and a BullMQ job carries in its data). */
 export interface ClaimedJob {
@@ -50,11 +53,61 @@ interface WaitingJob {
   resolve: (result: JobResult) => void;
 }
 
-interface LockedRow {
-  id: string;
-  attempts: number;
-  payload: Record<string, unknown>;
-}
+// Lock the rows and mark them done in one statement. The mark commits only with the
+// handlers' work; if a handler throws, the rollback restores the rows. SKIP LOCKED: a
+// concurrent delivery of the same job leaves it to the one holding it.
+// The commit is asynchronous (synchronous_commit off, this transaction only): should
+// PostgreSQL itself crash in the next few hundred milliseconds, the handlers' work and the
+// done marks are lost together and the jobs simply run again, which at-least-once delivery
+// already allows. It saves a WAL flush wait per transaction.
+const LOCK_AND_MARK_DONE = sql<Pick<OutboxJob, 'id' | 'attempts' | 'payload'>>(
+  'core.jobs-lock-and-mark-done',
+  `WITH mine AS (
+     SELECT id FROM jobs_outbox
+      WHERE id = ANY($1::uuid[]) AND state IN ('pending', 'published')
+      FOR UPDATE SKIP LOCKED),
+   async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+   UPDATE jobs_outbox o
+      SET state = 'done', attempts = o.attempts + 1, finished_at = now(), leased_until = NULL,
+          last_error = NULL
+     FROM mine, async_commit WHERE o.id = mine.id
+   RETURNING o.id, o.attempts, o.payload`,
+);
+
+// Sorted keys (by the caller): two jobs claiming overlapping keys lock in one order.
+const CLAIM_EFFECTS = sql<{ effectKey: JobEffect['effectKey'] }>(
+  'core.job-effects-claim',
+  `INSERT INTO job_effects (agency_id, effect_key, job_id)
+   SELECT $1, k, $3 FROM unnest($2::text[]) AS k
+   ON CONFLICT DO NOTHING RETURNING effect_key AS "effectKey"`,
+);
+
+const RELEASE_EFFECTS = sql(
+  'core.job-effects-release',
+  `DELETE FROM job_effects WHERE agency_id = $1 AND job_id = $2 AND effect_key = ANY($3::text[])`,
+);
+
+const LOCK_FOR_FAILURE = entitySql(
+  'core.jobs-lock-for-failure',
+  OutboxJob,
+  'o',
+  `SELECT {columns} FROM jobs_outbox o WHERE o.id = $1 FOR UPDATE`,
+  { pick: ['state', 'attempts', 'maxAttempts'] },
+);
+
+const MARK_DEAD = sql(
+  'core.jobs-mark-dead',
+  `UPDATE jobs_outbox SET state = 'dead', attempts = $2, last_error = $3,
+          finished_at = now(), leased_until = NULL
+    WHERE id = $1`,
+);
+
+const MARK_RETRY = sql(
+  'core.jobs-mark-retry',
+  `UPDATE jobs_outbox SET state = 'pending', attempts = $2, last_error = $3,
+          run_after = now() + $4 * interval '1 millisecond', leased_until = NULL
+    WHERE id = $1`,
+);
 
 /**
  * Runs one job the same way for both drivers: in the job's agency (tenant set first), in one
@@ -175,27 +228,7 @@ export class JobExecutor {
 
   private async runLocked(jobs: ClaimedJob[]): Promise<Array<'done' | 'skipped'>> {
     const tx = this.txHost.tx;
-    // Lock the rows and mark them done in one statement. The mark commits only with the
-    // handlers' work; if a handler throws, the rollback restores the rows. SKIP LOCKED: a
-    // concurrent delivery of the same job leaves it to the one holding it.
-    // The commit is asynchronous (synchronous_commit off, this transaction only): should
-    // PostgreSQL itself crash in the next few hundred milliseconds, the handlers' work and the
-    // done marks are lost together and the jobs simply run again, which at-least-once delivery
-    // already allows. It saves a WAL flush wait per transaction.
-    // TypeORM answers an UPDATE with [rows, count].
-    const [rows]: [LockedRow[], number] = await tx.query(
-      `WITH mine AS (
-         SELECT id FROM jobs_outbox
-          WHERE id = ANY($1::uuid[]) AND state IN ('pending', 'published')
-          FOR UPDATE SKIP LOCKED),
-       async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
-       UPDATE jobs_outbox o
-          SET state = 'done', attempts = o.attempts + 1, finished_at = now(), leased_until = NULL,
-              last_error = NULL
-         FROM mine, async_commit WHERE o.id = mine.id
-       RETURNING o.id, o.attempts, o.payload`,
-      [jobs.map((j) => j.id)],
-    );
+    const rows = await sqlRows(tx, LOCK_AND_MARK_DONE, [jobs.map((j) => j.id)]);
     const locked = new Map(rows.map((r) => [r.id, r]));
     const outcomes: Array<'done' | 'skipped'> = [];
     for (const job of jobs) {
@@ -218,14 +251,8 @@ export class JobExecutor {
 
   private contextFor(job: ClaimedJob, attempt: number, tx: EntityManager): JobContext {
     const claimEffects = async (keys: string[]): Promise<Set<string>> => {
-      const rows: Array<{ effect_key: string }> = await tx.query(
-        `INSERT INTO job_effects (agency_id, effect_key, job_id)
-         SELECT $1, k, $3 FROM unnest($2::text[]) AS k
-         ON CONFLICT DO NOTHING RETURNING effect_key`,
-        // Sorted: two jobs claiming overlapping keys take their locks in one order (no deadlock).
-        [job.agencyId, [...keys].sort(), job.id],
-      );
-      return new Set(rows.map((r) => r.effect_key));
+      const rows = await sqlRows(tx, CLAIM_EFFECTS, [job.agencyId, [...keys].sort(), job.id]);
+      return new Set(rows.map((r) => r.effectKey));
     };
     return {
       jobId: job.id,
@@ -236,10 +263,7 @@ export class JobExecutor {
       claimEffect: async (key: string) => (await claimEffects([key])).has(key),
       claimEffects,
       releaseEffects: async (keys: string[]) => {
-        await tx.query(
-          `DELETE FROM job_effects WHERE agency_id = $1 AND job_id = $2 AND effect_key = ANY($3::text[])`,
-          [job.agencyId, job.id, keys],
-        );
+        await sqlRows(tx, RELEASE_EFFECTS, [job.agencyId, job.id, keys]);
       },
     };
   }
@@ -253,21 +277,12 @@ export class JobExecutor {
     try {
       return await this.runner.run(tenant, SYSTEM, async () => {
         const tx = this.txHost.tx;
-        const rows: Array<{ state: string; attempts: number; max_attempts: number }> =
-          await tx.query(
-            `SELECT state, attempts, max_attempts FROM jobs_outbox WHERE id = $1 FOR UPDATE`,
-            [job.id],
-          );
+        const rows = await sqlRows(tx, LOCK_FOR_FAILURE, [job.id]);
         const row = rows[0];
         if (!row || row.state === 'done' || row.state === 'dead') return 'skipped';
         const attempts = row.attempts + 1;
-        if (attempts >= row.max_attempts || error instanceof PermanentJobError) {
-          await tx.query(
-            `UPDATE jobs_outbox SET state = 'dead', attempts = $2, last_error = $3,
-                    finished_at = now(), leased_until = NULL
-              WHERE id = $1`,
-            [job.id, attempts, message],
-          );
+        if (attempts >= row.maxAttempts || error instanceof PermanentJobError) {
+          await sqlRows(tx, MARK_DEAD, [job.id, attempts, message]);
           this.logger.error({
             msg: 'job dead-lettered',
             jobId: job.id,
@@ -278,12 +293,7 @@ export class JobExecutor {
           return 'dead';
         }
         const delay = backoffMs(attempts, this.config.jobs.retryBaseMs);
-        await tx.query(
-          `UPDATE jobs_outbox SET state = 'pending', attempts = $2, last_error = $3,
-                  run_after = now() + $4 * interval '1 millisecond', leased_until = NULL
-            WHERE id = $1`,
-          [job.id, attempts, message, delay],
-        );
+        await sqlRows(tx, MARK_RETRY, [job.id, attempts, message, delay]);
         this.logger.warn({
           msg: 'job failed; will retry',
           jobId: job.id,

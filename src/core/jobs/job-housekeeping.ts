@@ -1,6 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { TenantDb } from '../context/tenant-db';
 import { JobScheduler } from './job-scheduler';
+import { sql } from '../database/sql-statement';
+
+const PRUNE_EFFECTS = sql(
+  'core.job-effects-prune',
+  `DELETE FROM job_effects
+    WHERE agency_id = $1 AND created_at < now() - make_interval(days => $2)`,
+);
 
 export const PRUNE_JOB_EFFECTS_SCHEDULE = 'jobs.prune-effects';
 const DAY_MS = 86_400_000;
@@ -31,11 +38,6 @@ export class JobHousekeeping implements OnModuleInit {
 
   /** In the current agency's transaction. Returns how many keys went. */
   async pruneEffects(): Promise<number> {
-    const [, count] = await this.db.manager.query<[unknown, number]>(
-      `DELETE FROM job_effects
-        WHERE agency_id = $1 AND created_at < now() - make_interval(days => $2)`,
-      [this.db.agencyId, JOB_EFFECT_RETENTION_DAYS],
-    );
-    return count;
+    return (await this.db.run(PRUNE_EFFECTS, [this.db.agencyId, JOB_EFFECT_RETENTION_DAYS])).count;
   }
 }

@@ -6,6 +6,15 @@ import { RequestContext } from '../context/request-context';
 import { TenantDb } from '../context/tenant-db';
 import { JobAgencyMismatchError, UndefinedJobError } from './jobs.errors';
 import { jobDefinition, JobName, JobPayload, TenantJobPayload } from './job-types';
+import { sql, sqlRows } from '../database/sql-statement';
+
+/** Outbox rows in the caller's transaction: a job exists if and only if the change commits. */
+const ENQUEUE = sql(
+  'core.jobs-outbox-insert',
+  `INSERT INTO jobs_outbox (id, agency_id, name, payload, max_attempts, run_after, request_id)
+   SELECT t.id, $1, $2, t.p, $3, now() + $4 * interval '1 millisecond', $5
+     FROM unnest($6::uuid[], $7::jsonb[]) AS t(id, p)`,
+);
 
 export interface EnqueueOptions {
   /** Run no earlier than this many milliseconds after commit. */
@@ -49,20 +58,15 @@ export class JobQueue {
       if ((payload as TenantJobPayload).agencyId !== agencyId) throw new JobAgencyMismatchError();
     }
     const ids = payloads.map(() => randomUUID());
-    await manager.query(
-      `INSERT INTO jobs_outbox (id, agency_id, name, payload, max_attempts, run_after, request_id)
-       SELECT t.id, $1, $2, t.p, $3, now() + $4 * interval '1 millisecond', $5
-         FROM unnest($6::uuid[], $7::jsonb[]) AS t(id, p)`,
-      [
-        agencyId,
-        name,
-        definition.options.maxAttempts ?? this.config.jobs.maxAttempts,
-        Math.max(0, options.delayMs ?? 0),
-        this.context.requestId ?? null,
-        ids,
-        payloads.map((p) => JSON.stringify(p)),
-      ],
-    );
+    await sqlRows(manager, ENQUEUE, [
+      agencyId,
+      name,
+      definition.options.maxAttempts ?? this.config.jobs.maxAttempts,
+      Math.max(0, options.delayMs ?? 0),
+      this.context.requestId ?? null,
+      ids,
+      payloads.map((p) => JSON.stringify(p)),
+    ]);
     return ids;
   }
 }

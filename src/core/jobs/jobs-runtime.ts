@@ -20,6 +20,9 @@ import { JobDriver } from './drivers/job-driver';
 import { JobExecutor } from './job-executor';
 import { JobScheduler } from './job-scheduler';
 import { OutboxRelay } from './outbox-relay';
+import { sql, sqlRows } from '../database/sql-statement';
+
+const PRUNE_OUTBOX = sql('core.jobs-outbox-prune', `SELECT jobs_outbox_prune($1)`);
 
 /** Done outbox rows are kept this long (for tracing), then pruned. */
 const KEEP_DONE_MS = 7 * 24 * 3600 * 1000;
@@ -53,9 +56,7 @@ export class JobsRuntime
 
   onModuleInit(): void {
     this.scheduler.registerSchedule('jobs.prune-outbox', 6 * 3600 * 1000, async () => {
-      await this.dataSource.query(`SELECT jobs_outbox_prune($1)`, [
-        new Date(Date.now() - KEEP_DONE_MS),
-      ]);
+      await sqlRows(this.dataSource, PRUNE_OUTBOX, [new Date(Date.now() - KEEP_DONE_MS)]);
     });
     if (this.config.redisUrl) {
       this.health.register('redis', async () => {

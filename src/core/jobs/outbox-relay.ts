@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { JobDriver, RelayedJob } from './drivers/job-driver';
+import { sql, sqlRows } from '../database/sql-statement';
 
 export const OUTBOX_CHANNEL = 'gc_jobs_outbox';
 
@@ -12,15 +13,14 @@ export interface RelayOptions {
   pollMs: number;
 }
 
-interface ClaimRow {
-  id: string;
-  agency_id: string;
-  agency_code: string;
-  name: string;
-  attempts: number;
-  request_id: string | null;
-  republish: boolean;
-}
+/** Leases up to $1 publishable jobs for $2 ms (jobs_outbox_claim, a migration's function). */
+const CLAIM = sql<RelayedJob>(
+  'core.jobs-outbox-claim',
+  `SELECT id, agency_id AS "agencyId", agency_code AS "agencyCode", name,
+          request_id AS "requestId", republish
+     FROM jobs_outbox_claim($1, $2)`,
+);
+const RELEASE = sql('core.jobs-outbox-release', `SELECT jobs_outbox_release($1::uuid[])`);
 
 /**
  * Moves due outbox rows to a driver. Woken by LISTEN/NOTIFY (a trigger notifies after each
@@ -102,24 +102,12 @@ export class OutboxRelay {
   }
 
   async claim(limit: number): Promise<RelayedJob[]> {
-    const rows: ClaimRow[] = await this.dataSource.query(
-      `SELECT id, agency_id, agency_code, name, attempts, request_id, republish
-         FROM jobs_outbox_claim($1, $2)`,
-      [limit, this.options.leaseMs],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      agencyId: r.agency_id,
-      agencyCode: r.agency_code,
-      name: r.name,
-      requestId: r.request_id,
-      republish: r.republish,
-    }));
+    return sqlRows(this.dataSource, CLAIM, [limit, this.options.leaseMs]);
   }
 
   async release(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.dataSource.query(`SELECT jobs_outbox_release($1::uuid[])`, [ids]);
+    await sqlRows(this.dataSource, RELEASE, [ids]);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -27,12 +27,14 @@ export function startupBanner(config: AppConfig, facts: BannerFacts) {
   const fields = {
     url,
     docs: `${url}/api/docs`,
+    portals: facts.agencies.map((a) => `${url}/${a.code}`),
     agencies: facts.agencies.map((a) => a.code),
     database,
     jobs,
     emails,
   };
   const rows: Array<[string, string]> = [
+    ['Portals', fields.portals.join('  ') || `${url}/ (no agency yet)`],
     ['API docs', fields.docs],
     [
       'Agencies',

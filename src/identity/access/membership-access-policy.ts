@@ -15,6 +15,7 @@ import { setTenantInTransaction } from '../../core/context/tenant-session';
 import { isUuid } from '../../core/ids';
 import { SessionEndedError } from '../identity.errors';
 import { CallerGrants, decideAccess, toAccess } from './access-decision';
+import { sql, sqlInline, sqlRows, SqlStatement } from '../../core/database/sql-statement';
 
 /**
  * The request transaction's first statement, with literal ids so that the pool client sends it
@@ -26,10 +27,19 @@ import { CallerGrants, decideAccess, toAccess } from './access-decision';
  * is revoked, expired or not the user's. Every id is checked to be a UUID before it reaches the
  * SQL text: the agency's comes from the directory, the others from the verified token.
  */
-const accessInAgency = (agencyId: string, sessionId: string, userId: string) =>
-  `SELECT * FROM request_access_in_agency('${agencyId}', '${sessionId}', '${userId}')`;
-const accessOutsideAgency = (sessionId: string, userId: string) =>
-  `SELECT * FROM request_access_outside_agency('${sessionId}', '${userId}')`;
+// Sent with their ids written in (sqlInline), see `first` below.
+const ACCESS_IN_AGENCY = sql<CallerGrants>(
+  'identity.access-in-agency',
+  `SELECT * FROM request_access_in_agency($1, $2, $3)`,
+);
+const ACCESS_OUTSIDE_AGENCY = sql<{ platformAdmin: boolean }>(
+  'identity.access-outside-agency',
+  `SELECT * FROM request_access_outside_agency($1, $2)`,
+);
+const ORGANIZATION_EXISTS = sql<{ found: 1 }>(
+  'identity.access-organization-exists',
+  'SELECT 1 AS found FROM organizations WHERE agency_id = $1 AND id = $2',
+);
 
 /**
  * ACCESS_POLICY: called by the tenant interceptor as the request transaction's first statement;
@@ -110,10 +120,10 @@ export class MembershipAccessPolicy implements AccessPolicy {
     // An id that cannot exist is not found here, before a handler puts it in SQL.
     if (!isUuid(organizationId)) throw new NotFoundError('organization', 'organization.not_found');
     if ((grants.organizationRoles[organizationId.toLowerCase()] ?? []).length > 0) return;
-    const found = await this.txHost.tx.query<unknown[]>(
-      'SELECT 1 FROM organizations WHERE agency_id = $1 AND id = $2',
-      [tenant.agencyId, organizationId],
-    );
+    const found = await sqlRows(this.txHost.tx, ORGANIZATION_EXISTS, [
+      tenant.agencyId,
+      organizationId,
+    ]);
     if (found.length === 0) throw new NotFoundError('organization', 'organization.not_found');
   }
 
@@ -127,14 +137,10 @@ export class MembershipAccessPolicy implements AccessPolicy {
     }
     if (tenant) {
       if (!isUuid(tenant.agencyId)) throw new Error('an agency id must be a UUID');
-      const rows = await this.first<CallerGrants>(
-        accessInAgency(tenant.agencyId, sessionId, userId),
-      );
+      const rows = await this.first(ACCESS_IN_AGENCY, [tenant.agencyId, sessionId, userId]);
       return rows[0];
     }
-    const rows = await this.first<{ platformAdmin: boolean }>(
-      accessOutsideAgency(sessionId, userId),
-    );
+    const rows = await this.first(ACCESS_OUTSIDE_AGENCY, [sessionId, userId]);
     return rows[0]
       ? { platformAdmin: rows[0].platformAdmin, agencyRoles: [], organizationRoles: {} }
       : undefined;
@@ -146,7 +152,11 @@ export class MembershipAccessPolicy implements AccessPolicy {
    * per connection; an EXECUTE of a prepared statement instead was measured and cost more
    * (docs/decisions/0003-access-check-as-plpgsql-function.md).
    */
-  private async first<T extends QueryResultRow>(text: string): Promise<T[]> {
+  private async first<T extends QueryResultRow>(
+    statement: SqlStatement<T>,
+    uuids: string[],
+  ): Promise<T[]> {
+    const text = sqlInline(statement, uuids);
     const runner = this.txHost.tx.queryRunner;
     if (!runner) return this.txHost.tx.query<T[]>(text);
     const client = (await runner.connect()) as PoolClient;

@@ -14,13 +14,16 @@ import { normalizeEmail } from './email';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { SessionService, SessionUser, TokenPair, WebTicket } from './session.service';
+import { entitySql, sqlRows } from '../../core/database/sql-statement';
+import { User } from '../entities/user.entity';
 
-interface LoginCandidate {
-  id: string;
-  email: string;
-  password_hash: string | null;
-  platform_admin: boolean;
-}
+const LOGIN_CANDIDATE = entitySql(
+  'identity.user-login-candidate',
+  User,
+  'u',
+  `SELECT {columns} FROM users u WHERE u.email = $1`,
+  { pick: ['id', 'email', 'passwordHash', 'platformAdmin'] },
+);
 
 /**
  * Sign-in, refresh and sign-out. Login and refresh manage their own transactions (their routes
@@ -63,14 +66,11 @@ export class AuthService {
     // Refused during the delay without a password check or an audit row: the per-IP limit
     // bounds these, and the failures that caused the delay are audited already.
     if (verdict.delayed) throw new LoginLockedError(verdict.retryAfterSeconds);
-    const rows: LoginCandidate[] = await this.txHost.tx.query(
-      `SELECT id, email, password_hash, platform_admin FROM users WHERE email = $1`,
-      [email],
-    );
+    const rows = await sqlRows(this.txHost.tx, LOGIN_CANDIDATE, [email]);
     const user = rows[0];
     // Unknown emails and password-less (invited) users cost one argon2 verification too.
     const valid = await this.passwords
-      .verifyOrBurn(user?.password_hash, password)
+      .verifyOrBurn(user?.passwordHash, password)
       .catch(async (error: unknown) => {
         if (error instanceof PasswordCheckBusyError) await this.throttle.uncount(email);
         throw error;
@@ -91,7 +91,7 @@ export class AuthService {
     }
     const started = await this.txHost.withTransaction(async () => {
       await this.throttle.clear(email);
-      return start({ id: user.id, email: user.email, platformAdmin: user.platform_admin });
+      return start({ id: user.id, email: user.email, platformAdmin: user.platformAdmin });
     });
     await this.audit.recordIndependently({
       action: 'auth.login_succeeded',

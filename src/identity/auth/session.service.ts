@@ -5,6 +5,16 @@ import { APP_CONFIG } from '../../core/config/config.module';
 import { AppConfig } from '../../core/config/env';
 import { AccessTokenCodec } from './access-token';
 import { hashSecretToken, newSecretToken } from './secret-token';
+import {
+  computedColumns,
+  entitySql,
+  sql,
+  sqlRows,
+  sqlRun,
+} from '../../core/database/sql-statement';
+import { RefreshToken } from '../entities/refresh-token.entity';
+import { Session } from '../entities/session.entity';
+import { User } from '../entities/user.entity';
 
 export interface TokenPair {
   accessToken: string;
@@ -33,16 +43,65 @@ export type RotationOutcome =
   | { kind: 'invalid' }
   | { kind: 'reused'; userId: string; sessionId: string };
 
-interface PresentedToken {
-  id: string;
-  session_id: string;
-  expires_at: Date;
-  used_at: Date | null;
-  revoked_at: Date | null;
-  user_id: string;
-  email: string;
-  platform_admin: boolean;
-}
+const START = sql<Pick<Session, 'id'>>(
+  'identity.session-insert',
+  `INSERT INTO sessions (user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4)
+   RETURNING id`,
+);
+
+/** The presented refresh token and its session, both locked, with the session's user. */
+const PRESENTED = entitySql(
+  'identity.refresh-token-lock-presented',
+  RefreshToken,
+  'rt',
+  `SELECT {columns}, s.revoked_at AS "revokedAt", s.user_id AS "userId", u.email,
+          u.platform_admin AS "platformAdmin"
+     FROM refresh_tokens rt
+     JOIN sessions s ON s.id = rt.session_id
+     JOIN users u ON u.id = s.user_id
+    WHERE rt.token_hash = $1
+      FOR UPDATE OF rt, s`,
+  {
+    pick: ['id', 'sessionId', 'expiresAt', 'usedAt'],
+    computed: computedColumns<
+      Pick<Session, 'revokedAt' | 'userId'> & Pick<User, 'email' | 'platformAdmin'>
+    >(),
+  },
+);
+
+const MARK_USED = sql(
+  'identity.refresh-token-mark-used',
+  `UPDATE refresh_tokens SET used_at = now() WHERE id = $1`,
+);
+
+const EXTEND = sql('identity.session-extend', `UPDATE sessions SET expires_at = $2 WHERE id = $1`);
+
+const SESSION_OF_TOKEN = entitySql(
+  'identity.session-of-refresh-token',
+  Session,
+  's',
+  `SELECT {columns} FROM refresh_tokens rt
+     JOIN sessions s ON s.id = rt.session_id
+    WHERE rt.token_hash = $1 AND s.revoked_at IS NULL`,
+  { pick: ['id', 'userId'] },
+);
+
+const REVOKE = sql(
+  'identity.session-revoke',
+  `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
+    WHERE id = $1 AND revoked_at IS NULL`,
+);
+
+const REVOKE_ALL_OF_USER = sql(
+  'identity.sessions-revoke-of-user',
+  `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
+    WHERE user_id = $1 AND revoked_at IS NULL`,
+);
+
+const INSERT_REFRESH_TOKEN = sql(
+  'identity.refresh-token-insert',
+  `INSERT INTO refresh_tokens (session_id, token_hash, expires_at) VALUES ($1, $2, $3)`,
+);
 
 /**
  * Sessions and their refresh-token families, on the global tables through the current
@@ -71,11 +130,12 @@ export class SessionService {
     client: { ip?: string; userAgent?: string },
   ): Promise<{ sessionId: string; tokens: TokenPair }> {
     const expiresAt = this.refreshExpiry();
-    const rows: Array<{ id: string }> = await this.txHost.tx.query(
-      `INSERT INTO sessions (user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4)
-       RETURNING id`,
-      [user.id, expiresAt, client.ip ?? null, client.userAgent?.slice(0, 512) ?? null],
-    );
+    const rows = await sqlRows(this.txHost.tx, START, [
+      user.id,
+      expiresAt,
+      client.ip ?? null,
+      client.userAgent?.slice(0, 512) ?? null,
+    ]);
     const sessionId = rows[0].id;
     return { sessionId, tokens: await this.issue(user, sessionId, expiresAt) };
   }
@@ -89,11 +149,12 @@ export class SessionService {
     client: { ip?: string; userAgent?: string },
   ): Promise<WebTicket> {
     const endsAt = new Date(Date.now() + this.webMaxSeconds * 1000);
-    const rows: Array<{ id: string }> = await this.txHost.tx.query(
-      `INSERT INTO sessions (user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4)
-       RETURNING id`,
-      [user.id, endsAt, client.ip ?? null, client.userAgent?.slice(0, 512) ?? null],
-    );
+    const rows = await sqlRows(this.txHost.tx, START, [
+      user.id,
+      endsAt,
+      client.ip ?? null,
+      client.userAgent?.slice(0, 512) ?? null,
+    ]);
     const sessionId = rows[0].id;
     const issued = await this.webTokens.issue({
       sub: user.id,
@@ -111,42 +172,27 @@ export class SessionService {
    * treated as reuse. Reuse revokes the session; the caller must commit before reporting it.
    */
   async rotate(refreshToken: string): Promise<RotationOutcome> {
-    const rows: PresentedToken[] = await this.txHost.tx.query(
-      `SELECT rt.id, rt.session_id, rt.expires_at, rt.used_at, s.revoked_at, s.user_id,
-              u.email, u.platform_admin
-         FROM refresh_tokens rt
-         JOIN sessions s ON s.id = rt.session_id
-         JOIN users u ON u.id = s.user_id
-        WHERE rt.token_hash = $1
-          FOR UPDATE OF rt, s`,
-      [hashSecretToken(refreshToken)],
-    );
-    const presented = rows[0];
+    const [presented] = await sqlRows(this.txHost.tx, PRESENTED, [hashSecretToken(refreshToken)]);
     if (!presented) return { kind: 'invalid' };
-    const ids = { userId: presented.user_id, sessionId: presented.session_id };
-    if (presented.used_at) {
-      await this.revokeSession(presented.session_id, 'refresh_reused');
+    const ids = { userId: presented.userId, sessionId: presented.sessionId };
+    if (presented.usedAt) {
+      await this.revokeSession(presented.sessionId, 'refresh_reused');
       return { kind: 'reused', ...ids };
     }
-    if (presented.revoked_at || presented.expires_at.getTime() <= Date.now()) {
+    if (presented.revokedAt || presented.expiresAt.getTime() <= Date.now()) {
       return { kind: 'invalid' };
     }
-    await this.txHost.tx.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [
-      presented.id,
-    ]);
+    await sqlRows(this.txHost.tx, MARK_USED, [presented.id]);
     const expiresAt = this.refreshExpiry();
-    await this.txHost.tx.query(`UPDATE sessions SET expires_at = $2 WHERE id = $1`, [
-      presented.session_id,
-      expiresAt,
-    ]);
+    await sqlRows(this.txHost.tx, EXTEND, [presented.sessionId, expiresAt]);
     const user = {
-      id: presented.user_id,
+      id: presented.userId,
       email: presented.email,
-      platformAdmin: presented.platform_admin,
+      platformAdmin: presented.platformAdmin,
     };
     return {
       kind: 'rotated',
-      tokens: await this.issue(user, presented.session_id, expiresAt),
+      tokens: await this.issue(user, presented.sessionId, expiresAt),
       ...ids,
     };
   }
@@ -155,41 +201,30 @@ export class SessionService {
   async sessionOfRefreshToken(
     refreshToken: string,
   ): Promise<{ sessionId: string; userId: string } | undefined> {
-    const rows: Array<{ session_id: string; user_id: string }> = await this.txHost.tx.query(
-      `SELECT s.id AS session_id, s.user_id FROM refresh_tokens rt
-         JOIN sessions s ON s.id = rt.session_id
-        WHERE rt.token_hash = $1 AND s.revoked_at IS NULL`,
-      [hashSecretToken(refreshToken)],
-    );
-    return rows[0] ? { sessionId: rows[0].session_id, userId: rows[0].user_id } : undefined;
+    const [session] = await sqlRows(this.txHost.tx, SESSION_OF_TOKEN, [
+      hashSecretToken(refreshToken),
+    ]);
+    return session ? { sessionId: session.id, userId: session.userId } : undefined;
   }
 
   /** Returns whether a live session was revoked (false when it already was). */
   async revokeSession(sessionId: string, reason: RevokeReason): Promise<boolean> {
-    const [, count] = await this.txHost.tx.query<[unknown, number]>(
-      `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
-        WHERE id = $1 AND revoked_at IS NULL`,
-      [sessionId, reason],
-    );
+    const { count } = await sqlRun(this.txHost.tx, REVOKE, [sessionId, reason]);
     return count > 0;
   }
 
   /** Ends every live session of a user at once; their access tokens fail on the next request. */
   async revokeAllForUser(userId: string, reason: RevokeReason): Promise<number> {
-    const [, count] = await this.txHost.tx.query<[unknown, number]>(
-      `UPDATE sessions SET revoked_at = now(), revoked_reason = $2
-        WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId, reason],
-    );
-    return count;
+    return (await sqlRun(this.txHost.tx, REVOKE_ALL_OF_USER, [userId, reason])).count;
   }
 
   private async issue(user: SessionUser, sessionId: string, expiresAt: Date): Promise<TokenPair> {
     const refreshToken = newSecretToken();
-    await this.txHost.tx.query(
-      `INSERT INTO refresh_tokens (session_id, token_hash, expires_at) VALUES ($1, $2, $3)`,
-      [sessionId, hashSecretToken(refreshToken), expiresAt],
-    );
+    await sqlRows(this.txHost.tx, INSERT_REFRESH_TOKEN, [
+      sessionId,
+      hashSecretToken(refreshToken),
+      expiresAt,
+    ]);
     const access = await this.accessTokens.issue({
       sub: user.id,
       sid: sessionId,

@@ -11,6 +11,33 @@ import { Actor } from '../../core/context/request-context';
 import { TenantRunner } from '../../core/context/tenant-db';
 import { PasswordHasher } from '../auth/password-hasher';
 import { AGENCY_ROLES } from '../permissions';
+import { sql, sqlRows, sqlText } from '../../core/database/sql-statement';
+import { AgencyMembership } from '../entities/agency-membership.entity';
+import { User } from '../entities/user.entity';
+
+const ANY_USER = sql<{ any: boolean }>(
+  'identity.demo-any-user',
+  `SELECT EXISTS (SELECT 1 FROM users) AS any`,
+);
+const ADD_STAFF = sql<Pick<AgencyMembership, 'userId'>>(
+  'identity.demo-add-staff',
+  `INSERT INTO agency_memberships (agency_id, user_id, roles) VALUES ($1, $2, $3)
+   ON CONFLICT (agency_id, user_id) DO NOTHING RETURNING user_id AS "userId"`,
+);
+/** Run as the owner: the app role may not write users.platform_admin. */
+const MAKE_PLATFORM_ADMIN = sql(
+  'identity.demo-make-platform-admin',
+  `UPDATE users SET platform_admin = true WHERE id = $1`,
+);
+const USER_BY_EMAIL = sql<Pick<User, 'id'>>(
+  'identity.demo-user-by-email',
+  `SELECT id FROM users WHERE email = $1`,
+);
+const INSERT_USER = sql<Pick<User, 'id'>>(
+  'identity.demo-user-insert',
+  `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
+   ON CONFLICT (email) DO NOTHING RETURNING id`,
+);
 
 /** Printed with the logins; for local demos only (the CLI refuses NODE_ENV=production). */
 export const DEMO_PASSWORD = 'grant-commons-demo';
@@ -47,9 +74,7 @@ export class DemoSeeder {
 
   /** Seeds only a database with no users at all (the first `npm start` on embedded PostgreSQL). */
   async seedIfEmpty(): Promise<DemoLogin[] | undefined> {
-    const rows: Array<{ any: boolean }> = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM users) AS any`,
-    );
+    const rows = await sqlRows(this.dataSource, ANY_USER, []);
     return rows[0].any ? undefined : this.seed();
   }
 
@@ -108,11 +133,7 @@ export class DemoSeeder {
         after: { email, name, demo: true },
       });
     }
-    const added: unknown[] = await this.txHost.tx.query(
-      `INSERT INTO agency_memberships (agency_id, user_id, roles) VALUES ($1, $2, $3)
-       ON CONFLICT (agency_id, user_id) DO NOTHING RETURNING user_id`,
-      [agencyId, user.id, [role]],
-    );
+    const added = await sqlRows(this.txHost.tx, ADD_STAFF, [agencyId, user.id, [role]]);
     if (added.length > 0) {
       await this.audit.record({
         action: 'staff.invited',
@@ -137,24 +158,17 @@ export class DemoSeeder {
     });
     await owner.connect();
     try {
-      await owner.query(`UPDATE users SET platform_admin = true WHERE id = $1`, [userId]);
+      await owner.query(sqlText(MAKE_PLATFORM_ADMIN), [userId]);
     } finally {
       await owner.end();
     }
   }
 
   private async ensureUser(email: string, name: string): Promise<{ id: string; created: boolean }> {
-    const existing: Array<{ id: string }> = await this.txHost.tx.query(
-      `SELECT id FROM users WHERE email = $1`,
-      [email],
-    );
+    const existing = await sqlRows(this.txHost.tx, USER_BY_EMAIL, [email]);
     if (existing[0]) return { id: existing[0].id, created: false };
     const hash = await this.passwords.hash(DEMO_PASSWORD);
-    const inserted: Array<{ id: string }> = await this.txHost.tx.query(
-      `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (email) DO NOTHING RETURNING id`,
-      [email, name, hash],
-    );
+    const inserted = await sqlRows(this.txHost.tx, INSERT_USER, [email, name, hash]);
     if (inserted[0]) return { id: inserted[0].id, created: true };
     return this.ensureUser(email, name); // created concurrently: read it
   }

@@ -3,6 +3,45 @@ import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { DomainError } from '../../core/errors/domain-error';
 import { DUTY_CONFLICT_TEXT, DutyConflict, dutyConflict, DutyFacts } from './separation-of-duties';
+import { sql } from '../../core/database/sql-statement';
+
+/** Is the decider an active member of the organization; did they invite the requester? */
+const FACTS = sql<{ member: boolean; inviter: boolean }>(
+  'identity.duty-facts',
+  `SELECT
+     EXISTS (SELECT 1 FROM organization_memberships
+              WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3
+                AND status = 'active') AS member,
+     EXISTS (SELECT 1 FROM user_invitations
+              WHERE user_id = $4 AND invited_by_user_id = $3) AS inviter`,
+);
+
+/** The same facts for one decider over many (requester, organization) pairs, in their order. */
+const FACTS_OF_MANY = sql<{ member: boolean; inviter: boolean }>(
+  'identity.duty-facts-of-many',
+  `SELECT
+     EXISTS (SELECT 1 FROM organization_memberships m
+              WHERE m.agency_id = $1 AND m.organization_id = c.organization_id
+                AND m.user_id = $2 AND m.status = 'active') AS member,
+     EXISTS (SELECT 1 FROM user_invitations i
+              WHERE i.user_id = c.requester_id AND i.invited_by_user_id = $2) AS inviter
+     FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY AS c(requester_id, organization_id, n)
+    ORDER BY c.n`,
+);
+
+/** Per (requester, organization): the organization's active members and the requester's inviters. */
+const EXCLUDED = sql<{ requesterId: string; organizationId: string; excluded: string[] }>(
+  'identity.duty-excluded',
+  `SELECT c.requester_id AS "requesterId", c.organization_id AS "organizationId",
+          ARRAY(SELECT m.user_id FROM organization_memberships m
+                 WHERE m.agency_id = $1 AND m.organization_id = c.organization_id
+                   AND m.status = 'active'
+                UNION
+                SELECT i.invited_by_user_id FROM user_invitations i
+                 WHERE i.user_id = c.requester_id AND i.invited_by_user_id IS NOT NULL
+                ORDER BY 1)::text[] AS excluded
+     FROM unnest($2::uuid[], $3::uuid[]) AS c(requester_id, organization_id)`,
+);
 
 /** Who asked, for whom: the requester and the requesting organization of a decision. */
 export interface DecisionParties {
@@ -42,15 +81,12 @@ export class DutyDirectory {
   ) {}
 
   async facts(deciderId: string, parties: DecisionParties): Promise<DutyFacts> {
-    const [row]: Array<{ member: boolean; inviter: boolean }> = await this.db.manager.query(
-      `SELECT
-         EXISTS (SELECT 1 FROM organization_memberships
-                  WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3
-                    AND status = 'active') AS member,
-         EXISTS (SELECT 1 FROM user_invitations
-                  WHERE user_id = $4 AND invited_by_user_id = $3) AS inviter`,
-      [this.db.agencyId, parties.organizationId, deciderId, parties.requesterId],
-    );
+    const [row] = await this.db.rows(FACTS, [
+      this.db.agencyId,
+      parties.organizationId,
+      deciderId,
+      parties.requesterId,
+    ]);
     return {
       deciderId,
       requesterId: parties.requesterId,
@@ -69,22 +105,12 @@ export class DutyDirectory {
     cases: T[],
   ): Promise<{ conflict: DutyConflict; case: T } | null> {
     if (cases.length === 0) return null;
-    const rows: Array<{ member: boolean; inviter: boolean }> = await this.db.manager.query(
-      `SELECT
-         EXISTS (SELECT 1 FROM organization_memberships m
-                  WHERE m.agency_id = $1 AND m.organization_id = c.organization_id
-                    AND m.user_id = $2 AND m.status = 'active') AS member,
-         EXISTS (SELECT 1 FROM user_invitations i
-                  WHERE i.user_id = c.requester_id AND i.invited_by_user_id = $2) AS inviter
-         FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY AS c(requester_id, organization_id, n)
-        ORDER BY c.n`,
-      [
-        this.db.agencyId,
-        deciderId,
-        cases.map((c) => c.requesterId),
-        cases.map((c) => c.organizationId),
-      ],
-    );
+    const rows = await this.db.rows(FACTS_OF_MANY, [
+      this.db.agencyId,
+      deciderId,
+      cases.map((c) => c.requesterId),
+      cases.map((c) => c.organizationId),
+    ]);
     for (const [i, row] of rows.entries()) {
       const conflict = dutyConflict({
         deciderId,
@@ -120,25 +146,17 @@ export class DutyDirectory {
   async excluded(cases: DecisionParties[]): Promise<Map<string, string[]>> {
     // Also with no cases: a page costs the same statements whatever it holds.
     const unique = [...new Map(cases.map((c) => [partiesKey(c), c])).values()];
-    const rows: Array<{ requester_id: string; organization_id: string; excluded: string[] }> =
-      await this.db.manager.query(
-        `SELECT c.requester_id, c.organization_id,
-                ARRAY(SELECT m.user_id FROM organization_memberships m
-                       WHERE m.agency_id = $1 AND m.organization_id = c.organization_id
-                         AND m.status = 'active'
-                      UNION
-                      SELECT i.invited_by_user_id FROM user_invitations i
-                       WHERE i.user_id = c.requester_id AND i.invited_by_user_id IS NOT NULL
-                      ORDER BY 1)::text[] AS excluded
-           FROM unnest($2::uuid[], $3::uuid[]) AS c(requester_id, organization_id)`,
-        [this.db.agencyId, unique.map((c) => c.requesterId), unique.map((c) => c.organizationId)],
-      );
+    const rows = await this.db.rows(EXCLUDED, [
+      this.db.agencyId,
+      unique.map((c) => c.requesterId),
+      unique.map((c) => c.organizationId),
+    ]);
     const changers = new Map(unique.map((c) => [partiesKey(c), c.payeeChangedBy ?? []]));
     return new Map(
       rows.map((r) => {
-        const key = partiesKey({ requesterId: r.requester_id, organizationId: r.organization_id });
+        const key = partiesKey(r);
         const others = [...r.excluded, ...(changers.get(key) ?? [])].filter(
-          (id): id is string => !!id && id !== r.requester_id,
+          (id): id is string => !!id && id !== r.requesterId,
         );
         return [key, [...new Set(others)]];
       }),

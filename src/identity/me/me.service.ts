@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AgencyDirectory } from '../../agencies/agency-directory';
 import { RequestContext } from '../../core/context/request-context';
+import { sql, sqlRows } from '../../core/database/sql-statement';
 import { NotFoundError } from '../../core/errors/domain-error';
 
 export interface MeView {
@@ -15,6 +16,25 @@ export interface MeView {
     roles: string[];
   }>;
 }
+
+/** The user and their active memberships, as JSON (names come from the agency directory). */
+const ME = sql<MeRow>(
+  'identity.me',
+  `SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name,
+                                'platformAdmin', u.platform_admin) AS "user",
+              COALESCE((SELECT json_agg(json_build_object(
+                          'agencyId', am.agency_id, 'roles', am.roles))
+                          FROM agency_memberships am
+                         WHERE am.user_id = u.id AND am.status = 'active'), '[]'::json)
+                AS "agencies",
+              COALESCE((SELECT json_agg(json_build_object(
+                          'agencyId', om.agency_id,
+                          'organizationId', om.organization_id, 'roles', om.roles))
+                          FROM organization_memberships om
+                         WHERE om.user_id = u.id AND om.status = 'active'), '[]'::json)
+                AS "organizations"
+         FROM users u WHERE u.id = $1`,
+);
 
 /**
  * The signed-in user and their active memberships in every agency. Runs outside any agency: the
@@ -31,23 +51,7 @@ export class MeService {
 
   async me(): Promise<MeView> {
     const { userId } = this.context.requireUser();
-    const rows: MeRow[] = await this.txHost.tx.query(
-      `SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name,
-                                'platformAdmin', u.platform_admin) AS "user",
-              COALESCE((SELECT json_agg(json_build_object(
-                          'agencyId', am.agency_id, 'roles', am.roles))
-                          FROM agency_memberships am
-                         WHERE am.user_id = u.id AND am.status = 'active'), '[]'::json)
-                AS "agencies",
-              COALESCE((SELECT json_agg(json_build_object(
-                          'agencyId', om.agency_id,
-                          'organizationId', om.organization_id, 'roles', om.roles))
-                          FROM organization_memberships om
-                         WHERE om.user_id = u.id AND om.status = 'active'), '[]'::json)
-                AS "organizations"
-         FROM users u WHERE u.id = $1`,
-      [userId],
-    );
+    const rows = await sqlRows(this.txHost.tx, ME, [userId]);
     if (!rows[0]) throw new NotFoundError('user', 'user.not_found');
     const { user, agencies, organizations } = rows[0];
     // Agency codes and names come from the agency directory, so the list is ordered here.

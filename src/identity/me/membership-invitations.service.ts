@@ -8,6 +8,10 @@ import { setTenantInTransaction } from '../../core/context/tenant-session';
 import { isUuid } from '../../core/ids';
 import { MembershipInvitationNotFoundError } from '../identity.errors';
 import { RoleGrants } from '../staff/role-grants.service';
+import { sql, sqlRows } from '../../core/database/sql-statement';
+import { ORGANIZATION_NAMES } from '../../organizations/organization-directory';
+import { AgencyMembership } from '../entities/agency-membership.entity';
+import { OrganizationMembership } from '../entities/organization-membership.entity';
 
 /** The web app's page listing a user's invitations (the in-app and email notices link there). */
 export const MY_INVITATIONS_PATH = '/me/invitations';
@@ -30,13 +34,38 @@ export interface MembershipAnswerView {
   status: 'active' | 'deactivated';
 }
 
-interface InvitationRow {
+/** The user's pending memberships in every agency (names come from the agency directory). */
+const PENDING = sql<{
   kind: 'agency' | 'organization';
-  agencyId: string;
-  organizationId: string | null;
-  roles: string[];
-  invitedAt: Date;
-}
+  agencyId: AgencyMembership['agencyId'];
+  organizationId: OrganizationMembership['organizationId'] | null;
+  roles: AgencyMembership['roles'];
+  invitedAt: AgencyMembership['updatedAt'];
+}>(
+  'identity.memberships-pending-of-user',
+  `SELECT 'agency' AS kind, am.agency_id AS "agencyId", NULL::uuid AS "organizationId",
+          am.roles, am.updated_at AS "invitedAt"
+     FROM agency_memberships am
+    WHERE am.user_id = $1 AND am.status = 'pending'
+   UNION ALL
+   SELECT 'organization', om.agency_id, om.organization_id, om.roles, om.updated_at
+     FROM organization_memberships om
+    WHERE om.user_id = $1 AND om.status = 'pending'`,
+);
+
+const ANSWER_ORGANIZATION = sql<Pick<OrganizationMembership, 'roles'>>(
+  'identity.organization-membership-answer',
+  `UPDATE organization_memberships SET status = $4, updated_at = now()
+    WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3 AND status = 'pending'
+    RETURNING roles`,
+);
+
+const ANSWER_AGENCY = sql<Pick<AgencyMembership, 'roles'>>(
+  'identity.agency-membership-answer',
+  `UPDATE agency_memberships SET status = $3, updated_at = now()
+    WHERE agency_id = $1 AND user_id = $2 AND status = 'pending'
+    RETURNING roles`,
+);
 
 interface Target {
   agencyCode: string;
@@ -65,22 +94,12 @@ export class MembershipInvitations {
 
   async list(): Promise<{ items: MembershipInvitationView[] }> {
     const { userId } = this.context.requireUser();
-    const pending: InvitationRow[] = await this.txHost.tx.query(
-      `SELECT 'agency' AS kind, am.agency_id AS "agencyId", NULL::uuid AS "organizationId",
-                am.roles, am.updated_at AS "invitedAt"
-           FROM agency_memberships am
-          WHERE am.user_id = $1 AND am.status = 'pending'
-         UNION ALL
-         SELECT 'organization', om.agency_id, om.organization_id, om.roles, om.updated_at
-           FROM organization_memberships om
-          WHERE om.user_id = $1 AND om.status = 'pending'`,
-      [userId],
-    );
+    const pending = await sqlRows(this.txHost.tx, PENDING, [userId]);
     // Agency codes and names come from the agency directory, so the list is ordered here.
     const rows = pending
       .flatMap((row) => {
         const agency = this.directory.describe(row.agencyId);
-        return agency ? [{ ...row, agency, at: new Date(row.invitedAt) }] : [];
+        return agency ? [{ ...row, agency, at: row.invitedAt }] : [];
       })
       .sort(
         (a, b) =>
@@ -122,20 +141,14 @@ export class MembershipInvitations {
     this.context.setTenant(tenant);
     await setTenantInTransaction(this.txHost.tx, tenant.agencyId);
     const organizationId = target.organizationId ?? null;
-    // TypeORM answers an UPDATE ... RETURNING with [rows, count].
-    const [updated]: [Array<{ roles: string[] }>, number] = organizationId
-      ? await this.txHost.tx.query(
-          `UPDATE organization_memberships SET status = $4, updated_at = now()
-            WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3 AND status = 'pending'
-            RETURNING roles`,
-          [tenant.agencyId, organizationId, userId, status],
-        )
-      : await this.txHost.tx.query(
-          `UPDATE agency_memberships SET status = $3, updated_at = now()
-            WHERE agency_id = $1 AND user_id = $2 AND status = 'pending'
-            RETURNING roles`,
-          [tenant.agencyId, userId, status],
-        );
+    const updated = organizationId
+      ? await sqlRows(this.txHost.tx, ANSWER_ORGANIZATION, [
+          tenant.agencyId,
+          organizationId,
+          userId,
+          status,
+        ])
+      : await sqlRows(this.txHost.tx, ANSWER_AGENCY, [tenant.agencyId, userId, status]);
     if (updated.length === 0) throw new MembershipInvitationNotFoundError();
     const kind = organizationId ? 'organization' : 'agency';
     if (kind === 'agency' && status === 'deactivated') await this.grants.cancel(userId);
@@ -171,11 +184,8 @@ export class MembershipInvitations {
     }
     for (const [agencyId, ids] of byAgency) {
       await setTenantInTransaction(this.txHost.tx, agencyId);
-      const found: Array<{ id: string; legal_name: string }> = await this.txHost.tx.query(
-        `SELECT id, legal_name FROM organizations WHERE agency_id = $1 AND id = ANY($2::uuid[])`,
-        [agencyId, ids],
-      );
-      for (const row of found) names.set(row.id, row.legal_name);
+      const found = await sqlRows(this.txHost.tx, ORGANIZATION_NAMES, [agencyId, ids]);
+      for (const row of found) names.set(row.id, row.legalName);
     }
     return names;
   }

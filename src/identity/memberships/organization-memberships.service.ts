@@ -4,15 +4,67 @@ import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { ConflictError, ValidationFailedError } from '../../core/errors/domain-error';
 import { ORGANIZATION_ROLES } from '../permissions';
+import { computedColumns, entitySql, sql } from '../../core/database/sql-statement';
+import { OrganizationMembership } from '../entities/organization-membership.entity';
+import { User } from '../entities/user.entity';
 
-export interface OrganizationMember {
-  userId: string;
-  email: string;
-  /** Null while pending: an invitation does not reveal the account's name. */
-  name: string | null;
-  roles: string[];
-  status: 'pending' | 'active' | 'deactivated';
-}
+export type OrganizationMember = ReturnType<typeof MEMBERS.shape>[number];
+
+const MEMBERS = entitySql(
+  'identity.organization-members',
+  OrganizationMembership,
+  'om',
+  `SELECT {columns}, u.email, CASE WHEN om.status = 'pending' THEN NULL ELSE u.name END AS name
+     FROM organization_memberships om JOIN users u ON u.id = om.user_id
+    WHERE om.agency_id = $1 AND om.organization_id = $2
+    ORDER BY u.email`,
+  {
+    pick: ['userId', 'roles', 'status'],
+    /** `name` is null while pending: an invitation does not reveal the account's name. */
+    computed: computedColumns<Pick<User, 'email'> & { name: User['name'] | null }>(),
+  },
+);
+
+const SET_ROLES = sql(
+  'identity.organization-membership-set-roles',
+  `UPDATE organization_memberships SET roles = $4, updated_at = now()
+    WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3`,
+);
+
+const WRITE = sql(
+  'identity.organization-membership-write',
+  `INSERT INTO organization_memberships
+     (agency_id, organization_id, user_id, roles, status, invited_by_user_id)
+   VALUES ($1, $2, $3, $4, $5, $6)
+   ON CONFLICT (agency_id, organization_id, user_id)
+   DO UPDATE SET roles = EXCLUDED.roles, status = EXCLUDED.status,
+                 invited_by_user_id = EXCLUDED.invited_by_user_id, updated_at = now()`,
+);
+
+const DEACTIVATE = sql(
+  'identity.organization-membership-deactivate',
+  `UPDATE organization_memberships SET status = 'deactivated', updated_at = now()
+    WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3
+      AND status IN ('active', 'pending')`,
+);
+
+const ORGANIZATIONS_OF = entitySql(
+  'identity.organization-memberships-of-user',
+  OrganizationMembership,
+  'om',
+  `SELECT {columns} FROM organization_memberships om
+    WHERE om.agency_id = $1 AND om.user_id = $2 AND om.status = 'active'`,
+  { pick: ['organizationId', 'roles'] },
+);
+
+const LOCK = entitySql(
+  'identity.organization-membership-lock',
+  OrganizationMembership,
+  'om',
+  `SELECT {columns} FROM organization_memberships om
+    WHERE om.agency_id = $1 AND om.organization_id = $2 AND om.user_id = $3 FOR UPDATE`,
+  { pick: ['roles', 'status'] },
+);
 
 export class AlreadyOrganizationMemberError extends ConflictError {
   constructor() {
@@ -68,11 +120,7 @@ export class OrganizationMemberships {
     const next = checkRoles(roles);
     const before = await this.find(organizationId, userId);
     if (!before) return;
-    await this.db.manager.query(
-      `UPDATE organization_memberships SET roles = $4, updated_at = now()
-        WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3`,
-      [this.db.agencyId, organizationId, userId, next],
-    );
+    await this.db.rows(SET_ROLES, [this.db.agencyId, organizationId, userId, next]);
     await this.audit.record({
       action: 'organization_member.roles_changed',
       entityType: 'organization_membership',
@@ -95,15 +143,7 @@ export class OrganizationMemberships {
     if (status === 'pending' && before?.status === 'active') {
       throw new AlreadyOrganizationMemberError();
     }
-    await this.db.manager.query(
-      `INSERT INTO organization_memberships
-         (agency_id, organization_id, user_id, roles, status, invited_by_user_id)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (agency_id, organization_id, user_id)
-       DO UPDATE SET roles = EXCLUDED.roles, status = EXCLUDED.status,
-                     invited_by_user_id = EXCLUDED.invited_by_user_id, updated_at = now()`,
-      [this.db.agencyId, organizationId, userId, next, status, invitedBy],
-    );
+    await this.db.rows(WRITE, [this.db.agencyId, organizationId, userId, next, status, invitedBy]);
     await this.audit.record({
       action:
         status === 'pending' ? 'organization_member.invited' : 'organization_member.roles_granted',
@@ -116,12 +156,7 @@ export class OrganizationMemberships {
 
   /** Returns false when there was no active (or pending) membership to deactivate. */
   async deactivate(organizationId: string, userId: string): Promise<boolean> {
-    const [, count] = await this.db.manager.query<[unknown, number]>(
-      `UPDATE organization_memberships SET status = 'deactivated', updated_at = now()
-        WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3
-          AND status IN ('active', 'pending')`,
-      [this.db.agencyId, organizationId, userId],
-    );
+    const { count } = await this.db.run(DEACTIVATE, [this.db.agencyId, organizationId, userId]);
     if (count === 0) return false;
     await this.audit.record({
       action: 'organization_member.deactivated',
@@ -133,37 +168,21 @@ export class OrganizationMemberships {
   }
 
   async members(organizationId: string): Promise<OrganizationMember[]> {
-    return this.db.manager.query(
-      `SELECT om.user_id AS "userId", u.email,
-              CASE WHEN om.status = 'pending' THEN NULL ELSE u.name END AS name,
-              om.roles, om.status
-         FROM organization_memberships om JOIN users u ON u.id = om.user_id
-        WHERE om.agency_id = $1 AND om.organization_id = $2
-        ORDER BY u.email`,
-      [this.db.agencyId, organizationId],
-    );
+    return this.db.rows(MEMBERS, [this.db.agencyId, organizationId]);
   }
 
   /** Active organization memberships of a user in this agency (e.g. to exclude reviewers). */
   async organizationsOf(
     userId: string,
   ): Promise<Array<{ organizationId: string; roles: string[] }>> {
-    return this.db.manager.query(
-      `SELECT organization_id AS "organizationId", roles FROM organization_memberships
-        WHERE agency_id = $1 AND user_id = $2 AND status = 'active'`,
-      [this.db.agencyId, userId],
-    );
+    return this.db.rows(ORGANIZATIONS_OF, [this.db.agencyId, userId]);
   }
 
   private async find(
     organizationId: string,
     userId: string,
   ): Promise<{ roles: string[]; status: string } | undefined> {
-    const rows: Array<{ roles: string[]; status: string }> = await this.db.manager.query(
-      `SELECT roles, status FROM organization_memberships
-        WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3 FOR UPDATE`,
-      [this.db.agencyId, organizationId, userId],
-    );
+    const rows = await this.db.rows(LOCK, [this.db.agencyId, organizationId, userId]);
     return rows[0];
   }
 }

@@ -11,20 +11,33 @@ import {
   InvitationService,
   IssuedInvitation,
 } from '../staff/invitation.service';
+import { computedColumns, entitySql, sql, sqlRows } from '../../core/database/sql-statement';
+import { User } from '../entities/user.entity';
 
-export interface UserAccount {
-  id: string;
-  email: string;
-  name: string;
-  hasPassword: boolean;
-}
+export type UserAccount = ReturnType<typeof ACCOUNT_BY_EMAIL.shape>[number];
 
 /** Where to reach a user (e.g. for an email): their current address and name. */
-export interface UserContact {
-  id: string;
-  email: string;
-  name: string;
-}
+export type UserContact = Pick<User, 'id' | 'email' | 'name'>;
+
+// ON CONFLICT: two admins adding the same new person at once both end with one account.
+const INSERT_USER = sql<Pick<User, 'id'>>(
+  'identity.user-insert',
+  `INSERT INTO users (email, name) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING RETURNING id`,
+);
+const ACCOUNT_BY_EMAIL = entitySql(
+  'identity.user-account-by-email',
+  User,
+  'u',
+  `SELECT {columns}, u.password_hash IS NOT NULL AS "hasPassword" FROM users u WHERE u.email = $1`,
+  { pick: ['id', 'email', 'name'], computed: computedColumns<{ hasPassword: boolean }>() },
+);
+const CONTACTS = entitySql(
+  'identity.user-contacts',
+  User,
+  'u',
+  `SELECT {columns} FROM users u WHERE u.id = ANY($1::uuid[]) ORDER BY u.id`,
+  { pick: ['id', 'email', 'name'] },
+);
 
 export interface EnsuredAccount {
   user: UserAccount;
@@ -54,19 +67,9 @@ export class UserAccounts {
   ): Promise<EnsuredAccount> {
     const email = normalizeEmail(input.email);
     // ON CONFLICT: two admins adding the same new person at once both end with one account.
-    const inserted: Array<{ id: string }> = await this.txHost.tx.query(
-      `INSERT INTO users (email, name) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING RETURNING id`,
-      [email, input.name.trim()],
-    );
+    const inserted = await sqlRows(this.txHost.tx, INSERT_USER, [email, input.name.trim()]);
     const created = inserted.length > 0;
-    const rows: Array<{ id: string; email: string; name: string; has_password: boolean }> =
-      await this.txHost.tx.query(
-        `SELECT id, email, name, password_hash IS NOT NULL AS has_password
-           FROM users WHERE email = $1`,
-        [email],
-      );
-    const row = rows[0];
-    const user = { id: row.id, email: row.email, name: row.name, hasPassword: row.has_password };
+    const [user] = await sqlRows(this.txHost.tx, ACCOUNT_BY_EMAIL, [email]);
     if (created) {
       // A platform event: the account is global, and an agency's audit log must not tell the
       // inviting agency whether the email already had an account (consent before membership).
@@ -103,22 +106,11 @@ export class UserAccounts {
   /** Current address and name of these users (unknown ids are left out). */
   async contactsFor(userIds: string[]): Promise<UserContact[]> {
     if (userIds.length === 0) return [];
-    return this.txHost.tx.query(
-      `SELECT id, email, name FROM users WHERE id = ANY($1::uuid[]) ORDER BY id`,
-      [[...new Set(userIds)]],
-    );
+    return sqlRows(this.txHost.tx, CONTACTS, [[...new Set(userIds)]]);
   }
 
   async findByEmail(email: string): Promise<UserAccount | undefined> {
-    const rows: Array<{ id: string; email: string; name: string; has_password: boolean }> =
-      await this.txHost.tx.query(
-        `SELECT id, email, name, password_hash IS NOT NULL AS has_password
-           FROM users WHERE email = $1`,
-        [normalizeEmail(email)],
-      );
-    const row = rows[0];
-    return row
-      ? { id: row.id, email: row.email, name: row.name, hasPassword: row.has_password }
-      : undefined;
+    const [account] = await sqlRows(this.txHost.tx, ACCOUNT_BY_EMAIL, [normalizeEmail(email)]);
+    return account;
   }
 }

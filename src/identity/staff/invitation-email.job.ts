@@ -11,6 +11,18 @@ import {
   INVITATION_TTL_DAYS,
   InvitationEmailJob,
 } from './invitation-email';
+import { sql, sqlRows } from '../../core/database/sql-statement';
+import { UserInvitation } from '../entities/user-invitation.entity';
+
+/** Stores the token's hash on an open invitation; a row back means it is still open. */
+const MINT = sql<Pick<UserInvitation, 'userId'>>(
+  'identity.invitation-mint-token',
+  `WITH minted AS (
+     UPDATE user_invitations SET token_hash = $2
+      WHERE id = $1 AND closed_at IS NULL AND expires_at > now()
+     RETURNING user_id)
+   SELECT user_id AS "userId" FROM minted`,
+);
 
 /** Separates invitation secrets from everything else AUTH_TOKEN_SECRET signs. */
 const PURPOSE = 'grant-commons/invitation-link/v1';
@@ -42,14 +54,7 @@ export class InvitationEmailHandler implements JobHandler<'identity.invitation_e
 
   async handle(job: InvitationEmailJob, context: JobContext): Promise<void> {
     const token = derivedSecretToken(this.config.auth.tokenSecret, PURPOSE, job.invitationId);
-    const rows: Array<{ user_id: string }> = await this.txHost.tx.query(
-      `WITH minted AS (
-         UPDATE user_invitations SET token_hash = $2
-          WHERE id = $1 AND closed_at IS NULL AND expires_at > now()
-         RETURNING user_id)
-       SELECT user_id FROM minted`,
-      [job.invitationId, hashSecretToken(token)],
-    );
+    const rows = await sqlRows(this.txHost.tx, MINT, [job.invitationId, hashSecretToken(token)]);
     if (rows.length === 0) {
       this.logger.log({
         msg: 'invitation closed or expired before its email was sent; not sent',
@@ -63,7 +68,7 @@ export class InvitationEmailHandler implements JobHandler<'identity.invitation_e
       {
         template: 'invitation',
         data: { organizationName: job.organizationName, validDays: INVITATION_TTL_DAYS },
-        recipients: [{ userId: rows[0].user_id }],
+        recipients: [{ userId: rows[0].userId }],
         // Relative: the email resolves it against PUBLIC_APP_URL.
         link: `${ACCEPT_INVITATION_PATH}#token=${token}`,
         dedupeKey: `invitation:${job.invitationId}`,

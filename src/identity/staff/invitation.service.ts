@@ -12,6 +12,39 @@ import { hashSecretToken } from '../auth/secret-token';
 import { PasswordHasher } from '../auth/password-hasher';
 import { InvitationInvalidError, InvitationRateLimitedError } from '../identity.errors';
 import { INVITATION_EMAIL_JOB, INVITATION_TTL_DAYS } from './invitation-email';
+import { entitySql, sql, sqlRows } from '../../core/database/sql-statement';
+import { UserInvitation } from '../entities/user-invitation.entity';
+
+// Supersedes only this inviter's own open invitations: a second inviter must not be able
+// to cancel someone else's invitation (issue 13, item 8).
+const CLOSE_OWN_OPEN = sql(
+  'identity.invitations-close-own-open',
+  `UPDATE user_invitations SET closed_at = now()
+    WHERE user_id = $1 AND closed_at IS NULL AND invited_by_user_id IS NOT DISTINCT FROM $2`,
+);
+// No token hash yet: the invitation cannot be accepted until its email job mints one.
+const INSERT = sql<Pick<UserInvitation, 'id'>>(
+  'identity.invitation-insert',
+  `INSERT INTO user_invitations (user_id, token_hash, invited_by_user_id, expires_at)
+   VALUES ($1, NULL, $2, $3) RETURNING id`,
+);
+const LOCK_OPEN_BY_TOKEN = entitySql(
+  'identity.invitation-lock-open-by-token',
+  UserInvitation,
+  'i',
+  `SELECT {columns} FROM user_invitations i
+    WHERE i.token_hash = $1 AND i.closed_at IS NULL AND i.expires_at > now()
+      FOR UPDATE`,
+  { pick: ['id', 'userId'] },
+);
+const SET_PASSWORD = sql(
+  'identity.user-set-password',
+  `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`,
+);
+const CLOSE_ALL_OPEN = sql(
+  'identity.invitations-close-all-open',
+  `UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL`,
+);
 
 /** What callers learn about an invitation: never its secret (that goes only into the email). */
 export interface IssuedInvitation {
@@ -78,17 +111,13 @@ export class InvitationService {
     const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
     // Supersedes only this inviter's own open invitations: a second inviter must not be able
     // to cancel someone else's invitation (issue 13, item 8).
-    await this.txHost.tx.query(
-      `UPDATE user_invitations SET closed_at = now()
-        WHERE user_id = $1 AND closed_at IS NULL AND invited_by_user_id IS NOT DISTINCT FROM $2`,
-      [userId, invitedByUserId ?? null],
-    );
+    await sqlRows(this.txHost.tx, CLOSE_OWN_OPEN, [userId, invitedByUserId ?? null]);
     // No token hash yet: the invitation cannot be accepted until its email job mints one.
-    const rows: Array<{ id: string }> = await this.txHost.tx.query(
-      `INSERT INTO user_invitations (user_id, token_hash, invited_by_user_id, expires_at)
-       VALUES ($1, NULL, $2, $3) RETURNING id`,
-      [userId, invitedByUserId ?? null, expiresAt],
-    );
+    const rows = await sqlRows(this.txHost.tx, INSERT, [
+      userId,
+      invitedByUserId ?? null,
+      expiresAt,
+    ]);
     await this.jobs.enqueue(INVITATION_EMAIL_JOB.name, {
       agencyId,
       invitationId: rows[0].id,
@@ -112,27 +141,16 @@ export class InvitationService {
   }
 
   async accept(token: string, password: string): Promise<void> {
-    const rows: Array<{ id: string; user_id: string }> = await this.txHost.tx.query(
-      `SELECT id, user_id FROM user_invitations
-        WHERE token_hash = $1 AND closed_at IS NULL AND expires_at > now()
-          FOR UPDATE`,
-      [hashSecretToken(token)],
-    );
+    const rows = await sqlRows(this.txHost.tx, LOCK_OPEN_BY_TOKEN, [hashSecretToken(token)]);
     const invitation = rows[0];
     if (!invitation) throw new InvitationInvalidError();
     const passwordHash = await this.passwords.hash(password);
-    await this.txHost.tx.query(
-      `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`,
-      [invitation.user_id, passwordHash],
-    );
-    await this.txHost.tx.query(
-      `UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL`,
-      [invitation.user_id],
-    );
+    await sqlRows(this.txHost.tx, SET_PASSWORD, [invitation.userId, passwordHash]);
+    await sqlRows(this.txHost.tx, CLOSE_ALL_OPEN, [invitation.userId]);
     await this.audit.recordPlatform({
       action: 'user.invitation_accepted',
       entityType: 'user',
-      entityId: invitation.user_id,
+      entityId: invitation.userId,
       after: { invitationId: invitation.id, passwordSet: true },
     });
   }

@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AgencyDirectory } from '../../agencies/agency-directory';
 import { AuditLog } from '../../core/audit/audit-log';
 import { TenantDb } from '../../core/context/tenant-db';
+import { computedColumns, entitySql, sql } from '../../core/database/sql-statement';
+import { AgencyMembership } from '../entities/agency-membership.entity';
+import { AgencyRoleGrant } from '../entities/agency-role-grant.entity';
+import { User } from '../entities/user.entity';
 import { NotificationService } from '../../notifications/notification.service';
 import {
   RoleGrantDecidedError,
@@ -40,33 +44,102 @@ export interface RoleGrantDecider {
   asPlatformAdmin: boolean;
 }
 
-interface GrantRow {
-  id: string;
-  user_id: string;
-  email: string;
-  role: string;
-  status: RoleGrantView['status'];
-  requested_by_user_id: string | null;
-  requested_at: Date;
-  decided_by_user_id: string | null;
-  decided_at: Date | null;
-}
+type GrantRow = ReturnType<typeof LIST.shape>[number];
 
 const toView = (row: GrantRow): RoleGrantView => ({
   id: row.id,
-  userId: row.user_id,
+  userId: row.userId,
   email: row.email,
   role: row.role,
   status: row.status,
-  requestedByUserId: row.requested_by_user_id,
-  requestedAt: row.requested_at.toISOString(),
-  decidedByUserId: row.decided_by_user_id,
-  decidedAt: row.decided_at?.toISOString() ?? null,
+  requestedByUserId: row.requestedByUserId,
+  requestedAt: row.requestedAt.toISOString(),
+  decidedByUserId: row.decidedByUserId,
+  decidedAt: row.decidedAt?.toISOString() ?? null,
 });
 
-// TypeORM answers an UPDATE ... RETURNING with [rows, count] (an INSERT with the rows alone).
-const GRANT_COLUMNS = `g.id, g.user_id, u.email, g.role, g.status, g.requested_by_user_id,
-  g.requested_at, g.decided_by_user_id, g.decided_at`;
+/** A grant with the email of the person who would receive the role. */
+const grantSql = (name: string, where: string) =>
+  entitySql(
+    name,
+    AgencyRoleGrant,
+    'g',
+    `SELECT {columns}, u.email FROM agency_role_grants g JOIN users u ON u.id = g.user_id
+      WHERE ${where}`,
+    {
+      pick: [
+        'id',
+        'userId',
+        'role',
+        'status',
+        'requestedByUserId',
+        'requestedAt',
+        'decidedByUserId',
+        'decidedAt',
+      ],
+      computed: computedColumns<Pick<User, 'email'>>(),
+    },
+  );
+const LIST = grantSql(
+  'identity.role-grants-with-status',
+  'g.agency_id = $1 AND g.status = $2 ORDER BY g.requested_at, g.id LIMIT 500',
+);
+const LOCK = grantSql('identity.role-grant-lock', 'g.agency_id = $1 AND g.id = $2 FOR UPDATE OF g');
+
+const REQUEST = sql<Pick<AgencyRoleGrant, 'id'>>(
+  'identity.role-grant-request',
+  `INSERT INTO agency_role_grants (agency_id, user_id, role, requested_by_user_id)
+   VALUES ($1, $2, $3, $4)
+   ON CONFLICT (agency_id, user_id, role) WHERE status = 'pending' DO NOTHING
+   RETURNING id`,
+);
+
+/** Other active agency admins (not the person, not who asked), with the person's email. */
+const CONFIRMERS = sql<{ userId: AgencyMembership['userId']; email: User['email'] }>(
+  'identity.role-grant-confirmers',
+  `SELECT am.user_id AS "userId", u.email FROM agency_memberships am
+     JOIN users u ON u.id = $2
+    WHERE am.agency_id = $1 AND am.status = 'active' AND 'agency_admin' = ANY (am.roles)
+      AND am.user_id <> $2 AND am.user_id IS DISTINCT FROM $3::uuid
+    ORDER BY am.user_id LIMIT 50`,
+);
+
+const CANCEL = sql<Pick<AgencyRoleGrant, 'id' | 'role'>>(
+  'identity.role-grants-cancel',
+  `UPDATE agency_role_grants SET status = 'cancelled', decided_at = now()
+    WHERE agency_id = $1 AND user_id = $2 AND status = 'pending' AND NOT (role = ANY($3))
+    RETURNING id, role`,
+);
+
+const PENDING_ROLES = sql<Pick<AgencyRoleGrant, 'role'>>(
+  'identity.role-grants-pending-roles',
+  `SELECT role FROM agency_role_grants
+    WHERE agency_id = $1 AND user_id = $2 AND status = 'pending' ORDER BY role`,
+);
+
+const LOCK_MEMBERSHIP = entitySql(
+  'identity.agency-membership-lock',
+  AgencyMembership,
+  'am',
+  `SELECT {columns} FROM agency_memberships am
+    WHERE am.agency_id = $1 AND am.user_id = $2 FOR UPDATE`,
+  { pick: ['roles', 'status'] },
+);
+
+const SET_ROLES = sql(
+  'identity.agency-membership-set-roles',
+  `UPDATE agency_memberships SET roles = $3, updated_at = now()
+    WHERE agency_id = $1 AND user_id = $2`,
+);
+
+const DECIDE = sql<Pick<AgencyRoleGrant, 'decidedAt'>>(
+  'identity.role-grant-decide',
+  `UPDATE agency_role_grants
+      SET status = $3, decided_by_user_id = $4, decided_at = now(),
+          decided_as_platform_admin = $5
+    WHERE agency_id = $1 AND id = $2
+    RETURNING decided_at AS "decidedAt"`,
+);
 
 /**
  * Pending grants of privileged agency roles. A pending grant lives only here: the role reaches
@@ -90,13 +163,12 @@ export class RoleGrants {
 
   /** Opens a pending grant (or keeps the open one: one per person and role). */
   async request(userId: string, role: string, requestedBy: string | undefined): Promise<void> {
-    const inserted: Array<{ id: string }> = await this.db.manager.query(
-      `INSERT INTO agency_role_grants (agency_id, user_id, role, requested_by_user_id)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (agency_id, user_id, role) WHERE status = 'pending' DO NOTHING
-       RETURNING id`,
-      [this.db.agencyId, userId, role, requestedBy ?? null],
-    );
+    const inserted = await this.db.rows(REQUEST, [
+      this.db.agencyId,
+      userId,
+      role,
+      requestedBy ?? null,
+    ]);
     if (inserted.length === 0) return; // already asked for, still waiting
     await this.audit.record({
       action: 'staff.role_requested',
@@ -117,32 +189,20 @@ export class RoleGrants {
     role: string,
     requestedBy: string | undefined,
   ): Promise<void> {
-    const rows: Array<{ user_id: string; email: string }> = await this.db.manager.query(
-      `SELECT am.user_id, u.email FROM agency_memberships am
-         JOIN users u ON u.id = $2
-        WHERE am.agency_id = $1 AND am.status = 'active' AND 'agency_admin' = ANY (am.roles)
-          AND am.user_id <> $2 AND am.user_id IS DISTINCT FROM $3::uuid
-        ORDER BY am.user_id LIMIT 50`,
-      [this.db.agencyId, userId, requestedBy ?? null],
-    );
+    const rows = await this.db.rows(CONFIRMERS, [this.db.agencyId, userId, requestedBy ?? null]);
     if (rows.length === 0) return;
     await this.notifications.notify({
       agencyId: this.db.agencyId,
       template: 'staff.role_confirmation_requested',
       data: { role, email: rows[0].email },
-      userIds: rows.map((row) => row.user_id),
+      userIds: rows.map((row) => row.userId),
       link: ROLE_GRANTS_PATH,
     });
   }
 
   /** Withdraws the person's pending grants, except for the roles in `keep`. */
   async cancel(userId: string, keep: readonly string[] = []): Promise<string[]> {
-    const [cancelled]: [Array<{ id: string; role: string }>, number] = await this.db.manager.query(
-      `UPDATE agency_role_grants SET status = 'cancelled', decided_at = now()
-        WHERE agency_id = $1 AND user_id = $2 AND status = 'pending' AND NOT (role = ANY($3))
-        RETURNING id, role`,
-      [this.db.agencyId, userId, [...keep]],
-    );
+    const cancelled = await this.db.rows(CANCEL, [this.db.agencyId, userId, [...keep]]);
     for (const grant of cancelled) {
       await this.audit.record({
         action: 'staff.role_request_cancelled',
@@ -157,23 +217,12 @@ export class RoleGrants {
   }
 
   async pendingRolesOf(userId: string): Promise<string[]> {
-    const rows: Array<{ role: string }> = await this.db.manager.query(
-      `SELECT role FROM agency_role_grants
-        WHERE agency_id = $1 AND user_id = $2 AND status = 'pending' ORDER BY role`,
-      [this.db.agencyId, userId],
-    );
+    const rows = await this.db.rows(PENDING_ROLES, [this.db.agencyId, userId]);
     return rows.map((row) => row.role);
   }
 
   async list(status: RoleGrantView['status'] = 'pending'): Promise<{ items: RoleGrantView[] }> {
-    const rows: GrantRow[] = await this.db.manager.query(
-      `SELECT ${GRANT_COLUMNS}
-         FROM agency_role_grants g JOIN users u ON u.id = g.user_id
-        WHERE g.agency_id = $1 AND g.status = $2
-        ORDER BY g.requested_at, g.id
-        LIMIT 500`,
-      [this.db.agencyId, status],
-    );
+    const rows = await this.db.rows(LIST, [this.db.agencyId, status]);
     return { items: rows.map(toView) };
   }
 
@@ -183,21 +232,13 @@ export class RoleGrants {
    */
   async confirm(grantId: string, decider: RoleGrantDecider): Promise<RoleGrantView> {
     const grant = await this.lockPending(grantId, decider);
-    const memberships: Array<{ roles: string[]; status: string }> = await this.db.manager.query(
-      `SELECT roles, status FROM agency_memberships
-        WHERE agency_id = $1 AND user_id = $2 FOR UPDATE`,
-      [this.db.agencyId, grant.user_id],
-    );
+    const memberships = await this.db.rows(LOCK_MEMBERSHIP, [this.db.agencyId, grant.userId]);
     const membership = memberships[0];
     if (!membership || membership.status === 'deactivated') throw new RoleGrantDecidedError();
     const roles = membership.roles.includes(grant.role)
       ? membership.roles
       : [...membership.roles, grant.role];
-    await this.db.manager.query(
-      `UPDATE agency_memberships SET roles = $3, updated_at = now()
-        WHERE agency_id = $1 AND user_id = $2`,
-      [this.db.agencyId, grant.user_id, roles],
-    );
+    await this.db.rows(SET_ROLES, [this.db.agencyId, grant.userId, roles]);
     const decided = await this.decide(grant, 'confirmed', decider);
     await this.audit.record({
       action: 'staff.role_confirmed',
@@ -205,15 +246,15 @@ export class RoleGrants {
       entityId: grant.id,
       before: { status: 'pending', roles: membership.roles },
       after: {
-        userId: grant.user_id,
+        userId: grant.userId,
         role: grant.role,
         status: 'confirmed',
         roles,
-        requestedBy: grant.requested_by_user_id,
+        requestedBy: grant.requestedByUserId,
         asPlatformAdmin: decider.asPlatformAdmin,
       },
     });
-    await this.tell(grant.user_id, grant.role, 'confirmed');
+    await this.tell(grant.userId, grant.role, 'confirmed');
     return decided;
   }
 
@@ -227,13 +268,13 @@ export class RoleGrants {
       entityId: grant.id,
       before: { status: 'pending' },
       after: {
-        userId: grant.user_id,
+        userId: grant.userId,
         role: grant.role,
         status: 'declined',
         asPlatformAdmin: decider.asPlatformAdmin,
       },
     });
-    await this.tell(grant.user_id, grant.role, 'declined');
+    await this.tell(grant.userId, grant.role, 'declined');
     return decided;
   }
 
@@ -252,18 +293,12 @@ export class RoleGrants {
     decider: RoleGrantDecider,
     options: { requesterMayDecide?: boolean } = {},
   ): Promise<GrantRow> {
-    const rows: GrantRow[] = await this.db.manager.query(
-      `SELECT ${GRANT_COLUMNS}
-         FROM agency_role_grants g JOIN users u ON u.id = g.user_id
-        WHERE g.agency_id = $1 AND g.id = $2
-          FOR UPDATE OF g`,
-      [this.db.agencyId, grantId],
-    );
+    const rows = await this.db.rows(LOCK, [this.db.agencyId, grantId]);
     const grant = rows[0];
     if (!grant) throw new RoleGrantNotFoundError();
     if (grant.status !== 'pending') throw new RoleGrantDecidedError();
-    const isRequester = grant.requested_by_user_id === decider.userId;
-    if (grant.user_id === decider.userId || (isRequester && !options.requesterMayDecide)) {
+    const isRequester = grant.requestedByUserId === decider.userId;
+    if (grant.userId === decider.userId || (isRequester && !options.requesterMayDecide)) {
       throw new RoleGrantSelfConfirmationError();
     }
     return grant;
@@ -274,19 +309,18 @@ export class RoleGrants {
     status: 'confirmed' | 'declined',
     decider: RoleGrantDecider,
   ): Promise<RoleGrantView> {
-    const [rows]: [Array<{ decided_at: Date }>, number] = await this.db.manager.query(
-      `UPDATE agency_role_grants
-          SET status = $3, decided_by_user_id = $4, decided_at = now(),
-              decided_as_platform_admin = $5
-        WHERE agency_id = $1 AND id = $2
-        RETURNING decided_at`,
-      [this.db.agencyId, grant.id, status, decider.userId, decider.asPlatformAdmin],
-    );
+    const rows = await this.db.rows(DECIDE, [
+      this.db.agencyId,
+      grant.id,
+      status,
+      decider.userId,
+      decider.asPlatformAdmin,
+    ]);
     return toView({
       ...grant,
       status,
-      decided_by_user_id: decider.userId,
-      decided_at: rows[0].decided_at,
+      decidedByUserId: decider.userId,
+      decidedAt: rows[0].decidedAt,
     });
   }
 }

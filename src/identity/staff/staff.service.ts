@@ -3,42 +3,91 @@ import { AuditLog } from '../../core/audit/audit-log';
 import { TenantDb } from '../../core/context/tenant-db';
 import { RequestContext } from '../../core/context/request-context';
 import { InvalidCursorError, isCursorText } from '../../core/pagination/keyset-cursor';
-import type { MembershipStatus } from '../entities/agency-membership.entity';
+import { computedColumns, entitySql, sql } from '../../core/database/sql-statement';
+import { AgencyMembership, MembershipStatus } from '../entities/agency-membership.entity';
+import { User } from '../entities/user.entity';
 import { AlreadyStaffError, LastAgencyAdminError, StaffNotFoundError } from '../identity.errors';
 import { UserAccounts } from '../memberships/user-accounts.service';
 import { StaffInvitationDto, StaffMemberDto, StaffPageDto } from './dto/staff.dto';
 import { isPrivileged, RoleGrants } from './role-grants.service';
 
-interface StaffRow {
-  user_id: string;
-  email: string;
-  name: string;
-  roles: string[];
-  pending_roles: string[];
-  status: MembershipStatus;
-  has_password: boolean;
-  created_at: Date;
-}
+type StaffRow = ReturnType<typeof LOCK_MEMBER.shape>[number];
 
-const STAFF_COLUMNS = `am.user_id, u.email, u.name, am.roles, am.status,
-  ARRAY(SELECT g.role FROM agency_role_grants g
-         WHERE g.agency_id = am.agency_id AND g.user_id = am.user_id AND g.status = 'pending'
-         ORDER BY g.role) AS pending_roles,
-  u.password_hash IS NOT NULL AS has_password, am.created_at`;
+/** A membership with its person and the roles still waiting for a second admin. */
+const staffSql = (name: string, where: string) =>
+  entitySql(
+    name,
+    AgencyMembership,
+    'am',
+    `SELECT {columns}, u.email, u.name,
+       ARRAY(SELECT g.role FROM agency_role_grants g
+              WHERE g.agency_id = am.agency_id AND g.user_id = am.user_id AND g.status = 'pending'
+              ORDER BY g.role) AS "pendingRoles",
+       u.password_hash IS NOT NULL AS "hasPassword"
+       FROM agency_memberships am JOIN users u ON u.id = am.user_id
+      WHERE ${where}`,
+    {
+      pick: ['userId', 'roles', 'status', 'createdAt'],
+      computed: computedColumns<
+        Pick<User, 'email' | 'name'> & { pendingRoles: string[]; hasPassword: boolean }
+      >(),
+    },
+  );
+
+const PAGE = staffSql(
+  'identity.staff-page',
+  `am.agency_id = $1
+        AND ($2::text IS NULL OR u.email > $2)
+        AND ($3::text IS NULL OR am.status = $3)
+      ORDER BY u.email
+      LIMIT $4`,
+);
+const LOCK_MEMBER = staffSql(
+  'identity.staff-lock-member',
+  'am.agency_id = $1 AND am.user_id = $2 FOR UPDATE OF am',
+);
+
+const INVITE = sql(
+  'identity.staff-invite',
+  `INSERT INTO agency_memberships (agency_id, user_id, roles, status)
+   VALUES ($1, $2, $3, 'pending')
+   ON CONFLICT (agency_id, user_id)
+   DO UPDATE SET roles = EXCLUDED.roles, status = 'pending', updated_at = now()`,
+);
+const SET_ROLES = sql(
+  'identity.staff-set-roles',
+  `UPDATE agency_memberships SET roles = $3, updated_at = now()
+    WHERE agency_id = $1 AND user_id = $2`,
+);
+const DEACTIVATE = sql(
+  'identity.staff-deactivate',
+  `UPDATE agency_memberships SET status = 'deactivated', updated_at = now()
+    WHERE agency_id = $1 AND user_id = $2`,
+);
+/** Every active admin, locked: concurrent demotions are serialized. */
+const LOCK_ADMINS = entitySql(
+  'identity.staff-lock-admins',
+  AgencyMembership,
+  'am',
+  `SELECT {columns} FROM agency_memberships am
+    WHERE am.agency_id = $1 AND am.status = 'active' AND 'agency_admin' = ANY (am.roles)
+      FOR UPDATE`,
+  { pick: ['userId'] },
+);
 
 /**
  * A pending member has not said yes: their account's name stays theirs (null here) and whether
  * they had an account at all is not shown (invitationPending is true for every pending member).
  */
 const toView = (row: StaffRow): StaffMemberDto => ({
-  userId: row.user_id,
+  userId: row.userId,
   email: row.email,
   name: row.status === 'pending' ? null : row.name,
   roles: row.roles,
-  pendingRoles: row.pending_roles,
+  pendingRoles: row.pendingRoles,
   status: row.status,
-  invitationPending: row.status === 'pending' || !row.has_password,
-  addedAt: row.created_at.toISOString(),
+  invitationPending: row.status === 'pending' || !row.hasPassword,
+  addedAt: row.createdAt.toISOString(),
 });
 
 /**
@@ -68,16 +117,12 @@ export class StaffService {
   }): Promise<StaffPageDto> {
     const limit = query.limit ?? 50;
     const after = query.after === undefined ? null : decodeCursor(query.after);
-    const rows: StaffRow[] = await this.db.manager.query(
-      `SELECT ${STAFF_COLUMNS}
-         FROM agency_memberships am JOIN users u ON u.id = am.user_id
-        WHERE am.agency_id = $1
-          AND ($2::text IS NULL OR u.email > $2)
-          AND ($3::text IS NULL OR am.status = $3)
-        ORDER BY u.email
-        LIMIT $4`,
-      [this.db.agencyId, after, query.status ?? null, limit + 1],
-    );
+    const rows = await this.db.rows(PAGE, [
+      this.db.agencyId,
+      after,
+      query.status ?? null,
+      limit + 1,
+    ]);
     const page = rows.slice(0, limit);
     return {
       items: page.map(toView),
@@ -102,13 +147,7 @@ export class StaffService {
     if (existing?.status === 'active') throw new AlreadyStaffError();
     const requested = [...new Set(input.roles)];
     const { now, later } = this.split(requested, []);
-    await this.db.manager.query(
-      `INSERT INTO agency_memberships (agency_id, user_id, roles, status)
-       VALUES ($1, $2, $3, 'pending')
-       ON CONFLICT (agency_id, user_id)
-       DO UPDATE SET roles = EXCLUDED.roles, status = 'pending', updated_at = now()`,
-      [this.db.agencyId, user.id, now],
-    );
+    await this.db.rows(INVITE, [this.db.agencyId, user.id, now]);
     await this.audit.record({
       action: existing ? 'staff.reinvited' : 'staff.invited',
       entityType: 'agency_membership',
@@ -136,17 +175,13 @@ export class StaffService {
     if (current.status === 'active' && !now.includes('agency_admin')) {
       await this.assertAnotherAdmin(current);
     }
-    await this.db.manager.query(
-      `UPDATE agency_memberships SET roles = $3, updated_at = now()
-        WHERE agency_id = $1 AND user_id = $2`,
-      [this.db.agencyId, userId, now],
-    );
+    await this.db.rows(SET_ROLES, [this.db.agencyId, userId, now]);
     await this.grants.cancel(userId, later);
     await this.audit.record({
       action: 'staff.roles_changed',
       entityType: 'agency_membership',
       entityId: userId,
-      before: { roles: current.roles, pendingRoles: current.pending_roles },
+      before: { roles: current.roles, pendingRoles: current.pendingRoles },
       after: { roles: now, pendingRoles: later },
     });
     for (const role of now.filter((r) => !current.roles.includes(r))) {
@@ -169,11 +204,7 @@ export class StaffService {
     if (!current) throw new StaffNotFoundError();
     if (current.status === 'deactivated') return toView(current); // nothing changes
     if (current.status === 'active') await this.assertAnotherAdmin(current);
-    await this.db.manager.query(
-      `UPDATE agency_memberships SET status = 'deactivated', updated_at = now()
-        WHERE agency_id = $1 AND user_id = $2`,
-      [this.db.agencyId, userId],
-    );
+    await this.db.rows(DEACTIVATE, [this.db.agencyId, userId]);
     const withdrawn = await this.grants.cancel(userId);
     await this.audit.record({
       action: 'staff.deactivated',
@@ -201,13 +232,7 @@ export class StaffService {
   }
 
   private async lockMembership(userId: string): Promise<StaffRow | undefined> {
-    const rows: StaffRow[] = await this.db.manager.query(
-      `SELECT ${STAFF_COLUMNS}
-         FROM agency_memberships am JOIN users u ON u.id = am.user_id
-        WHERE am.agency_id = $1 AND am.user_id = $2
-          FOR UPDATE OF am`,
-      [this.db.agencyId, userId],
-    );
+    const rows = await this.db.rows(LOCK_MEMBER, [this.db.agencyId, userId]);
     return rows[0];
   }
 
@@ -217,13 +242,8 @@ export class StaffService {
    */
   private async assertAnotherAdmin(target: StaffRow): Promise<void> {
     if (!target.roles.includes('agency_admin')) return;
-    const admins: Array<{ user_id: string }> = await this.db.manager.query(
-      `SELECT user_id FROM agency_memberships
-        WHERE agency_id = $1 AND status = 'active' AND 'agency_admin' = ANY (roles)
-          FOR UPDATE`,
-      [this.db.agencyId],
-    );
-    if (!admins.some((admin) => admin.user_id !== target.user_id)) {
+    const admins = await this.db.rows(LOCK_ADMINS, [this.db.agencyId]);
+    if (!admins.some((admin) => admin.userId !== target.userId)) {
       throw new LastAgencyAdminError();
     }
   }

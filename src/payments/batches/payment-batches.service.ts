@@ -20,6 +20,13 @@ import { lastClosedWindow } from './payment-batch-window';
 import { PaymentFilePurgedError, PaymentFileUnreadableError } from './payment-file.errors';
 import { PaymentFileVault } from './payment-file-vault';
 import { isUuid } from '../../core/ids';
+import { sql } from '../../core/database/sql-statement';
+
+const MARK_BATCHED = sql(
+  'payments.requests-mark-batched',
+  `UPDATE payment_requests SET status = 'batched', batch_id = $2
+    WHERE agency_id = $1 AND id = ANY($3::uuid[])`,
+);
 
 export const batchView = (b: PaymentBatch, requests?: PaymentRequest[]) => ({
   id: b.id,
@@ -141,11 +148,7 @@ export class PaymentBatches {
       }
       throw error;
     }
-    await this.db.manager.query(
-      `UPDATE payment_requests SET status = 'batched', batch_id = $2
-        WHERE agency_id = $1 AND id = ANY($3::uuid[])`,
-      [this.db.agencyId, batch.id, requests.map((r) => r.id)],
-    );
+    await this.db.rows(MARK_BATCHED, [this.db.agencyId, batch.id, requests.map((r) => r.id)]);
     requests.forEach((r) => Object.assign(r, { status: 'batched', batchId: batch.id }));
     await this.jobs.enqueue('payment.batch_file', {
       agencyId: this.db.agencyId,

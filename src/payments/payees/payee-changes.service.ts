@@ -24,6 +24,16 @@ import {
 } from '../payments.errors';
 import { PaymentRecords } from '../requests/payment-records';
 import { Payees, payeeView, PayeeSeal } from './payees.service';
+import { sql } from '../../core/database/sql-statement';
+import { PaymentBatch } from '../entities/payment-batch.entity';
+
+const BATCHES_BEING_WRITTEN = sql<Pick<PaymentBatch, 'id'>>(
+  'payments.batches-being-written-for-organization',
+  `SELECT DISTINCT b.id FROM payment_requests r
+     JOIN payment_batches b ON b.agency_id = r.agency_id AND b.id = r.batch_id
+    WHERE r.agency_id = $1 AND r.organization_id = $2 AND r.status = 'batched'
+      AND b.status = 'exporting'`,
+);
 
 export interface PayeeInput {
   payeeName: string;
@@ -283,13 +293,7 @@ export class PayeeChanges {
   }
 
   private async batchesBeingWritten(organizationId: string): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.db.manager.query(
-      `SELECT DISTINCT b.id FROM payment_requests r
-         JOIN payment_batches b ON b.agency_id = r.agency_id AND b.id = r.batch_id
-        WHERE r.agency_id = $1 AND r.organization_id = $2 AND r.status = 'batched'
-          AND b.status = 'exporting'`,
-      [this.db.agencyId, organizationId],
-    );
+    const rows = await this.db.rows(BATCHES_BEING_WRITTEN, [this.db.agencyId, organizationId]);
     return rows.map((r) => r.id);
   }
 

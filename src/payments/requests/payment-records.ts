@@ -9,6 +9,7 @@ import { PaymentRequest } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
 import { PaymentRequestNotFoundError } from '../payments.errors';
 import { isUuid } from '../../core/ids';
+import { entitySql, sql } from '../../core/database/sql-statement';
 
 /** Unpaid statuses: their amounts are reserved against the award. */
 export const UNPAID = ['submitted', 'approved', 'batched'] as const;
@@ -42,103 +43,104 @@ export interface DecisionInput {
   reason: string | null;
 }
 
-// Dates as text: the entity keeps `date` columns as 'YYYY-MM-DD' strings.
-const REQUEST_COLUMNS = `r.agency_id, r.id, r.reference, r.award_id, r.organization_id, r.type, r.status,
-  r.amount_requested, r.amount, r.advance_applied, r.period_start::text AS period_start,
-  r.period_end::text AS period_end, r.description, r.required_approvals, r.content_hash,
-  r.reduction_reason, r.rejection_reason, r.requested_by, r.requested_at, r.approved_at,
-  r.rejected_at, r.batch_id, r.paid_on::text AS paid_on, r.paid_at, r.payee_id, r.payee_version`;
-
 // The decision path's reads in one round trip: the request row locked, its lines and approvals.
 // Run after the award lock: every writer of approvals and lines holds it, so this statement's
 // snapshot (taken once that lock is held) sees all of them.
-const LOCK_WITH_DETAILS = `SELECT ${REQUEST_COLUMNS},
-  (SELECT COALESCE(json_agg(json_build_object('id', l.id, 'functionCode', l.function_code,
-            'objectCode', l.object_code, 'amountRequested', l.amount_requested::text,
-            'amount', l.amount::text) ORDER BY l.function_code, l.object_code), '[]')
+const LOCK_WITH_DETAILS = entitySql(
+  'payments.request-lock-with-details',
+  PaymentRequest,
+  'r',
+  `SELECT {columns},
+  (SELECT COALESCE(json_agg({json:l} ORDER BY l.function_code, l.object_code), '[]')
      FROM payment_request_lines l WHERE l.agency_id = r.agency_id AND l.request_id = r.id) AS lines,
-  (SELECT COALESCE(json_agg(json_build_object('approverId', a.approver_id,
-            'approverEmail', a.approver_email, 'decision', a.decision, 'amount', a.amount::text,
-            'contentHash', a.content_hash, 'reason', a.reason,
-            'decidedAt', to_char(a.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-            ORDER BY a.decided_at), '[]')
+  (SELECT COALESCE(json_agg({json:a} ORDER BY a.decided_at), '[]')
      FROM payment_approvals a WHERE a.agency_id = r.agency_id AND a.request_id = r.id) AS approvals
   FROM payment_requests r WHERE r.agency_id = $1 AND r.id = $2
-  FOR UPDATE OF r`;
+  FOR UPDATE OF r`,
+  {
+    nested: {
+      lines: { entity: PaymentRequestLine, alias: 'l' },
+      approvals: { entity: PaymentApproval, alias: 'a' },
+    },
+  },
+);
 
-const INSERT_DECISION = `INSERT INTO payment_approvals
+const INSERT_DECISION_TEXT = `INSERT INTO payment_approvals
   (agency_id, request_id, approver_id, approver_email, decision, amount, content_hash, reason)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING decided_at`;
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING decided_at AS "decidedAt"`;
+const INSERT_DECISION = sql<Pick<PaymentApproval, 'decidedAt'>>(
+  'payments.approval-insert',
+  INSERT_DECISION_TEXT,
+);
 
 // The decision and the request's new state in one statement (both rows are ours, locked).
-const INSERT_DECISION_UPDATE_REQUEST = `WITH decision AS (${INSERT_DECISION})
+const INSERT_DECISION_UPDATE_REQUEST = sql<Pick<PaymentApproval, 'decidedAt'>>(
+  'payments.approval-insert-and-request-update',
+  `WITH decision AS (${INSERT_DECISION_TEXT})
   UPDATE payment_requests r
      SET status = $9, approved_at = $10, rejected_at = $11, rejection_reason = $12,
          amount = $6, advance_applied = $13, reduction_reason = $14, required_approvals = $15,
          content_hash = $7
     FROM decision
    WHERE r.agency_id = $1 AND r.id = $2
-  RETURNING decision.decided_at`;
+  RETURNING decision."decidedAt"`,
+);
 
-interface RequestRow {
-  agency_id: string;
-  id: string;
-  reference: string;
-  award_id: string;
-  organization_id: string;
-  type: PaymentRequest['type'];
-  status: PaymentRequest['status'];
-  amount_requested: string;
-  amount: string;
-  advance_applied: string;
-  period_start: string;
-  period_end: string;
-  description: string;
-  required_approvals: number;
-  content_hash: string;
-  reduction_reason: string | null;
-  rejection_reason: string | null;
-  requested_by: string;
-  requested_at: Date;
-  approved_at: Date | null;
-  rejected_at: Date | null;
-  batch_id: string | null;
-  paid_on: string | null;
-  paid_at: Date | null;
-  payee_id: string | null;
-  payee_version: number | null;
-}
+const AWARD_OF = sql<Pick<PaymentRequest, 'awardId'>>(
+  'payments.request-award',
+  `SELECT award_id AS "awardId" FROM payment_requests WHERE agency_id = $1 AND id = $2`,
+);
 
-function requestFromRow(row: RequestRow): PaymentRequest {
-  return Object.assign(new PaymentRequest(), {
-    agencyId: row.agency_id,
-    id: row.id,
-    reference: row.reference,
-    awardId: row.award_id,
-    organizationId: row.organization_id,
-    type: row.type,
-    status: row.status,
-    amountRequested: row.amount_requested,
-    amount: row.amount,
-    advanceApplied: row.advance_applied,
-    periodStart: row.period_start,
-    periodEnd: row.period_end,
-    description: row.description,
-    requiredApprovals: row.required_approvals,
-    contentHash: row.content_hash,
-    reductionReason: row.reduction_reason,
-    rejectionReason: row.rejection_reason,
-    requestedBy: row.requested_by,
-    requestedAt: row.requested_at,
-    approvedAt: row.approved_at,
-    rejectedAt: row.rejected_at,
-    batchId: row.batch_id,
-    paidOn: row.paid_on,
-    paidAt: row.paid_at,
-    payeeId: row.payee_id,
-    payeeVersion: row.payee_version,
-  });
-}
+const UPDATE_LINE_AMOUNTS = sql(
+  'payments.request-lines-update-amounts',
+  `UPDATE payment_request_lines l SET amount = v.amount::numeric(14,2)
+     FROM unnest($3::uuid[], $4::text[]) AS v(id, amount)
+    WHERE l.agency_id = $1 AND l.request_id = $2 AND l.id = v.id`,
+);
+
+/** Sums as text: money never becomes a JS number. */
+const POSITION = sql<{
+  undisbursed: string;
+  advanceOutstanding: string;
+  committedCash: string;
+  committedAdvance: string;
+}>(
+  'payments.award-position',
+  `SELECT
+     (SELECT COALESCE(SUM(CASE side WHEN 'credit' THEN amount ELSE -amount END), 0)
+        FROM ledger_entries WHERE agency_id = $1 AND award_id = $2
+         AND account = 'undisbursed_obligation')::text AS undisbursed,
+     (SELECT COALESCE(SUM(CASE side WHEN 'debit' THEN amount ELSE -amount END), 0)
+        FROM ledger_entries WHERE agency_id = $1 AND award_id = $2
+         AND account = 'advance_outstanding')::text AS "advanceOutstanding",
+     (SELECT COALESCE(SUM(amount - advance_applied), 0) FROM payment_requests
+       WHERE agency_id = $1 AND award_id = $2 AND status = ANY($3))::text AS "committedCash",
+     (SELECT COALESCE(SUM(advance_applied), 0) FROM payment_requests
+       WHERE agency_id = $1 AND award_id = $2 AND status = ANY($3))::text AS "committedAdvance"`,
+);
+
+const LINE_USAGE = sql<{ code: string; used: string }>(
+  'payments.award-line-usage',
+  `SELECT l.function_code || '/' || l.object_code AS code, SUM(l.amount)::text AS used
+     FROM payment_request_lines l
+     JOIN payment_requests r ON r.agency_id = l.agency_id AND r.id = l.request_id
+    WHERE r.agency_id = $1 AND r.award_id = $2 AND r.status <> 'rejected'
+      AND ($3::uuid IS NULL OR r.id <> $3::uuid)
+    GROUP BY 1`,
+);
+
+const REBIND_PAYEE = sql(
+  'payments.request-rebind-payee',
+  `UPDATE payment_requests
+      SET payee_id = $3, payee_version = $4, content_hash = $5, status = $6, approved_at = $7
+    WHERE agency_id = $1 AND id = $2`,
+);
+
+const BIND_PAYEE = sql(
+  'payments.request-bind-payee',
+  `UPDATE payment_requests SET payee_id = $3, payee_version = $4, content_hash = $5
+    WHERE agency_id = $1 AND id = $2`,
+);
 
 /** Loading and locking payment requests, their lines and approvals; the award's position. */
 @Injectable()
@@ -171,46 +173,27 @@ export class PaymentRecords {
   /** The request's award (it never changes), read unlocked: the award is locked first. */
   async awardOf(requestId: string): Promise<string> {
     if (!isUuid(requestId)) throw new PaymentRequestNotFoundError();
-    const rows: Array<{ award_id: string }> = await this.db.manager.query(
-      `SELECT award_id FROM payment_requests WHERE agency_id = $1 AND id = $2`,
-      [this.db.agencyId, requestId],
-    );
+    const rows = await this.db.rows(AWARD_OF, [this.db.agencyId, requestId]);
     if (rows.length === 0) throw new PaymentRequestNotFoundError();
-    return rows[0].award_id;
+    return rows[0].awardId;
   }
 
   /** Locks the request (FOR UPDATE) and reads its lines and approvals. Hold the award lock. */
   async lockWithDetails(requestId: string): Promise<LockedRequest> {
-    const rows: Array<RequestRow & { lines: LineJson[]; approvals: ApprovalJson[] }> =
-      await this.db.manager.query(LOCK_WITH_DETAILS, [this.db.agencyId, requestId]);
-    if (rows.length === 0) throw new PaymentRequestNotFoundError();
-    const row = rows[0];
-    const request = requestFromRow(row);
-    return {
-      request,
-      lines: row.lines.map((l) =>
-        Object.assign(new PaymentRequestLine(), {
-          agencyId: request.agencyId,
-          id: l.id,
-          requestId: request.id,
-          functionCode: l.functionCode,
-          objectCode: l.objectCode,
-          amountRequested: l.amountRequested,
-          amount: l.amount,
-        }),
-      ),
-      approvals: row.approvals.map((a) => ({ ...a, decidedAt: new Date(a.decidedAt) })),
-    };
+    const [row] = await this.db.rows(LOCK_WITH_DETAILS, [this.db.agencyId, requestId]);
+    if (!row) throw new PaymentRequestNotFoundError();
+    const { lines, approvals, ...request } = row;
+    return { request, lines, approvals };
   }
 
   /** New amounts of existing lines (an approver approving less), in one statement. */
   async updateLineAmounts(requestId: string, lines: PaymentRequestLine[]): Promise<void> {
-    await this.db.manager.query(
-      `UPDATE payment_request_lines l SET amount = v.amount::numeric(14,2)
-         FROM unnest($3::uuid[], $4::text[]) AS v(id, amount)
-        WHERE l.agency_id = $1 AND l.request_id = $2 AND l.id = v.id`,
-      [this.db.agencyId, requestId, lines.map((l) => l.id), lines.map((l) => l.amount)],
-    );
+    await this.db.rows(UPDATE_LINE_AMOUNTS, [
+      this.db.agencyId,
+      requestId,
+      lines.map((l) => l.id),
+      lines.map((l) => l.amount),
+    ]);
   }
 
   /**
@@ -233,22 +216,18 @@ export class PaymentRecords {
       request.contentHash,
       input.reason,
     ];
-    let result: unknown;
-    if (requestChanged) {
-      [result] = await this.db.manager.query(INSERT_DECISION_UPDATE_REQUEST, [
-        ...decisionValues,
-        request.status,
-        request.approvedAt,
-        request.rejectedAt,
-        request.rejectionReason,
-        request.advanceApplied,
-        request.reductionReason,
-        request.requiredApprovals,
-      ]);
-    } else {
-      result = await this.db.manager.query(INSERT_DECISION, decisionValues);
-    }
-    const rows = result as Array<{ decided_at: Date }>;
+    const rows = requestChanged
+      ? await this.db.rows(INSERT_DECISION_UPDATE_REQUEST, [
+          ...decisionValues,
+          request.status,
+          request.approvedAt,
+          request.rejectedAt,
+          request.rejectionReason,
+          request.advanceApplied,
+          request.reductionReason,
+          request.requiredApprovals,
+        ])
+      : await this.db.rows(INSERT_DECISION, decisionValues);
     if (rows.length !== 1) throw new Error(`payment request ${request.id} was not updated`);
     return {
       approverId: input.approverId,
@@ -257,7 +236,7 @@ export class PaymentRecords {
       amount: request.amount,
       contentHash: request.contentHash,
       reason: input.reason,
-      decidedAt: rows[0].decided_at,
+      decidedAt: rows[0].decidedAt,
     };
   }
 
@@ -295,39 +274,22 @@ export class PaymentRecords {
   }
 
   async position(awardId: string): Promise<AwardPosition> {
-    const [row]: Array<Record<string, string>> = await this.db.manager.query(
-      `SELECT
-         (SELECT COALESCE(SUM(CASE side WHEN 'credit' THEN amount ELSE -amount END), 0)
-            FROM ledger_entries WHERE agency_id = $1 AND award_id = $2
-             AND account = 'undisbursed_obligation')::text AS undisbursed,
-         (SELECT COALESCE(SUM(CASE side WHEN 'debit' THEN amount ELSE -amount END), 0)
-            FROM ledger_entries WHERE agency_id = $1 AND award_id = $2
-             AND account = 'advance_outstanding')::text AS advance_outstanding,
-         (SELECT COALESCE(SUM(amount - advance_applied), 0) FROM payment_requests
-           WHERE agency_id = $1 AND award_id = $2 AND status = ANY($3))::text AS committed_cash,
-         (SELECT COALESCE(SUM(advance_applied), 0) FROM payment_requests
-           WHERE agency_id = $1 AND award_id = $2 AND status = ANY($3))::text AS committed_advance`,
-      [this.db.agencyId, awardId, [...UNPAID]],
-    );
+    const [row] = await this.db.rows(POSITION, [this.db.agencyId, awardId, [...UNPAID]]);
     return {
       undisbursed: toCents(row.undisbursed),
-      advanceOutstanding: toCents(row.advance_outstanding),
-      committedCash: toCents(row.committed_cash),
-      committedAdvance: toCents(row.committed_advance),
+      advanceOutstanding: toCents(row.advanceOutstanding),
+      committedCash: toCents(row.committedCash),
+      committedAdvance: toCents(row.committedAdvance),
     };
   }
 
   /** Per budget line, what live requests (unpaid or paid) already charge to it. */
   async lineUsage(awardId: string, excludeRequestId?: string): Promise<Map<string, bigint>> {
-    const rows: Array<{ code: string; used: string }> = await this.db.manager.query(
-      `SELECT l.function_code || '/' || l.object_code AS code, SUM(l.amount)::text AS used
-         FROM payment_request_lines l
-         JOIN payment_requests r ON r.agency_id = l.agency_id AND r.id = l.request_id
-        WHERE r.agency_id = $1 AND r.award_id = $2 AND r.status <> 'rejected'
-          AND ($3::uuid IS NULL OR r.id <> $3::uuid)
-        GROUP BY 1`,
-      [this.db.agencyId, awardId, excludeRequestId ?? null],
-    );
+    const rows = await this.db.rows(LINE_USAGE, [
+      this.db.agencyId,
+      awardId,
+      excludeRequestId ?? null,
+    ]);
     return new Map(rows.map((r) => [r.code, toCents(r.used)]));
   }
 
@@ -411,20 +373,15 @@ export class PaymentRecords {
         request.status = 'submitted';
         request.approvedAt = null;
       }
-      await this.db.manager.query(
-        `UPDATE payment_requests
-            SET payee_id = $3, payee_version = $4, content_hash = $5, status = $6, approved_at = $7
-          WHERE agency_id = $1 AND id = $2`,
-        [
-          this.db.agencyId,
-          request.id,
-          request.payeeId,
-          request.payeeVersion,
-          request.contentHash,
-          request.status,
-          request.approvedAt,
-        ],
-      );
+      await this.db.rows(REBIND_PAYEE, [
+        this.db.agencyId,
+        request.id,
+        request.payeeId,
+        request.payeeVersion,
+        request.contentHash,
+        request.status,
+        request.approvedAt,
+      ]);
       changed.push({ request, ...previous });
     }
     return changed;
@@ -439,23 +396,15 @@ export class PaymentRecords {
     request.payeeId = payee?.id ?? null;
     request.payeeVersion = payee?.version ?? null;
     request.contentHash = approvalContentHash(request, lines);
-    await this.db.manager.query(
-      `UPDATE payment_requests SET payee_id = $3, payee_version = $4, content_hash = $5
-        WHERE agency_id = $1 AND id = $2`,
-      [this.db.agencyId, request.id, request.payeeId, request.payeeVersion, request.contentHash],
-    );
+    await this.db.rows(BIND_PAYEE, [
+      this.db.agencyId,
+      request.id,
+      request.payeeId,
+      request.payeeVersion,
+      request.contentHash,
+    ]);
   }
 }
-
-interface LineJson {
-  id: string;
-  functionCode: string;
-  objectCode: string;
-  amountRequested: string;
-  amount: string;
-}
-
-type ApprovalJson = Omit<ApprovalRecord, 'decidedAt'> & { decidedAt: string };
 
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

@@ -24,6 +24,36 @@ import {
 import { ReviewStages } from '../stages/review-stages.service';
 import { ApplicationToStaff, isEligible, planAssignments, PoolReviewer } from './assignment-rule';
 import { isUuid } from '../../core/ids';
+import { computedColumns, entitySql, sql } from '../../core/database/sql-statement';
+
+const LOCK_PROGRAM = sql(
+  'reviews.assignments-program-lock',
+  `SELECT pg_advisory_xact_lock(hashtext('review-assignments:' || $1))`,
+);
+
+const LOADS = sql<{ reviewerId: ReviewAssignment['reviewerId']; n: number }>(
+  'reviews.assignment-loads',
+  `SELECT reviewer_id AS "reviewerId", count(*)::int AS n FROM review_assignments
+    WHERE agency_id = $1 AND program_id = $2 AND status = 'active' GROUP BY reviewer_id`,
+);
+
+/** A reviewer's own assignment, locked, with its case's stage (null: no case). */
+const LOCK_MINE_WITH_STAGE = entitySql(
+  'reviews.assignment-lock-mine-with-stage',
+  ReviewAssignment,
+  'a',
+  `SELECT {columns},
+          (SELECT c.stage FROM review_cases c
+            WHERE c.agency_id = a.agency_id AND c.application_id = a.application_id
+              AND c.program_id = a.program_id) AS stage
+     FROM review_assignments a
+    WHERE a.agency_id = $1 AND a.id = $2 AND a.reviewer_id = $3
+      FOR UPDATE OF a`,
+  {
+    pick: ['id', 'programId', 'applicationId', 'status', 'declaration'],
+    computed: computedColumns<{ stage: ReviewCase['stage'] | null }>(),
+  },
+);
 
 /** A reviewer's assignment, locked, with its review case's stage (null: no case). */
 export type LockedAssignment = Pick<
@@ -55,10 +85,7 @@ export class ReviewAssignments {
   ) {}
 
   private async lockProgram(programId: string): Promise<void> {
-    await this.db.manager.query(
-      `SELECT pg_advisory_xact_lock(hashtext('review-assignments:' || $1))`,
-      [programId],
-    );
+    await this.db.rows(LOCK_PROGRAM, [programId]);
   }
 
   /**
@@ -67,12 +94,8 @@ export class ReviewAssignments {
    */
   async pool(programId: string): Promise<PoolReviewer[]> {
     const reviewers = await this.staff.acceptedWithRole('reviewer');
-    const loads: Array<{ reviewer_id: string; n: number }> = await this.db.manager.query(
-      `SELECT reviewer_id, count(*)::int AS n FROM review_assignments
-        WHERE agency_id = $1 AND program_id = $2 AND status = 'active' GROUP BY reviewer_id`,
-      [this.db.agencyId, programId],
-    );
-    const loadOf = new Map(loads.map((l) => [l.reviewer_id, l.n]));
+    const loads = await this.db.rows(LOADS, [this.db.agencyId, programId]);
+    const loadOf = new Map(loads.map((l) => [l.reviewerId, l.n]));
     const pool: PoolReviewer[] = [];
     for (const r of reviewers) {
       const organizations = await this.memberships.organizationsOf(r.userId);
@@ -216,17 +239,7 @@ export class ReviewAssignments {
   async lockMineWithStage(assignmentId: string): Promise<LockedAssignment> {
     const user = this.context.requireUser();
     const rows: LockedAssignment[] = isUuid(assignmentId)
-      ? await this.db.manager.query(
-          `SELECT a.id, a.program_id AS "programId", a.application_id AS "applicationId",
-                  a.status, a.declaration,
-                  (SELECT c.stage FROM review_cases c
-                    WHERE c.agency_id = a.agency_id AND c.application_id = a.application_id
-                      AND c.program_id = a.program_id) AS stage
-             FROM review_assignments a
-            WHERE a.agency_id = $1 AND a.id = $2 AND a.reviewer_id = $3
-              FOR UPDATE OF a`,
-          [this.db.agencyId, assignmentId, user.userId],
-        )
+      ? await this.db.rows(LOCK_MINE_WITH_STAGE, [this.db.agencyId, assignmentId, user.userId])
       : [];
     if (rows.length === 0) throw new AssignmentNotFoundError();
     return rows[0];

@@ -21,6 +21,13 @@ import {
   OverFundsError,
 } from './decisions.errors';
 import { isUuid } from '../../core/ids';
+import { sql } from '../../core/database/sql-statement';
+
+const RELEASE = sql(
+  'reviews.decisions-release',
+  `UPDATE funding_decisions SET released_at = $3, version = version + 1, updated_at = now()
+    WHERE agency_id = $1 AND id = ANY($2::uuid[])`,
+);
 
 /**
  * Releasing a program's decisions: one action makes all of them visible to applicants at the
@@ -75,11 +82,7 @@ export class DecisionRelease {
       throw new OverFundsError(fromCents(approvedCents), terms.fundsAvailable);
 
     const now = this.clock.now();
-    await this.db.manager.query(
-      `UPDATE funding_decisions SET released_at = $3, version = version + 1, updated_at = now()
-        WHERE agency_id = $1 AND id = ANY($2::uuid[])`,
-      [this.db.agencyId, releasing.map((d) => d.id), now],
-    );
+    await this.db.rows(RELEASE, [this.db.agencyId, releasing.map((d) => d.id), now]);
     settings.decisionsReleasedAt = now;
     settings.decisionsReleasedBy = this.context.actor?.userId ?? null;
     settings.version += 1;

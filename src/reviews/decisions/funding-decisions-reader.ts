@@ -3,16 +3,18 @@ import { TenantDb } from '../../core/context/tenant-db';
 import { FinalAllocations, FinalAllocationView } from '../../allocations/final-allocations';
 import { DecisionNotFoundError } from './decisions.errors';
 import { isUuid } from '../../core/ids';
+import { sql } from '../../core/database/sql-statement';
+import { FundingDecision } from '../entities/funding-decision.entity';
 
 /** A released approval, as the awards module reads it. */
 export interface ApprovedDecision {
-  decisionId: string;
-  applicationId: string;
-  programId: string;
-  organizationId: string;
+  decisionId: FundingDecision['id'];
+  applicationId: FundingDecision['applicationId'];
+  programId: FundingDecision['programId'];
+  organizationId: FundingDecision['organizationId'];
   /** Decimal string, e.g. "100000.00". */
-  amount: string;
-  releasedAt: Date;
+  amount: FundingDecision['amount'];
+  releasedAt: NonNullable<FundingDecision['releasedAt']>;
 }
 
 export type { FinalAllocationView };
@@ -22,6 +24,19 @@ const SELECT_APPROVED = `
          organization_id AS "organizationId", amount, released_at AS "releasedAt"
     FROM funding_decisions
    WHERE agency_id = $1 AND outcome = 'approved' AND released_at IS NOT NULL`;
+
+const APPROVED = sql<ApprovedDecision>(
+  'reviews.decision-approved',
+  `${SELECT_APPROVED} AND id = $2`,
+);
+const APPROVED_FOR_APPLICATION = sql<ApprovedDecision>(
+  'reviews.decision-approved-for-application',
+  `${SELECT_APPROVED} AND application_id = $2`,
+);
+const APPROVED_OF_PROGRAM = sql<ApprovedDecision>(
+  'reviews.decisions-approved-of-program',
+  `${SELECT_APPROVED} AND program_id = $2 ORDER BY rank, id`,
+);
 
 /**
  * What funding was decided, for the awards module: released approvals of competitive programs
@@ -37,11 +52,8 @@ export class FundingDecisionsReader {
 
   /** Throws DecisionNotFoundError (404, `decision.not_found`) unless released and approved. */
   async getApprovedDecision(decisionId: string): Promise<ApprovedDecision> {
-    const rows: ApprovedDecision[] = isUuid(decisionId)
-      ? await this.db.manager.query(`${SELECT_APPROVED} AND id = $2`, [
-          this.db.agencyId,
-          decisionId,
-        ])
+    const rows = isUuid(decisionId)
+      ? await this.db.rows(APPROVED, [this.db.agencyId, decisionId])
       : [];
     if (!rows[0]) throw new DecisionNotFoundError();
     return rows[0];
@@ -50,19 +62,13 @@ export class FundingDecisionsReader {
   /** The released approval of one application, if any (null otherwise). */
   async findApprovedForApplication(applicationId: string): Promise<ApprovedDecision | null> {
     if (!isUuid(applicationId)) return null;
-    const rows: ApprovedDecision[] = await this.db.manager.query(
-      `${SELECT_APPROVED} AND application_id = $2`,
-      [this.db.agencyId, applicationId],
-    );
+    const rows = await this.db.rows(APPROVED_FOR_APPLICATION, [this.db.agencyId, applicationId]);
     return rows[0] ?? null;
   }
 
   async listApprovedDecisions(programId: string): Promise<ApprovedDecision[]> {
     if (!isUuid(programId)) return [];
-    return this.db.manager.query(`${SELECT_APPROVED} AND program_id = $2 ORDER BY rank, id`, [
-      this.db.agencyId,
-      programId,
-    ]);
+    return this.db.rows(APPROVED_OF_PROGRAM, [this.db.agencyId, programId]);
   }
 
   /** Throws AllocationNotFoundError (404, `allocation.not_found`) unless published final. */

@@ -17,6 +17,12 @@ import {
   NothingToDecideError,
 } from './decisions.errors';
 import { recommendFunding } from './funding-recommendation';
+import { sql } from '../../core/database/sql-statement';
+
+const DELETE_STALE = sql(
+  'reviews.decisions-delete-of-applications',
+  `DELETE FROM funding_decisions WHERE agency_id = $1 AND program_id = $2 AND application_id = ANY($3::uuid[])`,
+);
 
 export function decisionView(d: FundingDecision, organizationName?: string | null) {
   return {
@@ -118,11 +124,7 @@ export class FundingDecisions {
     for (const row of rows) row.version += 1;
     // Cases moved back out of the final stage lose their (unreleased) decision.
     const stale = [...existing.keys()].filter((id) => !itemOf.has(id));
-    if (stale.length > 0)
-      await this.db.manager.query(
-        `DELETE FROM funding_decisions WHERE agency_id = $1 AND program_id = $2 AND application_id = ANY($3::uuid[])`,
-        [this.db.agencyId, programId, stale],
-      );
+    if (stale.length > 0) await this.db.rows(DELETE_STALE, [this.db.agencyId, programId, stale]);
     await repo.save(rows, { chunk: 500 });
     const approved = recommendations.filter((r) => r.outcome === 'approved');
     const total = approved.reduce((sum, r) => sum + toCents(r.amount), 0n);

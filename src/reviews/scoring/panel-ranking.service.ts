@@ -11,6 +11,28 @@ import {
   ScoredApplication,
   SubmittedReview,
 } from './panel-scoring';
+import { entitySql } from '../../core/database/sql-statement';
+import { ReviewCase } from '../entities/review-case.entity';
+import { Review } from '../entities/review.entity';
+
+const CASES = entitySql(
+  'reviews.cases-in-stages',
+  ReviewCase,
+  'c',
+  `SELECT {columns} FROM review_cases c
+    WHERE c.agency_id = $1 AND c.program_id = $2 AND c.stage = ANY($3::text[])`,
+  { pick: ['applicationId', 'organizationId', 'submittedAt', 'amountRequested', 'stage'] },
+);
+
+// Rows come back already in the shape the scoring rules take (no copy of 30,000 objects).
+const SUBMITTED_REVIEWS = entitySql(
+  'reviews.reviews-submitted',
+  Review,
+  'r',
+  `SELECT {columns} FROM reviews r
+    WHERE r.agency_id = $1 AND r.program_id = $2 AND r.status = 'submitted'`,
+  { pick: ['applicationId', 'reviewerId', 'points'] },
+);
 
 export interface RankedCase extends ScoredApplication {
   organizationId: string;
@@ -50,31 +72,22 @@ export class PanelRanking {
     const settings = await this.settings.effective(programId);
     const method = options.method ?? settings.aggregation;
     // One connection (the request's transaction): queries run one after another.
-    const cases = await this.db.manager.query<
-      Array<{
-        application_id: string;
-        organization_id: string;
-        submitted_at: Date;
-        amount_requested: string;
-        stage: ReviewStage;
-      }>
-    >(
-      `SELECT application_id, organization_id, submitted_at, amount_requested, stage
-         FROM review_cases WHERE agency_id = $1 AND program_id = $2 AND stage = ANY($3::text[])`,
-      [this.db.agencyId, programId, options.stages ?? RANKED_STAGES],
-    );
+    const cases = await this.db.rows(CASES, [
+      this.db.agencyId,
+      programId,
+      options.stages ?? RANKED_STAGES,
+    ]);
     // Rows come back already in the shape the scoring rules take (no copy of 30,000 objects).
-    const reviews = await this.db.manager.query<SubmittedReview[]>(
-      `SELECT application_id AS "applicationId", reviewer_id AS "reviewerId", points FROM reviews
-        WHERE agency_id = $1 AND program_id = $2 AND status = 'submitted'`,
-      [this.db.agencyId, programId],
-    );
+    const reviews: SubmittedReview[] = await this.db.rows(SUBMITTED_REVIEWS, [
+      this.db.agencyId,
+      programId,
+    ]);
     const left = await this.applications.idsWithStatus(programId, ['withdrawn', 'returned']);
-    const included = cases.filter((c) => !left.has(c.application_id));
-    const caseOf = new Map(included.map((c) => [c.application_id, c]));
+    const included = cases.filter((c) => !left.has(c.applicationId));
+    const caseOf = new Map(included.map((c) => [c.applicationId, c]));
     const inputs: ApplicationInput[] = included.map((c) => ({
-      applicationId: c.application_id,
-      submittedAt: c.submitted_at.toISOString(),
+      applicationId: c.applicationId,
+      submittedAt: c.submittedAt.toISOString(),
     }));
     const submitted = reviews.filter((r) => caseOf.has(r.applicationId));
     const ranked = rankApplications(rubric.criteria, inputs, submitted, {
@@ -89,8 +102,8 @@ export class PanelRanking {
         const c = caseOf.get(s.applicationId)!;
         return {
           ...s,
-          organizationId: c.organization_id,
-          amountRequested: c.amount_requested,
+          organizationId: c.organizationId,
+          amountRequested: c.amountRequested,
           stage: c.stage,
         };
       }),

@@ -27,6 +27,36 @@ import {
 import { ReviewStages } from '../stages/review-stages.service';
 import { weightedTotal } from './panel-scoring';
 import { isUuid } from '../../core/ids';
+import { entitySql, sql } from '../../core/database/sql-statement';
+
+/** The review of an assignment, locked, with what a submission checks and writes. */
+const LOCK_REVIEW_OF_ASSIGNMENT = entitySql(
+  'reviews.review-lock-of-assignment',
+  Review,
+  'r',
+  `SELECT {columns} FROM reviews r WHERE r.agency_id = $1 AND r.assignment_id = $2 FOR UPDATE`,
+  {
+    pick: [
+      'id',
+      'applicationId',
+      'status',
+      'points',
+      'comments',
+      'submittedAt',
+      'reopenedAt',
+      'reopenReason',
+      'version',
+    ],
+  },
+);
+
+const SUBMIT = sql(
+  'reviews.review-submit',
+  `UPDATE reviews
+      SET status = 'submitted', submitted_at = $3, weighted_total = $4, version = $5,
+          updated_at = CURRENT_TIMESTAMP
+    WHERE agency_id = $1 AND id = $2`,
+);
 
 const POINTS = /^\d{1,4}(\.\d{1,2})?$/;
 
@@ -216,14 +246,7 @@ export class ReviewScoring {
     if (assignment.stage === null) throw new ReviewCaseNotFoundError();
     if (assignment.stage !== 'merit_review') throw new NotInMeritReviewError(assignment.stage);
     const rubric = await this.settings.rubric(assignment.programId);
-    const rows: Array<ReviewFields & { applicationId: string }> = await this.db.manager.query(
-      `SELECT id, application_id AS "applicationId", status, points, comments,
-              submitted_at AS "submittedAt", reopened_at AS "reopenedAt",
-              reopen_reason AS "reopenReason", version
-         FROM reviews WHERE agency_id = $1 AND assignment_id = $2
-          FOR UPDATE`,
-      [this.db.agencyId, assignmentId],
-    );
+    const rows = await this.db.rows(LOCK_REVIEW_OF_ASSIGNMENT, [this.db.agencyId, assignmentId]);
     const review = rows[0] ?? null;
     if (review?.status === 'submitted') throw new ReviewLockedError();
     const problems: FieldProblem[] = [];
@@ -238,13 +261,13 @@ export class ReviewScoring {
     review.submittedAt = this.clock.now();
     review.version += 1;
     const total = weightedTotal(rubric.criteria, review.points).toFixed(4);
-    await this.db.manager.query(
-      `UPDATE reviews
-          SET status = 'submitted', submitted_at = $3, weighted_total = $4, version = $5,
-              updated_at = CURRENT_TIMESTAMP
-        WHERE agency_id = $1 AND id = $2`,
-      [this.db.agencyId, review.id, review.submittedAt, total, review.version],
-    );
+    await this.db.rows(SUBMIT, [
+      this.db.agencyId,
+      review.id,
+      review.submittedAt,
+      total,
+      review.version,
+    ]);
     await this.audit.record({
       action: 'review.submitted',
       entityType: 'review',

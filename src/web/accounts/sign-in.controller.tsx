@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, WebPage, WithoutTransaction } from '../../core/access/access.decorators';
 import { PageReply } from '../../core/http/page-reply';
+import { ChecksPassword } from '../../core/http/rate-limits';
 import { WebSessionCookie } from '../../core/http/web-session-cookie';
 import { AuthService } from '../../identity/auth/auth.service';
 import { InvalidCredentialsError, LoginLockedError } from '../../identity/identity.errors';
@@ -122,6 +123,7 @@ export class SignInController {
 
   @Post('sign-in')
   @Public()
+  @ChecksPassword()
   @WithoutTransaction()
   async signIn(
     @Body() form: SignInForm,

@@ -2,29 +2,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { createFixtures, BenchFixtures } from '../bench/lib/fixtures';
-import { BenchTokens, buildScenarios } from '../bench/lib/scenarios';
-import { writeAgencyFiles } from '../bench/seed/agency-files';
-import { BENCH_PASSWORD, ScaleResult, seedScale } from '../bench/seed-scale';
-import { AgencyDirectory } from '../src/agencies/agency-directory';
-import { verifyAllAuditLogs } from '../src/core/audit/verify-all';
-import { bootTestApp, TestApp } from './support/test-app';
+import { createFixtures, BenchFixtures } from '../lib/fixtures';
+import { BenchTokens, buildScenarios } from '../lib/scenarios';
+import { writeAgencyFiles } from '../seed/agency-files';
+import { BENCH_PASSWORD, ScaleResult, seedScale } from '../seed-scale';
+import { AgencyDirectory } from '../../src/agencies/agency-directory';
+import { verifyAllAuditLogs } from '../../src/core/audit/verify-all';
+import { useTestApp } from '../../test/support/use-test-app';
 
 /**
  * The scale seed and the benchmark's fixtures, at a tiny size: the seeded shapes hold together
  * (budgets total, submissions and awards exist where they should, the ledger balances, the audit
  * chains verify), and every benchmark scenario's request succeeds against the real API, so the
- * benchmark measures successful work.
+ * benchmark measures successful work. A check the bench runs first (`npm run bench:check`, part
+ * of `npm run bench`), not part of the test suite: it checks the bench's code, not the app's.
  */
 describe('benchmark seed and scenarios', () => {
   const configDir = join(mkdtempSync(join(tmpdir(), 'gc-bench-test-')), 'agencies');
-  let t: TestApp;
   let seeded: ScaleResult;
   let owner: Client;
 
+  writeAgencyFiles(resolve('config/agencies'), configDir, 3);
+  const t = useTestApp({ env: { AGENCY_CONFIG_DIR: configDir } });
+
   beforeAll(async () => {
-    writeAgencyFiles(resolve('config/agencies'), configDir, 3);
-    t = await bootTestApp({ AGENCY_CONFIG_DIR: configDir });
     seeded = await seedScale({
       ownerUrl: t.db.ownerUrl,
       agencies: 3,
@@ -37,11 +38,8 @@ describe('benchmark seed and scenarios', () => {
     await owner.connect();
   });
 
-  afterAll(async () => {
-    await owner?.end();
-    await t?.close();
-    rmSync(join(configDir, '..'), { recursive: true, force: true });
-  });
+  t.cleanup(() => owner?.end());
+  afterAll(() => rmSync(join(configDir, '..'), { recursive: true, force: true }));
 
   /** A count over all agencies (as the superuser: row-level security does not apply). */
   const count = async (sql: string) => Number((await owner.query<{ n: string }>(sql)).rows[0].n);

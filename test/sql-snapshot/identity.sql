@@ -1,0 +1,335 @@
+-- identity.access-in-agency
+SELECT * FROM request_access_in_agency($1, $2, $3);
+
+-- identity.access-organization-exists
+SELECT 1 AS found FROM organizations WHERE agency_id = $1 AND id = $2;
+
+-- identity.access-outside-agency
+SELECT * FROM request_access_outside_agency($1, $2);
+
+-- identity.agency-membership-answer
+UPDATE agency_memberships SET status = $3, updated_at = now()
+    WHERE agency_id = $1 AND user_id = $2 AND status = 'pending'
+    RETURNING roles;
+
+-- identity.agency-membership-lock
+SELECT am."roles" AS "roles", am."status" AS "status" FROM agency_memberships am
+    WHERE am.agency_id = $1 AND am.user_id = $2 FOR UPDATE;
+
+-- identity.agency-membership-set-roles
+UPDATE agency_memberships SET roles = $3, updated_at = now()
+    WHERE agency_id = $1 AND user_id = $2;
+
+-- identity.demo-add-staff
+INSERT INTO agency_memberships (agency_id, user_id, roles) VALUES ($1, $2, $3)
+   ON CONFLICT (agency_id, user_id) DO NOTHING RETURNING user_id AS "userId";
+
+-- identity.demo-any-user
+SELECT EXISTS (SELECT 1 FROM users) AS any;
+
+-- identity.demo-make-platform-admin
+UPDATE users SET platform_admin = true WHERE id = $1;
+
+-- identity.demo-user-by-email
+SELECT id FROM users WHERE email = $1;
+
+-- identity.demo-user-insert
+INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
+   ON CONFLICT (email) DO NOTHING RETURNING id;
+
+-- identity.duty-excluded
+SELECT c.requester_id AS "requesterId", c.organization_id AS "organizationId",
+          ARRAY(SELECT m.user_id FROM organization_memberships m
+                 WHERE m.agency_id = $1 AND m.organization_id = c.organization_id
+                   AND m.status = 'active'
+                UNION
+                SELECT i.invited_by_user_id FROM user_invitations i
+                 WHERE i.user_id = c.requester_id AND i.invited_by_user_id IS NOT NULL
+                ORDER BY 1)::text[] AS excluded
+     FROM unnest($2::uuid[], $3::uuid[]) AS c(requester_id, organization_id);
+
+-- identity.duty-facts
+SELECT
+     EXISTS (SELECT 1 FROM organization_memberships
+              WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3
+                AND status = 'active') AS member,
+     EXISTS (SELECT 1 FROM user_invitations
+              WHERE user_id = $4 AND invited_by_user_id = $3) AS inviter;
+
+-- identity.duty-facts-of-many
+SELECT
+     EXISTS (SELECT 1 FROM organization_memberships m
+              WHERE m.agency_id = $1 AND m.organization_id = c.organization_id
+                AND m.user_id = $2 AND m.status = 'active') AS member,
+     EXISTS (SELECT 1 FROM user_invitations i
+              WHERE i.user_id = c.requester_id AND i.invited_by_user_id = $2) AS inviter
+     FROM unnest($3::uuid[], $4::uuid[]) WITH ORDINALITY AS c(requester_id, organization_id, n)
+    ORDER BY c.n;
+
+-- identity.invitation-insert
+INSERT INTO user_invitations (user_id, token_hash, invited_by_user_id, expires_at)
+   VALUES ($1, NULL, $2, $3) RETURNING id;
+
+-- identity.invitation-lock-open-by-token
+SELECT i."id" AS "id", i."user_id" AS "userId" FROM user_invitations i
+    WHERE i.token_hash = $1 AND i.closed_at IS NULL AND i.expires_at > now()
+      FOR UPDATE;
+
+-- identity.invitation-mint-token
+WITH minted AS (
+     UPDATE user_invitations SET token_hash = $2
+      WHERE id = $1 AND closed_at IS NULL AND expires_at > now()
+     RETURNING user_id)
+   SELECT user_id AS "userId" FROM minted;
+
+-- identity.invitations-close-all-open
+UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL;
+
+-- identity.invitations-close-own-open
+UPDATE user_invitations SET closed_at = now()
+    WHERE user_id = $1 AND closed_at IS NULL AND invited_by_user_id IS NOT DISTINCT FROM $2;
+
+-- identity.login-tally-prune
+DELETE FROM login_failure_tallies WHERE bucket_start < now() - make_interval(days => $1);
+
+-- identity.login-tally-unknown-email
+INSERT INTO login_failure_tallies AS t (bucket_start, client_ip, failures)
+   VALUES (date_trunc('hour', now()), $1, 1)
+   ON CONFLICT (bucket_start, client_ip) DO UPDATE SET failures = t.failures + 1
+   RETURNING failures;
+
+-- identity.login-throttle-clear
+DELETE FROM login_throttles WHERE email = $1;
+
+-- identity.login-throttle-count
+INSERT INTO login_throttles AS t (email, failures, last_failed_at, locked_until)
+   VALUES ($1, 1, now(), CASE WHEN 1 >= $2 THEN now() + make_interval(secs =>
+     LEAST($4::float8, $3::float8 * power(2::float8, 1 - $2))) END)
+   ON CONFLICT (email) DO UPDATE SET
+     failures = CASE WHEN t.last_failed_at <= now() - make_interval(hours => $5)
+                       THEN 1 ELSE t.failures + 1 END,
+     last_failed_at = now(),
+     locked_until = CASE WHEN CASE WHEN t.last_failed_at <= now() - make_interval(hours => $5)
+                       THEN 1 ELSE t.failures + 1 END >= $2 THEN now() + make_interval(secs =>
+     LEAST($4::float8, $3::float8 * power(2::float8, CASE WHEN t.last_failed_at <= now() - make_interval(hours => $5)
+                       THEN 1 ELSE t.failures + 1 END - $2))) END
+   WHERE t.locked_until IS NULL OR t.locked_until <= now()
+   RETURNING 1 AS counted;
+
+-- identity.login-throttle-prune
+DELETE FROM login_throttles
+    WHERE last_failed_at < now() - make_interval(hours => $1)
+      AND (locked_until IS NULL OR locked_until < now());
+
+-- identity.login-throttle-retry-after
+SELECT ceil(extract(epoch FROM locked_until - now()))::int AS "retryAfter"
+     FROM login_throttles WHERE email = $1;
+
+-- identity.login-throttle-uncount
+UPDATE login_throttles
+      SET failures = failures - 1,
+          locked_until = CASE WHEN failures - 1 >= $2 THEN locked_until END
+    WHERE email = $1 AND failures > 0;
+
+-- identity.me
+SELECT json_build_object('id', u.id, 'email', u.email, 'name', u.name,
+                                'platformAdmin', u.platform_admin) AS "user",
+              COALESCE((SELECT json_agg(json_build_object(
+                          'agencyId', am.agency_id, 'roles', am.roles))
+                          FROM agency_memberships am
+                         WHERE am.user_id = u.id AND am.status = 'active'), '[]'::json)
+                AS "agencies",
+              COALESCE((SELECT json_agg(json_build_object(
+                          'agencyId', om.agency_id,
+                          'organizationId', om.organization_id, 'roles', om.roles))
+                          FROM organization_memberships om
+                         WHERE om.user_id = u.id AND om.status = 'active'), '[]'::json)
+                AS "organizations"
+         FROM users u WHERE u.id = $1;
+
+-- identity.memberships-pending-of-user
+SELECT 'agency' AS kind, am.agency_id AS "agencyId", NULL::uuid AS "organizationId",
+          am.roles, am.updated_at AS "invitedAt"
+     FROM agency_memberships am
+    WHERE am.user_id = $1 AND am.status = 'pending'
+   UNION ALL
+   SELECT 'organization', om.agency_id, om.organization_id, om.roles, om.updated_at
+     FROM organization_memberships om
+    WHERE om.user_id = $1 AND om.status = 'pending';
+
+-- identity.organization-members
+SELECT om."user_id" AS "userId", om."roles" AS "roles", om."status" AS "status", u.email, CASE WHEN om.status = 'pending' THEN NULL ELSE u.name END AS name
+     FROM organization_memberships om JOIN users u ON u.id = om.user_id
+    WHERE om.agency_id = $1 AND om.organization_id = $2
+    ORDER BY u.email;
+
+-- identity.organization-membership-answer
+UPDATE organization_memberships SET status = $4, updated_at = now()
+    WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3 AND status = 'pending'
+    RETURNING roles;
+
+-- identity.organization-membership-deactivate
+UPDATE organization_memberships SET status = 'deactivated', updated_at = now()
+    WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3
+      AND status IN ('active', 'pending');
+
+-- identity.organization-membership-lock
+SELECT om."roles" AS "roles", om."status" AS "status" FROM organization_memberships om
+    WHERE om.agency_id = $1 AND om.organization_id = $2 AND om.user_id = $3 FOR UPDATE;
+
+-- identity.organization-membership-set-roles
+UPDATE organization_memberships SET roles = $4, updated_at = now()
+    WHERE agency_id = $1 AND organization_id = $2 AND user_id = $3;
+
+-- identity.organization-membership-write
+INSERT INTO organization_memberships
+     (agency_id, organization_id, user_id, roles, status, invited_by_user_id)
+   VALUES ($1, $2, $3, $4, $5, $6)
+   ON CONFLICT (agency_id, organization_id, user_id)
+   DO UPDATE SET roles = EXCLUDED.roles, status = EXCLUDED.status,
+                 invited_by_user_id = EXCLUDED.invited_by_user_id, updated_at = now();
+
+-- identity.organization-memberships-of-user
+SELECT om."organization_id" AS "organizationId", om."roles" AS "roles" FROM organization_memberships om
+    WHERE om.agency_id = $1 AND om.user_id = $2 AND om.status = 'active';
+
+-- identity.refresh-token-insert
+INSERT INTO refresh_tokens (session_id, token_hash, expires_at) VALUES ($1, $2, $3);
+
+-- identity.refresh-token-lock-presented
+SELECT rt."id" AS "id", rt."session_id" AS "sessionId", rt."expires_at" AS "expiresAt", rt."used_at" AS "usedAt", s.revoked_at AS "revokedAt", s.user_id AS "userId", u.email,
+          u.platform_admin AS "platformAdmin"
+     FROM refresh_tokens rt
+     JOIN sessions s ON s.id = rt.session_id
+     JOIN users u ON u.id = s.user_id
+    WHERE rt.token_hash = $1
+      FOR UPDATE OF rt, s;
+
+-- identity.refresh-token-mark-used
+UPDATE refresh_tokens SET used_at = now() WHERE id = $1;
+
+-- identity.role-grant-confirmers
+SELECT am.user_id AS "userId", u.email FROM agency_memberships am
+     JOIN users u ON u.id = $2
+    WHERE am.agency_id = $1 AND am.status = 'active' AND 'agency_admin' = ANY (am.roles)
+      AND am.user_id <> $2 AND am.user_id IS DISTINCT FROM $3::uuid
+    ORDER BY am.user_id LIMIT 50;
+
+-- identity.role-grant-decide
+UPDATE agency_role_grants
+      SET status = $3, decided_by_user_id = $4, decided_at = now(),
+          decided_as_platform_admin = $5
+    WHERE agency_id = $1 AND id = $2
+    RETURNING decided_at AS "decidedAt";
+
+-- identity.role-grant-lock
+SELECT g."id" AS "id", g."user_id" AS "userId", g."role" AS "role", g."status" AS "status", g."requested_by_user_id" AS "requestedByUserId", g."requested_at" AS "requestedAt", g."decided_by_user_id" AS "decidedByUserId", g."decided_at" AS "decidedAt", u.email FROM agency_role_grants g JOIN users u ON u.id = g.user_id
+      WHERE g.agency_id = $1 AND g.id = $2 FOR UPDATE OF g;
+
+-- identity.role-grant-request
+INSERT INTO agency_role_grants (agency_id, user_id, role, requested_by_user_id)
+   VALUES ($1, $2, $3, $4)
+   ON CONFLICT (agency_id, user_id, role) WHERE status = 'pending' DO NOTHING
+   RETURNING id;
+
+-- identity.role-grants-cancel
+UPDATE agency_role_grants SET status = 'cancelled', decided_at = now()
+    WHERE agency_id = $1 AND user_id = $2 AND status = 'pending' AND NOT (role = ANY($3))
+    RETURNING id, role;
+
+-- identity.role-grants-pending-roles
+SELECT role FROM agency_role_grants
+    WHERE agency_id = $1 AND user_id = $2 AND status = 'pending' ORDER BY role;
+
+-- identity.role-grants-with-status
+SELECT g."id" AS "id", g."user_id" AS "userId", g."role" AS "role", g."status" AS "status", g."requested_by_user_id" AS "requestedByUserId", g."requested_at" AS "requestedAt", g."decided_by_user_id" AS "decidedByUserId", g."decided_at" AS "decidedAt", u.email FROM agency_role_grants g JOIN users u ON u.id = g.user_id
+      WHERE g.agency_id = $1 AND g.status = $2 ORDER BY g.requested_at, g.id LIMIT 500;
+
+-- identity.session-extend
+UPDATE sessions SET expires_at = $2 WHERE id = $1;
+
+-- identity.session-insert
+INSERT INTO sessions (user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4)
+   RETURNING id;
+
+-- identity.session-of-refresh-token
+SELECT s."id" AS "id", s."user_id" AS "userId" FROM refresh_tokens rt
+     JOIN sessions s ON s.id = rt.session_id
+    WHERE rt.token_hash = $1 AND s.revoked_at IS NULL;
+
+-- identity.session-revoke
+UPDATE sessions SET revoked_at = now(), revoked_reason = $2
+    WHERE id = $1 AND revoked_at IS NULL;
+
+-- identity.sessions-revoke-of-user
+UPDATE sessions SET revoked_at = now(), revoked_reason = $2
+    WHERE user_id = $1 AND revoked_at IS NULL;
+
+-- identity.staff-accepted-with-role
+SELECT am.user_id AS "userId", u.email, u.name
+       FROM agency_memberships am JOIN users u ON u.id = am.user_id
+      WHERE am.agency_id = $1 AND am.status = 'active' AND $2 = ANY(am.roles)
+        AND u.password_hash IS NOT NULL
+      ORDER BY am.user_id;
+
+-- identity.staff-active-with-role
+SELECT am.user_id AS "userId", u.email, u.name
+       FROM agency_memberships am JOIN users u ON u.id = am.user_id
+      WHERE am.agency_id = $1 AND am.status = 'active' AND $2 = ANY(am.roles)
+      ORDER BY am.user_id;
+
+-- identity.staff-deactivate
+UPDATE agency_memberships SET status = 'deactivated', updated_at = now()
+    WHERE agency_id = $1 AND user_id = $2;
+
+-- identity.staff-invite
+INSERT INTO agency_memberships (agency_id, user_id, roles, status)
+   VALUES ($1, $2, $3, 'pending')
+   ON CONFLICT (agency_id, user_id)
+   DO UPDATE SET roles = EXCLUDED.roles, status = 'pending', updated_at = now();
+
+-- identity.staff-lock-admins
+SELECT am."user_id" AS "userId" FROM agency_memberships am
+    WHERE am.agency_id = $1 AND am.status = 'active' AND 'agency_admin' = ANY (am.roles)
+      FOR UPDATE;
+
+-- identity.staff-lock-member
+SELECT am."user_id" AS "userId", am."roles" AS "roles", am."status" AS "status", am."created_at" AS "createdAt", u.email, u.name,
+       ARRAY(SELECT g.role FROM agency_role_grants g
+              WHERE g.agency_id = am.agency_id AND g.user_id = am.user_id AND g.status = 'pending'
+              ORDER BY g.role) AS "pendingRoles",
+       u.password_hash IS NOT NULL AS "hasPassword"
+       FROM agency_memberships am JOIN users u ON u.id = am.user_id
+      WHERE am.agency_id = $1 AND am.user_id = $2 FOR UPDATE OF am;
+
+-- identity.staff-page
+SELECT am."user_id" AS "userId", am."roles" AS "roles", am."status" AS "status", am."created_at" AS "createdAt", u.email, u.name,
+       ARRAY(SELECT g.role FROM agency_role_grants g
+              WHERE g.agency_id = am.agency_id AND g.user_id = am.user_id AND g.status = 'pending'
+              ORDER BY g.role) AS "pendingRoles",
+       u.password_hash IS NOT NULL AS "hasPassword"
+       FROM agency_memberships am JOIN users u ON u.id = am.user_id
+      WHERE am.agency_id = $1
+        AND ($2::text IS NULL OR u.email > $2)
+        AND ($3::text IS NULL OR am.status = $3)
+      ORDER BY u.email
+      LIMIT $4;
+
+-- identity.staff-set-roles
+UPDATE agency_memberships SET roles = $3, updated_at = now()
+    WHERE agency_id = $1 AND user_id = $2;
+
+-- identity.user-account-by-email
+SELECT u."id" AS "id", u."email" AS "email", u."name" AS "name", u.password_hash IS NOT NULL AS "hasPassword" FROM users u WHERE u.email = $1;
+
+-- identity.user-contacts
+SELECT u."id" AS "id", u."email" AS "email", u."name" AS "name" FROM users u WHERE u.id = ANY($1::uuid[]) ORDER BY u.id;
+
+-- identity.user-insert
+INSERT INTO users (email, name) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING RETURNING id;
+
+-- identity.user-login-candidate
+SELECT u."id" AS "id", u."email" AS "email", u."password_hash" AS "passwordHash", u."platform_admin" AS "platformAdmin" FROM users u WHERE u.email = $1;
+
+-- identity.user-set-password
+UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1;

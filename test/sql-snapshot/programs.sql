@@ -1,0 +1,11 @@
+-- programs.close-due
+SELECT p."id" AS "id" FROM programs p
+    WHERE p.agency_id = $1 AND p.status = 'published'
+      AND p.closes_at + make_interval(mins => COALESCE(p.grace_minutes, $2)) < $3
+    ORDER BY p.closes_at, p.id;
+
+-- programs.program
+SELECT p."agency_id" AS "agencyId", p."id" AS "id", p."code" AS "code", p."title" AS "title", p."description" AS "description", p."kind" AS "kind", p."status" AS "status", p."funding_source" AS "fundingSource", p."assistance_listing_number" AS "assistanceListingNumber", p."assistance_listing_title" AS "assistanceListingTitle", p."fain" AS "fain", p."fiscal_year" AS "fiscalYear", p."funds_available" AS "fundsAvailable", p."award_floor" AS "awardFloor", p."award_ceiling" AS "awardCeiling", p."performance_start"::text AS "performanceStart", p."performance_end"::text AS "performanceEnd", p."opens_at" AS "opensAt", p."closes_at" AS "closesAt", p."grace_minutes" AS "graceMinutes", p."eligibility" AS "eligibility", p."form" AS "form", p."required_attachments" AS "requiredAttachments", p."budget_rules" AS "budgetRules", p."rubric" AS "rubric", p."allow_multiple_applications" AS "allowMultipleApplications", p."shareable" AS "shareable", p."cloned_from_template_id" AS "clonedFromTemplateId", p."current_form_version" AS "currentFormVersion", p."version" AS "version", p."created_by" AS "createdBy", p."created_at" AS "createdAt", p."updated_at" AS "updatedAt", p."published_at" AS "publishedAt", p."closed_at" AS "closedAt", p."archived_at" AS "archivedAt" FROM programs p WHERE p.agency_id = $1 AND p.id = $2;
+
+-- programs.terms
+SELECT p."id" AS "id", p."code" AS "code", p."title" AS "title", p."kind" AS "kind", p."status" AS "status", p."assistance_listing_number" AS "assistanceListingNumber", p."fiscal_year" AS "fiscalYear", p."funds_available" AS "fundsAvailable", p."award_floor" AS "awardFloor", p."award_ceiling" AS "awardCeiling", p."opens_at" AS "opensAt", p."closes_at" AS "closesAt", p."grace_minutes" AS "graceMinutes", p."eligibility" AS "eligibility", p."required_attachments" AS "requiredAttachments", p."budget_rules" AS "budgetRules", p."rubric" AS "rubric", p."allow_multiple_applications" AS "allowMultipleApplications", p."current_form_version" AS "currentFormVersion", p."created_by" AS "createdBy" FROM programs p WHERE p.agency_id = $1 AND p.id = $2;
