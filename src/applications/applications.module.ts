@@ -57,6 +57,7 @@ import { SubmissionReadiness } from './submission/submission-readiness';
     ApplicationBudget,
     ApplicationAttachments,
     ApplicationSubmissions,
+    ApplicationVersions,
   ],
 })
 export class ApplicationsModule {}

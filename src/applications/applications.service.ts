@@ -208,6 +208,27 @@ export class ApplicationsService {
     });
   }
 
+  /**
+   * The applications of several organizations of this agency (one person's, for the front
+   * door), newest first, in one query. The caller passes only organizations the person belongs to.
+   */
+  async listForOrganizations(organizationIds: string[], limit = 100) {
+    if (organizationIds.length === 0) return [];
+    const rows = await this.db
+      .repo(Application)
+      .createQueryBuilder('a')
+      .where('a.agency_id = :agencyId AND a.organization_id = ANY(:ids::uuid[])', {
+        agencyId: this.db.agencyId,
+        ids: organizationIds,
+      })
+      .andWhere("a.status <> 'withdrawn'")
+      .orderBy('a.updated_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(limit)
+      .getMany();
+    return rows.map((a) => applicationSummary(a));
+  }
+
   /** An organization's applications, newest first. */
   async listForOrganization(organizationId: string, query: ApplicationListQuery) {
     const limit = pageLimit(query.limit);

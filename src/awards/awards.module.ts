@@ -53,6 +53,14 @@ import { ProgramAwardTermsService } from './program-award-terms.service';
     // Awards are made from what the reviews module decided, through its public reader.
     { provide: FUNDING_DECISIONS, useExisting: FundingDecisionsReader },
   ],
-  exports: [AwardFinance, AwardCommitments, AwardsService, AwardNotifications],
+  // AwardBudget and AwardNoticeFiles: the web pages show the budget, revisions and the notice.
+  exports: [
+    AwardFinance,
+    AwardCommitments,
+    AwardsService,
+    AwardNotifications,
+    AwardBudget,
+    AwardNoticeFiles,
+  ],
 })
 export class AwardsModule {}

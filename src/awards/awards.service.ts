@@ -326,6 +326,23 @@ export class AwardsService {
     );
   }
 
+  /** The awards of several organizations of this agency (one person's), newest first, one query. */
+  async listForOrganizations(organizationIds: string[], limit = 100): Promise<AwardView[]> {
+    if (organizationIds.length === 0) return [];
+    const rows = await this.db
+      .repo(Award)
+      .createQueryBuilder('a')
+      .where('a.agency_id = :agencyId AND a.organization_id = ANY(:ids::uuid[])', {
+        agencyId: this.db.agencyId,
+        ids: organizationIds,
+      })
+      .orderBy('a.offered_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(limit)
+      .getMany();
+    return rows.map((a) => awardView(a));
+  }
+
   /** A notice row (pending) and the job that writes the PDF, in this transaction. */
   async queueNotice(awardId: string, version: number): Promise<void> {
     const repo = this.db.repo(AwardNotice);

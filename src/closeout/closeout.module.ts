@@ -11,5 +11,7 @@ import { CloseoutService } from './closeout.service';
   imports: [IdempotencyModule, AwardsModule, PaymentsModule, LedgerModule],
   controllers: [OrganizationCloseoutController, CloseoutController],
   providers: [CloseoutService],
+  // The web pages show and submit the final expenditure report.
+  exports: [CloseoutService],
 })
 export class CloseoutModule {}

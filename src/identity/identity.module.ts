@@ -67,6 +67,8 @@ import { StaffService } from './staff/staff.service';
     { provide: RECIPIENT_DIRECTORY, useExisting: UserAccounts },
   ],
   exports: [
+    // The web front door (/home) lists the signed-in person's memberships, as GET /me does.
+    MeService,
     AUTHENTICATOR,
     ACCESS_POLICY,
     RECIPIENT_DIRECTORY,

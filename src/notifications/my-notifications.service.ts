@@ -33,6 +33,7 @@ const LIST = entitySql(
     WHERE n.user_id = $1
       AND ($2::boolean IS NOT TRUE OR n.read_at IS NULL)
       AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3::timestamptz, $4::uuid))
+      AND ($6::uuid IS NULL OR n.agency_id = $6::uuid)
     ORDER BY n.created_at DESC, n.id DESC
     LIMIT $5`,
   { pick, computed },
@@ -40,7 +41,8 @@ const LIST = entitySql(
 
 const UNREAD_COUNT = sql<{ count: number }>(
   'notifications.mine-unread-count',
-  `SELECT count(*)::int AS count FROM notifications WHERE user_id = $1 AND read_at IS NULL`,
+  `SELECT count(*)::int AS count FROM notifications
+    WHERE user_id = $1 AND read_at IS NULL AND ($2::uuid IS NULL OR agency_id = $2::uuid)`,
 );
 
 const MARK_READ = entitySql(
@@ -49,7 +51,7 @@ const MARK_READ = entitySql(
   'n',
   `WITH marked AS (
      UPDATE notifications SET read_at = COALESCE(read_at, now())
-      WHERE id = $1 AND user_id = $2
+      WHERE id = $1 AND user_id = $2 AND ($3::uuid IS NULL OR agency_id = $3::uuid)
       RETURNING *)
    SELECT {columns}, n.created_at::text AS "createdText" FROM marked n`,
   { pick, computed },
@@ -72,6 +74,8 @@ export class MyNotifications {
     unread?: boolean;
     limit?: number;
     cursor?: string;
+    /** Only this agency's notices (an agency's portal shows its own). */
+    agencyId?: string;
   }): Promise<NotificationPage> {
     const { userId } = this.context.requireUser();
     const limit = options.limit ?? 50;
@@ -82,8 +86,12 @@ export class MyNotifications {
       after?.createdAt ?? null,
       after?.id ?? null,
       limit + 1,
+      options.agencyId ?? null,
     ]);
-    const [{ count }] = await sqlRows(this.txHost.tx, UNREAD_COUNT, [userId]);
+    const [{ count }] = await sqlRows(this.txHost.tx, UNREAD_COUNT, [
+      userId,
+      options.agencyId ?? null,
+    ]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -94,10 +102,10 @@ export class MyNotifications {
   }
 
   /** Marks one of the caller's notices read (again: no change). Someone else's answers 404. */
-  async markRead(id: string): Promise<NotificationView> {
+  async markRead(id: string, agencyId?: string): Promise<NotificationView> {
     const { userId } = this.context.requireUser();
     if (!isUuid(id)) throw new NotificationNotFoundError();
-    const rows = await sqlRows(this.txHost.tx, MARK_READ, [id, userId]);
+    const rows = await sqlRows(this.txHost.tx, MARK_READ, [id, userId, agencyId ?? null]);
     if (!rows[0]) throw new NotificationNotFoundError();
     return this.view(rows[0]);
   }

@@ -16,7 +16,8 @@ import { NotificationService } from './notification.service';
   controllers: [MyNotificationsController],
   providers: [NotificationService, MyNotifications, MailTransport, EmailNotificationHandler],
   // EmailNotificationHandler: for a job that mints a secret and sends its email itself.
-  // MailTransport: its record of unsent mail feeds the development outbox page (/dev/mail).
-  exports: [NotificationService, EmailNotificationHandler, MailTransport],
+  // MailTransport: its record of unsent mail feeds the development outbox page (/dev/mail);
+  // MyNotifications: the web pages list and mark the signed-in user's notices.
+  exports: [NotificationService, EmailNotificationHandler, MailTransport, MyNotifications],
 })
 export class NotificationsModule {}

@@ -62,6 +62,6 @@ import { PaymentSettlement } from './settlement/payment-settlement';
     PayeeChanges,
     PaymentExportStrategies,
   ],
-  exports: [PaymentDirectory, AgencyCalendar, Payees, PayeeChanges],
+  exports: [PaymentDirectory, AgencyCalendar, Payees, PayeeChanges, PaymentRequests],
 })
 export class PaymentsModule {}

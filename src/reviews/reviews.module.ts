@@ -46,6 +46,7 @@ import { ReviewStages } from './stages/review-stages.service';
     DecisionRelease,
     FundingDecisionsReader,
   ],
-  exports: [FundingDecisionsReader, PanelRanking],
+  // DecisionRelease: the applicant's status page shows the released decision.
+  exports: [FundingDecisionsReader, PanelRanking, DecisionRelease],
 })
 export class ReviewsModule {}

@@ -220,6 +220,11 @@ export class AwardBudget {
     return revisionView(revision);
   }
 
+  /** The agency's tolerance: a line may move this percent of its approved amount without approval. */
+  tolerancePercent(): string {
+    return this.agencies.configOf(this.db.agencyId).finance.budgetTolerancePercent;
+  }
+
   async revisions(scope: AwardScope, awardId: string) {
     const award = await this.records.find(scope, awardId);
     const rows = await this.db.repo(BudgetRevision).find({

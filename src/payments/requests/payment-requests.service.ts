@@ -10,6 +10,7 @@ import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { fromCents, toCents } from '../../core/money/money';
 import { decodeCursor, pageLimit, TIME_AND_ID, toPage } from '../../core/pagination/keyset-cursor';
+import { lineCeilingCents } from '../../awards/budget/award-budget-math';
 import { AgencyCalendar } from '../agency-calendar';
 import { approvalContentHash, requiredApprovals } from '../approvals/approval-chain';
 import {
@@ -279,6 +280,70 @@ export class PaymentRequests {
       (r) => [r.requestedAt.toISOString(), r.id],
       (r) => byId.get(r.id)!,
     );
+  }
+
+  /**
+   * Each budget line of the award with what live requests already charge to it and what is
+   * left: on the line itself, and what a new request may still take within the agency's
+   * tolerance (the ceiling `create` checks).
+   */
+  async lineBalances(scope: RequestScope, awardId: string) {
+    const award = await this.awards.find(scope, awardId);
+    const tolerance = this.agencies.configOf(this.db.agencyId).finance.budgetTolerancePercent;
+    const used = await this.records.lineUsage(award.id);
+    return (await this.awards.budgetLines(award.id)).map((line) => {
+      const key = `${line.functionCode}/${line.objectCode}`;
+      const charged = used.get(key) ?? 0n;
+      const available = lineCeilingCents(line.amount, tolerance) - charged;
+      return {
+        functionCode: line.functionCode,
+        objectCode: line.objectCode,
+        description: line.description,
+        budgeted: fromCents(toCents(line.amount)),
+        requested: fromCents(charged),
+        remaining: fromCents(toCents(line.amount) - charged),
+        availableWithinTolerance: fromCents(available > 0n ? available : 0n),
+      };
+    });
+  }
+
+  /**
+   * Requests of several organizations (one person's) still waiting for approval, oldest first,
+   * in one query: the front door's task list (no approval chain; the request's page shows it).
+   */
+  async waitingForOrganizations(organizationIds: string[], limit = 100) {
+    if (organizationIds.length === 0) return [];
+    const rows = await this.db
+      .repo(PaymentRequest)
+      .createQueryBuilder('r')
+      .where('r.agency_id = :agencyId AND r.organization_id = ANY(:ids::uuid[])', {
+        agencyId: this.db.agencyId,
+        ids: organizationIds,
+      })
+      .andWhere("r.status = 'submitted'")
+      .orderBy('r.requested_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .limit(limit)
+      .getMany();
+    return rows.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      awardId: r.awardId,
+      organizationId: r.organizationId,
+      amount: fromCents(toCents(r.amount)),
+      requestedAt: r.requestedAt.toISOString(),
+    }));
+  }
+
+  /** The kinds of request this agency accepts (Missouri: reimbursements only). */
+  paymentModels(): PaymentType[] {
+    return [...this.agencies.configOf(this.db.agencyId).finance.paymentModels];
+  }
+
+  /** How many finance officers must approve a request of this amount (the agency's threshold). */
+  approvalsNeeded(amount: string): number {
+    const finance = this.agencies.configOf(this.db.agencyId).finance;
+    return requiredApprovals(amount, finance.dualApprovalThreshold);
   }
 
   /** The award's money: ledger balances, what unpaid requests reserve, what is left. */
