@@ -13,12 +13,15 @@ export function tsEntryScript(entry: string): string {
 const { readFileSync } = require('node:fs');
 const root = ${JSON.stringify(REPO_ROOT)};
 const { transformSync } = require(require.resolve('@swc/core', { paths: [root] }));
-const options = JSON.parse(readFileSync(root + '/.swcrc', 'utf8'));
-delete options.$schema;
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), { ...options, filename, sourceMaps: 'inline', swcrc: false });
-  module._compile(code, filename);
-};
+// .swcrc has one entry for .ts and one for .tsx (the pages): each extension compiles with its own.
+const entries = JSON.parse(readFileSync(root + '/.swcrc', 'utf8'));
+for (const extension of ['.ts', '.tsx']) {
+  const { test, $schema, ...options } = entries.find((e) => new RegExp(e.test).test('x' + extension));
+  require.extensions[extension] = (module, filename) => {
+    const { code } = transformSync(readFileSync(filename, 'utf8'), { ...options, filename, sourceMaps: 'inline', swcrc: false });
+    module._compile(code, filename);
+  };
+}
 require(${JSON.stringify(resolve(REPO_ROOT, entry))});
 `;
 }
