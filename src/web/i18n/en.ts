@@ -28,6 +28,7 @@ export const en = {
     close: 'Close',
     primaryNavigation: 'Primary navigation',
     home: 'Home',
+    yourGrants: 'Your grants',
     signIn: 'Sign in',
     signOut: 'Sign out',
     createAccount: 'Create an account',

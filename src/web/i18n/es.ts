@@ -24,6 +24,7 @@ export const es: Catalog = {
     close: 'Cerrar',
     primaryNavigation: 'Navegación principal',
     home: 'Inicio',
+    yourGrants: 'Sus subvenciones',
     signIn: 'Iniciar sesión',
     signOut: 'Cerrar sesión',
     createAccount: 'Crear una cuenta',

@@ -88,6 +88,13 @@ function Header({ ctx }: { ctx: PageContext }) {
             </li>
             {ctx.user && (
               <li class="usa-nav__primary-item">
+                <a class="usa-nav-link" href="/home">
+                  <span>{ctx.t('common.yourGrants')}</span>
+                </a>
+              </li>
+            )}
+            {ctx.user && (
+              <li class="usa-nav__primary-item">
                 <a class="usa-nav-link" href="/account">
                   <span>{ctx.t('account.title')}</span>
                 </a>
