@@ -9,7 +9,7 @@ SELECT l."function_code" AS "functionCode", l."object_code" AS "objectCode", l."
     ORDER BY l.position;
 
 -- applications.detail-by-organization
-SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt",
+SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."updated_by" AS "updatedBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt",
     (SELECT COALESCE(json_agg(json_build_object(
               'functionCode', l.function_code, 'objectCode', l.object_code,
               'description', l.description, 'amount', l.amount::text, 'indirect', l.indirect)
@@ -34,7 +34,7 @@ SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId
   WHERE a.agency_id = $1 AND a.id = $2 AND a.organization_id = $3;
 
 -- applications.detail-by-program
-SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt",
+SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."updated_by" AS "updatedBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt",
     (SELECT COALESCE(json_agg(json_build_object(
               'functionCode', l.function_code, 'objectCode', l.object_code,
               'description', l.description, 'amount', l.amount::text, 'indirect', l.indirect)
@@ -64,12 +64,12 @@ WITH a AS (
         SET answers = CASE WHEN $5 THEN $6::jsonb ELSE answers END,
             amount_requested = CASE WHEN $7 THEN $8::numeric ELSE amount_requested END,
             project_title = CASE WHEN $9 THEN $10::text ELSE project_title END,
-            version = version + 1, updated_at = CURRENT_TIMESTAMP
+            version = version + 1, updated_at = CURRENT_TIMESTAMP, updated_by = $11
       WHERE agency_id = $1 AND id = $2 AND organization_id = $3
         AND status IN ('draft', 'returned')
         AND ($4::int[] IS NULL OR version = ANY($4::int[]))
      RETURNING *)
-   SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM a;
+   SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."updated_by" AS "updatedBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM a;
 
 -- applications.edit-in-place-by-program
 WITH a AS (
@@ -77,27 +77,27 @@ WITH a AS (
         SET answers = CASE WHEN $5 THEN $6::jsonb ELSE answers END,
             amount_requested = CASE WHEN $7 THEN $8::numeric ELSE amount_requested END,
             project_title = CASE WHEN $9 THEN $10::text ELSE project_title END,
-            version = version + 1, updated_at = CURRENT_TIMESTAMP
+            version = version + 1, updated_at = CURRENT_TIMESTAMP, updated_by = $11
       WHERE agency_id = $1 AND id = $2 AND program_id = $3
         AND status IN ('draft', 'returned')
         AND ($4::int[] IS NULL OR version = ANY($4::int[]))
      RETURNING *)
-   SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM a;
+   SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."updated_by" AS "updatedBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM a;
 
 -- applications.find-by-organization
-SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
+SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."updated_by" AS "updatedBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
       WHERE a.agency_id = $1 AND a.id = $2 AND a.organization_id = $3;
 
 -- applications.find-by-organization-for-update
-SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
+SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."updated_by" AS "updatedBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
       WHERE a.agency_id = $1 AND a.id = $2 AND a.organization_id = $3 FOR UPDATE;
 
 -- applications.find-by-program
-SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
+SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."updated_by" AS "updatedBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
       WHERE a.agency_id = $1 AND a.id = $2 AND a.program_id = $3;
 
 -- applications.find-by-program-for-update
-SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
+SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."updated_by" AS "updatedBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
       WHERE a.agency_id = $1 AND a.id = $2 AND a.program_id = $3 FOR UPDATE;
 
 -- applications.ids-with-status
@@ -114,7 +114,7 @@ SELECT DISTINCT a."organization_id" AS "organizationId" FROM applications a
     WHERE a.agency_id = $1 AND a.program_id = $2 AND a.status IN ('draft', 'returned');
 
 -- applications.program-page
-SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
+SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."updated_by" AS "updatedBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt" FROM applications a
     WHERE a.agency_id = $1 AND a.program_id = $2
       AND ($3::text IS NULL OR a.status = $3::text)
       AND ($4::uuid IS NULL OR a.organization_id = $4::uuid)
@@ -128,7 +128,7 @@ UPDATE applications
       SET status = $3, project_title = $4, amount_requested = $5, answers = $6::jsonb,
           version = $7, submission_count = $8, submitted_at = $9, returned_at = $10,
           return_comment = $11, revision_due_at = $12, withdrawn_at = $13,
-          updated_at = CURRENT_TIMESTAMP
+          updated_at = CURRENT_TIMESTAMP, updated_by = $14
     WHERE agency_id = $1 AND id = $2
     RETURNING updated_at AS "updatedAt";
 

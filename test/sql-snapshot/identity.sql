@@ -7,6 +7,23 @@ SELECT 1 AS found FROM organizations WHERE agency_id = $1 AND id = $2;
 -- identity.access-outside-agency
 SELECT * FROM request_access_outside_agency($1, $2);
 
+-- identity.account-token-insert
+INSERT INTO user_account_tokens (user_id, purpose, token_hash, expires_at)
+   VALUES ($1, $2, NULL, $3) RETURNING id;
+
+-- identity.account-token-lock-usable
+SELECT t."id" AS "id", t."user_id" AS "userId" FROM user_account_tokens t
+    WHERE t.token_hash = $1 AND t.purpose = $2 AND t.closed_at IS NULL AND t.expires_at > now()
+      FOR UPDATE;
+
+-- identity.account-token-usable
+SELECT 1 AS usable FROM user_account_tokens
+    WHERE token_hash = $1 AND purpose = $2 AND closed_at IS NULL AND expires_at > now();
+
+-- identity.account-tokens-close-open
+UPDATE user_account_tokens SET closed_at = now()
+    WHERE user_id = $1 AND purpose = $2 AND closed_at IS NULL;
+
 -- identity.agency-membership-answer
 UPDATE agency_memberships SET status = $3, updated_at = now()
     WHERE agency_id = $1 AND user_id = $2 AND status = 'pending'
@@ -83,6 +100,9 @@ WITH minted AS (
    SELECT user_id AS "userId" FROM minted;
 
 -- identity.invitations-close-all-open
+UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL;
+
+-- identity.invitations-close-open-of-reset-user
 UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL;
 
 -- identity.invitations-close-own-open
@@ -265,6 +285,10 @@ UPDATE sessions SET revoked_at = now(), revoked_reason = $2
 UPDATE sessions SET revoked_at = now(), revoked_reason = $2
     WHERE user_id = $1 AND revoked_at IS NULL;
 
+-- identity.sessions-revoke-others-of-user
+UPDATE sessions SET revoked_at = now(), revoked_reason = $3
+    WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2;
+
 -- identity.staff-accepted-with-role
 SELECT am.user_id AS "userId", u.email, u.name
        FROM agency_memberships am JOIN users u ON u.id = am.user_id
@@ -322,14 +346,52 @@ UPDATE agency_memberships SET roles = $3, updated_at = now()
 -- identity.user-account-by-email
 SELECT u."id" AS "id", u."email" AS "email", u."name" AS "name", u.password_hash IS NOT NULL AS "hasPassword" FROM users u WHERE u.email = $1;
 
+-- identity.user-change-password
+UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1;
+
 -- identity.user-contacts
-SELECT u."id" AS "id", u."email" AS "email", u."name" AS "name" FROM users u WHERE u.id = ANY($1::uuid[]) ORDER BY u.id;
+SELECT u."id" AS "id", u."email" AS "email", u."name" AS "name", u."locale" AS "locale" FROM users u WHERE u.id = ANY($1::uuid[]) ORDER BY u.id;
 
 -- identity.user-insert
 INSERT INTO users (email, name) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING RETURNING id;
 
 -- identity.user-login-candidate
-SELECT u."id" AS "id", u."email" AS "email", u."password_hash" AS "passwordHash", u."platform_admin" AS "platformAdmin" FROM users u WHERE u.email = $1;
+SELECT u."id" AS "id", u."email" AS "email", u."password_hash" AS "passwordHash", u."platform_admin" AS "platformAdmin", u."email_verified_at" AS "emailVerifiedAt", u."locale" AS "locale" FROM users u WHERE u.email = $1;
+
+-- identity.user-mark-email-verified
+UPDATE users SET email_verified_at = now(), updated_at = now()
+    WHERE id = $1 AND email_verified_at IS NULL;
+
+-- identity.user-password-hash
+SELECT u."password_hash" AS "passwordHash" FROM users u WHERE u.id = $1;
+
+-- identity.user-profile
+SELECT u."email" AS "email", u."name" AS "name", u."locale" AS "locale" FROM users u WHERE u.id = $1;
+
+-- identity.user-reset-password
+UPDATE users SET password_hash = $2, updated_at = now(),
+          email_verified_at = COALESCE(email_verified_at, now())
+    WHERE id = $1;
+
+-- identity.user-save-locale
+WITH changed AS (
+     UPDATE users u SET locale = $2, updated_at = now()
+       FROM (SELECT id, locale FROM users WHERE id = $1 FOR UPDATE) old
+      WHERE u.id = old.id AND old.locale IS DISTINCT FROM $2
+        AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = $3 AND s.user_id = $1
+                      AND s.revoked_at IS NULL AND s.expires_at > now())
+     RETURNING old.locale AS before)
+   SELECT before FROM changed;
 
 -- identity.user-set-password
 UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1;
+
+-- identity.user-sign-up
+INSERT INTO users (email, name, password_hash, email_verified_at, locale)
+   VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (email) DO NOTHING RETURNING id;
+
+-- identity.user-update-profile
+UPDATE users SET name = $2, locale = $3, updated_at = now() WHERE id = $1;
+
+-- identity.user-verified-by-email
+SELECT u."id" AS "id", u.email_verified_at IS NOT NULL AS verified FROM users u WHERE u.email = $1;

@@ -3,8 +3,10 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
+import { entitySql, sql, sqlRows } from '../../core/database/sql-statement';
 import { PasswordHasher } from '../auth/password-hasher';
 import { SessionService } from '../auth/session.service';
+import { User } from '../entities/user.entity';
 import { CurrentPasswordWrongError, ProfileInvalidError } from '../identity.errors';
 import { checkPasswordRules } from './password-rules';
 import type { AccountLocale } from './self-service-accounts.service';
@@ -16,6 +18,41 @@ export interface AccountProfile {
 }
 
 const LOCALES: readonly string[] = ['en', 'es'];
+
+const PROFILE = entitySql(
+  'identity.user-profile',
+  User,
+  'u',
+  `SELECT {columns} FROM users u WHERE u.id = $1`,
+  { pick: ['email', 'name', 'locale'] },
+);
+const UPDATE_PROFILE = sql(
+  'identity.user-update-profile',
+  `UPDATE users SET name = $2, locale = $3, updated_at = now() WHERE id = $1`,
+);
+// Saved only for a live session $3 of the user; the row comes back only when the locale changed.
+const SAVE_LOCALE = sql<{ before: User['locale'] }>(
+  'identity.user-save-locale',
+  `WITH changed AS (
+     UPDATE users u SET locale = $2, updated_at = now()
+       FROM (SELECT id, locale FROM users WHERE id = $1 FOR UPDATE) old
+      WHERE u.id = old.id AND old.locale IS DISTINCT FROM $2
+        AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = $3 AND s.user_id = $1
+                      AND s.revoked_at IS NULL AND s.expires_at > now())
+     RETURNING old.locale AS before)
+   SELECT before FROM changed`,
+);
+const PASSWORD_HASH = entitySql(
+  'identity.user-password-hash',
+  User,
+  'u',
+  `SELECT {columns} FROM users u WHERE u.id = $1`,
+  { pick: ['passwordHash'] },
+);
+const CHANGE_PASSWORD = sql(
+  'identity.user-change-password',
+  `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`,
+);
 
 /**
  * The signed-in person's own settings: name, language, password. Draws its own transactions
@@ -34,11 +71,9 @@ export class AccountSettings {
   profile(): Promise<AccountProfile> {
     const userId = this.context.requireUser().userId;
     return this.txHost.withTransaction(async () => {
-      const rows: AccountProfile[] = await this.txHost.tx.query(
-        `SELECT email, name, locale FROM users WHERE id = $1`,
-        [userId],
-      );
-      return rows[0];
+      const rows = await sqlRows(this.txHost.tx, PROFILE, [userId]);
+      // The column's check constraint holds locale to 'en', 'es' or null.
+      return rows[0] as AccountProfile;
     });
   }
 
@@ -50,10 +85,7 @@ export class AccountSettings {
     await this.txHost.withTransaction(async () => {
       const before = await this.profile();
       if (before.name === name && before.locale === input.locale) return;
-      await this.txHost.tx.query(
-        `UPDATE users SET name = $2, locale = $3, updated_at = now() WHERE id = $1`,
-        [userId, name, input.locale],
-      );
+      await sqlRows(this.txHost.tx, UPDATE_PROFILE, [userId, name, input.locale]);
       await this.audit.recordPlatform({
         action: 'user.profile_updated',
         entityType: 'user',
@@ -69,17 +101,11 @@ export class AccountSettings {
     const { userId, sessionId } = this.context.requireUser();
     await this.txHost.withTransaction(async () => {
       // The switch is a public route (no access policy ran): only a live session saves.
-      const changed: Array<{ before: string | null }> = await this.txHost.tx.query(
-        `WITH changed AS (
-           UPDATE users u SET locale = $2, updated_at = now()
-             FROM (SELECT id, locale FROM users WHERE id = $1 FOR UPDATE) old
-            WHERE u.id = old.id AND old.locale IS DISTINCT FROM $2
-              AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = $3 AND s.user_id = $1
-                            AND s.revoked_at IS NULL AND s.expires_at > now())
-           RETURNING old.locale AS before)
-         SELECT before FROM changed`,
-        [userId, locale, sessionId ?? null],
-      );
+      const changed = await sqlRows(this.txHost.tx, SAVE_LOCALE, [
+        userId,
+        locale,
+        sessionId ?? null,
+      ]);
       if (changed.length === 0) return;
       await this.audit.recordPlatform({
         action: 'user.locale_changed',
@@ -98,10 +124,10 @@ export class AccountSettings {
   async changePassword(current: string, next: string): Promise<void> {
     const actor = this.context.requireUser();
     checkPasswordRules(next);
-    const rows: Array<{ password_hash: string | null }> = await this.txHost.withTransaction(() =>
-      this.txHost.tx.query(`SELECT password_hash FROM users WHERE id = $1`, [actor.userId]),
+    const rows = await this.txHost.withTransaction(() =>
+      sqlRows(this.txHost.tx, PASSWORD_HASH, [actor.userId]),
     );
-    if (!(await this.passwords.verifyOrBurn(rows[0]?.password_hash, current))) {
+    if (!(await this.passwords.verifyOrBurn(rows[0]?.passwordHash, current))) {
       await this.audit.recordIndependently({
         action: 'user.password_change_refused',
         entityType: 'user',
@@ -112,10 +138,7 @@ export class AccountSettings {
     }
     const passwordHash = await this.passwords.hash(next);
     await this.txHost.withTransaction(async () => {
-      await this.txHost.tx.query(
-        `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`,
-        [actor.userId, passwordHash],
-      );
+      await sqlRows(this.txHost.tx, CHANGE_PASSWORD, [actor.userId, passwordHash]);
       const revoked = await this.sessions.revokeOthersForUser(
         actor.userId,
         actor.sessionId,

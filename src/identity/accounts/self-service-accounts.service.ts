@@ -5,11 +5,13 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
+import { computedColumns, entitySql, sql, sqlRows } from '../../core/database/sql-statement';
 import { RateLimitStore } from '../../core/http/rate-limits';
 import { NotificationService } from '../../notifications/notification.service';
 import { normalizeEmail } from '../auth/email';
 import { PasswordHasher } from '../auth/password-hasher';
 import { SessionService } from '../auth/session.service';
+import { User } from '../entities/user.entity';
 import { ProfileInvalidError } from '../identity.errors';
 import { AccountLinks } from './account-links';
 import { AgencyTransactions } from './agency-transactions';
@@ -30,6 +32,36 @@ export interface SignUpInput {
 /** Account emails to one address per hour, beyond which requests are answered alike, unsent. */
 const EMAILS_PER_ADDRESS_PER_HOUR = 5;
 const MAX_NAME_LENGTH = 200;
+
+// Unverified until the emailed link is followed; a known address inserts nothing.
+const SIGN_UP = sql<Pick<User, 'id'>>(
+  'identity.user-sign-up',
+  `INSERT INTO users (email, name, password_hash, email_verified_at, locale)
+   VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (email) DO NOTHING RETURNING id`,
+);
+const MARK_VERIFIED = sql(
+  'identity.user-mark-email-verified',
+  `UPDATE users SET email_verified_at = now(), updated_at = now()
+    WHERE id = $1 AND email_verified_at IS NULL`,
+);
+// Following the reset link proves the address, so it also verifies it.
+const RESET_PASSWORD = sql(
+  'identity.user-reset-password',
+  `UPDATE users SET password_hash = $2, updated_at = now(),
+          email_verified_at = COALESCE(email_verified_at, now())
+    WHERE id = $1`,
+);
+const CLOSE_OPEN_INVITATIONS = sql(
+  'identity.invitations-close-open-of-reset-user',
+  `UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL`,
+);
+const BY_EMAIL = entitySql(
+  'identity.user-verified-by-email',
+  User,
+  'u',
+  `SELECT {columns}, u.email_verified_at IS NOT NULL AS verified FROM users u WHERE u.email = $1`,
+  { pick: ['id'], computed: computedColumns<{ verified: boolean }>() },
+);
 
 /**
  * Sign-up, email verification, and forgotten passwords: what a person does before they can sign
@@ -66,11 +98,12 @@ export class SelfServiceAccounts {
     const passwordHash = await this.passwords.hash(input.password);
     const mayEmail = await this.mayEmail(email);
     await this.inAgency.run(input.agencyCode, async () => {
-      const inserted: Array<{ id: string }> = await this.txHost.tx.query(
-        `INSERT INTO users (email, name, password_hash, email_verified_at, locale)
-         VALUES ($1, $2, $3, NULL, $4) ON CONFLICT (email) DO NOTHING RETURNING id`,
-        [email, name, passwordHash, input.locale],
-      );
+      const inserted = await sqlRows(this.txHost.tx, SIGN_UP, [
+        email,
+        name,
+        passwordHash,
+        input.locale,
+      ]);
       if (inserted[0]) {
         await this.audit.recordPlatform({
           action: 'user.signed_up',
@@ -108,11 +141,7 @@ export class SelfServiceAccounts {
   async verifyEmail(token: string): Promise<void> {
     await this.txHost.withTransaction(async () => {
       const link = await this.links.use(token, 'verify_email');
-      await this.txHost.tx.query(
-        `UPDATE users SET email_verified_at = now(), updated_at = now()
-          WHERE id = $1 AND email_verified_at IS NULL`,
-        [link.userId],
-      );
+      await sqlRows(this.txHost.tx, MARK_VERIFIED, [link.userId]);
       await this.audit.recordPlatform({
         action: 'user.email_verified',
         entityType: 'user',
@@ -172,17 +201,9 @@ export class SelfServiceAccounts {
     const passwordHash = await this.passwords.hash(password);
     await this.txHost.withTransaction(async () => {
       const link = await this.links.use(token, 'reset_password');
-      await this.txHost.tx.query(
-        `UPDATE users SET password_hash = $2, updated_at = now(),
-                email_verified_at = COALESCE(email_verified_at, now())
-          WHERE id = $1`,
-        [link.userId, passwordHash],
-      );
+      await sqlRows(this.txHost.tx, RESET_PASSWORD, [link.userId, passwordHash]);
       // An invitation would set the password again: the person has one now.
-      await this.txHost.tx.query(
-        `UPDATE user_invitations SET closed_at = now() WHERE user_id = $1 AND closed_at IS NULL`,
-        [link.userId],
-      );
+      await sqlRows(this.txHost.tx, CLOSE_OPEN_INVITATIONS, [link.userId]);
       const revoked = await this.sessions.revokeAllForUser(link.userId, 'password_reset');
       await this.audit.recordPlatform({
         action: 'user.password_reset',
@@ -194,10 +215,7 @@ export class SelfServiceAccounts {
   }
 
   private userByEmail(email: string): Promise<Array<{ id: string; verified: boolean }>> {
-    return this.txHost.tx.query(
-      `SELECT id, email_verified_at IS NOT NULL AS verified FROM users WHERE email = $1`,
-      [email],
-    );
+    return sqlRows(this.txHost.tx, BY_EMAIL, [email]);
   }
 
   private async mayEmail(email: string): Promise<boolean> {

@@ -99,6 +99,12 @@ const REVOKE_ALL_OF_USER = sql(
     WHERE user_id = $1 AND revoked_at IS NULL`,
 );
 
+const REVOKE_OTHERS_OF_USER = sql(
+  'identity.sessions-revoke-others-of-user',
+  `UPDATE sessions SET revoked_at = now(), revoked_reason = $3
+    WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2`,
+);
+
 const INSERT_REFRESH_TOKEN = sql(
   'identity.refresh-token-insert',
   `INSERT INTO refresh_tokens (session_id, token_hash, expires_at) VALUES ($1, $2, $3)`,
@@ -225,11 +231,11 @@ export class SessionService {
     keepSessionId: string | undefined,
     reason: RevokeReason,
   ): Promise<number> {
-    const [, count] = await this.txHost.tx.query<[unknown, number]>(
-      `UPDATE sessions SET revoked_at = now(), revoked_reason = $3
-        WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2`,
-      [userId, keepSessionId ?? null, reason],
-    );
+    const { count } = await sqlRun(this.txHost.tx, REVOKE_OTHERS_OF_USER, [
+      userId,
+      keepSessionId ?? null,
+      reason,
+    ]);
     return count;
   }
 

@@ -3,14 +3,40 @@ import { AgencyDirectory } from '../../agencies/agency-directory';
 import { Clock } from '../../core/clock/clock';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
+import { computedColumns, entitySql, sql } from '../../core/database/sql-statement';
 import { JobScheduler } from '../../core/jobs';
 import { OrganizationMemberships } from '../../identity/memberships/organization-memberships.service';
 import { NotificationService } from '../../notifications/notification.service';
 import { OrganizationDirectory } from '../organization-directory';
+import { OrganizationDocument } from '../entities/organization-document.entity';
 import { daysUntil, dueReminder, REMINDER_DAYS, todayIn } from './document-kinds';
 
 export const DOCUMENT_EXPIRY_SCHEDULE = 'organizations.document-expiry-reminders';
 const DAY_MS = 86_400_000;
+
+// expires_on is never null here (the BETWEEN), so it is typed as the set date it is.
+const EXPIRING = entitySql(
+  'organizations.documents-expiring',
+  OrganizationDocument,
+  'd',
+  `SELECT {columns}, d.expires_on::text AS "expiresOn"
+     FROM organization_documents d
+    WHERE d.agency_id = $1 AND d.removed_at IS NULL
+      AND d.expires_on BETWEEN $2::date AND $2::date + $3::int
+    ORDER BY d.expires_on, d.id`,
+  {
+    pick: ['id', 'organizationId', 'title', 'remindedDays'],
+    computed: computedColumns<{ expiresOn: NonNullable<OrganizationDocument['expiresOn']> }>(),
+  },
+);
+// The claim: only one run moves reminded_days to this threshold.
+const CLAIM_REMINDER = sql<Pick<OrganizationDocument, 'id'>>(
+  'organizations.document-claim-reminder',
+  `UPDATE organization_documents SET reminded_days = $3
+    WHERE agency_id = $1 AND id = $2 AND removed_at IS NULL
+      AND (reminded_days IS NULL OR reminded_days > $3)
+  RETURNING id`,
+);
 
 /**
  * Expiry reminders: 30 and 7 days before a library document expires, the organization's
@@ -44,52 +70,36 @@ export class DocumentReminders implements OnModuleInit {
     const config = this.agencies.configOf(this.db.agencyId);
     const today = todayIn(this.clock.now(), config.timeZone);
     const horizon = Math.max(...REMINDER_DAYS);
-    const due: Array<{
-      id: string;
-      organization_id: string;
-      title: string;
-      expires_on: string;
-      reminded_days: number | null;
-    }> = await this.db.manager.query(
-      `SELECT id, organization_id, title, to_char(expires_on, 'YYYY-MM-DD') AS expires_on,
-              reminded_days
-         FROM organization_documents
-        WHERE agency_id = $1 AND removed_at IS NULL
-          AND expires_on BETWEEN $2::date AND $2::date + $3::int
-        ORDER BY expires_on, id`,
-      [this.db.agencyId, today, horizon],
-    );
+    const due = await this.db.rows(EXPIRING, [this.db.agencyId, today, horizon]);
     const reminded: string[] = [];
     for (const document of due) {
-      const daysLeft = daysUntil(document.expires_on, today);
-      const threshold = dueReminder(daysLeft, document.reminded_days);
+      const daysLeft = daysUntil(document.expiresOn, today);
+      const threshold = dueReminder(daysLeft, document.remindedDays);
       if (threshold === undefined) continue;
-      // The claim: only one run moves reminded_days to this threshold.
-      const claimed: unknown[] = await this.db.manager.query(
-        `UPDATE organization_documents SET reminded_days = $3
-          WHERE agency_id = $1 AND id = $2 AND removed_at IS NULL
-            AND (reminded_days IS NULL OR reminded_days > $3)
-        RETURNING id`,
-        [this.db.agencyId, document.id, threshold],
-      );
-      if (claimed.length === 0) continue;
-      const admins = (await this.memberships.members(document.organization_id))
+      // TenantDb.run counts the rows the UPDATE changed (the driver answers [rows, count]).
+      const { count } = await this.db.run(CLAIM_REMINDER, [
+        this.db.agencyId,
+        document.id,
+        threshold,
+      ]);
+      if (count === 0) continue;
+      const admins = (await this.memberships.members(document.organizationId))
         .filter((m) => m.status === 'active' && m.roles.includes('org_admin'))
         .map((m) => m.userId);
       if (admins.length === 0) continue;
-      const names = await this.organizations.names([document.organization_id]);
+      const names = await this.organizations.names([document.organizationId]);
       await this.notifications.notify({
         agencyId: this.db.agencyId,
         template: 'document.expiring',
         data: {
-          organizationName: names.get(document.organization_id) ?? '',
+          organizationName: names.get(document.organizationId) ?? '',
           documentTitle: document.title,
-          expiresOn: document.expires_on,
+          expiresOn: document.expiresOn,
           daysLeft,
         },
         userIds: admins,
-        link: `/${this.context.requireTenant().agencyCode}/organizations/${document.organization_id}/documents`,
-        dedupeKey: `document.expiring:${document.id}:${document.expires_on}:${threshold}`,
+        link: `/${this.context.requireTenant().agencyCode}/organizations/${document.organizationId}/documents`,
+        dedupeKey: `document.expiring:${document.id}:${document.expiresOn}:${threshold}`,
       });
       reminded.push(document.id);
     }
