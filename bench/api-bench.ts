@@ -537,7 +537,11 @@ async function phase(
     const needs = (name: string, n: number) => (scenarios.includes(name) ? n : 0);
     const fixtures = await createFixtures(db.ownerUrl, BENCH_AGENCY, {
       organizations: 32,
-      drafts: needs('draft save', 256),
+      // The page scenarios and their JSON twin read drafts too.
+      drafts: Math.max(
+        needs('draft save', 256),
+        ...['draft GET', 'page application', 'page budget'].map((n) => needs(n, 64)),
+      ),
       ready: needs('submission', 8000),
       assignments: needs('score submission', 6000),
       paymentRequests: needs('payment approval', 6000),
