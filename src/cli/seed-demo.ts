@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { loadConfig } from '../core/config/env';
+import { AbuseLimits, loadConfig } from '../core/config/env';
 import { prepareDatabase } from '../core/database/database-bootstrap';
 import { createApp } from '../create-app';
 import { createRootLogger } from '../core/logging/logger';
 import { StartupError } from '../core/startup/startup-error';
 import { Clock } from '../core/clock/clock';
 import { DemoSeeder, formatDemoLogins } from '../identity/demo/demo-seeder';
-import { DemoScenario } from './demo/demo-scenario';
+import { demoContents, DemoScenario } from './demo/demo-scenario';
 import { runCli } from './run';
 
 /**
@@ -17,6 +17,23 @@ import { runCli } from './run';
  * only: a second run adds nothing, and a database holding part of it (an earlier run that
  * stopped) is refused with what to do.
  */
+/**
+ * The demo's own in-process requests (dozens of sign-ins, submissions and invitations in a few
+ * seconds, all from this process) are not a client to protect the server from.
+ */
+function withoutRequestLimits(abuse: AbuseLimits): AbuseLimits {
+  const none = 10_000_000;
+  return {
+    ...abuse,
+    authPerIp: none,
+    authGlobal: none,
+    emailPerIp: none,
+    emailGlobal: none,
+    invitationsPerOrganizationPerHour: none,
+    invitationsPerAgencyPerHour: none,
+  };
+}
+
 runCli('seed:demo', async () => {
   const config = loadConfig();
   if (config.nodeEnv === 'production') {
@@ -30,7 +47,12 @@ runCli('seed:demo', async () => {
     // This process runs jobs too (a demo payment file must be written before it is paid), and
     // may move its own clock to tell the demo's past; it serves no one.
     const app = await createApp(
-      { ...database.config, workerInProcess: true, demoTimeTravel: true },
+      {
+        ...database.config,
+        workerInProcess: true,
+        demoTimeTravel: true,
+        abuse: withoutRequestLimits(database.config.abuse),
+      },
       logger,
     );
     try {
@@ -38,7 +60,8 @@ runCli('seed:demo', async () => {
       await app.getHttpAdapter().getInstance().ready(); // the scenario calls the API in-process
       const seeder = app.get(DemoSeeder);
       const staff = await seeder.seed();
-      const { logins, outcome } = await new DemoScenario(app, app.get(Clock).now()).run(seeder);
+      const today = app.get(Clock).now();
+      const { logins, outcome } = await new DemoScenario(app, today).run(seeder);
       if (outcome === 'partial') {
         const where = database.embedded
           ? `stop the server, delete ${config.embedded.dataDir}, start it again`
@@ -47,11 +70,16 @@ runCli('seed:demo', async () => {
           `this database holds part of the demo (an earlier seed:demo stopped before the end), and the demo is only built in an empty database. To start over: ${where}, then run npm run seed:demo.`,
         );
       }
-      process.stdout.write(formatDemoLogins([...staff, ...logins]));
+      const url = `http://${['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host}:${config.port}`;
       process.stdout.write(
-        outcome === 'created'
-          ? '\nThe demo is ready: sign in with any login above.\n'
-          : '\nThe demo was already in this database: nothing was added.\n',
+        [
+          formatDemoLogins([...staff, ...logins]),
+          demoContents(today),
+          outcome === 'created'
+            ? `The demo is ready: sign in at ${url}/sign-in (or POST ${url}/api/v1/auth/login).`
+            : 'The demo was already in this database: nothing was added.',
+          '',
+        ].join('\n'),
       );
     } finally {
       await app.close();

@@ -71,6 +71,31 @@ const CLAIMS = { paid: '8000.00', approved: '6000.00', pending: '5000.00' };
 
 const DAY = 86_400_000;
 
+/** The programs' application windows, in days from today. */
+const WINDOWS = {
+  funded: { opens: -150, closes: -120 },
+  inReview: { opens: -45, closes: -5 },
+  open: { opens: -7, closes: 30 },
+};
+
+/** What a newcomer finds in each agency, printed under the logins. */
+export function demoContents(today: Date): string {
+  const day = (days: number) => new Date(today.getTime() + days * DAY).toISOString().slice(0, 10);
+  const funded = DEMO_AGENCIES.map(
+    (a) => `${DEMO_DISTRICTS.find((d) => d.slug === a.funds)!.legalName} in ${a.code}`,
+  ).join(', ');
+  return [
+    `In each agency (${DEMO_AGENCIES.map((a) => a.code).join(', ')}):`,
+    `  Summer Literacy Grants    open until ${day(WINDOWS.open.closes)}: a draft, an application returned for revision`,
+    `  Family Engagement Grants  open until ${day(WINDOWS.open.closes)}: applications submitted`,
+    `  Teacher Residency Grants  in review (closed ${day(WINDOWS.inReview.closes)}): one application scored, one waiting`,
+    `  STEM Pathways Grants      closed ${day(WINDOWS.funded.closes)}: one district funded (award accepted), one denied;`,
+    `                            payment requests paid (in a batch), approved and pending`,
+    `Funded: ${funded}.`,
+    '',
+  ].join('\n');
+}
+
 /**
  * The district side of the demo, told over the last five months through the app's own API
  * (DemoApi) with the server's Clock moved to each moment, so windows, deadlines and payment
@@ -139,9 +164,14 @@ export class DemoScenario {
     return requests.body.items.length >= Object.keys(CLAIMS).length ? 'present' : 'partial';
   }
 
-  /** Stands the server's clock `days` from today (negative: in the past); returns that moment. */
+  /** The moment `days` from today (negative: in the past). */
+  private moment(days: number): Date {
+    return new Date(this.today.getTime() + days * DAY);
+  }
+
+  /** Stands the server's clock `days` from today; returns that moment. */
   private at(days: number): Date {
-    const moment = new Date(this.today.getTime() + days * DAY);
+    const moment = this.moment(days);
     this.clock.setNow(moment);
     return moment;
   }
@@ -212,15 +242,15 @@ export class DemoScenario {
     funds: string,
   ) {
     const programId = await this.program(agency, code, 'STEM Pathways Grants', {
-      opensAt: this.at(-150),
-      closesAt: new Date(this.today.getTime() - 120 * DAY),
+      opensAt: this.at(WINDOWS.funded.opens),
+      closesAt: this.moment(WINDOWS.funded.closes),
       performanceStart: this.date(-100),
       performanceEnd: this.date(300),
     });
-    this.at(-149);
+    this.at(WINDOWS.funded.opens + 1);
     for (const [slug, organizationId] of organizations)
       await this.submit(agency, organizationId, slug, programId, 'STEM Family Nights');
-    this.at(-119);
+    this.at(WINDOWS.funded.closes + 1);
     const officer = demoEmail(agency, 'program_officer');
     await this.api.call('POST', `/agencies/${agency}/programs/${programId}/close`, officer, {});
     const fundedId = organizations.get(funds)!;
@@ -330,15 +360,15 @@ export class DemoScenario {
   /** Window from 45 to 5 days ago; both districts applied; in merit review, one scored. */
   private async programInReview(agency: string, code: string, organizations: Map<string, string>) {
     const programId = await this.program(agency, code, 'Teacher Residency Grants', {
-      opensAt: this.at(-45),
-      closesAt: new Date(this.today.getTime() - 5 * DAY),
+      opensAt: this.at(WINDOWS.inReview.opens),
+      closesAt: this.moment(WINDOWS.inReview.closes),
       performanceStart: this.date(60),
       performanceEnd: this.date(425),
     });
     this.at(-30);
     for (const [slug, organizationId] of organizations)
       await this.submit(agency, organizationId, slug, programId, 'Grow Your Own Teachers');
-    this.at(-4);
+    this.at(WINDOWS.inReview.closes + 1);
     const officer = demoEmail(agency, 'program_officer');
     await this.api.call('POST', `/agencies/${agency}/programs/${programId}/close`, officer, {});
     await this.review(agency, programId, [...organizations.values()], 1);
@@ -350,8 +380,8 @@ export class DemoScenario {
    */
   private async openPrograms(agency: string, prefix: string, organizations: Map<string, string>) {
     const times = {
-      opensAt: this.at(-7),
-      closesAt: new Date(this.today.getTime() + 30 * DAY),
+      opensAt: this.at(WINDOWS.open.opens),
+      closesAt: this.moment(WINDOWS.open.closes),
       performanceStart: this.date(180),
       performanceEnd: this.date(545),
     };
@@ -367,7 +397,7 @@ export class DemoScenario {
       'Family Engagement Grants',
       times,
     );
-    this.at(-6);
+    this.at(WINDOWS.open.opens + 1);
     const [[draftSlug, draftOrg], ...others] = [...organizations];
     const draft = await this.start(agency, draftOrg, draftSlug, literacy, 'Reading Buddies');
     await this.save(agency, draftOrg, draftSlug, draft, { answers: DEMO_ANSWERS });
