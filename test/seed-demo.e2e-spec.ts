@@ -1,5 +1,6 @@
 import { Clock } from '../src/core/clock/clock';
-import { DEMO_DISTRICTS, DemoScenario } from '../src/cli/demo/demo-scenario';
+import { DemoScenario } from '../src/cli/demo/demo-scenario';
+import { DEMO_DISTRICTS } from '../src/cli/demo/demo-districts';
 import {
   DEMO_PASSWORD,
   DemoLogin,

@@ -9,62 +9,15 @@ import {
   demoEmail,
 } from '../../identity/demo/demo-seeder';
 import { DemoApi, DemoStepError } from './demo-api';
-import { DEMO_ANSWERS, DEMO_BUDGET, demoProgram } from './demo-program';
-
-interface District {
-  slug: string;
-  legalName: string;
-  agencies: string[];
-  ncesLeaId: string;
-  uei: string;
-  stateDistrictCode: string;
-  state: string;
-  city: string;
-}
-
-/** Two single-agency districts and one that works with both agencies (one account each). */
-export const DEMO_DISTRICTS: District[] = [
-  {
-    slug: 'springfield',
-    legalName: 'Springfield R-XII School District',
-    agencies: ['mo-dese'],
-    ncesLeaId: '2928530',
-    uei: 'SPRNGFLD12XA',
-    stateDistrictCode: '039134',
-    state: 'MO',
-    city: 'Springfield',
-  },
-  {
-    slug: 'wichita',
-    legalName: 'Wichita USD 259',
-    agencies: ['ks-ksde'],
-    ncesLeaId: '2012990',
-    uei: 'WCHTUSD259KS',
-    stateDistrictCode: 'D0259',
-    state: 'KS',
-    city: 'Wichita',
-  },
-  {
-    slug: 'border',
-    legalName: 'Border Cooperative School District',
-    agencies: ['mo-dese', 'ks-ksde'],
-    ncesLeaId: '2900001',
-    uei: 'BRDRCPX01MKA',
-    stateDistrictCode: 'B0001',
-    state: 'MO',
-    city: 'Kansas City',
-  },
-];
+import { DEMO_ANSWERS, demoProgram } from './demo-program';
+import { DEMO_DISTRICTS, DemoDistrictSteps, DISTRICT_ROLES, districtEmail } from './demo-districts';
+import { DemoReviewSteps } from './demo-review';
 
 /** The agencies in the order the story runs, and the district each one funds. */
 export const DEMO_AGENCIES = [
   { code: 'mo-dese', funds: 'springfield' },
   { code: 'ks-ksde', funds: 'border' },
 ];
-
-const DISTRICT_ROLES = ['org_admin', 'grant_writer', 'authorized_representative'] as const;
-export const districtEmail = (slug: string, role: string) =>
-  `${role.replace(/_/g, '.')}@${slug}.demo.example.org`;
 
 /** Payment requests the funded district files (reimbursements, under both agencies' threshold). */
 const CLAIMS = { paid: '8000.00', approved: '6000.00', pending: '5000.00' };
@@ -110,12 +63,16 @@ export function demoContents(today: Date): string {
 export class DemoScenario {
   private readonly api: DemoApi;
   private readonly clock: Clock;
+  private readonly districts: DemoDistrictSteps;
+  private readonly reviews: DemoReviewSteps;
 
   constructor(
     app: NestFastifyApplication,
     private readonly today: Date,
   ) {
     this.api = new DemoApi(app);
+    this.districts = new DemoDistrictSteps(this.api);
+    this.reviews = new DemoReviewSteps(this.api);
     this.clock = app.get(Clock);
   }
 
@@ -185,48 +142,12 @@ export class DemoScenario {
     this.at(-170);
     const organizations = new Map<string, string>();
     for (const d of DEMO_DISTRICTS.filter((x) => x.agencies.includes(agency)))
-      organizations.set(d.slug, await this.district(agency, d));
+      organizations.set(d.slug, await this.districts.register(agency, d));
     const prefix = agency.toUpperCase();
     const funded = await this.fundedProgram(agency, `${prefix}-STEM-26`, organizations, funds);
     await this.programInReview(agency, `${prefix}-TRS-27`, organizations);
     await this.openPrograms(agency, prefix, organizations);
     await this.payments(agency, funded);
-  }
-
-  /** Registered by its admin, approved by the agency, colleagues invited and accepted. */
-  private async district(agency: string, d: District): Promise<string> {
-    const orgAdmin = districtEmail(d.slug, 'org_admin');
-    const { body: organization } = await this.api.call<{ id: string }>(
-      'POST',
-      `/agencies/${agency}/organizations/registrations`,
-      orgAdmin,
-      {
-        legalName: d.legalName,
-        type: 'lea',
-        ncesLeaId: d.ncesLeaId,
-        uei: d.uei,
-        stateDistrictCode: d.stateDistrictCode,
-        address: { line1: '100 Main St', city: d.city, state: d.state, postalCode: '65101' },
-        contacts: [{ name: 'Pat Jones', email: orgAdmin, kind: 'superintendent' }],
-      },
-    );
-    const org = `/agencies/${agency}/organizations/${organization.id}`;
-    await this.api.call('POST', `${org}/approve`, demoEmail(agency, 'agency_admin'), {});
-    for (const role of ['grant_writer', 'authorized_representative']) {
-      const email = districtEmail(d.slug, role);
-      await this.api.call('POST', `${org}/members`, orgAdmin, {
-        email,
-        name: `Demo ${role.replace(/_/g, ' ')} (${d.slug})`,
-        roles: [role],
-      });
-      await this.api.call(
-        'POST',
-        `/me/invitations/agencies/${agency}/organizations/${organization.id}/accept`,
-        email,
-        {},
-      );
-    }
-    return organization.id;
   }
 
   /**
@@ -249,14 +170,14 @@ export class DemoScenario {
     });
     this.at(WINDOWS.funded.opens + 1);
     for (const [slug, organizationId] of organizations)
-      await this.submit(agency, organizationId, slug, programId, 'STEM Family Nights');
+      await this.districts.submit(agency, organizationId, slug, programId, 'STEM Family Nights');
     this.at(WINDOWS.funded.closes + 1);
     const officer = demoEmail(agency, 'program_officer');
     await this.api.call('POST', `/agencies/${agency}/programs/${programId}/close`, officer, {});
     const fundedId = organizations.get(funds)!;
     const ranked = [fundedId, ...[...organizations.values()].filter((o) => o !== fundedId)];
-    await this.review(agency, programId, ranked, ranked.length);
-    await this.decide(agency, programId, ranked);
+    await this.reviews.review(agency, programId, ranked, ranked.length);
+    await this.reviews.decide(agency, programId, ranked);
 
     this.at(-110);
     const decisions = `/agencies/${agency}/programs/${programId}/decisions`;
@@ -367,11 +288,17 @@ export class DemoScenario {
     });
     this.at(-30);
     for (const [slug, organizationId] of organizations)
-      await this.submit(agency, organizationId, slug, programId, 'Grow Your Own Teachers');
+      await this.districts.submit(
+        agency,
+        organizationId,
+        slug,
+        programId,
+        'Grow Your Own Teachers',
+      );
     this.at(WINDOWS.inReview.closes + 1);
     const officer = demoEmail(agency, 'program_officer');
     await this.api.call('POST', `/agencies/${agency}/programs/${programId}/close`, officer, {});
-    await this.review(agency, programId, [...organizations.values()], 1);
+    await this.reviews.review(agency, programId, [...organizations.values()], 1);
   }
 
   /**
@@ -399,10 +326,16 @@ export class DemoScenario {
     );
     this.at(WINDOWS.open.opens + 1);
     const [[draftSlug, draftOrg], ...others] = [...organizations];
-    const draft = await this.start(agency, draftOrg, draftSlug, literacy, 'Reading Buddies');
-    await this.save(agency, draftOrg, draftSlug, draft, { answers: DEMO_ANSWERS });
+    const draft = await this.districts.start(
+      agency,
+      draftOrg,
+      draftSlug,
+      literacy,
+      'Reading Buddies',
+    );
+    await this.districts.save(agency, draftOrg, draftSlug, draft, { answers: DEMO_ANSWERS });
     for (const [slug, organizationId] of others) {
-      const id = await this.submit(
+      const id = await this.districts.submit(
         agency,
         organizationId,
         slug,
@@ -419,85 +352,7 @@ export class DemoScenario {
     }
     this.at(-1);
     for (const [slug, organizationId] of organizations)
-      await this.submit(agency, organizationId, slug, family, 'Family Literacy Nights');
-  }
-
-  /**
-   * Intake, merit review, the agency's reviewer assigned to each application (in `ordered`) and
-   * scoring the first `scored` of them (the first highest).
-   */
-  private async review(agency: string, programId: string, ordered: string[], scored: number) {
-    const officer = demoEmail(agency, 'program_officer');
-    const reviewer = demoEmail(agency, 'reviewer');
-    const review = `/agencies/${agency}/programs/${programId}/review`;
-    await this.api.call('POST', `${review}/intake`, officer, {});
-    await this.api.call('POST', `${review}/stage`, officer, { to: 'merit_review' });
-    const reviewerId = (await this.api.call<{ user: { id: string } }>('GET', '/me', reviewer)).body
-      .user.id;
-    const applications = (
-      await this.api.call<{ items: Array<{ id: string; organizationId: string }> }>(
-        'GET',
-        `/agencies/${agency}/programs/${programId}/applications`,
-        officer,
-      )
-    ).body.items;
-    const points = [
-      { need: 18, design: 27, budget: 9 },
-      { need: 9, design: 12, budget: 4 },
-    ];
-    for (const [i, organizationId] of ordered.entries()) {
-      const application = applications.find((a) => a.organizationId === organizationId)!;
-      await this.api.call('POST', `${review}/applications/${application.id}/assignments`, officer, {
-        reviewerId,
-      });
-      if (i >= scored) continue;
-      const assignment = (
-        await this.api.call<{ items: Array<{ applicationId: string; assignmentId: string }> }>(
-          'GET',
-          `/agencies/${agency}/reviews/assignments`,
-          reviewer,
-        )
-      ).body.items.find((a) => a.applicationId === application.id)!;
-      const at = `/agencies/${agency}/reviews/assignments/${assignment.assignmentId}`;
-      await this.api.call('POST', `${at}/declaration`, reviewer, { conflict: false });
-      const scores = Object.fromEntries(
-        Object.entries(points[i % 2]).map(([key, p]) => [
-          key,
-          { points: p, comment: `Scored ${p}.` },
-        ]),
-      );
-      await this.api.call('PUT', `${at}/review`, reviewer, { scores });
-      await this.api.call('POST', `${at}/review/submit`, reviewer, {});
-    }
-  }
-
-  /** Final decisions: the first district in `ordered` funded, the others denied; released. */
-  private async decide(agency: string, programId: string, ordered: string[]) {
-    const officer = demoEmail(agency, 'program_officer');
-    const applications = (
-      await this.api.call<{ items: Array<{ id: string; organizationId: string }> }>(
-        'GET',
-        `/agencies/${agency}/programs/${programId}/applications`,
-        officer,
-      )
-    ).body.items;
-    await this.api.call('POST', `/agencies/${agency}/programs/${programId}/review/stage`, officer, {
-      to: 'final_decision',
-    });
-    const decisions = `/agencies/${agency}/programs/${programId}/decisions`;
-    await this.api.call('POST', `${decisions}/recommend`, officer, {});
-    for (const [i, organizationId] of ordered.entries()) {
-      const application = applications.find((a) => a.organizationId === organizationId)!;
-      await this.api.call(
-        'PUT',
-        `${decisions}/${application.id}`,
-        officer,
-        i === 0
-          ? { outcome: 'approved', amount: '100000.00', justification: 'Highest score.' }
-          : { outcome: 'denied', justification: 'Below the funding line.' },
-      );
-    }
-    await this.api.call('POST', `${decisions}/release`, officer, {});
+      await this.districts.submit(agency, organizationId, slug, family, 'Family Literacy Nights');
   }
 
   private async program(
@@ -515,61 +370,6 @@ export class DemoScenario {
     );
     await this.api.call('POST', `/agencies/${agency}/programs/${body.id}/publish`, officer, {});
     return body.id;
-  }
-
-  private applications(agency: string, organizationId: string) {
-    return `/agencies/${agency}/organizations/${organizationId}/applications`;
-  }
-
-  private async start(
-    agency: string,
-    organizationId: string,
-    slug: string,
-    programId: string,
-    projectTitle: string,
-  ) {
-    const { body } = await this.api.call<{ id: string }>(
-      'POST',
-      this.applications(agency, organizationId),
-      districtEmail(slug, 'grant_writer'),
-      { programId, projectTitle },
-    );
-    return body.id;
-  }
-
-  /** A grant writer's save of the draft, on its current ETag (the API's optimistic lock). */
-  private async save(
-    agency: string,
-    organizationId: string,
-    slug: string,
-    applicationId: string,
-    body: unknown,
-    path = '',
-    method: 'PATCH' | 'PUT' = 'PATCH',
-  ) {
-    const writer = districtEmail(slug, 'grant_writer');
-    const url = `${this.applications(agency, organizationId)}/${applicationId}`;
-    const { etag } = await this.api.call('GET', url, writer);
-    await this.api.call(method, `${url}${path}`, writer, body, { 'if-match': etag });
-  }
-
-  /** Drafted and budgeted by the grant writer, certified and submitted by the representative. */
-  private async submit(
-    agency: string,
-    organizationId: string,
-    slug: string,
-    programId: string,
-    title: string,
-  ) {
-    const id = await this.start(agency, organizationId, slug, programId, title);
-    await this.save(agency, organizationId, slug, id, { answers: DEMO_ANSWERS });
-    await this.save(agency, organizationId, slug, id, DEMO_BUDGET, '/budget', 'PUT');
-    await this.api.once(
-      `${this.applications(agency, organizationId)}/${id}/submit`,
-      districtEmail(slug, 'authorized_representative'),
-      { certification: { name: 'Pat Jones', title: 'Superintendent', accepted: true } },
-    );
-    return id;
   }
 }
 
