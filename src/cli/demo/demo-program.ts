@@ -65,8 +65,9 @@ export const DEMO_BUDGET = {
 
 /** When a demo program takes applications and when its funded work runs. */
 export interface DemoProgramTimes {
-  opensAt: Date;
-  closesAt: Date;
+  /** The agency's wall-clock time (YYYY-MM-DDTHH:MM), as a program officer enters it. */
+  opensAt: string;
+  closesAt: string;
   /** Period of performance, agency dates (YYYY-MM-DD). */
   performanceStart: string;
   performanceEnd: string;
@@ -89,8 +90,8 @@ export function demoProgram(code: string, title: string, times: DemoProgramTimes
     awardCeiling: '250000.00',
     performanceStart: times.performanceStart,
     performanceEnd: times.performanceEnd,
-    opensAt: times.opensAt.toISOString(),
-    closesAt: times.closesAt.toISOString(),
+    opensAt: times.opensAt,
+    closesAt: times.closesAt,
     eligibility: { organizationTypes: ['lea', 'charter'], requiredIdentifiers: ['ncesLeaId'] },
     form: DEMO_FORM,
     requiredAttachments: [],

@@ -24,12 +24,18 @@ const CLAIMS = { paid: '8000.00', approved: '6000.00', pending: '5000.00' };
 
 const DAY = 86_400_000;
 
-/** The programs' application windows, in days from today. */
+/**
+ * The programs' application windows, in days from today, opening and closing at the agency's
+ * wall-clock times (steps after a close wait two days: a margin for any agency's time zone).
+ */
 const WINDOWS = {
   funded: { opens: -150, closes: -120 },
   inReview: { opens: -45, closes: -5 },
   open: { opens: -7, closes: 30 },
 };
+
+const OPENS_AT = '08:00';
+const CLOSES_AT = '17:00';
 
 /** What a newcomer finds in each agency, printed under the logins. */
 export function demoContents(today: Date): string {
@@ -39,9 +45,9 @@ export function demoContents(today: Date): string {
   ).join(', ');
   return [
     `In each agency (${DEMO_AGENCIES.map((a) => a.code).join(', ')}):`,
-    `  Summer Literacy Grants    open until ${day(WINDOWS.open.closes)}: a draft, an application returned for revision`,
-    `  Family Engagement Grants  open until ${day(WINDOWS.open.closes)}: applications submitted`,
-    `  Teacher Residency Grants  in review (closed ${day(WINDOWS.inReview.closes)}): one application scored, one waiting`,
+    `  Summer Literacy Grants    open until ${day(WINDOWS.open.closes)} ${CLOSES_AT}: a draft, an application returned for revision`,
+    `  Family Engagement Grants  open until ${day(WINDOWS.open.closes)} ${CLOSES_AT}: applications submitted`,
+    `  Teacher Residency Grants  in review (closed ${day(WINDOWS.inReview.closes)} ${CLOSES_AT}): one application scored, one waiting`,
     `  STEM Pathways Grants      closed ${day(WINDOWS.funded.closes)}: one district funded (award accepted), one denied;`,
     `                            payment requests paid (in a batch), approved and pending`,
     `Funded: ${funded}.`,
@@ -121,16 +127,14 @@ export class DemoScenario {
     return requests.body.items.length >= Object.keys(CLAIMS).length ? 'present' : 'partial';
   }
 
-  /** The moment `days` from today (negative: in the past). */
-  private moment(days: number): Date {
-    return new Date(this.today.getTime() + days * DAY);
+  /** Stands the server's clock `days` from today (negative: in the past). */
+  private at(days: number): void {
+    this.clock.setNow(new Date(this.today.getTime() + days * DAY));
   }
 
-  /** Stands the server's clock `days` from today; returns that moment. */
-  private at(days: number): Date {
-    const moment = this.moment(days);
-    this.clock.setNow(moment);
-    return moment;
+  /** The agency's wall-clock `time` on the date `days` from today. */
+  private local(days: number, time: string): string {
+    return `${this.date(days)}T${time}`;
   }
 
   /** A date `days` from today (YYYY-MM-DD), for periods of performance and of costs. */
@@ -162,16 +166,17 @@ export class DemoScenario {
     organizations: Map<string, string>,
     funds: string,
   ) {
+    this.at(WINDOWS.funded.opens - 1);
     const programId = await this.program(agency, code, 'STEM Pathways Grants', {
-      opensAt: this.at(WINDOWS.funded.opens),
-      closesAt: this.moment(WINDOWS.funded.closes),
+      opensAt: this.local(WINDOWS.funded.opens, OPENS_AT),
+      closesAt: this.local(WINDOWS.funded.closes, CLOSES_AT),
       performanceStart: this.date(-100),
       performanceEnd: this.date(300),
     });
     this.at(WINDOWS.funded.opens + 1);
     for (const [slug, organizationId] of organizations)
       await this.districts.submit(agency, organizationId, slug, programId, 'STEM Family Nights');
-    this.at(WINDOWS.funded.closes + 1);
+    this.at(WINDOWS.funded.closes + 2);
     const officer = demoEmail(agency, 'program_officer');
     await this.api.call('POST', `/agencies/${agency}/programs/${programId}/close`, officer, {});
     const fundedId = organizations.get(funds)!;
@@ -280,9 +285,10 @@ export class DemoScenario {
 
   /** Window from 45 to 5 days ago; both districts applied; in merit review, one scored. */
   private async programInReview(agency: string, code: string, organizations: Map<string, string>) {
+    this.at(WINDOWS.inReview.opens - 1);
     const programId = await this.program(agency, code, 'Teacher Residency Grants', {
-      opensAt: this.at(WINDOWS.inReview.opens),
-      closesAt: this.moment(WINDOWS.inReview.closes),
+      opensAt: this.local(WINDOWS.inReview.opens, OPENS_AT),
+      closesAt: this.local(WINDOWS.inReview.closes, CLOSES_AT),
       performanceStart: this.date(60),
       performanceEnd: this.date(425),
     });
@@ -295,7 +301,7 @@ export class DemoScenario {
         programId,
         'Grow Your Own Teachers',
       );
-    this.at(WINDOWS.inReview.closes + 1);
+    this.at(WINDOWS.inReview.closes + 2);
     const officer = demoEmail(agency, 'program_officer');
     await this.api.call('POST', `/agencies/${agency}/programs/${programId}/close`, officer, {});
     await this.reviews.review(agency, programId, [...organizations.values()], 1);
@@ -306,9 +312,10 @@ export class DemoScenario {
    * another's application returned for revision; in the second, every district submitted.
    */
   private async openPrograms(agency: string, prefix: string, organizations: Map<string, string>) {
+    this.at(WINDOWS.open.opens - 1);
     const times = {
-      opensAt: this.at(WINDOWS.open.opens),
-      closesAt: this.moment(WINDOWS.open.closes),
+      opensAt: this.local(WINDOWS.open.opens, OPENS_AT),
+      closesAt: this.local(WINDOWS.open.closes, CLOSES_AT),
       performanceStart: this.date(180),
       performanceEnd: this.date(545),
     };
