@@ -76,7 +76,7 @@ runCli('seed:demo', async () => {
           formatDemoLogins([...staff, ...logins]),
           demoContents(today),
           outcome === 'created'
-            ? `The demo is ready: sign in at ${url}/sign-in (or POST ${url}/api/v1/auth/login).`
+            ? `The demo is ready: with the server running (npm start), sign in at ${url}/sign-in (or POST ${url}/api/v1/auth/login).`
             : 'The demo was already in this database: nothing was added.',
           '',
         ].join('\n'),
