@@ -1,13 +1,18 @@
 import { Clock } from '../src/core/clock/clock';
 import { DemoScenario } from '../src/cli/demo/demo-scenario';
-import { DEMO_DISTRICTS } from '../src/cli/demo/demo-districts';
+import { DEMO_DISTRICTS, districtEmail } from '../src/cli/demo/demo-districts';
 import {
   DEMO_PASSWORD,
   DemoLogin,
   DemoSeeder,
   formatDemoLogins,
 } from '../src/identity/demo/demo-seeder';
-import { asAgencyOwner, login } from './factories/identity';
+import {
+  asAgencyOwner,
+  createTestOrganization,
+  grantOrganizationRoles,
+  login,
+} from './factories/identity';
 import { useTestApp } from './support/use-test-app';
 
 jest.setTimeout(300_000);
@@ -131,5 +136,25 @@ describe('demo: every state of the grant lifecycle, in both agencies', () => {
           expect(organization).toEqual(expect.objectContaining({ roles: entry.roles }));
       }
     }
+  });
+});
+
+describe('demo: a database holding part of it (an earlier run stopped)', () => {
+  const t = useTestApp();
+
+  it('is refused, and nothing is added', async () => {
+    const seeder = t.app.get(DemoSeeder);
+    await seeder.seed();
+    // The first district's admin and its organization: the first thing the story makes.
+    const userId = await seeder.ensureDemoUser(districtEmail('springfield', 'org_admin'), 'Pat');
+    const organizationId = await createTestOrganization(t, 'mo-dese');
+    await grantOrganizationRoles(t, 'mo-dese', organizationId, userId, ['org_admin']);
+
+    const { outcome } = await new DemoScenario(t.app, t.app.get(Clock).now()).run(seeder);
+    expect(outcome).toBe('partial');
+    const programs = await asAgencyOwner(t, 'mo-dese', async (client) =>
+      Number((await client.query('SELECT count(*) AS n FROM programs')).rows[0].n),
+    );
+    expect(programs).toBe(0);
   });
 });
