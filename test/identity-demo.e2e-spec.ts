@@ -21,7 +21,8 @@ describe('demo data: staff of every agency role and a platform admin', () => {
     expect(logins).toBeDefined();
     for (const agency of ['mo-dese', 'ks-ksde']) {
       const roles = logins!.filter((l) => l.agency === agency).flatMap((l) => l.roles);
-      expect(roles.sort()).toEqual([...AGENCY_ROLES].sort());
+      // One person per agency role, and a second finance officer (batches: separation of duties).
+      expect(roles.sort()).toEqual([...AGENCY_ROLES, 'finance_officer'].sort());
     }
     expect(logins).toContainEqual(
       expect.objectContaining({ email: DEMO_PLATFORM_ADMIN, roles: ['platform_admin'] }),
@@ -60,8 +61,8 @@ describe('demo data: staff of every agency role and a platform admin', () => {
       );
       return rows;
     });
-    // One user and one membership per role, written by the system actor, once.
-    expect(events).toHaveLength(AGENCY_ROLES.length * 2);
+    // One user and one membership per person, written by the system actor, once.
+    expect(events).toHaveLength((AGENCY_ROLES.length + 1) * 2);
     expect(events.every((e) => e.actor_kind === 'system')).toBe(true);
   });
 });

@@ -68,6 +68,7 @@ describe('start-up failures', () => {
       const seed = new TsProcess('src/cli/seed-demo.ts', env);
       expect(await seed.exited).toBe(0);
       expect(seed.stdout).toContain('Demo logins');
+      expect(seed.stdout).toContain('The demo is ready');
     } finally {
       expect(await first.stop()).toBe(0);
     }

@@ -63,10 +63,18 @@ export const DEMO_BUDGET = {
   ],
 };
 
-const DAY = 86_400_000;
+/** When a demo program takes applications and when its funded work runs. */
+export interface DemoProgramTimes {
+  /** The agency's wall-clock time (YYYY-MM-DDTHH:MM), as a program officer enters it. */
+  opensAt: string;
+  closesAt: string;
+  /** Period of performance, agency dates (YYYY-MM-DD). */
+  performanceStart: string;
+  performanceEnd: string;
+}
 
-/** A complete, publishable program whose window is open around `now`. */
-export function demoProgram(now: Date, code: string, title: string) {
+/** A complete, publishable program with the given window and period of performance. */
+export function demoProgram(code: string, title: string, times: DemoProgramTimes) {
   return {
     code,
     title,
@@ -76,14 +84,14 @@ export function demoProgram(now: Date, code: string, title: string) {
     assistanceListingNumber: '84.010',
     assistanceListingTitle: 'Title I Grants to Local Educational Agencies',
     fain: 'S010A260025',
-    fiscalYear: 2027,
+    fiscalYear: Number(times.performanceStart.slice(0, 4)),
     fundsAvailable: '1500000.00',
     awardFloor: '10000.00',
     awardCeiling: '250000.00',
-    performanceStart: '2027-07-01',
-    performanceEnd: '2028-09-30',
-    opensAt: new Date(now.getTime() - DAY).toISOString(),
-    closesAt: new Date(now.getTime() + 30 * DAY).toISOString(),
+    performanceStart: times.performanceStart,
+    performanceEnd: times.performanceEnd,
+    opensAt: times.opensAt,
+    closesAt: times.closesAt,
     eligibility: { organizationTypes: ['lea', 'charter'], requiredIdentifiers: ['ncesLeaId'] },
     form: DEMO_FORM,
     requiredAttachments: [],

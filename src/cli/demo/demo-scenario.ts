@@ -1,111 +1,89 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
-import { DEMO_PASSWORD, DemoLogin, DemoSeeder, demoEmail } from '../../identity/demo/demo-seeder';
-import { DEMO_ANSWERS, DEMO_BUDGET, demoProgram } from './demo-program';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Clock } from '../../core/clock/clock';
+import {
+  DEMO_PASSWORD,
+  DemoLogin,
+  DemoSeeder,
+  demoBatchOfficer,
+  demoEmail,
+} from '../../identity/demo/demo-seeder';
+import { DemoApi, DemoStepError } from './demo-api';
+import { DEMO_ANSWERS, demoProgram } from './demo-program';
+import { DEMO_DISTRICTS, DemoDistrictSteps, DISTRICT_ROLES, districtEmail } from './demo-districts';
+import { DemoReviewSteps } from './demo-review';
 
-interface District {
-  slug: string;
-  legalName: string;
-  agencies: string[];
-  ncesLeaId: string;
-  uei: string;
-  stateDistrictCode: string;
-  state: string;
-  city: string;
-}
-
-/** Two single-agency districts and one that works with both agencies (one account each). */
-export const DEMO_DISTRICTS: District[] = [
-  {
-    slug: 'springfield',
-    legalName: 'Springfield R-XII School District',
-    agencies: ['mo-dese'],
-    ncesLeaId: '2928530',
-    uei: 'SPRNGFLD12XA',
-    stateDistrictCode: '039134',
-    state: 'MO',
-    city: 'Springfield',
-  },
-  {
-    slug: 'wichita',
-    legalName: 'Wichita USD 259',
-    agencies: ['ks-ksde'],
-    ncesLeaId: '2012990',
-    uei: 'WCHTUSD259KS',
-    stateDistrictCode: 'D0259',
-    state: 'KS',
-    city: 'Wichita',
-  },
-  {
-    slug: 'border',
-    legalName: 'Border Cooperative School District',
-    agencies: ['mo-dese', 'ks-ksde'],
-    ncesLeaId: '2900001',
-    uei: 'BRDRCPX01MKA',
-    stateDistrictCode: 'B0001',
-    state: 'MO',
-    city: 'Kansas City',
-  },
+/** The agencies in the order the story runs, and the district each one funds. */
+export const DEMO_AGENCIES = [
+  { code: 'mo-dese', funds: 'springfield' },
+  { code: 'ks-ksde', funds: 'border' },
 ];
 
-const DISTRICT_ROLES = ['org_admin', 'grant_writer', 'authorized_representative'] as const;
-export const districtEmail = (slug: string, role: string) =>
-  `${role.replace(/_/g, '.')}@${slug}.demo.example.org`;
+/** Payment requests the funded district files (reimbursements, under both agencies' threshold). */
+const CLAIMS = { paid: '8000.00', approved: '6000.00', pending: '5000.00' };
 
-class DemoStepError extends Error {}
+const DAY = 86_400_000;
 
 /**
- * The district side of the demo, driven through the application's own HTTP API in-process
- * (Fastify inject): every step passes the same access rules, validation, audit and outbox as a
- * real user's. Districts register and are approved, invite their colleagues who accept; each
- * agency gets an open program (drafts, a submission, a returned one) and a closed one.
- * Runs once: a database where the demo districts exist is left as it is.
+ * The programs' application windows, in days from today, opening and closing at the agency's
+ * wall-clock times (steps after a close wait two days: a margin for any agency's time zone).
+ */
+const WINDOWS = {
+  funded: { opens: -150, closes: -120 },
+  inReview: { opens: -45, closes: -5 },
+  open: { opens: -7, closes: 30 },
+};
+
+const OPENS_AT = '08:00';
+const CLOSES_AT = '17:00';
+
+/** What a newcomer finds in each agency, printed under the logins. */
+export function demoContents(today: Date): string {
+  const day = (days: number) => new Date(today.getTime() + days * DAY).toISOString().slice(0, 10);
+  const funded = DEMO_AGENCIES.map(
+    (a) => `${DEMO_DISTRICTS.find((d) => d.slug === a.funds)!.legalName} in ${a.code}`,
+  ).join(', ');
+  return [
+    `In each agency (${DEMO_AGENCIES.map((a) => a.code).join(', ')}):`,
+    `  Summer Literacy Grants    open until ${day(WINDOWS.open.closes)} ${CLOSES_AT}: a draft, an application returned for revision`,
+    `  Family Engagement Grants  open until ${day(WINDOWS.open.closes)} ${CLOSES_AT}: applications submitted`,
+    `  Teacher Residency Grants  in review (closed ${day(WINDOWS.inReview.closes)} ${CLOSES_AT}): one application scored, one waiting`,
+    `  STEM Pathways Grants      closed ${day(WINDOWS.funded.closes)}: one district funded (award accepted), one denied;`,
+    `                            payment requests paid (in a batch), approved and pending`,
+    `Funded: ${funded}.`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * The district side of the demo, told over the last five months through the app's own API
+ * (DemoApi) with the server's Clock moved to each moment, so windows, deadlines and payment
+ * cut-offs make sense relative to today. In each agency:
+ * - "STEM Pathways": its window closed months ago; reviewed, one district funded and one denied,
+ *   the award accepted, bank details on file, one payment paid in a batch on the agency's
+ *   cut-off schedule (its file written by the payments job), one approved, one pending;
+ * - "Teacher Residency": window closed last week, in merit review, one application scored;
+ * - "Summer Literacy" and "Family Engagement": open for another month, with a draft, a returned
+ *   application and submissions.
  */
 export class DemoScenario {
-  private readonly tokens = new Map<string, string>();
-  /** District slug by organization id (each agency's registration has its own id). */
-  private readonly slugs = new Map<string, string>();
+  private readonly api: DemoApi;
+  private readonly clock: Clock;
+  private readonly districts: DemoDistrictSteps;
+  private readonly reviews: DemoReviewSteps;
 
   constructor(
-    private readonly app: NestFastifyApplication,
-    private readonly now: Date,
-  ) {}
-
-  private async call(
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
-    url: string,
-    as: string,
-    payload?: unknown,
-    headers: Record<string, string> = {},
+    app: NestFastifyApplication,
+    private readonly today: Date,
   ) {
-    const res = await this.app.inject({
-      method,
-      url: `/api/v1${url}`,
-      payload: payload as object | undefined,
-      headers: { ...headers, authorization: `Bearer ${await this.token(as)}` },
-    });
-    if (res.statusCode >= 300)
-      throw new DemoStepError(`${method} ${url} as ${as}: ${res.statusCode} ${res.body}`);
-    return { json: <T>() => res.json<T>(), etag: String(res.headers.etag ?? '') };
+    this.api = new DemoApi(app);
+    this.districts = new DemoDistrictSteps(this.api);
+    this.reviews = new DemoReviewSteps(this.api);
+    this.clock = app.get(Clock);
   }
 
-  private async token(email: string): Promise<string> {
-    const known = this.tokens.get(email);
-    if (known) return known;
-    const res = await this.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email, password: DEMO_PASSWORD },
-    });
-    if (res.statusCode !== 200)
-      throw new DemoStepError(`sign-in of ${email}: ${res.statusCode} ${res.body}`);
-    const token = res.json<{ accessToken: string }>().accessToken;
-    this.tokens.set(email, token);
-    return token;
-  }
-
-  /** Builds the district side once (skipped when the demo districts exist); returns its logins. */
-  async run(seeder: DemoSeeder): Promise<DemoLogin[]> {
+  /** The districts' logins; builds the story in an empty database, never twice. */
+  async run(seeder: DemoSeeder): Promise<{ logins: DemoLogin[]; outcome: DemoOutcome }> {
     const logins: DemoLogin[] = [];
     for (const d of DEMO_DISTRICTS)
       for (const role of DISTRICT_ROLES) {
@@ -116,282 +94,291 @@ export class DemoScenario {
           password: DEMO_PASSWORD,
           agency: d.agencies.join(' + '),
           roles: [role],
+          organization: d.legalName,
         });
       }
-    const me = (await this.call('GET', '/me', districtEmail('springfield', 'org_admin'))).json<{
-      organizations: unknown[];
-    }>();
-    if (me.organizations.length === 0) await this.build();
-    return logins;
-  }
-
-  private async build(): Promise<void> {
-    for (const agency of ['mo-dese', 'ks-ksde']) {
-      const officer = demoEmail(agency, 'program_officer');
-      const admin = demoEmail(agency, 'agency_admin');
-      const organizations = new Map<string, string>();
-      for (const d of DEMO_DISTRICTS.filter((x) => x.agencies.includes(agency)))
-        organizations.set(d.slug, await this.district(agency, d, admin));
-
-      // One application per district and program: the states are spread over two open
-      // programs (a draft, a returned one, submissions) and a closed one.
-      const literacy = await this.program(
-        agency,
-        officer,
-        `${agency.toUpperCase()}-LIT-27`,
-        'Summer Literacy Grants 2027',
-      );
-      const family = await this.program(
-        agency,
-        officer,
-        `${agency.toUpperCase()}-FAM-27`,
-        'Family Engagement Grants 2027',
-      );
-      const closed = await this.program(
-        agency,
-        officer,
-        `${agency.toUpperCase()}-STEM-27`,
-        'STEM Pathways Grants 2027',
-      );
-      let first = true;
-      for (const [slug, organizationId] of organizations) {
-        if (first) {
-          const draft = await this.start(agency, organizationId, slug, literacy, 'Reading Buddies');
-          await this.save(agency, organizationId, slug, draft, { answers: DEMO_ANSWERS });
-        } else {
-          const returned = await this.ready(
-            agency,
-            organizationId,
-            slug,
-            literacy,
-            'Summer Literacy Academy',
-          );
-          await this.submit(agency, organizationId, slug, returned);
-          await this.call(
-            'POST',
-            `/agencies/${agency}/programs/${literacy}/applications/${returned}/return`,
-            officer,
-            {
-              comment: 'Please add the second school site and its enrollment.',
-            },
-          );
-        }
-        first = false;
-        await this.submit(
-          agency,
-          organizationId,
-          slug,
-          await this.ready(agency, organizationId, slug, family, 'Family Literacy Nights'),
-        );
-        await this.submit(
-          agency,
-          organizationId,
-          slug,
-          await this.ready(agency, organizationId, slug, closed, 'STEM Family Nights'),
-        );
-      }
-      await this.call('POST', `/agencies/${agency}/programs/${closed}/close`, officer, {});
-      await this.decide(agency, closed, [...organizations.values()]);
+    const found = await this.progress();
+    if (found !== 'none') return { logins, outcome: found };
+    try {
+      for (const { code, funds } of DEMO_AGENCIES) await this.agency(code, funds);
+    } finally {
+      this.clock.reset();
     }
+    return { logins, outcome: 'created' };
   }
 
   /**
-   * The closed program through review: intake, merit review scored by the agency's reviewer,
-   * final decisions (the first district funded, the other denied), released; the funded one's
-   * award created by the program officer and accepted by the district's representative.
+   * How much of the demo this database holds: none, all (the last agency's three payment
+   * requests are the story's last steps), or part of it (an earlier run stopped).
    */
-  private async decide(agency: string, programId: string, organizationIds: string[]) {
-    const officer = demoEmail(agency, 'program_officer');
-    const reviewer = demoEmail(agency, 'reviewer');
-    const review = `/agencies/${agency}/programs/${programId}/review`;
-    await this.call('POST', `${review}/intake`, officer, {});
-    await this.call('POST', `${review}/stage`, officer, { to: 'merit_review' });
-    const reviewerId = (await this.call('GET', '/me', reviewer)).json<{ user: { id: string } }>()
-      .user.id;
-    const applications = (
-      await this.call('GET', `/agencies/${agency}/programs/${programId}/applications`, officer)
-    ).json<{ items: Array<{ id: string; organizationId: string }> }>().items;
-    const points = [
-      { need: 18, design: 27, budget: 9 },
-      { need: 9, design: 12, budget: 4 },
-    ];
-    const ordered = organizationIds.map((o) => applications.find((a) => a.organizationId === o)!);
-    for (const [i, application] of ordered.entries()) {
-      await this.call('POST', `${review}/applications/${application.id}/assignments`, officer, {
-        reviewerId,
-      });
-      const assignment = (
-        await this.call('GET', `/agencies/${agency}/reviews/assignments`, reviewer)
-      )
-        .json<{ items: Array<{ applicationId: string; assignmentId: string }> }>()
-        .items.find((a) => a.applicationId === application.id)!;
-      const at = `/agencies/${agency}/reviews/assignments/${assignment.assignmentId}`;
-      await this.call('POST', `${at}/declaration`, reviewer, { conflict: false });
-      const scores = Object.fromEntries(
-        Object.entries(points[i % 2]).map(([key, p]) => [
-          key,
-          { points: p, comment: `Scored ${p}.` },
-        ]),
-      );
-      await this.call('PUT', `${at}/review`, reviewer, { scores });
-      await this.call('POST', `${at}/review/submit`, reviewer, {});
-    }
-    await this.call('POST', `${review}/stage`, officer, { to: 'final_decision' });
-    const decisions = `/agencies/${agency}/programs/${programId}/decisions`;
-    await this.call('POST', `${decisions}/recommend`, officer, {});
-    for (const [i, application] of ordered.entries()) {
-      await this.call(
-        'PUT',
-        `${decisions}/${application.id}`,
-        officer,
-        i === 0
-          ? { outcome: 'approved', amount: '100000.00', justification: 'Highest score.' }
-          : { outcome: 'denied', justification: 'Below the funding line.' },
-      );
-    }
-    await this.call('POST', `${decisions}/release`, officer, {});
-    const funded = (await this.call('GET', decisions, officer))
-      .json<{ items: Array<{ decisionId: string; organizationId: string; outcome: string }> }>()
-      .items.find((d) => d.outcome === 'approved')!;
-    const award = (
-      await this.call(
-        'POST',
-        `/agencies/${agency}/awards`,
-        officer,
-        { source: 'decision', sourceId: funded.decisionId, federalAwardDate: '2027-07-01' },
-        { 'idempotency-key': randomUUID() },
-      )
-    ).json<{ id: string }>();
-    const slug = this.slugs.get(funded.organizationId)!;
-    await this.call(
-      'POST',
-      `/agencies/${agency}/organizations/${funded.organizationId}/awards/${award.id}/accept`,
-      districtEmail(slug, 'authorized_representative'),
-      { name: 'Pat Jones', title: 'Superintendent', accepted: true },
+  private async progress(): Promise<DemoOutcome> {
+    const me = await this.api.call<{ organizations: unknown[] }>(
+      'GET',
+      '/me',
+      districtEmail(DEMO_DISTRICTS[0].slug, 'org_admin'),
     );
+    if (me.body.organizations.length === 0) return 'none';
+    const last = DEMO_AGENCIES[DEMO_AGENCIES.length - 1].code;
+    const requests = await this.api.call<{ items: unknown[] }>(
+      'GET',
+      `/agencies/${last}/payment-requests`,
+      demoEmail(last, 'finance_officer'),
+    );
+    return requests.body.items.length >= Object.keys(CLAIMS).length ? 'present' : 'partial';
   }
 
-  /** Registered by its admin, approved by the agency, colleagues invited and accepted. */
-  private async district(agency: string, d: District, agencyAdmin: string): Promise<string> {
-    const orgAdmin = districtEmail(d.slug, 'org_admin');
-    const organization = (
-      await this.call('POST', `/agencies/${agency}/organizations/registrations`, orgAdmin, {
-        legalName: d.legalName,
-        type: 'lea',
-        ncesLeaId: d.ncesLeaId,
-        uei: d.uei,
-        stateDistrictCode: d.stateDistrictCode,
-        address: { line1: '100 Main St', city: d.city, state: d.state, postalCode: '65101' },
-        contacts: [{ name: 'Pat Jones', email: orgAdmin, kind: 'superintendent' }],
-      })
-    ).json<{ id: string }>();
-    await this.call(
-      'POST',
-      `/agencies/${agency}/organizations/${organization.id}/approve`,
-      agencyAdmin,
-      {},
+  /** Stands the server's clock `days` from today (negative: in the past). */
+  private at(days: number): void {
+    this.clock.setNow(new Date(this.today.getTime() + days * DAY));
+  }
+
+  /** The agency's wall-clock `time` on the date `days` from today. */
+  private local(days: number, time: string): string {
+    return `${this.date(days)}T${time}`;
+  }
+
+  /** A date `days` from today (YYYY-MM-DD), for periods of performance and of costs. */
+  private date(days: number): string {
+    return new Date(this.today.getTime() + days * DAY).toISOString().slice(0, 10);
+  }
+
+  private async agency(agency: string, funds: string) {
+    this.at(-170);
+    const organizations = new Map<string, string>();
+    for (const d of DEMO_DISTRICTS.filter((x) => x.agencies.includes(agency)))
+      organizations.set(d.slug, await this.districts.register(agency, d));
+    const prefix = agency.toUpperCase();
+    const funded = await this.fundedProgram(agency, `${prefix}-STEM-26`, organizations, funds);
+    await this.programInReview(agency, `${prefix}-TRS-27`, organizations);
+    await this.openPrograms(agency, prefix, organizations);
+    await this.payments(agency, funded);
+  }
+
+  /**
+   * Window from 150 to 120 days ago; every district applies; reviewed and decided (the funded
+   * district approved, the other denied) and released; the award made and accepted; the
+   * district's bank details requested by its admin and activated by the finance officer.
+   * Returns the award and its district, for the payments.
+   */
+  private async fundedProgram(
+    agency: string,
+    code: string,
+    organizations: Map<string, string>,
+    funds: string,
+  ) {
+    this.at(WINDOWS.funded.opens - 1);
+    const programId = await this.program(agency, code, 'STEM Pathways Grants', {
+      opensAt: this.local(WINDOWS.funded.opens, OPENS_AT),
+      closesAt: this.local(WINDOWS.funded.closes, CLOSES_AT),
+      performanceStart: this.date(-100),
+      performanceEnd: this.date(300),
+    });
+    this.at(WINDOWS.funded.opens + 1);
+    for (const [slug, organizationId] of organizations)
+      await this.districts.submit(agency, organizationId, slug, programId, 'STEM Family Nights');
+    this.at(WINDOWS.funded.closes + 2);
+    const officer = demoEmail(agency, 'program_officer');
+    await this.api.call('POST', `/agencies/${agency}/programs/${programId}/close`, officer, {});
+    const fundedId = organizations.get(funds)!;
+    const ranked = [fundedId, ...[...organizations.values()].filter((o) => o !== fundedId)];
+    await this.reviews.review(agency, programId, ranked, ranked.length);
+    await this.reviews.decide(agency, programId, ranked);
+
+    this.at(-110);
+    const decisions = `/agencies/${agency}/programs/${programId}/decisions`;
+    const decision = (
+      await this.api.call<{ items: Array<{ decisionId: string; outcome: string }> }>(
+        'GET',
+        decisions,
+        officer,
+      )
+    ).body.items.find((d) => d.outcome === 'approved')!;
+    const { body: award } = await this.api.once<{ id: string }>(
+      `/agencies/${agency}/awards`,
+      officer,
+      {
+        source: 'decision',
+        sourceId: decision.decisionId,
+        federalAwardDate: this.date(-110),
+      },
     );
-    for (const role of ['grant_writer', 'authorized_representative']) {
-      const email = districtEmail(d.slug, role);
-      await this.call(
-        'POST',
-        `/agencies/${agency}/organizations/${organization.id}/members`,
-        orgAdmin,
-        {
-          email,
-          name: `Demo ${role.replace(/_/g, ' ')} (${d.slug})`,
-          roles: [role],
-        },
+    this.at(-108);
+    const org = `/agencies/${agency}/organizations/${fundedId}`;
+    await this.api.call(
+      'POST',
+      `${org}/awards/${award.id}/accept`,
+      districtEmail(funds, 'authorized_representative'),
+      { name: 'Pat Jones', title: 'Superintendent', accepted: true },
+    );
+    this.at(-105);
+    const { body: change } = await this.api.call<{ id: string }>(
+      'POST',
+      `${org}/payee`,
+      districtEmail(funds, 'org_admin'),
+      {
+        payeeName: DEMO_DISTRICTS.find((d) => d.slug === funds)!.legalName,
+        routingNumber: '101000019',
+        accountNumber: '000123456789',
+        accountType: 'checking',
+      },
+    );
+    await this.api.call(
+      'POST',
+      `${org}/payee/changes/${change.id}/activate`,
+      demoEmail(agency, 'finance_officer'),
+    );
+    return { awardId: award.id, organizationId: fundedId, slug: funds };
+  }
+
+  /**
+   * Reimbursements under the award: one 60 days ago, approved the next day and paid today in a
+   * batch of the last closed cut-off window (built by the second finance officer: the first
+   * activated the bank details); then one approved today and one still waiting.
+   */
+  private async payments(
+    agency: string,
+    funded: { awardId: string; organizationId: string; slug: string },
+  ) {
+    const finance = demoEmail(agency, 'finance_officer');
+    const claim = async (amount: string, from: number, to: number, description: string) =>
+      (
+        await this.api.once<{ id: string }>(
+          `/agencies/${agency}/organizations/${funded.organizationId}/awards/${funded.awardId}/payment-requests`,
+          districtEmail(funded.slug, 'grant_writer'),
+          {
+            type: 'reimbursement',
+            periodStart: this.date(from),
+            periodEnd: this.date(to),
+            description,
+            lines: [{ functionCode: '1000', objectCode: '100', amount }],
+          },
+        )
+      ).body.id;
+    const approve = (id: string) =>
+      this.api.once(`/agencies/${agency}/payment-requests/${id}/approve`, finance);
+
+    this.at(-60);
+    const first = await claim(CLAIMS.paid, -95, -62, 'Summer program teachers');
+    this.at(-59);
+    await approve(first);
+
+    this.at(0);
+    const batcher = demoBatchOfficer(agency);
+    const batches = `/agencies/${agency}/payment-batches`;
+    const { body: batch } = await this.api.once<{ id: string }>(batches, batcher);
+    await this.exported(`${batches}/${batch.id}`, batcher);
+    await this.api.once(`${batches}/${batch.id}/mark-paid`, batcher);
+
+    await approve(await claim(CLAIMS.approved, -61, -32, 'Fall tutors'));
+    await claim(CLAIMS.pending, -31, -2, 'November tutors');
+  }
+
+  /** The batch's payment file is written by a job (this process runs jobs; so does a server). */
+  private async exported(batchUrl: string, as: string) {
+    for (let tries = 0; tries < 600; tries++) {
+      const { body } = await this.api.call<{ status: string }>('GET', batchUrl, as);
+      if (body.status !== 'exporting') return;
+      await sleep(100);
+    }
+    throw new DemoStepError(`the payment file of ${batchUrl} was not written within a minute`);
+  }
+
+  /** Window from 45 to 5 days ago; both districts applied; in merit review, one scored. */
+  private async programInReview(agency: string, code: string, organizations: Map<string, string>) {
+    this.at(WINDOWS.inReview.opens - 1);
+    const programId = await this.program(agency, code, 'Teacher Residency Grants', {
+      opensAt: this.local(WINDOWS.inReview.opens, OPENS_AT),
+      closesAt: this.local(WINDOWS.inReview.closes, CLOSES_AT),
+      performanceStart: this.date(60),
+      performanceEnd: this.date(425),
+    });
+    this.at(-30);
+    for (const [slug, organizationId] of organizations)
+      await this.districts.submit(
+        agency,
+        organizationId,
+        slug,
+        programId,
+        'Grow Your Own Teachers',
       );
-      await this.call(
+    this.at(WINDOWS.inReview.closes + 2);
+    const officer = demoEmail(agency, 'program_officer');
+    await this.api.call('POST', `/agencies/${agency}/programs/${programId}/close`, officer, {});
+    await this.reviews.review(agency, programId, [...organizations.values()], 1);
+  }
+
+  /**
+   * Two programs open from a week ago for another month: in the first, one district's draft and
+   * another's application returned for revision; in the second, every district submitted.
+   */
+  private async openPrograms(agency: string, prefix: string, organizations: Map<string, string>) {
+    this.at(WINDOWS.open.opens - 1);
+    const times = {
+      opensAt: this.local(WINDOWS.open.opens, OPENS_AT),
+      closesAt: this.local(WINDOWS.open.closes, CLOSES_AT),
+      performanceStart: this.date(180),
+      performanceEnd: this.date(545),
+    };
+    const literacy = await this.program(
+      agency,
+      `${prefix}-LIT-27`,
+      'Summer Literacy Grants',
+      times,
+    );
+    const family = await this.program(
+      agency,
+      `${prefix}-FAM-27`,
+      'Family Engagement Grants',
+      times,
+    );
+    this.at(WINDOWS.open.opens + 1);
+    const [[draftSlug, draftOrg], ...others] = [...organizations];
+    const draft = await this.districts.start(
+      agency,
+      draftOrg,
+      draftSlug,
+      literacy,
+      'Reading Buddies',
+    );
+    await this.districts.save(agency, draftOrg, draftSlug, draft, { answers: DEMO_ANSWERS });
+    for (const [slug, organizationId] of others) {
+      const id = await this.districts.submit(
+        agency,
+        organizationId,
+        slug,
+        literacy,
+        'Summer Literacy Academy',
+      );
+      this.at(-2);
+      await this.api.call(
         'POST',
-        `/me/invitations/agencies/${agency}/organizations/${organization.id}/accept`,
-        email,
-        {},
+        `/agencies/${agency}/programs/${literacy}/applications/${id}/return`,
+        demoEmail(agency, 'program_officer'),
+        { comment: 'Please add the second school site and its enrollment.' },
       );
     }
-    this.slugs.set(organization.id, d.slug);
-    return organization.id;
+    this.at(-1);
+    for (const [slug, organizationId] of organizations)
+      await this.districts.submit(agency, organizationId, slug, family, 'Family Literacy Nights');
   }
 
   private async program(
     agency: string,
-    officer: string,
     code: string,
     title: string,
+    times: Parameters<typeof demoProgram>[2],
   ): Promise<string> {
-    const created = (
-      await this.call(
-        'POST',
-        `/agencies/${agency}/programs`,
-        officer,
-        demoProgram(this.now, code, title),
-      )
-    ).json<{ id: string }>();
-    await this.call('POST', `/agencies/${agency}/programs/${created.id}/publish`, officer, {});
-    return created.id;
-  }
-
-  private async start(
-    agency: string,
-    organizationId: string,
-    slug: string,
-    programId: string,
-    projectTitle: string,
-  ) {
-    return (
-      await this.call(
-        'POST',
-        `/agencies/${agency}/organizations/${organizationId}/applications`,
-        districtEmail(slug, 'grant_writer'),
-        {
-          programId,
-          projectTitle,
-        },
-      )
-    ).json<{ id: string }>().id;
-  }
-
-  private async save(
-    agency: string,
-    organizationId: string,
-    slug: string,
-    applicationId: string,
-    body: unknown,
-    path = '',
-    method: 'PATCH' | 'PUT' = 'PATCH',
-  ) {
-    const writer = districtEmail(slug, 'grant_writer');
-    const url = `/agencies/${agency}/organizations/${organizationId}/applications/${applicationId}`;
-    const { etag } = await this.call('GET', url, writer);
-    await this.call(method, `${url}${path}`, writer, body, { 'if-match': etag });
-  }
-
-  private async ready(
-    agency: string,
-    organizationId: string,
-    slug: string,
-    programId: string,
-    title: string,
-  ) {
-    const id = await this.start(agency, organizationId, slug, programId, title);
-    await this.save(agency, organizationId, slug, id, { answers: DEMO_ANSWERS });
-    await this.save(agency, organizationId, slug, id, DEMO_BUDGET, '/budget', 'PUT');
-    return id;
-  }
-
-  private async submit(
-    agency: string,
-    organizationId: string,
-    slug: string,
-    applicationId: string,
-  ) {
-    await this.call(
+    const officer = demoEmail(agency, 'program_officer');
+    const { body } = await this.api.call<{ id: string }>(
       'POST',
-      `/agencies/${agency}/organizations/${organizationId}/applications/${applicationId}/submit`,
-      districtEmail(slug, 'authorized_representative'),
-      { certification: { name: 'Pat Jones', title: 'Superintendent', accepted: true } },
-      { 'idempotency-key': randomUUID() },
+      `/agencies/${agency}/programs`,
+      officer,
+      demoProgram(code, title, times),
     );
+    await this.api.call('POST', `/agencies/${agency}/programs/${body.id}/publish`, officer, {});
+    return body.id;
   }
 }
+
+/** What a run found or did: built the demo, found it all there, or found part of it. */
+export type DemoOutcome = 'created' | 'present' | 'partial' | 'none';

@@ -5,7 +5,8 @@ import { AppConfig } from '../config/env';
 /**
  * The server's clock. Deadlines ("the window is open by the server's clock") read time only
  * through this, so tests can stand at one second past a deadline without faking timers globally.
- * Moving the clock is allowed only when NODE_ENV=test.
+ * Moving the clock is allowed only when NODE_ENV=test, and in `npm run seed:demo`'s own process
+ * (demoTimeTravel, set in code, never from the environment), which tells the demo's past.
  */
 @Injectable()
 export class Clock {
@@ -17,9 +18,10 @@ export class Clock {
     return new Date(this.fixed ?? Date.now());
   }
 
-  /** Test only: stand still at this instant until reset(). */
+  /** Tests and the demo seeder only: stand still at this instant until reset(). */
   setNow(instant: Date | string): void {
-    if (this.config.nodeEnv !== 'test') throw new Error('The clock can only be set in tests');
+    if (this.config.nodeEnv !== 'test' && this.config.demoTimeTravel !== true)
+      throw new Error('The clock can only be set in tests');
     this.fixed = new Date(instant).getTime();
   }
 

@@ -29,6 +29,11 @@ export interface AppConfig {
   redisUrl?: string;
   /** Run the job relay and handlers inside the API process (the default without Redis). */
   workerInProcess: boolean;
+  /**
+   * Set only by `npm run seed:demo` (never from the environment): its short-lived process, which
+   * serves no one, may move its Clock to tell the demo's past (see Clock.setNow).
+   */
+  demoTimeTravel?: boolean;
   /** Background jobs: BullMQ key prefix and the relay/worker tunables (JOB_* variables). */
   jobs: {
     queuePrefix: string;

@@ -46,7 +46,10 @@ export function startupBanner(config: AppConfig, facts: BannerFacts) {
     ['Emails', emails],
   ];
   if (config.nodeEnv !== 'production') {
-    rows.push(['Demo logins', 'npm run seed:demo prints them (password grant-commons-demo)']);
+    rows.push([
+      'Demo logins',
+      'npm run seed:demo fills the demo and prints them (password grant-commons-demo)',
+    ]);
   }
   const text = [
     '',

@@ -48,12 +48,35 @@ export interface DemoLogin {
   password: string;
   agency: string | null;
   roles: string[];
+  /** The district, for a district's member (a district working with two agencies has two). */
+  organization?: string;
+  /** What this person does in the demo, when the role alone does not say it. */
+  note?: string;
 }
 
 const SEEDER: Actor = { kind: 'system' };
 
 export const demoEmail = (agencyCode: string, role: string): string =>
   `${role.replace(/_/g, '.')}@${agencyCode}.example.org`;
+
+/**
+ * The agency's second finance officer: builds the payment batches, which whoever activated the
+ * bank details they pay may not (separation of duties, 2 CFR 200.303).
+ */
+export const demoBatchOfficer = (agencyCode: string): string =>
+  `finance.officer.2@${agencyCode}.example.org`;
+
+/** Each agency's demo staff: one person per agency role, and the second finance officer. */
+export function demoStaff(agencyCode: string) {
+  return [
+    ...AGENCY_ROLES.map((role) => ({ email: demoEmail(agencyCode, role), role, note: undefined })),
+    {
+      email: demoBatchOfficer(agencyCode),
+      role: 'finance_officer' as const,
+      note: 'second finance officer: builds payment batches',
+    },
+  ];
+}
 
 /**
  * Demo staff: in every active agency one user per agency role, plus a platform admin, all with
@@ -103,15 +126,10 @@ export class DemoSeeder {
     for (const tenant of this.agencies.activeTenants()) {
       const { agencyId, agencyCode } = tenant;
       await this.runner.run(tenant, SEEDER, async () => {
-        for (const role of AGENCY_ROLES) {
-          const email = demoEmail(agencyCode, role);
-          await this.ensureStaff(
-            agencyId,
-            email,
-            `Demo ${role.replace(/_/g, ' ')} (${agencyCode})`,
-            role,
-          );
-          logins.push({ email, password: DEMO_PASSWORD, agency: agencyCode, roles: [role] });
+        for (const { email, role, note } of demoStaff(agencyCode)) {
+          const name = `Demo ${email.split('@')[0].replace(/\./g, ' ')} (${agencyCode})`;
+          await this.ensureStaff(agencyId, email, name, role);
+          logins.push({ email, password: DEMO_PASSWORD, agency: agencyCode, roles: [role], note });
         }
       });
     }
@@ -193,13 +211,36 @@ export class DemoSeeder {
   }
 }
 
-/** The logins as a small table for the terminal. */
+/**
+ * The logins as a table for the terminal, agency by agency (a district working with two agencies
+ * is listed under both), the shared password once at the top.
+ */
 export function formatDemoLogins(logins: DemoLogin[]): string {
-  const lines = logins.map(
-    (login) =>
-      `  ${login.email.padEnd(52)} ${(login.agency ?? '(platform)').padEnd(18)} ${login.roles.join(', ')}`,
-  );
-  return [`Demo logins (password for all: ${DEMO_PASSWORD}):`, ...lines, ''].join('\n');
+  const row = (role: string, email: string, note?: string) =>
+    `    ${role.replace(/_/g, ' ').padEnd(27)} ${email}${note ? `  (${note})` : ''}`;
+  const out = [`Demo logins (password for every account: ${DEMO_PASSWORD})`];
+  const platform = logins.filter((l) => l.agency === null);
+  if (platform.length) {
+    out.push('', '  Platform');
+    for (const l of platform) out.push(row(l.roles.join(', '), l.email, l.note));
+  }
+  const agencies = [...new Set(logins.flatMap((l) => l.agency?.split(' + ') ?? []))].sort();
+  for (const agency of agencies) {
+    const mine = logins.filter((l) => l.agency?.split(' + ').includes(agency));
+    out.push('', `  ${agency}: staff (portal /${agency}, API /api/v1/agencies/${agency})`);
+    for (const l of mine.filter((x) => !x.organization))
+      out.push(row(l.roles.join(', '), l.email, l.note));
+    for (const organization of [...new Set(mine.map((l) => l.organization))]) {
+      if (!organization) continue;
+      const members = mine.filter((l) => l.organization === organization);
+      const also = members[0].agency!.split(' + ').filter((a) => a !== agency);
+      out.push(
+        `  ${agency}: ${organization}${also.length ? ` (also works with ${also.join(', ')})` : ''}`,
+      );
+      for (const l of members) out.push(row(l.roles.join(', '), l.email, l.note));
+    }
+  }
+  return [...out, ''].join('\n');
 }
 
 /**
