@@ -229,7 +229,7 @@ function OverviewPage({ ctx, view }: { ctx: PageContext; view: OverviewView }) {
         )}
         <Card heading={t('documents')} text={t('documentsText')} href={`${base}/documents`} />
         <Card
-          heading={t('applications')}
+          heading={t('findFunding')}
           text={t('applicationsText')}
           href={`/${ctx.agency!.code}/programs`}
         />
