@@ -8,7 +8,7 @@ import { useTestApp } from './support/use-test-app';
 import { waitFor } from './jobs/waiting';
 import { approve, expectStatus, orgApi } from './factories/finance';
 import { districtIdentifiers, openProgram, SAMPLE_PDF, STANDARD_RUBRIC } from './factories/grants';
-import { asAgencyOwner, type SignedIn, signedInStaff } from './factories/identity';
+import { asAgencyOwner, createUser, type SignedIn, signedInStaff } from './factories/identity';
 import {
   assignReviewer,
   call,
@@ -539,6 +539,110 @@ describe('web: a district from sign-up to its first payment request', () => {
       expect(await page.locator('main').textContent()).toContain('Aprobada por');
       expect(await accessibilityViolations(page)).toEqual([]);
       await screenshot(page, 'journey-payment-request-approved-es');
+    });
+  });
+  describe('the front door and the language switch, as an attacker tries them', () => {
+    /** A page's CSRF token and the browser's cookies, as a form on it would post. */
+    async function formSession(
+      path: string,
+      cookie = '',
+    ): Promise<{ csrf: string; cookie: string }> {
+      const res = await fetch(`${base}${path}`, { headers: cookie ? { cookie } : {} });
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await res.text())![1];
+      const set = res.headers.getSetCookie().map((c) => c.split(';')[0]);
+      return { csrf, cookie: [cookie, ...set].filter(Boolean).join('; ') };
+    }
+    const post = (path: string, fields: Record<string, string>, cookie: string) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'text/html',
+          cookie,
+        },
+        body: new URLSearchParams(fields).toString(),
+        redirect: 'manual',
+      });
+
+    it('lands on /home after sign-in, or on a path of this site, never on another host', async () => {
+      const user = await createUser(t);
+      const signIn = async (next?: string) => {
+        const session = await formSession('/sign-in');
+        const res = await post(
+          '/sign-in',
+          {
+            _csrf: session.csrf,
+            email: user.email,
+            password: user.password,
+            ...(next === undefined ? {} : { next }),
+          },
+          session.cookie,
+        );
+        expect(res.status).toBe(303);
+        return res.headers.get('location');
+      };
+      expect(await signIn()).toBe('/home');
+      expect(await signIn('/mo-dese/programs?status=open')).toBe('/mo-dese/programs?status=open');
+      for (const hostile of [
+        '//evil.example/',
+        '/\\evil.example/',
+        '/\t/evil.example/',
+        '/\n/evil.example/',
+        '/ /evil.example',
+        'https://evil.example/',
+        'javascript:alert(1)',
+        '',
+        `/${'a'.repeat(2001)}`,
+      ]) {
+        expect([hostile, await signIn(hostile)]).toEqual([hostile, '/home']);
+      }
+      // Signed out and sent to sign in from a page: back to that page afterwards.
+      const asked = await fetch(`${base}/account`, { redirect: 'manual' });
+      expect(asked.headers.get('location')).toBe('/sign-in?next=%2Faccount');
+    });
+
+    it('changes the language only by a POST with the CSRF token, and returns only to this site', async () => {
+      const session = await formSession('/mo-dese');
+      const language = (cookie: string) => /gc_lang=(en|es)/.exec(cookie)?.[1];
+
+      // A link or an image elsewhere cannot change it: GET is not a route any more.
+      const got = await fetch(`${base}/language?to=es&next=/mo-dese`, {
+        headers: { cookie: session.cookie, accept: 'text/html' },
+        redirect: 'manual',
+      });
+      expect(got.status).toBe(404);
+      expect(got.headers.getSetCookie().some((c) => c.startsWith('gc_lang='))).toBe(false);
+
+      // A POST without the token (a form on another site) is refused, changing nothing.
+      const forged = await post('/language', { to: 'es', next: '/mo-dese' }, session.cookie);
+      expect(forged.status).toBe(403);
+      expect(forged.headers.getSetCookie().some((c) => c.startsWith('gc_lang='))).toBe(false);
+
+      const chosen = await post(
+        '/language',
+        { _csrf: session.csrf, to: 'es', next: '/mo-dese/programs' },
+        session.cookie,
+      );
+      expect(chosen.status).toBe(303);
+      expect(chosen.headers.get('location')).toBe('/mo-dese/programs');
+      expect(language(chosen.headers.getSetCookie().join('; '))).toBe('es');
+
+      for (const hostile of ['//evil.example/', '/\\evil.example', 'https://evil.example/']) {
+        const res = await post(
+          '/language',
+          { _csrf: session.csrf, to: 'en', next: hostile },
+          session.cookie,
+        );
+        expect([hostile, res.headers.get('location')]).toEqual([hostile, '/']);
+      }
+      // Not a language: nothing remembered.
+      const odd = await post(
+        '/language',
+        { _csrf: session.csrf, to: 'xx', next: '/mo-dese' },
+        session.cookie,
+      );
+      expect(odd.status).toBe(303);
+      expect(odd.headers.getSetCookie().some((c) => c.startsWith('gc_lang='))).toBe(false);
     });
   });
 });
