@@ -528,13 +528,36 @@ describe('web: a district from sign-up to its first payment request', () => {
 
       await page.goto(`/${MO}/notifications`);
       const main = (await page.locator('main').textContent()) ?? '';
-      // The approval came after she chose Spanish: its notice is in Spanish. The request's own
-      // notice was written while she read English, and stays so.
+      // Every notice in the page's language, through the notice catalogs: the approval (written
+      // after she chose Spanish) and the request's own (written while she read English).
       expect(main).toMatch(/Solicitud de pago PR-[0-9A-F]{8} aprobada/);
       expect(main).toContain('Se pagará en el próximo lote de pagos.');
-      expect(main).toMatch(/Payment request PR-[0-9A-F]{8} submitted/);
+      expect(main).toMatch(/Solicitud de pago PR-[0-9A-F]{8} enviada/);
+      expect(main).toContain(`Se le ofrece la subvención ${awardReference}`);
+      expect(main).not.toContain('Payment request PR-');
+      expect(await page.locator('main [lang]').count()).toBe(0);
       expect(await accessibilityViolations(page)).toEqual([]);
       await screenshot(page, 'journey-notifications-es');
+      // As written (what the API returns): each in her saved language at the time.
+      const written = await asAgencyOwner(t, MO, (client) =>
+        client.query<{ template: string; subject: string }>(
+          `SELECT n.template, n.subject FROM notifications n JOIN users u ON u.id = n.user_id
+            WHERE u.email = $1 AND n.template LIKE 'payment.%' ORDER BY n.created_at`,
+          [email],
+        ),
+      );
+      expect(written.rows.map((r) => [r.template, r.subject.split(' PR-')[0]])).toEqual([
+        ['payment.submitted', 'Payment request'],
+        ['payment.approved', 'Solicitud de pago'],
+      ]);
+      // The switch back to English shows them all in English.
+      await page.getByRole('button', { name: 'View this page in English' }).click();
+      await page.waitForSelector('html[lang="en"]');
+      expect(await page.locator('main').textContent()).toMatch(
+        /Payment request PR-[0-9A-F]{8} approved/,
+      );
+      await page.getByRole('button', { name: 'Ver esta página en español' }).click();
+      await page.waitForSelector('html[lang="es"]');
       await page.goto(paymentRequestUrl);
       expect(await page.locator('main').textContent()).toContain('Aprobada por');
       expect(await accessibilityViolations(page)).toEqual([]);

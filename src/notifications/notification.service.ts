@@ -14,10 +14,11 @@ import { sql } from '../core/database/sql-statement';
 /** In-app notices, one per user, in one statement; a dedupe key already used is skipped. */
 const INSERT_NOTIFICATIONS = sql(
   'notifications.insert-many',
-  `INSERT INTO notifications (agency_id, user_id, template, subject, body, link, dedupe_key)
-   SELECT $1, t.u, t.template, t.subject, t.body, t.link, t.dedupe_key
-     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-       AS t(u, template, subject, body, link, dedupe_key)
+  `INSERT INTO notifications (agency_id, user_id, template, subject, body, link, dedupe_key, data)
+   SELECT $1, t.u, t.template, t.subject, t.body, t.link, t.dedupe_key, t.data
+     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                 $8::jsonb[])
+       AS t(u, template, subject, body, link, dedupe_key, data)
    ON CONFLICT ON CONSTRAINT "UQ_notifications_dedupe" DO NOTHING`,
 );
 
@@ -87,6 +88,7 @@ export class NotificationService {
       bodies: [] as string[],
       links: [] as Array<string | null>,
       dedupeKeys: [] as Array<string | null>,
+      data: [] as string[],
     };
     const emailed: EmailNotice[] = [];
     const inAppUsers = inputs.flatMap((input) =>
@@ -125,6 +127,7 @@ export class NotificationService {
           rows.bodies.push(notice.body);
           rows.links.push(input.link ?? null);
           rows.dedupeKeys.push(input.dedupeKey ?? null);
+          rows.data.push(JSON.stringify(input.data));
         }
       }
       if (email) {
@@ -146,6 +149,7 @@ export class NotificationService {
         rows.bodies,
         rows.links,
         rows.dedupeKeys,
+        rows.data,
       ]);
     }
     // One job for all the notices: they share its transaction, round trips and queue overhead.
