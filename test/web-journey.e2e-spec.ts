@@ -535,6 +535,16 @@ describe('web: a district from sign-up to its first payment request', () => {
       expect(main).toMatch(/Solicitud de pago PR-[0-9A-F]{8} enviada/);
       expect(main).toContain(`Se le ofrece la subvención ${awardReference}`);
       expect(main).not.toContain('Payment request PR-');
+      expect(main).toContain('Monto aprobado: $70,000.00.');
+      // Each notice's link opens the page it is about, in this portal.
+      const decided = page.locator('main li', { hasText: 'Decisión sobre la solicitud' });
+      expect(await decided.getByRole('link', { name: 'Abrir' }).getAttribute('href')).toBe(
+        `${applicationUrl}/status`,
+      );
+      const sent = page.locator('main li', { hasText: /Solicitud P-.* enviada/ });
+      expect(await sent.getByRole('link', { name: 'Abrir' }).getAttribute('href')).toBe(
+        applicationUrl,
+      );
       expect(await page.locator('main [lang]').count()).toBe(0);
       expect(await accessibilityViolations(page)).toEqual([]);
       await screenshot(page, 'journey-notifications-es');

@@ -84,6 +84,7 @@ export const TEMPLATES_ES: SpanishRenderers = {
     subject: `Decisión sobre la solicitud ${d.applicationRef}`,
     paragraphs: [
       `Se publicó la decisión sobre su solicitud ${d.applicationRef} a ${d.programTitle}: fue ${DECISIONS[d.decision]}.`,
+      ...(d.amountApproved ? [`Monto aprobado: ${dollars(d.amountApproved)}.`] : []),
       ...(d.note ? [d.note] : []),
     ],
   }),
