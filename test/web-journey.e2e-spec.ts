@@ -6,7 +6,7 @@ import { accessibilityViolations, launchBrowser, newContext, screenshot } from '
 import { storySteps } from './support/story';
 import { useTestApp } from './support/use-test-app';
 import { waitFor } from './jobs/waiting';
-import { approve, expectStatus, orgApi } from './factories/finance';
+import { approve, expectStatus } from './factories/finance';
 import { districtIdentifiers, openProgram, SAMPLE_PDF, STANDARD_RUBRIC } from './factories/grants';
 import { asAgencyOwner, createUser, type SignedIn, signedInStaff } from './factories/identity';
 import {

@@ -30,6 +30,12 @@ const COPY: Record<'notFound' | 'forbidden' | 'formExpired' | 'tooMany' | 'serve
 /** Resolves paths only, to see whether a browser would stay on this site. */
 const SAME_ORIGIN = 'http://grant-commons.invalid';
 
+/** A control character, a space, DEL or a backslash: what browsers may read otherwise. */
+function unsafeInPath(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code <= 0x20 || code === 0x7f || c === '\\';
+}
+
 /**
  * A safe place to come back to after signing in: a path on this site, never another host.
  * Browsers drop tabs and newlines inside a URL and read "\" as "/", so "/<tab>/evil.example" or
@@ -38,7 +44,7 @@ const SAME_ORIGIN = 'http://grant-commons.invalid';
  */
 export function safeNext(next: unknown): string | undefined {
   if (typeof next !== 'string' || next.length > 2000) return undefined;
-  if (!next.startsWith('/') || next.startsWith('//') || /[\x00-\x20\x7f\\]/.test(next)) {
+  if (!next.startsWith('/') || next.startsWith('//') || [...next].some(unsafeInPath)) {
     return undefined;
   }
   try {
