@@ -159,7 +159,7 @@ describe('web accounts', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type(STRONG);
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${base}/`);
+    await page.waitForURL(`${base}/home`);
     expect((await userRow(email)).verified).toBe(true);
     await context.close();
   });
@@ -257,7 +257,7 @@ describe('web accounts', () => {
       await page.getByLabel('Email address').fill(invited.email);
       await page.getByLabel('Password').fill(STRONG);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(`${base}/`);
+      await page.waitForURL(`${base}/home`);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL(/signedOut=1/);
     }
@@ -273,7 +273,7 @@ describe('web accounts', () => {
       await p.locator('#email').fill(user.email);
       await p.locator('#password').fill(password);
       await p.locator('form[action="/sign-in"] button').click();
-      await p.waitForURL(`${base}/`);
+      await p.waitForURL(`${base}/home`);
     };
     await signIn(otherPage, user.password);
 
@@ -291,10 +291,12 @@ describe('web accounts', () => {
     expect(await userRow(user.email)).toMatchObject({ locale: 'es' });
 
     // The switch, signed in, saves the choice on the account too.
-    await page.getByRole('link', { name: 'View this page in English' }).click();
+    await page.getByRole('button', { name: 'View this page in English' }).click();
     await page.waitForURL(/\/account/);
     expect((await userRow(user.email)).locale).toBe('en');
-    await page.goto('/language?to=es&next=/account');
+    await page.getByRole('button', { name: 'Ver esta página en español' }).click();
+    await page.waitForURL(/\/account/);
+    expect((await userRow(user.email)).locale).toBe('es');
 
     await page.getByLabel('Contraseña actual').fill('wrong wrong wrong');
     await page.getByLabel('Contraseña nueva').fill('another good passphrase');

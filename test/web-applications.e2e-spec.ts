@@ -62,7 +62,7 @@ describe('web: applying for a grant', () => {
     await page.locator('#email').fill(user.email);
     await page.locator('#password').fill(user.password);
     await Promise.all([
-      page.waitForURL(`${base}/${AGENCY}`),
+      page.waitForURL(`${base}/home`),
       page.locator('form.usa-form button[type=submit]').click(),
     ]);
     await page.close();
@@ -341,7 +341,7 @@ describe('web: applying for a grant', () => {
     await page.locator('#email').fill(writer.user.email);
     await page.locator('#password').fill(writer.user.password);
     await Promise.all([
-      page.waitForURL(`${base}/${AGENCY}`),
+      page.waitForURL(`${base}/home`),
       page.locator('form.usa-form button[type=submit]').click(),
     ]);
     await page.goto(`/${AGENCY}/organizations/${orgId}/applications/${draft.id}/budget`);
@@ -378,7 +378,7 @@ describe('web: applying for a grant', () => {
       await page.locator('#email').fill(user.email);
       await page.locator('#password').fill(user.password);
       await Promise.all([
-        page.waitForURL(`${base}/${agencyCode}`),
+        page.waitForURL(`${base}/home`),
         page.locator('form.usa-form button[type=submit]').click(),
       ]);
       await page.goto(`/${agencyCode}/sign-in`);

@@ -56,7 +56,7 @@ describe('web pages after submission', () => {
     await page.locator('#email').fill(user.email);
     await page.locator('#password').fill(user.password);
     await page.locator('form[action="/sign-in"] button[type=submit]').click();
-    await page.waitForURL(`${base}/${MO}`);
+    await page.waitForURL(`${base}/home`);
     await page.close();
     return context;
   }
@@ -357,7 +357,7 @@ describe('web pages after submission', () => {
     await ksPage.locator('#email').fill(ksUser.user.email);
     await ksPage.locator('#password').fill(ksUser.user.password);
     await ksPage.locator('form[action="/sign-in"] button[type=submit]').click();
-    await ksPage.waitForURL(`${base}/ks-ksde`);
+    await ksPage.waitForURL(`${base}/home`);
     expect((await ks.request.get(`${base}${award}`, { maxRedirects: 0 })).status()).toBe(404);
     expect((await post(ks, `${award}/accept`, accept)).status()).toBe(404);
     await ks.close();

@@ -67,7 +67,7 @@ describe('web: the document library', () => {
     await page.fill('input[name=email]', user.email);
     await page.fill('input[name=password]', user.password);
     await page.locator('form[action="/sign-in"] button[type=submit]').click();
-    await page.waitForURL(`${base}/mo-dese`);
+    await page.waitForURL(`${base}/home`);
     return [context, page];
   }
 
@@ -244,7 +244,7 @@ describe('web: the document library', () => {
       await page.fill('input[name=email]', who.email);
       await page.fill('input[name=password]', who.password);
       await page.locator('form[action="/sign-in"] button[type=submit]').click();
-      await page.waitForURL(`${base}/`);
+      await page.waitForURL(`${base}/home`);
       const token = await tokenOf(page);
       const removal = await context.request.post(removeUrl, {
         form: { _csrf: token },

@@ -41,7 +41,7 @@ describe('web front door across agencies', () => {
     await page.locator('#email').fill(user.email);
     await page.locator('#password').fill(user.password);
     await page.locator('form[action="/sign-in"] button[type=submit]').click();
-    await page.waitForURL(`${base}/`);
+    await page.waitForURL(`${base}/home`);
     await page.close();
     return context;
   }

@@ -64,7 +64,7 @@ describe('web portal foundation', () => {
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'portal-home-en');
 
-    await page.getByRole('link', { name: 'Ver esta página en español' }).click();
+    await page.getByRole('button', { name: 'Ver esta página en español' }).click();
     await page.waitForURL(`${base}/mo-dese`);
     expect(await page.getAttribute('html', 'lang')).toBe('es');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(

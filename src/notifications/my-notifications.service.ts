@@ -9,6 +9,8 @@ import { NotificationNotFoundError } from './notifications.errors';
 import { isUuid } from '../core/ids';
 import { computedColumns, entitySql, sql, sqlRows } from '../core/database/sql-statement';
 import { Notification } from './entities/notification.entity';
+import { isTemplateName, TemplateData } from './templates/notification-templates';
+import { NoticeLocale, renderNotice } from './templates/render-notice';
 
 type Row = ReturnType<typeof LIST.shape>[number];
 
@@ -19,6 +21,7 @@ const pick = [
   'subject',
   'body',
   'link',
+  'data',
   'readAt',
   'createdAt',
 ] as const;
@@ -76,6 +79,11 @@ export class MyNotifications {
     cursor?: string;
     /** Only this agency's notices (an agency's portal shows its own). */
     agencyId?: string;
+    /**
+     * A page's language: each notice rendered in it from its template's data (the catalogs in
+     * English and Spanish), not as it was written; `locale` on each says what it is in.
+     */
+    locale?: NoticeLocale;
   }): Promise<NotificationPage> {
     const { userId } = this.context.requireUser();
     const limit = options.limit ?? 50;
@@ -95,7 +103,9 @@ export class MyNotifications {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => this.view(row)),
+      items: page.map((row) =>
+        options.locale ? this.inLocale(row, options.locale) : this.view(row),
+      ),
       unreadCount: count,
       nextCursor: rows.length > limit && last ? encodeCursor(last.createdText, last.id) : null,
     };
@@ -108,6 +118,18 @@ export class MyNotifications {
     const rows = await sqlRows(this.txHost.tx, MARK_READ, [id, userId, agencyId ?? null]);
     if (!rows[0]) throw new NotificationNotFoundError();
     return this.view(rows[0]);
+  }
+
+  /** The notice in this language when its data was kept; older rows as written (English). */
+  private inLocale(r: Row, locale: NoticeLocale): NotificationView {
+    const view = this.view(r);
+    if (!r.data || !isTemplateName(r.template)) return { ...view, locale: 'en' };
+    const config = this.agencies.configOf(r.agencyId);
+    const notice = renderNotice(r.template, r.data as TemplateData[typeof r.template], config, {
+      locale,
+    });
+    // A notice without a version in this language comes back in English, and says so.
+    return { ...view, subject: notice.subject, body: notice.body, locale: notice.locale };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { TenantDb } from '../core/context/tenant-db';
 import { JobAgencyMismatchError } from '../core/jobs/jobs.errors';
@@ -6,16 +7,18 @@ import { JobQueue } from '../core/jobs';
 import type { EmailNotice } from './email-notification.job';
 import { NotificationRecipientsMissingError } from './notifications.errors';
 import { TemplateData, TemplateName } from './templates/notification-templates';
-import { renderNotice } from './templates/render-notice';
+import { RECIPIENT_DIRECTORY, RecipientDirectory } from './recipient-directory';
+import { isNoticeLocale, NoticeLocale, renderNotice } from './templates/render-notice';
 import { sql } from '../core/database/sql-statement';
 
 /** In-app notices, one per user, in one statement; a dedupe key already used is skipped. */
 const INSERT_NOTIFICATIONS = sql(
   'notifications.insert-many',
-  `INSERT INTO notifications (agency_id, user_id, template, subject, body, link, dedupe_key)
-   SELECT $1, t.u, t.template, t.subject, t.body, t.link, t.dedupe_key
-     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-       AS t(u, template, subject, body, link, dedupe_key)
+  `INSERT INTO notifications (agency_id, user_id, template, subject, body, link, dedupe_key, data)
+   SELECT $1, t.u, t.template, t.subject, t.body, t.link, t.dedupe_key, t.data
+     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                 $8::jsonb[])
+       AS t(u, template, subject, body, link, dedupe_key, data)
    ON CONFLICT ON CONSTRAINT "UQ_notifications_dedupe" DO NOTHING`,
 );
 
@@ -49,7 +52,25 @@ export class NotificationService {
     private readonly db: TenantDb,
     private readonly jobs: JobQueue,
     private readonly agencies: AgencyDirectory,
+    private readonly modules: ModuleRef,
   ) {}
+
+  /**
+   * Each user's saved language, for their in-app notices (one read for all of them). The
+   * directory is identity's, and identity notifies: looked up when first needed, not injected,
+   * so the two providers do not need each other to be built.
+   */
+  private async localesOf(userIds: string[]): Promise<Map<string, NoticeLocale>> {
+    if (userIds.length === 0) return new Map();
+    this.directory ??= this.modules.get<RecipientDirectory>(RECIPIENT_DIRECTORY, {
+      strict: false,
+    });
+    const contacts = await this.directory.contactsFor(userIds);
+    return new Map(
+      contacts.flatMap((c) => (isNoticeLocale(c.locale) ? [[c.id, c.locale] as const] : [])),
+    );
+  }
+  private directory?: RecipientDirectory;
 
   async notify<T extends TemplateName>(input: NotifyInput<T>): Promise<void> {
     return this.notifyAll([input]);
@@ -67,8 +88,13 @@ export class NotificationService {
       bodies: [] as string[],
       links: [] as Array<string | null>,
       dedupeKeys: [] as Array<string | null>,
+      data: [] as string[],
     };
     const emailed: EmailNotice[] = [];
+    const inAppUsers = inputs.flatMap((input) =>
+      (input.channels?.inApp ?? true) ? (input.userIds ?? []) : [],
+    );
+    const locales = await this.localesOf([...new Set(inAppUsers)]);
     for (const input of inputs) {
       if (input.agencyId !== this.db.agencyId) throw new JobAgencyMismatchError();
       const userIds = [...new Set(input.userIds ?? [])];
@@ -79,18 +105,29 @@ export class NotificationService {
       const inApp = input.channels?.inApp ?? true;
 
       if (inApp && userIds.length > 0) {
-        const notice = renderNotice(
-          input.template,
-          input.data,
-          this.agencies.configOf(input.agencyId),
-        );
+        // In each reader's saved language (the notice catalogs, English and Spanish).
+        const rendered = new Map<NoticeLocale, { subject: string; body: string }>();
         for (const userId of userIds) {
+          const locale = locales.get(userId) ?? 'en';
+          let notice = rendered.get(locale);
+          if (!notice) {
+            notice = renderNotice(
+              input.template,
+              input.data,
+              this.agencies.configOf(input.agencyId),
+              {
+                locale,
+              },
+            );
+            rendered.set(locale, notice);
+          }
           rows.userIds.push(userId);
           rows.templates.push(input.template);
           rows.subjects.push(notice.subject);
           rows.bodies.push(notice.body);
           rows.links.push(input.link ?? null);
           rows.dedupeKeys.push(input.dedupeKey ?? null);
+          rows.data.push(JSON.stringify(input.data));
         }
       }
       if (email) {
@@ -112,6 +149,7 @@ export class NotificationService {
         rows.bodies,
         rows.links,
         rows.dedupeKeys,
+        rows.data,
       ]);
     }
     // One job for all the notices: they share its transaction, round trips and queue overhead.

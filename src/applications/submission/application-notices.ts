@@ -41,9 +41,10 @@ export class ApplicationNotices {
       .map((m) => m.userId);
   }
 
+  /** The application's page in the agency's portal (the notice's "open it" link). */
   private link(application: Application): string {
     const agency = this.context.requireTenant().agencyCode;
-    return `/agencies/${agency}/organizations/${application.organizationId}/applications/${application.id}`;
+    return `/${agency}/organizations/${application.organizationId}/applications/${application.id}`;
   }
 
   /**

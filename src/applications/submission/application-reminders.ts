@@ -83,7 +83,7 @@ export class ApplicationReminders implements OnModuleInit {
           daysLeft: Math.ceil(left),
         },
         userIds,
-        link: `/agencies/${this.context.requireTenant().agencyCode}/programs/${terms.id}`,
+        link: `/${this.context.requireTenant().agencyCode}/programs/${terms.id}`,
         dedupeKey: `deadline.reminder:${terms.id}:${threshold}`,
       });
       sent += 1;

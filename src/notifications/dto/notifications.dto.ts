@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { NoticeLocale } from '../templates/render-notice';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
@@ -37,6 +38,9 @@ export class NotificationView {
   link: string | null;
   readAt: string | null;
   createdAt: string;
+  /** For pages only (not sent by the API): the language the subject and body are in. */
+  @ApiHideProperty()
+  locale?: NoticeLocale;
 }
 
 export class NotificationPage {

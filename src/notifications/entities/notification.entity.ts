@@ -44,6 +44,13 @@ export class Notification {
   @Column({ type: 'text' })
   body: string;
 
+  /**
+   * The template's data, so a page can render the notice in its reader's language (null on
+   * rows older than it: those were written in English).
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  data: Record<string, unknown> | null;
+
   /** A path in the web app the notification points to (e.g. the application). */
   @Column({ type: 'text', nullable: true })
   link: string | null;

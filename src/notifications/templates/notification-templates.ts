@@ -25,6 +25,8 @@ export interface TemplateData {
     programTitle: string;
     applicationRef: string;
     decision: 'approved' | 'denied' | 'waitlisted';
+    /** Approved: the amount (a decimal string), worded in the reader's language. */
+    amountApproved?: string;
     note?: string;
   };
   'award.offered': {
@@ -196,6 +198,7 @@ export const TEMPLATES: Renderers = {
     subject: `Decision on application ${d.applicationRef}`,
     paragraphs: [
       `The decision on your application ${d.applicationRef} to ${d.programTitle} has been released: it was ${DECISIONS[d.decision]}.`,
+      ...(d.amountApproved ? [`Amount approved: ${dollars(d.amountApproved)}.`] : []),
       ...(d.note ? [d.note] : []),
     ],
   }),

@@ -1,5 +1,6 @@
 import { renderNotice } from './render-notice';
-import { dollars, TEMPLATE_NAMES } from './notification-templates';
+import { dollars, TEMPLATE_NAMES, TemplateName } from './notification-templates';
+import { TEMPLATES_ES } from './notification-templates-es';
 
 const agency = {
   name: 'Missouri Department of Elementary and Secondary Education',
@@ -133,16 +134,56 @@ describe('renderNotice in the recipient’s language', () => {
     expect(notice.html).toContain('<html lang="es">');
   });
 
-  it('falls back to English for a notice not yet written in Spanish', () => {
+  it('falls back to English for a notice not yet written in Spanish (agency staff only)', () => {
     const notice = renderNotice(
-      'payment.paid',
-      { awardRef: 'AW-1', requestRef: 'PR-1', amount: '10.00', paidOn: '1 May 2027' },
+      'staff.role_changed',
+      { role: 'reviewer', change: 'granted' },
       agency,
       { locale: 'es' },
     );
-    expect(notice.subject).toBe('Payment request PR-1 paid');
+    expect(notice.subject).toBe('Your reviewer role: granted');
     expect(notice.text).toMatch(/^Hello,/);
     expect(notice.html).toContain('<html lang="en">');
+  });
+
+  it('has every notice a district receives in Spanish', () => {
+    const district: TemplateName[] = [
+      'application.submitted.applicant',
+      'application.returned',
+      'decision.released',
+      'award.offered',
+      'award.accepted',
+      'award.amended',
+      'budget.revision',
+      'payment.submitted',
+      'payment.approved',
+      'payment.rejected',
+      'payment.paid',
+      'award.closed',
+      'payee.change',
+      'membership.invited',
+      'deadline.reminder',
+      'document.expiring',
+      'invitation',
+    ];
+    expect(district.filter((name) => !TEMPLATES_ES[name])).toEqual([]);
+    const paid = renderNotice(
+      'payment.paid',
+      { awardRef: 'AW-1', requestRef: 'PR-1', amount: '1250.5', paidOn: '1 May 2027' },
+      agency,
+      { locale: 'es' },
+    );
+    expect(paid.subject).toBe('Solicitud de pago PR-1 pagada');
+    expect(paid.body).toBe(
+      'La solicitud de pago PR-1 de $1,250.50 de la subvención AW-1 se pagó el 1 May 2027.',
+    );
+    const reminder = renderNotice(
+      'deadline.reminder',
+      { programTitle: 'Title I', closesAt: '1 May 2027', daysLeft: 1 },
+      agency,
+      { locale: 'es' },
+    );
+    expect(reminder.subject).toBe('Queda 1 día para solicitar: Title I');
   });
 });
 

@@ -22,6 +22,8 @@ export interface RenderedNotice {
   text: string;
   /** The whole email, HTML, branded; every interpolated value escaped. */
   html: string;
+  /** The language it is written in (English when the template has no version in the asked one). */
+  locale: NoticeLocale;
 }
 
 export interface RenderOptions {
@@ -128,5 +130,5 @@ ${link}
 <p style="font-size:12px;color:#666">${escapeHtml(branding.emailFooter)}</p>
 </div>
 </body></html>`;
-  return { subject, body, text, html };
+  return { subject, body, text, html, locale };
 }

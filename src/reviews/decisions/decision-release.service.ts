@@ -113,10 +113,11 @@ export class DecisionRelease {
             programTitle: terms.title,
             applicationRef: d.applicationId.slice(0, 8).toUpperCase(),
             decision: d.outcome,
-            note: d.outcome === 'approved' ? `Amount approved: ${d.amount}.` : undefined,
+            amountApproved: d.outcome === 'approved' ? d.amount : undefined,
           },
           userIds,
-          link: `/organizations/${d.organizationId}/applications/${d.applicationId}`,
+          // The application's status page in the agency's portal, where the decision shows.
+          link: `/${this.context.requireTenant().agencyCode}/organizations/${d.organizationId}/applications/${d.applicationId}/status`,
           dedupeKey: `decision.released:${d.id}`,
         });
     }

@@ -203,7 +203,9 @@ export class SignInController {
       }
       throw error;
     }
-    return PageReply.redirect(next ?? (agencyCode ? `/${agencyCode}` : '/'));
+    // One front door (issue 15 item 11): the person's home across agencies, unless they were
+    // on their way to a page of this site.
+    return PageReply.redirect(next ?? '/home');
   }
 
   @Post('sign-out')

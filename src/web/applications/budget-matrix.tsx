@@ -17,7 +17,14 @@ export function BudgetMatrix({
 }) {
   const money = (v: string) => ctx.formats.money(v);
   return (
-    <div class="usa-table-container--scrollable" tabIndex={0} aria-labelledby="budget-caption">
+    // USWDS's scrollable table: wide budgets (many object codes) scroll inside this region, which
+    // a keyboard can focus (and scroll with the arrow keys) and a screen reader names by the caption.
+    <div
+      class="usa-table-container--scrollable gc-budget-scroll"
+      role="region"
+      tabIndex={0}
+      aria-labelledby="budget-caption"
+    >
       <table class="usa-table usa-table--borderless gc-budget">
         <caption id="budget-caption">{ctx.t('applications.budget.caption')}</caption>
         <thead>

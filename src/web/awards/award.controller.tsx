@@ -92,7 +92,7 @@ function PaymentsTable({
       <tbody>
         {requests.map((r) => (
           <tr key={r.id}>
-            <th scope="row">
+            <th scope="row" class="text-no-wrap">
               <a class="usa-link" href={`${base}/payment-requests/${r.id}`}>
                 {r.reference}
               </a>

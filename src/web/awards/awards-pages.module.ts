@@ -1,3 +1,4 @@
+import { IdempotencyModule } from '../../core/idempotency/idempotency.module';
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../../applications/applications.module';
 import { AwardsModule } from '../../awards/awards.module';
@@ -14,7 +15,14 @@ import { BudgetRevisionPages } from './revisions.controller';
 
 /** After submission: status, decisions, award notice and acceptance, budget revisions, payment requests, closeout, notifications. */
 @Module({
-  imports: [ApplicationsModule, ReviewsModule, AwardsModule, PaymentsModule, CloseoutModule],
+  imports: [
+    IdempotencyModule,
+    ApplicationsModule,
+    ReviewsModule,
+    AwardsModule,
+    PaymentsModule,
+    CloseoutModule,
+  ],
   controllers: [
     ApplicationStatusPages,
     AwardPages,

@@ -22,6 +22,9 @@ function NotificationsPage({
   cursor?: string;
 }) {
   const here = `/${ctx.agency!.code}/notifications`;
+  // A notice in another language than the page's (one not written in it) says which it is in.
+  const other = (n: NotificationPage['items'][number]) =>
+    n.locale && n.locale !== ctx.locale ? n.locale : undefined;
   return (
     <div class="grid-row">
       <div class="tablet:grid-col-10 desktop:grid-col-8">
@@ -39,15 +42,17 @@ function NotificationsPage({
             {notices.items.map((n) => (
               <li key={n.id} class="border-bottom border-base-lighter padding-y-2">
                 <h2 class="font-heading-md margin-y-0">
-                  {n.subject}{' '}
+                  <span lang={other(n)}>{n.subject}</span>{' '}
                   {!n.readAt && <StatusTag label={ctx.t('awards.notifications.unreadTag')} />}
                 </h2>
                 <p class="usa-hint margin-y-05">{ctx.formats.dateTime(new Date(n.createdAt))}</p>
-                {n.body.split('\n').map((line, i) => (
-                  <p class="margin-y-05" key={i}>
-                    {line}
-                  </p>
-                ))}
+                <div lang={other(n)}>
+                  {n.body.split('\n').map((line, i) => (
+                    <p class="margin-y-05" key={i}>
+                      {line}
+                    </p>
+                  ))}
+                </div>
                 {n.link?.startsWith('/') && (
                   <p>
                     <a class="usa-link" href={n.link}>
@@ -110,6 +115,8 @@ export class NotificationPages {
       agencyId: this.context.agencyId,
       limit: 20,
       cursor: after,
+      // Each notice in this page's language (the notice catalogs), whatever it was written in.
+      locale: ctx.locale,
     });
     return PageReply.html(
       page({

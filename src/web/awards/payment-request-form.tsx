@@ -205,6 +205,8 @@ export interface PaymentConfirmView {
   form: PaymentForm;
   lines: Array<{ functionCode: string; objectCode: string; amount: string }>;
   approvalsNeeded: number;
+  /** One per confirmation page: a second press of "Send" (or a resend) files nothing new. */
+  idempotencyKey: string;
 }
 
 /** Says exactly what sending the request will do (WEB.md: money actions confirm on a page). */
@@ -253,6 +255,7 @@ export function PaymentConfirmPage({ ctx, view }: { ctx: PageContext; view: Paym
         </table>
         <form method="post" action={`${view.awardUrl}/payment-requests`} class="margin-bottom-2">
           <CsrfField ctx={ctx} />
+          <input type="hidden" name="idempotencyKey" value={view.idempotencyKey} />
           <Hidden form={view.form} />
           <button class="usa-button" type="submit">
             {ctx.t('awards.payment.submit')}

@@ -1,12 +1,15 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { RequirePermission, WebPage } from '../../core/access/access.decorators';
 import { DomainError } from '../../core/errors/domain-error';
+import { IdempotencyService, requestFingerprint } from '../../core/idempotency/idempotency.service';
 import { PageReply } from '../../core/http/page-reply';
 import { AwardsService } from '../../awards/awards.service';
 import { PaymentRequestNotFoundError } from '../../payments/payments.errors';
 import { PaymentRequests } from '../../payments/requests/payment-requests.service';
 import { PageContexts } from '../page-contexts';
+import { FormExpiredError } from '../session/form-tokens';
 import type { FieldError } from '../render/components';
 import { page } from '../render/layout';
 import type { PageContext } from '../render/page-context';
@@ -38,6 +41,12 @@ const FIXABLE = new Set([
 
 type Params = { agencyCode: string; organizationId: string; awardId: string };
 
+/** The confirmation page's one-time key, as the API's Idempotency-Key header takes them. */
+const ONE_TIME_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** What a key remembers of its first answer, so a second press answers the same. */
+type Remembered = { location: string } | { errors: FieldError[] };
+
 /**
  * Payment requests on an award: the form by budget line (what remains on each), a page that
  * says exactly what sending will do, then the request with its approval chain.
@@ -49,6 +58,7 @@ export class PaymentRequestPages {
     private readonly pages: PageContexts,
     private readonly awards: AwardsService,
     private readonly payments: PaymentRequests,
+    private readonly keys: IdempotencyService,
   ) {}
 
   @Get('new')
@@ -95,6 +105,7 @@ export class PaymentRequestPages {
               form,
               lines: chosen,
               approvalsNeeded: this.payments.approvalsNeeded(totalOf(chosen)),
+              idempotencyKey: randomUUID(),
             }}
           />
         ),
@@ -102,7 +113,12 @@ export class PaymentRequestPages {
     );
   }
 
-  /** Sends the confirmed request; a refusal the person can fix goes back to the form. */
+  /**
+   * Sends the confirmed request; a refusal the person can fix goes back to the form. The
+   * confirmation page's one-time key is claimed first (the API's idempotency keys, in this
+   * transaction): a double press or a resent form waits for the first and answers as it did,
+   * so one confirmation files at most one request.
+   */
   @Post()
   @RequirePermission('payment.request')
   async create(
@@ -114,10 +130,22 @@ export class PaymentRequestPages {
     const ctx = this.pages.build(request, reply, params.agencyCode);
     const { award, lines } = await this.load(params);
     const form = readPaymentForm(body, lines);
-    const errors = checkPaymentForm(ctx, form, lines, this.payments.paymentModels());
-    if (errors.length > 0) {
-      return this.formPage(ctx, params, award.reference, lines, form, errors);
+    const key = (body.idempotencyKey ?? '').trim();
+    if (!ONE_TIME_KEY.test(key)) throw new FormExpiredError();
+    const claim = await this.keys.claim(key, requestFingerprint('POST', request.url, form));
+    if (claim.kind === 'replay') {
+      const first = claim.body as Remembered;
+      if ('location' in first) return PageReply.redirect(first.location);
+      return this.formPage(ctx, params, award.reference, lines, form, first.errors);
     }
+    // A refusal is remembered too (this request commits); the form's next confirmation has a
+    // new key, so the corrected request is a new attempt.
+    const refused = async (errors: FieldError[]) => {
+      await this.keys.complete(claim.id, 422, { errors } satisfies Remembered);
+      return this.formPage(ctx, params, award.reference, lines, form, errors);
+    };
+    const errors = checkPaymentForm(ctx, form, lines, this.payments.paymentModels());
+    if (errors.length > 0) return refused(errors);
     try {
       const created = await this.payments.create(params.organizationId, award.id, {
         type: form.type as 'reimbursement' | 'advance',
@@ -127,10 +155,12 @@ export class PaymentRequestPages {
         lines: requestedLines(form, lines),
       });
       const base = awardBase(ctx, params.organizationId, award.id);
-      return PageReply.redirect(`${base}/payment-requests/${created.id}?sent=1`);
+      const location = `${base}/payment-requests/${created.id}?sent=1`;
+      await this.keys.complete(claim.id, 303, { location } satisfies Remembered);
+      return PageReply.redirect(location);
     } catch (error) {
       if (!(error instanceof DomainError) || !FIXABLE.has(error.code)) throw error;
-      return this.formPage(ctx, params, award.reference, lines, form, refusals(ctx, error, lines));
+      return refused(refusals(ctx, error, lines));
     }
   }
 

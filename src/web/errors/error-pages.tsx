@@ -27,11 +27,31 @@ const COPY: Record<'notFound' | 'forbidden' | 'formExpired' | 'tooMany' | 'serve
   server: { title: 'errors.serverTitle', text: 'errors.serverText' },
 };
 
-/** A safe place to come back to after signing in: a path on this site, never another host. */
+/** Resolves paths only, to see whether a browser would stay on this site. */
+const SAME_ORIGIN = 'http://grant-commons.invalid';
+
+/** A control character, a space, DEL or a backslash: what browsers may read otherwise. */
+function unsafeInPath(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code <= 0x20 || code === 0x7f || c === '\\';
+}
+
+/**
+ * A safe place to come back to after signing in: a path on this site, never another host.
+ * Browsers drop tabs and newlines inside a URL and read "\" as "/", so "/<tab>/evil.example" or
+ * "/\evil.example" would be "//evil.example" (another host): any control character, space or
+ * backslash refuses the path, and what is left must resolve on this origin.
+ */
 export function safeNext(next: unknown): string | undefined {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) && next.length <= 2000
-    ? next
-    : undefined;
+  if (typeof next !== 'string' || next.length > 2000) return undefined;
+  if (!next.startsWith('/') || next.startsWith('//') || [...next].some(unsafeInPath)) {
+    return undefined;
+  }
+  try {
+    return new URL(next, SAME_ORIGIN).origin === SAME_ORIGIN ? next : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

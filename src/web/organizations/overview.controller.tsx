@@ -2,10 +2,13 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { ComponentChildren } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission, WebPage } from '../../core/access/access.decorators';
+import { ApplicationsService } from '../../applications/applications.service';
 import { RequestContext } from '../../core/context/request-context';
 import { PageReply } from '../../core/http/page-reply';
 import type { OrganizationView } from '../../organizations/organization.view';
 import { OrganizationsService } from '../../organizations/organizations.service';
+import { ProgramCatalog } from '../../programs/program-catalog';
+import { ApplicationStatus } from '../awards/award-parts';
 import type { MessageKey } from '../i18n/i18n';
 import { PageContexts } from '../page-contexts';
 import { Alert, StatusTag } from '../render/components';
@@ -20,7 +23,24 @@ interface OverviewView {
   mayManageMembers: boolean;
   mayReadPayee: boolean;
   justRegistered: boolean;
+  /** The organization's applications, newest first; absent when the reader may not see them. */
+  applications?: OrganizationApplication[];
+  /** More applications than the list shows. */
+  moreApplications: boolean;
 }
+
+interface OrganizationApplication {
+  id: string;
+  programTitle: string;
+  projectTitle: string | null;
+  status: string;
+  amountRequested: string | null;
+  updatedAt: string;
+}
+
+/** How many applications the overview lists (newest first); the home page has them all. */
+const APPLICATIONS_SHOWN = 20;
+const EDITABLE = new Set(['draft', 'returned']);
 
 export function statusTag(ctx: PageContext, status: OrganizationView['status']) {
   const tone = status === 'active' ? 'good' : status === 'pending' ? 'neutral' : 'bad';
@@ -80,6 +100,84 @@ function Card({ heading, text, href }: { heading: string; text: string; href: st
   );
 }
 
+/** The organization's applications: each linked to its task list (drafts) or its status. */
+function ApplicationsList({
+  ctx,
+  view,
+  applications,
+  base,
+}: {
+  ctx: PageContext;
+  view: OverviewView;
+  applications: OrganizationApplication[];
+  base: string;
+}) {
+  const t = (key: string) => ctx.t(`organizations.overview.${key}` as MessageKey);
+  return (
+    <>
+      <h2 id="applications-heading">{t('applications')}</h2>
+      {applications.length === 0 ? (
+        <p>{t('noApplications')}</p>
+      ) : (
+        <div
+          class="usa-table-container--scrollable"
+          role="region"
+          tabIndex={0}
+          aria-labelledby="applications-heading"
+        >
+          <table class="usa-table usa-table--borderless width-full">
+            <caption class="usa-sr-only">
+              {ctx.t('organizations.overview.applicationsCaption', {
+                organization: view.organization.legalName,
+              })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('project')}</th>
+                <th scope="col">{t('program')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col" class="gc-money">
+                  {t('amountRequested')}
+                </th>
+                <th scope="col">{t('updated')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {applications.map((a) => {
+                const href = `${base}/applications/${a.id}${EDITABLE.has(a.status) ? '' : '/status'}`;
+                return (
+                  <tr key={a.id}>
+                    <th scope="row">
+                      <a class="usa-link" href={href}>
+                        {a.projectTitle ?? t('untitled')}
+                      </a>
+                    </th>
+                    <td>{a.programTitle}</td>
+                    <td>
+                      <ApplicationStatus ctx={ctx} status={a.status} />
+                    </td>
+                    <td class="gc-money">
+                      {a.amountRequested ? ctx.formats.money(a.amountRequested) : ''}
+                    </td>
+                    <td>{ctx.formats.dateTime(new Date(a.updatedAt))}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {view.moreApplications && (
+        <p>
+          <a class="usa-link" href="/home">
+            {t('allApplications')}
+          </a>
+        </p>
+      )}
+    </>
+  );
+}
+
 function OverviewPage({ ctx, view }: { ctx: PageContext; view: OverviewView }) {
   const o = view.organization;
   const agency = ctx.agency!.displayName;
@@ -114,6 +212,9 @@ function OverviewPage({ ctx, view }: { ctx: PageContext; view: OverviewView }) {
           {address ? `${address} ${o.address?.postalCode ?? ''}`.trim() : t('notGiven')}
         </Fact>
       </dl>
+      {view.applications && (
+        <ApplicationsList ctx={ctx} view={view} applications={view.applications} base={base} />
+      )}
       <h2>{t('whatNext')}</h2>
       <ul class="usa-card-group">
         {view.mayManageMembers && (
@@ -128,7 +229,7 @@ function OverviewPage({ ctx, view }: { ctx: PageContext; view: OverviewView }) {
         )}
         <Card heading={t('documents')} text={t('documentsText')} href={`${base}/documents`} />
         <Card
-          heading={t('applications')}
+          heading={t('findFunding')}
           text={t('applicationsText')}
           href={`/${ctx.agency!.code}/programs`}
         />
@@ -145,6 +246,8 @@ export class OverviewController {
     private readonly pages: PageContexts,
     private readonly organizations: OrganizationsService,
     private readonly context: RequestContext,
+    private readonly applications: ApplicationsService,
+    private readonly programs: ProgramCatalog,
   ) {}
 
   @Get()
@@ -166,7 +269,26 @@ export class OverviewController {
       mayManageMembers: roles.may('organization.members.manage'),
       mayReadPayee: roles.may('payment.read'),
       justRegistered: registered === '1',
+      moreApplications: false,
     };
+    if (roles.may('application.read')) {
+      const listed = await this.applications.listForOrganization(organizationId, {
+        limit: String(APPLICATIONS_SHOWN),
+      });
+      const titles = new Map<string, string>();
+      for (const programId of new Set(listed.items.map((a) => a.programId))) {
+        titles.set(programId, (await this.programs.terms(programId)).title);
+      }
+      view.applications = listed.items.map((a) => ({
+        id: a.id,
+        programTitle: titles.get(a.programId) ?? '',
+        projectTitle: a.projectTitle,
+        status: a.status,
+        amountRequested: a.amountRequested,
+        updatedAt: a.updatedAt,
+      }));
+      view.moreApplications = !!listed.nextCursor;
+    }
     return PageReply.html(
       page({
         ctx,

@@ -12,10 +12,27 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
-/** Where the language switch points: the same page, in the other language. */
-function switchHref(ctx: PageContext): string {
+/**
+ * The language switch: a form (it changes state, so a POST with the CSRF token) that comes back
+ * to the same page in the other language; a plain button, so it works without JavaScript.
+ */
+function LanguageSwitch({ ctx }: { ctx: PageContext }) {
   const to = ctx.locale === 'en' ? 'es' : 'en';
-  return `/language?to=${to}&next=${encodeURIComponent(ctx.path)}`;
+  return (
+    <form method="post" action="/language" class="gc-inline-form">
+      <CsrfField ctx={ctx} />
+      <input type="hidden" name="to" value={to} />
+      <input type="hidden" name="next" value={ctx.path} />
+      <button
+        type="submit"
+        class="usa-nav-link usa-button--unstyled"
+        lang={to}
+        aria-label={ctx.t('common.switchToLabel')}
+      >
+        <span>{ctx.t('common.switchTo')}</span>
+      </button>
+    </form>
+  );
 }
 
 function Banner({ ctx }: { ctx: PageContext }) {
@@ -117,15 +134,7 @@ function Header({ ctx }: { ctx: PageContext }) {
               </li>
             )}
             <li class="usa-nav__primary-item">
-              <a
-                class="usa-nav-link"
-                href={switchHref(ctx)}
-                lang={ctx.locale === 'en' ? 'es' : 'en'}
-                hreflang={ctx.locale === 'en' ? 'es' : 'en'}
-                aria-label={ctx.t('common.switchToLabel')}
-              >
-                <span>{ctx.t('common.switchTo')}</span>
-              </a>
+              <LanguageSwitch ctx={ctx} />
             </li>
           </ul>
           {ctx.user && (
