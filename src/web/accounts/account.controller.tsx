@@ -5,6 +5,8 @@ import { RequirePermission, WebPage } from '../../core/access/access.decorators'
 import { PageReply } from '../../core/http/page-reply';
 import { AccountProfile, AccountSettings } from '../../identity/accounts/account-settings.service';
 import { CurrentPasswordWrongError } from '../../identity/identity.errors';
+import { LinkedIdentities, LinkedProvider } from '../../identity/sso/linked-identities.service';
+import { LinkedProvidersSection, linkedNotice } from './linked-providers';
 import { isLocale } from '../i18n/i18n';
 import { LANGUAGE_COOKIE, PageContexts } from '../page-contexts';
 import { Alert, ErrorSummary } from '../render/components';
@@ -23,6 +25,9 @@ interface AccountView {
   profile: AccountProfile;
   notice?: 'profileSaved' | 'passwordChanged';
   errors?: FieldError[];
+  /** Providers linked to the account (single sign-on) and what the last unlink did. */
+  linked?: LinkedProvider[];
+  linkedNotice?: ReturnType<typeof linkedNotice>;
 }
 
 /** Remembers the page language in the browser (the switch's cookie) for a year. */
@@ -99,6 +104,7 @@ function AccountPage({ ctx, view }: { ctx: PageContext; view: AccountView }) {
             {ctx.t('accounts.settings.savePassword')}
           </button>
         </form>
+        <LinkedProvidersSection ctx={ctx} linked={view.linked ?? []} notice={view.linkedNotice} />
       </div>
     </div>
   );
@@ -115,6 +121,7 @@ export class AccountController {
   constructor(
     private readonly pages: PageContexts,
     private readonly settings: AccountSettings,
+    private readonly linked: LinkedIdentities,
   ) {}
 
   @Get('account')
@@ -126,7 +133,12 @@ export class AccountController {
   ): Promise<PageReply> {
     const ctx = this.pages.build(request, reply);
     const notice = query.saved ? 'profileSaved' : query.password ? 'passwordChanged' : undefined;
-    return this.page(ctx, { profile: await this.settings.profile(), notice });
+    return this.page(ctx, {
+      profile: await this.settings.profile(),
+      notice,
+      linked: await this.linked.mine(),
+      linkedNotice: linkedNotice(query, (a, p) => this.linked.providerName(a, p)),
+    });
   }
 
   @Post('account/profile')
@@ -145,7 +157,7 @@ export class AccountController {
       errors.push({ field: 'name', message: ctx.t('accounts.nameTooLong') });
     if (errors.length > 0) {
       const profile = { ...(await this.settings.profile()), name, locale };
-      return this.page(ctx, { profile, errors });
+      return this.page(ctx, { profile, errors, linked: await this.linked.mine() });
     }
     await this.settings.updateProfile({ name, locale });
     rememberLanguage(reply, locale);
@@ -180,7 +192,11 @@ export class AccountController {
         errors.push({ field: 'currentPassword', message: ctx.t('accounts.settings.currentWrong') });
       }
     }
-    return this.page(ctx, { profile: await this.settings.profile(), errors });
+    return this.page(ctx, {
+      profile: await this.settings.profile(),
+      errors,
+      linked: await this.linked.mine(),
+    });
   }
 
   private page(ctx: PageContext, view: AccountView): PageReply {
