@@ -47,7 +47,7 @@ export class SsoProviders implements OnApplicationBootstrap {
       providers.forEach((provider, index) => {
         if (!provider.enabled) return;
         const at = `${agency.code}: sso.providers[${index}] (${provider.id})`;
-        const secret = process.env[provider.clientSecretEnv];
+        const secret = this.config.namedSecret(provider.clientSecretEnv);
         if (!secret) {
           const message = `${at}: the environment variable ${provider.clientSecretEnv} (its client secret) is not set`;
           if (production) problems.push(message);
@@ -123,7 +123,7 @@ export class SsoProviders implements OnApplicationBootstrap {
     }
     return new issuer.Client({
       client_id: provider.clientId,
-      client_secret: process.env[provider.clientSecretEnv],
+      client_secret: this.config.namedSecret(provider.clientSecretEnv),
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
       // Pinned: an ID token signed with any other algorithm (none, HS256 with the secret) fails.
