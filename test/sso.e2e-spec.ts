@@ -128,7 +128,9 @@ describe('single sign-on through an agency provider', () => {
     expect(cookie).toMatch(/SameSite=Lax/i);
     // The state is stored hashed; the code verifier never leaves the server.
     const rows = await asAgencyOwner(t, 'ks-ksde', async (client) => {
-      const { rows } = await client.query('SELECT state_hash, code_verifier FROM sso_sign_in_flows');
+      const { rows } = await client.query(
+        'SELECT state_hash, code_verifier FROM sso_sign_in_flows',
+      );
       return rows;
     });
     expect(rows.map((r: any) => r.state_hash)).not.toContain(url.searchParams.get('state'));
@@ -190,7 +192,9 @@ describe('single sign-on through an agency provider', () => {
   it('refuses a staff member nobody invited, and creates nothing', async () => {
     const res = await signIn(STAFF_PROVIDER.id, 'stranger');
     expect(res.status).toBe(403);
-    expect(res.body).toContain('Only staff this agency has invited can sign in with KSDE Staff Login');
+    expect(res.body).toContain(
+      'Only staff this agency has invited can sign in with KSDE Staff Login',
+    );
     expect(cookieOf(res, 'gc_session')).toBeUndefined();
     expect(await userByEmail('stranger@ksde.org')).toBeUndefined();
     expect(await events('auth.sso_refused')).toContainEqual(
@@ -227,7 +231,10 @@ describe('single sign-on through an agency provider', () => {
 
   it('refuses an answer delivered to another provider’s callback (mix-up)', async () => {
     const { path, flow } = await leave(PUBLIC_PROVIDER.id, 'applicant');
-    const swapped = path.replace(`/sign-in/${PUBLIC_PROVIDER.id}/`, `/sign-in/${STAFF_PROVIDER.id}/`);
+    const swapped = path.replace(
+      `/sign-in/${PUBLIC_PROVIDER.id}/`,
+      `/sign-in/${STAFF_PROVIDER.id}/`,
+    );
     const res = await back(swapped, flow);
     expect(res.status).toBe(400);
     expect(await userByEmail('new.applicant@district.example')).toBeUndefined();
@@ -272,7 +279,10 @@ describe('single sign-on through an agency provider', () => {
     const res = await back(forged, flow);
     expect(res.status).toBe(403);
     expect(res.body).toContain('We could not check the answer');
-    const unknown = await back(`/ks-ksde/sign-in/${PUBLIC_PROVIDER.id}/callback?code=x&state=y`, flow);
+    const unknown = await back(
+      `/ks-ksde/sign-in/${PUBLIC_PROVIDER.id}/callback?code=x&state=y`,
+      flow,
+    );
     expect(unknown.status).toBe(400);
     expect(await userByEmail('new.applicant@district.example')).toBeUndefined();
   });

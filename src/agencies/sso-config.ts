@@ -31,9 +31,14 @@ export const SsoProviderShape = fields({
     description: 'The issuer URL; discovery reads <issuer>/.well-known/openid-configuration.',
   }),
   clientId: text(),
-  clientSecretEnv: text(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name like "KSDE_SSO_SECRET"', {
-    description: 'The NAME of the environment variable holding the client secret, never the secret.',
-  }),
+  clientSecretEnv: text(
+    /^[A-Z][A-Z0-9_]*$/,
+    'an environment variable name like "KSDE_SSO_SECRET"',
+    {
+      description:
+        'The NAME of the environment variable holding the client secret, never the secret.',
+    },
+  ),
   scopes: defaulted(
     Type.Array(text(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'an OAuth scope'), {
       uniqueItems: true,

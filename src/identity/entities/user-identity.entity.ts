@@ -21,7 +21,11 @@ import { User } from './user.entity';
 @Index('IDX_user_identities_user_id', ['userId'])
 @Unique('UQ_user_identities_provider_user', ['agencyId', 'providerId', 'userId'])
 export class UserIdentity {
-  @PrimaryColumn({ name: 'agency_id', type: 'uuid', primaryKeyConstraintName: 'PK_user_identities' })
+  @PrimaryColumn({
+    name: 'agency_id',
+    type: 'uuid',
+    primaryKeyConstraintName: 'PK_user_identities',
+  })
   agencyId: string;
 
   @PrimaryColumn({

@@ -220,16 +220,18 @@ export class SsoSignInService {
       return refuse('state_other_browser');
     }
     if (flow.expiresAt.getTime() <= this.clock.now().getTime()) return refuse('state_expired');
-    if (params.error) return refuse('provider_error', { error: String(params.error).slice(0, 100) });
+    if (params.error)
+      return refuse('provider_error', { error: String(params.error).slice(0, 100) });
 
     const client = await this.providers.client(agencyId, sso);
     let claims: ProviderClaims;
     try {
-      const tokens = await client.callback(
-        this.providers.redirectUri(agencyCode, sso.id),
-        params,
-        { state, nonce: flow.nonce, code_verifier: flow.codeVerifier, response_type: 'code' },
-      );
+      const tokens = await client.callback(this.providers.redirectUri(agencyCode, sso.id), params, {
+        state,
+        nonce: flow.nonce,
+        code_verifier: flow.codeVerifier,
+        response_type: 'code',
+      });
       claims = tokens.claims();
     } catch (error) {
       this.logger.warn({ provider: sso.id, err: error }, 'the provider answer was refused');
@@ -243,8 +245,12 @@ export class SsoSignInService {
 
     const outcome = await this.inAgency.run(agencyCode, async () => {
       const [linked] = await sqlRows(this.txHost.tx, LINKED_USER, [agencyId, sso.id, subject]);
-      const [byEmail] = linked ? [] : await sqlRows(this.txHost.tx, USER_BY_EMAIL, [email]);
-      const known = linked ? (await sqlRows(this.txHost.tx, USER_BY_ID, [linked.userId]))[0] : byEmail;
+      const [byEmail]: (Person | undefined)[] = linked
+        ? []
+        : await sqlRows(this.txHost.tx, USER_BY_EMAIL, [email]);
+      const known: Person | undefined = linked
+        ? (await sqlRows(this.txHost.tx, USER_BY_ID, [linked.userId]))[0]
+        : byEmail;
       const staff = known ? await this.staffStanding(agencyId, known.id) : 'none';
       const decision = admit(sso, {
         linkedUserId: linked?.userId,
@@ -253,7 +259,8 @@ export class SsoSignInService {
         platformAdmin: known?.platformAdmin,
       });
       if (decision.kind === 'refuse') return { refused: decision.reason, userId: known?.id };
-      const person = decision.kind === 'create' ? await this.create(email, claims) : known!;
+      const person = decision.kind === 'create' ? await this.create(email, claims) : known;
+      if (!person) throw new Error('an admitted person has an account');
       if (decision.kind === 'create' || decision.link) {
         await this.link(agencyId, sso, subject, person, email, decision.kind === 'create');
       } else {
@@ -303,7 +310,13 @@ export class SsoSignInService {
       entityId: created.id,
       after: { email, name },
     });
-    return { id: created.id, email, platformAdmin: false, emailVerifiedAt: new Date(), locale: null };
+    return {
+      id: created.id,
+      email,
+      platformAdmin: false,
+      emailVerifiedAt: new Date(),
+      locale: null,
+    };
   }
 
   private async link(

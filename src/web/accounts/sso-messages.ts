@@ -8,7 +8,8 @@ export const ssoEn = {
   refusedTitle: 'You could not be signed in',
   tryAgain: 'Back to sign in',
   refused: {
-    email_missing: '{{provider}} did not share your email address with us. Allow it there, then try again.',
+    email_missing:
+      '{{provider}} did not share your email address with us. Allow it there, then try again.',
     email_unverified:
       '{{provider}} has not confirmed your email address yet. Confirm it with {{provider}}, then try again.',
     domain_not_allowed:

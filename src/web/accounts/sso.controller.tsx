@@ -140,9 +140,7 @@ export class SsoController {
         page({
           ctx,
           title,
-          children: (
-            <RefusedPage ctx={ctx} text={text} signInHref={`/${agencyCode}/sign-in`} />
-          ),
+          children: <RefusedPage ctx={ctx} text={text} signInHref={`/${agencyCode}/sign-in`} />,
         }),
         error.status,
       );
