@@ -33,7 +33,9 @@ export function LinkedProvidersSection(props: {
                 <th scope="col">{ctx.t('sso.linked.agency')}</th>
                 <th scope="col">{ctx.t('sso.linked.email')}</th>
                 <th scope="col">{ctx.t('sso.linked.lastUsed')}</th>
-                <td></td>
+                <th scope="col">
+                  <span class="usa-sr-only">{ctx.t('sso.linked.unlink')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>

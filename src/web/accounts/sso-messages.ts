@@ -31,7 +31,7 @@ export const ssoEn = {
   },
   linked: {
     heading: 'Ways you sign in',
-    lead: 'Besides your password, you can sign in through these services.',
+    lead: 'These services are linked to your account: you can sign in through them.',
     none: 'No other service is linked to your account.',
     service: 'Service',
     agency: 'Agency',
@@ -79,7 +79,7 @@ export const ssoEs: Widen<typeof ssoEn> = {
   },
   linked: {
     heading: 'Formas de iniciar sesión',
-    lead: 'Además de su contraseña, puede iniciar sesión con estos servicios.',
+    lead: 'Estos servicios están vinculados a su cuenta: puede iniciar sesión con ellos.',
     none: 'Ningún otro servicio está vinculado a su cuenta.',
     service: 'Servicio',
     agency: 'Agencia',
