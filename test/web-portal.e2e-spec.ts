@@ -190,6 +190,26 @@ describe('web portal foundation', () => {
     expect(outside.status).toBe(404);
   });
 
+  it("keeps the pages' hooks on the pages: the API answers with its own policy and ignores form tokens", async () => {
+    const api = await fetch(`${base}/api/v1/agencies/mo-dese/profile`, {
+      headers: { cookie: 'gc_csrf=forged; gc_session=forged' },
+    });
+    expect(api.status).toBe(200);
+    expect(api.headers.get('content-security-policy')).toContain("'unsafe-inline'");
+    expect(api.headers.get('set-cookie')).toBeNull();
+
+    // A page POST without its form token never reaches the handler, and gets the page policy.
+    const post = await fetch(`${base}/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: 'email=a%40b.example&password=x',
+      redirect: 'manual',
+    });
+    expect(post.status).toBe(403);
+    expect(post.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    expect(await post.text()).toContain('<html');
+  });
+
   it('weighs under 150 KB compressed on a first visit', async () => {
     const context = await newContext(browser, base);
     const page = await context.newPage();

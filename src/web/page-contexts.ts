@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestContext } from '../core/context/request-context';
+import { cookiesOf } from '../core/http/cookies';
 import { AgencyBrands } from './agency-brands';
 import { AssetServer } from './assets/asset-server';
 import { Formats } from './i18n/format';
@@ -35,8 +36,7 @@ export class PageContexts {
   }
 
   localeOf(request: FastifyRequest): Locale {
-    const cookies = (request as { cookies?: Record<string, string | undefined> }).cookies;
-    return negotiateLocale(cookies?.[LANGUAGE_COOKIE], request.headers['accept-language']);
+    return negotiateLocale(cookiesOf(request)[LANGUAGE_COOKIE], request.headers['accept-language']);
   }
 
   build(request: FastifyRequest, reply: FastifyReply, agencyCode?: string): PageContext {

@@ -1,9 +1,13 @@
-import cookie from '@fastify/cookie';
 import { Injectable, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyReply,
+  FastifyRequest,
+  onRequestHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import { WEB_PAGE } from '../core/access/access.decorators';
 import type { Problem } from '../core/errors/problem.filter';
 import { HttpExtension } from '../core/http/http-extension';
@@ -33,6 +37,9 @@ const joinPath = (...parts: string[]) =>
     .flatMap((p) => p.split('/'))
     .filter((p) => p !== '')
     .join('/');
+
+const hooksOf = <T>(hooks: T | T[] | undefined): T[] =>
+  Array.isArray(hooks) ? hooks : hooks ? [hooks] : [];
 
 /**
  * The web pages' part of the HTTP server (HTTP_EXTENSION): cookies, CSRF tokens, the strict
@@ -70,18 +77,30 @@ export class WebServer implements HttpExtension {
     return this.pageRoutes.has(`${request.method} ${request.routeOptions.url ?? ''}`);
   }
 
-  async register(app: NestFastifyApplication): Promise<void> {
-    await app.register(cookie);
+  /**
+   * The page-only hooks go on the page routes alone (onRoute, before Nest adds its routes), so
+   * that API requests do not pay for them (docs/decisions/0011). Cookies are parsed on first read.
+   */
+  register(app: NestFastifyApplication): Promise<void> {
     const fastify = app.getHttpAdapter().getInstance();
-    fastify.addHook('onRequest', (request, reply, done) => {
-      if (this.isPage(request)) void reply.header('content-security-policy', PAGE_CSP);
+    const strictPolicy: onRequestHookHandler = (_request, reply, done) => {
+      void reply.header('content-security-policy', PAGE_CSP);
       done();
-    });
-    fastify.addHook('preHandler', (request, _reply, done) => {
-      if (request.method === 'POST' && this.isPage(request)) this.formTokens.check(request);
+    };
+    const formToken: preHandlerHookHandler = (request, _reply, done) => {
+      this.formTokens.check(request);
       done();
+    };
+    fastify.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      const pageMethods = methods.filter((m) => this.pageRoutes.has(`${m} ${route.url}`));
+      if (pageMethods.length === 0) return;
+      route.onRequest = [...hooksOf(route.onRequest), strictPolicy];
+      if (pageMethods.includes('POST'))
+        route.preHandler = [...hooksOf(route.preHandler), formToken];
     });
     this.assets.register(fastify);
+    return Promise.resolve();
   }
 
   answerError(

@@ -1,5 +1,5 @@
-import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clearCookie, type CookieOptions, cookiesOf, setCookie } from './cookies';
 
 /**
  * The web session cookie. In production it is `__Host-` prefixed and Secure: the browser then
@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  */
 export class WebSessionCookie {
   readonly name: string;
-  private readonly options: CookieSerializeOptions;
+  private readonly options: CookieOptions;
 
   constructor(secure: boolean) {
     this.name = secure ? '__Host-gc_session' : 'gc_session';
@@ -16,15 +16,14 @@ export class WebSessionCookie {
   }
 
   read(request: FastifyRequest): string | undefined {
-    const cookies = (request as { cookies?: Record<string, string | undefined> }).cookies;
-    return cookies?.[this.name] || undefined;
+    return cookiesOf(request)[this.name] || undefined;
   }
 
   write(reply: FastifyReply, token: string, expiresAt: Date): void {
-    void reply.setCookie(this.name, token, { ...this.options, expires: expiresAt });
+    setCookie(reply, this.name, token, { ...this.options, expires: expiresAt });
   }
 
   clear(reply: FastifyReply): void {
-    void reply.clearCookie(this.name, this.options);
+    clearCookie(reply, this.name, this.options);
   }
 }

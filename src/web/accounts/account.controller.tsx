@@ -3,6 +3,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission, WebPage } from '../../core/access/access.decorators';
 import { PageReply } from '../../core/http/page-reply';
+import { setCookie } from '../../core/http/cookies';
 import { AccountProfile, AccountSettings } from '../../identity/accounts/account-settings.service';
 import { CurrentPasswordWrongError } from '../../identity/identity.errors';
 import { LinkedIdentities, LinkedProvider } from '../../identity/sso/linked-identities.service';
@@ -32,7 +33,7 @@ interface AccountView {
 
 /** Remembers the page language in the browser (the switch's cookie) for a year. */
 export function rememberLanguage(reply: FastifyReply, locale: string): void {
-  void reply.setCookie(LANGUAGE_COOKIE, locale, {
+  setCookie(reply, LANGUAGE_COOKIE, locale, {
     path: '/',
     sameSite: 'lax',
     httpOnly: true,

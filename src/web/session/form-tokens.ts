@@ -1,14 +1,13 @@
 import CSRF from '@fastify/csrf';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../core/errors/domain-error';
+import { cookiesOf, setCookie } from '../../core/http/cookies';
 
 export class FormExpiredError extends DomainError {
   constructor() {
     super('web.form_expired', 403, 'The form has expired: reload the page and send it again.');
   }
 }
-
-type WithCookies = FastifyRequest & { cookies: Record<string, string | undefined> };
 
 /**
  * CSRF tokens for every state-changing form (@fastify/csrf's synchronizer tokens): each browser
@@ -26,12 +25,11 @@ export class FormTokens {
 
   /** The token for this page's forms, creating the browser's secret on its first page. */
   issue(request: FastifyRequest, reply: FastifyReply): string {
-    const cookies = (request as WithCookies).cookies;
-    let secret = cookies[this.cookieName];
+    let secret = cookiesOf(request)[this.cookieName];
     if (!secret) {
       secret = this.tokens.secretSync();
-      cookies[this.cookieName] = secret; // the same secret for the rest of this request
-      void reply.setCookie(this.cookieName, secret, {
+      // setCookie also makes it the secret for the rest of this request
+      setCookie(reply, this.cookieName, secret, {
         path: '/',
         httpOnly: true,
         sameSite: 'lax',
@@ -47,7 +45,7 @@ export class FormTokens {
    * parameter of the form's action.
    */
   check(request: FastifyRequest): void {
-    const secret = (request as WithCookies).cookies?.[this.cookieName];
+    const secret = cookiesOf(request)[this.cookieName];
     const token =
       (request.body as Record<string, unknown> | undefined)?._csrf ??
       (request.query as Record<string, unknown> | undefined)?._csrf;
