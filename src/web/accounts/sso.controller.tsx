@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public, WebPage, WithoutTransaction } from '../../core/access/access.decorators';
 import { APP_CONFIG } from '../../core/config/config.module';
 import { AppConfig } from '../../core/config/env';
+import { clearCookie, type CookieOptions, cookiesOf, setCookie } from '../../core/http/cookies';
 import { PageReply } from '../../core/http/page-reply';
 import { WebSessionCookie } from '../../core/http/web-session-cookie';
 import { SsoSignInRefusedError } from '../../identity/sso/sso.errors';
@@ -22,35 +23,24 @@ import { rememberLanguage } from './account.controller';
  */
 class SsoFlowCookie {
   readonly name: string;
-  private readonly secure: boolean;
+  private readonly options: CookieOptions;
 
   constructor(config: AppConfig) {
-    this.secure = config.nodeEnv === 'production' || config.publicAppUrl.startsWith('https:');
-    this.name = this.secure ? '__Host-gc_sso_flow' : 'gc_sso_flow';
+    const secure = config.nodeEnv === 'production' || config.publicAppUrl.startsWith('https:');
+    this.name = secure ? '__Host-gc_sso_flow' : 'gc_sso_flow';
+    this.options = { path: '/', httpOnly: true, sameSite: 'lax', secure };
   }
 
   read(request: FastifyRequest): string | undefined {
-    const cookies = (request as { cookies?: Record<string, string | undefined> }).cookies;
-    return cookies?.[this.name] || undefined;
+    return cookiesOf(request)[this.name] || undefined;
   }
 
   write(reply: FastifyReply, value: string): void {
-    void reply.setCookie(this.name, value, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.secure,
-      maxAge: SSO_FLOW_SECONDS,
-    });
+    setCookie(reply, this.name, value, { ...this.options, maxAge: SSO_FLOW_SECONDS });
   }
 
   clear(reply: FastifyReply): void {
-    void reply.clearCookie(this.name, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.secure,
-    });
+    clearCookie(reply, this.name, this.options);
   }
 }
 
