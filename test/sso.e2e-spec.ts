@@ -265,6 +265,22 @@ describe('single sign-on through an agency provider', () => {
     expect(await userByEmail('new.applicant@district.example')).toBeUndefined();
   });
 
+  it('removes flows abandoned at the provider when the next sign-in starts', async () => {
+    const flows = () =>
+      asAgencyOwner(t, 'ks-ksde', async (client) => {
+        const { rows } = await client.query('SELECT id FROM sso_sign_in_flows');
+        return rows.map((r: any) => r.id as string);
+      });
+    await t.request({ method: 'GET', url: `/ks-ksde/sign-in/${PUBLIC_PROVIDER.id}` });
+    const abandoned = await flows();
+    expect(abandoned.length).toBeGreaterThan(0);
+    t.clock.set(new Date(Date.now() + 11 * 60_000));
+    await t.request({ method: 'GET', url: `/ks-ksde/sign-in/${PUBLIC_PROVIDER.id}` });
+    const left = await flows();
+    expect(left).toHaveLength(1);
+    expect(abandoned).not.toContain(left[0]);
+  });
+
   it('refuses a callback in a browser that did not start the sign-in (login CSRF)', async () => {
     const { path } = await leave(PUBLIC_PROVIDER.id, 'applicant');
     const res = await back(path, 'gc_sso_flow=someone-elses-browser');

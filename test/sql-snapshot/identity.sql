@@ -297,6 +297,9 @@ INSERT INTO sso_sign_in_flows
 -- identity.sso-flow-take
 DELETE FROM sso_sign_in_flows f WHERE f.agency_id = $1 AND f.state_hash = $2 RETURNING f."provider_id" AS "providerId", f."nonce" AS "nonce", f."code_verifier" AS "codeVerifier", f."browser_hash" AS "browserHash", f."return_to" AS "returnTo", f."expires_at" AS "expiresAt";
 
+-- identity.sso-flows-prune
+DELETE FROM sso_sign_in_flows WHERE agency_id = $1 AND expires_at < $2;
+
 -- identity.sso-identities-of-user
 SELECT ui."agency_id" AS "agencyId", ui."provider_id" AS "providerId", ui."email" AS "email", ui."created_at" AS "createdAt", ui."last_used_at" AS "lastUsedAt" FROM user_identities ui WHERE ui.user_id = $1 ORDER BY ui.created_at;
 
