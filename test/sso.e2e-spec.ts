@@ -196,6 +196,8 @@ describe('single sign-on through an agency provider', () => {
       'Only staff this agency has invited can sign in with KSDE Staff Login',
     );
     expect(cookieOf(res, 'gc_session')).toBeUndefined();
+    // The language switch leads back to the sign-in page, not to the spent callback.
+    expect(res.body).toContain('next=%2Fks-ksde%2Fsign-in"');
     expect(await userByEmail('stranger@ksde.org')).toBeUndefined();
     expect(await events('auth.sso_refused')).toContainEqual(
       expect.objectContaining({

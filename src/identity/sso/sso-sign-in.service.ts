@@ -247,6 +247,8 @@ export class SsoSignInService {
       return refuse('id_token_invalid', { error: (error as Error).message.slice(0, 200) });
     }
     const subject = String(claims.sub);
+    // OpenID Connect caps `sub` at 255 ASCII characters; a longer one is not a subject we store.
+    if (subject.length > 255) return refuse('id_token_invalid', { error: 'sub too long' });
     const vouched = emailFrom(sso, claims);
     if ('refused' in vouched) return refuse(vouched.refused, { subject });
     const email = vouched.email;

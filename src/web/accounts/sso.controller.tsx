@@ -122,7 +122,12 @@ export class SsoController {
       return PageReply.redirect(signedIn.returnTo ?? `/${agencyCode}`);
     } catch (error) {
       if (!(error instanceof SsoSignInRefusedError)) throw error;
-      const ctx = this.pages.build(request, reply, agencyCode);
+      // The page's own links (the language switch) go to the sign-in page, not back to this
+      // callback, whose state is spent.
+      const ctx = {
+        ...this.pages.build(request, reply, agencyCode),
+        path: `/${agencyCode}/sign-in`,
+      };
       const provider = this.sso.provider(agencyCode, providerId).sso.displayName;
       const title = ctx.t('sso.refusedTitle');
       const text = ctx.t(`sso.refused.${error.reason}`, { provider });
