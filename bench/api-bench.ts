@@ -67,6 +67,7 @@ const ALL_SCENARIOS = [
   'score submission',
   'payment approval',
   'draft GET',
+  'programs GET',
   'page programs',
   'page application',
   'page budget',

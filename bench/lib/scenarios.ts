@@ -175,6 +175,11 @@ export function buildScenarios(
       connections: 20,
       next: () => draftPage('/budget'),
     },
+    'programs GET': {
+      name: 'programs GET (public, JSON: the same data as the program list page)',
+      connections: 20,
+      next: () => ({ method: 'GET', path: `${api}/programs/published` }),
+    },
     'draft GET': {
       name: 'draft GET (district, JSON: the same data as the pages)',
       connections: 20,

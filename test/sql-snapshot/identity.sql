@@ -218,7 +218,8 @@ INSERT INTO refresh_tokens (session_id, token_hash, expires_at) VALUES ($1, $2, 
 
 -- identity.refresh-token-lock-presented
 SELECT rt."id" AS "id", rt."session_id" AS "sessionId", rt."expires_at" AS "expiresAt", rt."used_at" AS "usedAt", s.revoked_at AS "revokedAt", s.user_id AS "userId", u.email,
-          u.platform_admin AS "platformAdmin"
+          u.platform_admin AS "platformAdmin", s.ends_at AS "endsAt",
+          s.auth_methods AS "authMethods", s.second_factor_at AS "secondFactorAt"
      FROM refresh_tokens rt
      JOIN sessions s ON s.id = rt.session_id
      JOIN users u ON u.id = s.user_id
@@ -266,10 +267,12 @@ SELECT g."id" AS "id", g."user_id" AS "userId", g."role" AS "role", g."status" A
       WHERE g.agency_id = $1 AND g.status = $2 ORDER BY g.requested_at, g.id LIMIT 500;
 
 -- identity.session-extend
-UPDATE sessions SET expires_at = $2 WHERE id = $1;
+UPDATE sessions SET expires_at = $2, last_used_at = now() WHERE id = $1;
 
 -- identity.session-insert
-INSERT INTO sessions (user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4)
+INSERT INTO sessions (user_id, expires_at, ends_at, ip, user_agent, auth_methods,
+                         second_factor_at, last_used_at)
+   VALUES ($1, $2, $2, $3, $4, $5, $6, now())
    RETURNING id;
 
 -- identity.session-of-refresh-token
@@ -277,9 +280,23 @@ SELECT s."id" AS "id", s."user_id" AS "userId" FROM refresh_tokens rt
      JOIN sessions s ON s.id = rt.session_id
     WHERE rt.token_hash = $1 AND s.revoked_at IS NULL;
 
+-- identity.session-record-second-factor
+UPDATE sessions s
+      SET second_factor_at = now(), last_used_at = now(),
+          auth_methods = CASE WHEN $3 = ANY (s.auth_methods) THEN s.auth_methods
+                              ELSE s.auth_methods || $3::text END
+    WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
+   RETURNING s."id" AS "id", s."auth_methods" AS "authMethods", s."second_factor_at" AS "secondFactorAt", s."ends_at" AS "endsAt";
+
 -- identity.session-revoke
 UPDATE sessions SET revoked_at = now(), revoked_reason = $2
     WHERE id = $1 AND revoked_at IS NULL;
+
+-- identity.sessions-live-of-user
+SELECT s."id" AS "id", s."created_at" AS "createdAt", s."auth_methods" AS "authMethods", s."second_factor_at" AS "secondFactorAt", s."last_used_at" AS "lastUsedAt", s."ends_at" AS "endsAt", s."ip" AS "ip", s."user_agent" AS "userAgent" FROM sessions s
+    WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+    ORDER BY s.last_used_at DESC NULLS LAST, s.created_at DESC
+    LIMIT 100;
 
 -- identity.sessions-revoke-of-user
 UPDATE sessions SET revoked_at = now(), revoked_reason = $2

@@ -51,7 +51,15 @@ export interface AppConfig {
     webSessionIdleSeconds: number;
     /** ...and after this long in any case, however active. */
     webSessionMaxSeconds: number;
+    /** An API session (refresh-token family) ends after this long however often it is refreshed. */
+    apiSessionMaxSeconds: number;
+    /** Money actions need a second factor checked this recently (an agency's YAML may shorten it). */
+    stepUpMaxAgeSeconds: number;
+    /** A password-checked sign-in waiting for its second factor (or enrolment) lapses after this. */
+    mfaChallengeTtlSeconds: number;
   };
+  /** 32-byte key (base64) for TOTP secrets at rest. */
+  mfaEncryptionKey: string;
   smtpUrl?: string;
   /** Where people open the web app (links in emails), without a trailing slash. */
   publicAppUrl: string;
@@ -233,6 +241,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (payeeEncryptionKey === undefined && production) {
     r.problems.push('PAYEE_ENCRYPTION_KEY: is required when NODE_ENV=production');
   }
+  let mfaEncryptionKey = r.str('MFA_ENCRYPTION_KEY');
+  if (mfaEncryptionKey !== undefined && Buffer.from(mfaEncryptionKey, 'base64').length !== 32) {
+    r.problems.push('MFA_ENCRYPTION_KEY: must be 32 bytes, base64-encoded');
+  }
+  if (mfaEncryptionKey === undefined && production) {
+    r.problems.push('MFA_ENCRYPTION_KEY: is required when NODE_ENV=production');
+  }
   // Payment files at rest (envelope encryption): a key of their own, never the payee key.
   let paymentFileKey = r.str('PAYMENT_FILE_ENCRYPTION_KEY');
   const paymentFilePreviousKeys = (r.str('PAYMENT_FILE_ENCRYPTION_PREVIOUS_KEYS') ?? '')
@@ -313,7 +328,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       refreshTokenTtlSeconds: r.int('REFRESH_TOKEN_TTL_SECONDS', 1209600, 300, 31536000),
       webSessionIdleSeconds: r.int('WEB_SESSION_IDLE_SECONDS', 3600, 60, 86400),
       webSessionMaxSeconds: r.int('WEB_SESSION_MAX_SECONDS', 43200, 300, 604800),
+      apiSessionMaxSeconds: r.int('API_SESSION_MAX_SECONDS', 43200, 300, 31536000),
+      stepUpMaxAgeSeconds: r.int('STEP_UP_MAX_AGE_SECONDS', 900, 30, 86400),
+      mfaChallengeTtlSeconds: r.int('MFA_CHALLENGE_TTL_SECONDS', 600, 60, 3600),
     },
+    mfaEncryptionKey: '',
     smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
     publicAppUrl: '',
     storageDir: resolve(r.str('STORAGE_DIR', resolve(dataDir, 'attachments'))!),
@@ -351,5 +370,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   config.payeeEncryptionKey = payeeEncryptionKey;
   paymentFileKey ??= devSecret(dataDir, 'PAYMENT_FILE_ENCRYPTION_KEY', 32);
   config.paymentFileKeys.current = paymentFileKey;
+  mfaEncryptionKey ??= devSecret(dataDir, 'MFA_ENCRYPTION_KEY', 32);
+  config.mfaEncryptionKey = mfaEncryptionKey;
   return config;
 }

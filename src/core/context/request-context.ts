@@ -10,6 +10,10 @@ export interface Actor {
   sessionId?: string;
   email?: string;
   platformAdmin?: boolean;
+  /** How the session's person authenticated (the token's `amr`): pwd, otp, recovery, oidc. */
+  authMethods?: string[];
+  /** When a second factor was last checked in this session, epoch seconds (the token's `sfa`). */
+  secondFactorAt?: number;
 }
 
 /** The agency a request or job works in; set only from the path (or a job's payload). */

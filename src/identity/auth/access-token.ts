@@ -11,8 +11,12 @@ export interface AccessClaims {
   pa: boolean; // platform admin when issued (the access policy re-reads it per request)
   iat: number;
   exp: number;
-  /** Web sessions: when the session ends however active it is (epoch seconds). */
+  /** When the session ends however active it is (epoch seconds). */
   mx?: number;
+  /** How the person authenticated (RFC 8176 `amr`; this app's names: pwd, otp, recovery, oidc). */
+  amr?: string[];
+  /** When a second factor was last checked in this session (epoch seconds): step-up reads it. */
+  sfa?: number;
 }
 
 export interface AccessTokenSettings {
@@ -107,8 +111,11 @@ export class AccessTokenCodec {
   ): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(this.now() / 1000);
     const exp = Math.min(iat + this.settings.ttlSeconds, claims.mx ?? Infinity);
-    const body = { sid: claims.sid, email: claims.email, pa: claims.pa };
-    const token = await new SignJWT(claims.mx === undefined ? body : { ...body, mx: claims.mx })
+    const body: Record<string, unknown> = { sid: claims.sid, email: claims.email, pa: claims.pa };
+    if (claims.mx !== undefined) body.mx = claims.mx;
+    if (claims.amr !== undefined) body.amr = claims.amr;
+    if (claims.sfa !== undefined) body.sfa = claims.sfa;
+    const token = await new SignJWT(body)
       .setProtectedHeader({ alg: 'HS256', typ: TOKEN_TYPE, kid: this.signingKey.kid })
       .setSubject(claims.sub)
       .setIssuer(this.settings.issuer)
@@ -149,7 +156,7 @@ export class AccessTokenCodec {
       if (error instanceof errors.JWTExpired) throw new AccessTokenExpiredError();
       throw new AccessTokenInvalidError();
     }
-    const { sub, sid, email, pa, iat, exp, mx } = payload;
+    const { sub, sid, email, pa, iat, exp, mx, amr, sfa } = payload;
     if (typeof sub !== 'string' || typeof sid !== 'string' || typeof email !== 'string') {
       throw new AccessTokenInvalidError();
     }
@@ -162,6 +169,8 @@ export class AccessTokenCodec {
       exp: exp as number,
     };
     if (typeof mx === 'number') claims.mx = mx;
+    if (Array.isArray(amr) && amr.every((m) => typeof m === 'string')) claims.amr = amr;
+    if (typeof sfa === 'number') claims.sfa = sfa;
     return claims;
   }
 

@@ -48,7 +48,7 @@ export class AuthService {
 
   async login(rawEmail: string, password: string, userAgent?: string): Promise<TokenPair> {
     const started = await this.signIn(rawEmail, password, (user) =>
-      this.sessions.start(user, { ip: this.context.ip, userAgent }),
+      this.sessions.start(user, { ip: this.context.ip, userAgent }, { methods: ['pwd'] }),
     );
     return started.tokens;
   }
@@ -56,7 +56,11 @@ export class AuthService {
   /** The same checks as login, ending in a web page session (a cookie) instead of a token pair. */
   signInToWeb(rawEmail: string, password: string, userAgent?: string): Promise<WebSignIn> {
     return this.signIn(rawEmail, password, async (user, locale) => ({
-      ...(await this.sessions.startWeb(user, { ip: this.context.ip, userAgent })),
+      ...(await this.sessions.startWeb(
+        user,
+        { ip: this.context.ip, userAgent },
+        { methods: ['pwd'] },
+      )),
       locale,
     }));
   }

@@ -12,6 +12,9 @@ const actorOf = (claims: Readonly<AccessClaims>): Actor => ({
   sessionId: claims.sid,
   email: claims.email,
   platformAdmin: claims.pa,
+  // Tokens issued before sessions recorded methods were password sign-ins.
+  authMethods: claims.amr ?? ['pwd'],
+  secondFactorAt: claims.sfa,
 });
 
 /**

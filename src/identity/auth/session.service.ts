@@ -37,7 +37,40 @@ export interface WebTicket {
 }
 
 export type RevokeReason =
-  'logout' | 'refresh_reused' | 'deactivated' | 'password_reset' | 'password_changed';
+  | 'logout'
+  | 'refresh_reused'
+  | 'deactivated'
+  | 'password_reset'
+  | 'password_changed'
+  | 'signed_out_elsewhere';
+
+/**
+ * How a person authenticated (RFC 8176 `amr`, this app's names). `otp` and `recovery` are second
+ * factors; an identity provider's sign-in is `oidc` (plus `otp`/`mfa` only when its ID token says
+ * so and the agency's YAML trusts it).
+ */
+export const AUTH_METHODS = ['pwd', 'otp', 'recovery', 'oidc', 'mfa'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+export const SECOND_FACTOR_METHODS: readonly string[] = ['otp', 'recovery', 'mfa'];
+
+/** What a new session records about its sign-in; the tokens carry it as `amr` and `sfa`. */
+export interface SessionAuthentication {
+  methods: AuthMethod[];
+  /** When a second factor was checked for this sign-in (none: single-factor so far). */
+  secondFactorAt?: Date;
+}
+
+/** A person's live session as the sessions page and API list it. */
+export interface SessionSummary {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  endsAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  authMethods: string[];
+  secondFactorAt: Date | null;
+}
 
 export type RotationOutcome =
   | { kind: 'rotated'; tokens: TokenPair; userId: string; sessionId: string }
@@ -46,7 +79,9 @@ export type RotationOutcome =
 
 const START = sql<Pick<Session, 'id'>>(
   'identity.session-insert',
-  `INSERT INTO sessions (user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4)
+  `INSERT INTO sessions (user_id, expires_at, ends_at, ip, user_agent, auth_methods,
+                         second_factor_at, last_used_at)
+   VALUES ($1, $2, $2, $3, $4, $5, $6, now())
    RETURNING id`,
 );
 
@@ -56,7 +91,8 @@ const PRESENTED = entitySql(
   RefreshToken,
   'rt',
   `SELECT {columns}, s.revoked_at AS "revokedAt", s.user_id AS "userId", u.email,
-          u.platform_admin AS "platformAdmin"
+          u.platform_admin AS "platformAdmin", s.ends_at AS "endsAt",
+          s.auth_methods AS "authMethods", s.second_factor_at AS "secondFactorAt"
      FROM refresh_tokens rt
      JOIN sessions s ON s.id = rt.session_id
      JOIN users u ON u.id = s.user_id
@@ -65,7 +101,8 @@ const PRESENTED = entitySql(
   {
     pick: ['id', 'sessionId', 'expiresAt', 'usedAt'],
     computed: computedColumns<
-      Pick<Session, 'revokedAt' | 'userId'> & Pick<User, 'email' | 'platformAdmin'>
+      Pick<Session, 'revokedAt' | 'userId' | 'endsAt' | 'authMethods' | 'secondFactorAt'> &
+        Pick<User, 'email' | 'platformAdmin'>
     >(),
   },
 );
@@ -75,7 +112,46 @@ const MARK_USED = sql(
   `UPDATE refresh_tokens SET used_at = now() WHERE id = $1`,
 );
 
-const EXTEND = sql('identity.session-extend', `UPDATE sessions SET expires_at = $2 WHERE id = $1`);
+const EXTEND = sql(
+  'identity.session-extend',
+  `UPDATE sessions SET expires_at = $2, last_used_at = now() WHERE id = $1`,
+);
+
+/** A second factor checked now in a live session (sign-in's second step or step-up). */
+const RECORD_SECOND_FACTOR = entitySql(
+  'identity.session-record-second-factor',
+  Session,
+  's',
+  `UPDATE sessions s
+      SET second_factor_at = now(), last_used_at = now(),
+          auth_methods = CASE WHEN $3 = ANY (s.auth_methods) THEN s.auth_methods
+                              ELSE s.auth_methods || $3::text END
+    WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
+   RETURNING {columns}`,
+  { pick: ['id', 'authMethods', 'secondFactorAt', 'endsAt'] },
+);
+
+const LIVE_OF_USER = entitySql(
+  'identity.sessions-live-of-user',
+  Session,
+  's',
+  `SELECT {columns} FROM sessions s
+    WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+    ORDER BY s.last_used_at DESC NULLS LAST, s.created_at DESC
+    LIMIT 100`,
+  {
+    pick: [
+      'id',
+      'createdAt',
+      'lastUsedAt',
+      'endsAt',
+      'ip',
+      'userAgent',
+      'authMethods',
+      'secondFactorAt',
+    ],
+  },
+);
 
 const SESSION_OF_TOKEN = entitySql(
   'identity.session-of-refresh-token',
@@ -121,6 +197,7 @@ export class SessionService {
   readonly webTokens: AccessTokenCodec;
   private readonly refreshTtlSeconds: number;
   private readonly webMaxSeconds: number;
+  private readonly apiMaxSeconds: number;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
@@ -130,21 +207,28 @@ export class SessionService {
     this.webTokens = AccessTokenCodec.forWebSessions(config);
     this.refreshTtlSeconds = config.auth.refreshTokenTtlSeconds;
     this.webMaxSeconds = config.auth.webSessionMaxSeconds;
+    this.apiMaxSeconds = config.auth.apiSessionMaxSeconds;
   }
 
+  /**
+   * An API session: a refresh-token family that slides with each refresh but ends at the
+   * absolute lifetime (API_SESSION_MAX_SECONDS) however active it is. `auth` says how the person
+   * authenticated; the tokens carry it as `amr` and `sfa`.
+   */
   async start(
     user: SessionUser,
     client: { ip?: string; userAgent?: string },
+    auth: SessionAuthentication,
   ): Promise<{ sessionId: string; tokens: TokenPair }> {
-    const expiresAt = this.refreshExpiry();
-    const rows = await sqlRows(this.txHost.tx, START, [
-      user.id,
-      expiresAt,
-      client.ip ?? null,
-      client.userAgent?.slice(0, 512) ?? null,
-    ]);
-    const sessionId = rows[0].id;
-    return { sessionId, tokens: await this.issue(user, sessionId, expiresAt) };
+    const endsAt = new Date(Date.now() + this.apiMaxSeconds * 1000);
+    const sessionId = await this.insert(user, client, auth, endsAt);
+    const expiresAt = this.refreshExpiry(endsAt);
+    const facts = {
+      authMethods: auth.methods,
+      secondFactorAt: auth.secondFactorAt ?? null,
+      endsAt,
+    };
+    return { sessionId, tokens: await this.issue(user, sessionId, expiresAt, facts) };
   }
 
   /**
@@ -154,23 +238,75 @@ export class SessionService {
   async startWeb(
     user: SessionUser,
     client: { ip?: string; userAgent?: string },
+    auth: SessionAuthentication,
   ): Promise<WebTicket> {
     const endsAt = new Date(Date.now() + this.webMaxSeconds * 1000);
-    const rows = await sqlRows(this.txHost.tx, START, [
-      user.id,
-      endsAt,
-      client.ip ?? null,
-      client.userAgent?.slice(0, 512) ?? null,
-    ]);
-    const sessionId = rows[0].id;
+    const sessionId = await this.insert(user, client, auth, endsAt);
     const issued = await this.webTokens.issue({
       sub: user.id,
       sid: sessionId,
       email: user.email,
       pa: user.platformAdmin,
-      mx: Math.floor(endsAt.getTime() / 1000),
+      ...authClaims({
+        authMethods: auth.methods,
+        secondFactorAt: auth.secondFactorAt ?? null,
+        endsAt,
+      }),
     });
     return { sessionId, ...issued };
+  }
+
+  /**
+   * Records a second factor checked now (step-up, or the second step of a sign-in that started
+   * single-factor) and returns the session's new facts, or undefined when the session is not
+   * live. Callers then re-issue the access token or web cookie with {@link accessTokenFor} /
+   * {@link webTokenFor} so the new `sfa` travels with the person's requests.
+   */
+  async recordSecondFactor(
+    userId: string,
+    sessionId: string,
+    method: AuthMethod,
+  ): Promise<SessionFacts | undefined> {
+    const [row] = await sqlRows(this.txHost.tx, RECORD_SECOND_FACTOR, [sessionId, userId, method]);
+    return (
+      row && {
+        authMethods: row.authMethods,
+        secondFactorAt: row.secondFactorAt,
+        endsAt: row.endsAt,
+      }
+    );
+  }
+
+  /** A fresh access token for a live session whose facts were just read (step-up). */
+  async accessTokenFor(
+    user: SessionUser,
+    sessionId: string,
+    facts: SessionFacts,
+  ): Promise<{ token: string; expiresAt: Date }> {
+    return this.accessTokens.issue({
+      sub: user.id,
+      sid: sessionId,
+      email: user.email,
+      pa: user.platformAdmin,
+      ...authClaims(facts),
+    });
+  }
+
+  /** A fresh web cookie token for a live session whose facts were just read (web step-up). */
+  async webTokenFor(user: SessionUser, sessionId: string, facts: SessionFacts): Promise<WebTicket> {
+    const issued = await this.webTokens.issue({
+      sub: user.id,
+      sid: sessionId,
+      email: user.email,
+      pa: user.platformAdmin,
+      ...authClaims(facts),
+    });
+    return { sessionId, ...issued };
+  }
+
+  /** The person's live sessions, most recently used first. */
+  async listForUser(userId: string): Promise<SessionSummary[]> {
+    return sqlRows(this.txHost.tx, LIVE_OF_USER, [userId]);
   }
 
   /**
@@ -186,11 +322,16 @@ export class SessionService {
       await this.revokeSession(presented.sessionId, 'refresh_reused');
       return { kind: 'reused', ...ids };
     }
-    if (presented.revokedAt || presented.expiresAt.getTime() <= Date.now()) {
+    const now = Date.now();
+    if (
+      presented.revokedAt ||
+      presented.expiresAt.getTime() <= now ||
+      presented.endsAt.getTime() <= now
+    ) {
       return { kind: 'invalid' };
     }
     await sqlRows(this.txHost.tx, MARK_USED, [presented.id]);
-    const expiresAt = this.refreshExpiry();
+    const expiresAt = this.refreshExpiry(presented.endsAt);
     await sqlRows(this.txHost.tx, EXTEND, [presented.sessionId, expiresAt]);
     const user = {
       id: presented.userId,
@@ -199,7 +340,7 @@ export class SessionService {
     };
     return {
       kind: 'rotated',
-      tokens: await this.issue(user, presented.sessionId, expiresAt),
+      tokens: await this.issue(user, presented.sessionId, expiresAt, presented),
       ...ids,
     };
   }
@@ -239,7 +380,29 @@ export class SessionService {
     return count;
   }
 
-  private async issue(user: SessionUser, sessionId: string, expiresAt: Date): Promise<TokenPair> {
+  private async insert(
+    user: SessionUser,
+    client: { ip?: string; userAgent?: string },
+    auth: SessionAuthentication,
+    endsAt: Date,
+  ): Promise<string> {
+    const rows = await sqlRows(this.txHost.tx, START, [
+      user.id,
+      endsAt,
+      client.ip ?? null,
+      client.userAgent?.slice(0, 512) ?? null,
+      [...new Set(auth.methods)],
+      auth.secondFactorAt ?? null,
+    ]);
+    return rows[0].id;
+  }
+
+  private async issue(
+    user: SessionUser,
+    sessionId: string,
+    expiresAt: Date,
+    facts: SessionFacts,
+  ): Promise<TokenPair> {
     const refreshToken = newSecretToken();
     await sqlRows(this.txHost.tx, INSERT_REFRESH_TOKEN, [
       sessionId,
@@ -251,6 +414,7 @@ export class SessionService {
       sid: sessionId,
       email: user.email,
       pa: user.platformAdmin,
+      ...authClaims(facts),
     });
     return {
       accessToken: access.token,
@@ -260,7 +424,26 @@ export class SessionService {
     };
   }
 
-  private refreshExpiry(): Date {
-    return new Date(Date.now() + this.refreshTtlSeconds * 1000);
+  /** The next refresh token's expiry: its TTL from now, never past the session's end. */
+  private refreshExpiry(endsAt: Date): Date {
+    return new Date(Math.min(Date.now() + this.refreshTtlSeconds * 1000, endsAt.getTime()));
   }
+}
+
+/** What a session records about its authentication, as its tokens need it. */
+export interface SessionFacts {
+  authMethods: string[];
+  secondFactorAt: Date | null;
+  endsAt: Date;
+}
+
+const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/** The claims that say how and when the person authenticated, and when the session ends. */
+function authClaims(facts: SessionFacts): { amr: string[]; sfa?: number; mx: number } {
+  return {
+    amr: facts.authMethods,
+    mx: epochSeconds(facts.endsAt),
+    ...(facts.secondFactorAt ? { sfa: epochSeconds(facts.secondFactorAt) } : {}),
+  };
 }

@@ -41,6 +41,22 @@ export class Session {
   @Column({ name: 'revoked_reason', type: 'text', nullable: true })
   revokedReason: string | null;
 
+  /** How the person authenticated: pwd, otp, recovery, oidc (RFC 8176 amr, this app's names). */
+  @Column({ name: 'auth_methods', type: 'text', array: true })
+  authMethods: string[];
+
+  /** When a second factor was last checked in this session (sign-in or step-up). */
+  @Column({ name: 'second_factor_at', type: 'timestamptz', nullable: true })
+  secondFactorAt: Date | null;
+
+  /** Sign-in, refresh, step-up: the last time the session was seen doing something. */
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt: Date | null;
+
+  /** The absolute end: refreshing never moves expires_at past it. */
+  @Column({ name: 'ends_at', type: 'timestamptz' })
+  endsAt: Date;
+
   @Column({ type: 'text', nullable: true })
   ip: string | null;
 

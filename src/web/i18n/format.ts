@@ -10,6 +10,9 @@ function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, 
   return format;
 }
 
+const DATE_TIMES = new Map<string, string>();
+const DATE_TIMES_KEPT = 10_000;
+
 /**
  * Dates, times and money as a reader in this locale expects them, in the agency's time zone
  * ("21 March 2027, 5:00 pm CT"). Intl formatters cost tens of microseconds to build, so they
@@ -25,7 +28,22 @@ export class Formats {
     return this.dateFormat().format(value);
   }
 
+  /**
+   * Pages show the same few instants again and again (a program's window on every row and every
+   * visit), and formatToParts is the costly part of a list page: answers are remembered, a bounded
+   * number of them.
+   */
   dateTime(value: Date): string {
+    const key = `${this.locale}|${this.timeZone}|${value.getTime()}`;
+    let text = DATE_TIMES.get(key);
+    if (text === undefined) {
+      if (DATE_TIMES.size >= DATE_TIMES_KEPT) DATE_TIMES.clear();
+      DATE_TIMES.set(key, (text = this.formatDateTime(value)));
+    }
+    return text;
+  }
+
+  private formatDateTime(value: Date): string {
     const time = cached(
       `t|${this.locale}|${this.timeZone}`,
       () =>

@@ -1,7 +1,7 @@
 import { en } from './en';
 import { es } from './es';
 import { Formats } from './format';
-import { negotiateLocale, translator } from './i18n';
+import { i18nextTranslator, LOCALES, negotiateLocale, translator } from './i18n';
 
 describe('page languages', () => {
   it('chooses the switch first, then Accept-Language by quality, then English', () => {
@@ -18,6 +18,28 @@ describe('page languages', () => {
     expect(translator('es')('common.officialSite', { jurisdiction: 'Kansas' })).toBe(
       'Un sitio web oficial del Estado de Kansas',
     );
+  });
+
+  it('says what i18next says for every message of both catalogs, with and without values', () => {
+    const leaves = (o: object, p = ''): [string, string][] =>
+      Object.entries(o).flatMap(([k, v]) =>
+        typeof v === 'string' ? [[`${p}${k}`, v]] : leaves(v as object, `${p}${k}.`),
+      );
+    let compared = 0;
+    for (const locale of LOCALES) {
+      const fast = translator(locale);
+      const slow = i18nextTranslator(locale);
+      for (const [key, text] of leaves(locale === 'en' ? en : es)) {
+        const names = [...text.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1]);
+        const values = Object.fromEntries(names.map((n) => [n, `<${n} & 'x'>`]));
+        expect(fast(key as never, values)).toBe(slow(key as never, values));
+        expect(fast(key as never)).toBe(slow(key as never));
+        // Asked twice: the second answer comes from the cache.
+        expect(fast(key as never, values)).toBe(slow(key as never, values));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
   });
 
   it('has a Spanish string for every English one, none left empty', () => {
