@@ -33,7 +33,13 @@ describe('single sign-on through an agency provider', () => {
   beforeAll(async () => {
     appUrl = `http://127.0.0.1:${await freePort()}`;
     idp = await startTestIdp(appUrl, {
-      reviewer: { email: 'reviewer@ksde.org', email_verified: true, name: 'Rita Reviewer' },
+      // Says it used a second factor, but the agency does not trust the staff provider's amr.
+      reviewer: {
+        email: 'reviewer@ksde.org',
+        email_verified: true,
+        name: 'Rita Reviewer',
+        amr: ['pwd', 'mfa'],
+      },
       stranger: { email: 'stranger@ksde.org', email_verified: true },
       outsider: { email: 'outsider@gmail.example', email_verified: true },
       unverified: { email: 'unverified@district.example', email_verified: false },
@@ -41,6 +47,7 @@ describe('single sign-on through an agency provider', () => {
       teacher: { email: 'teacher@district.example', email_verified: true },
       victim: { email: 'victim@district.example', email_verified: true },
       replay: { email: 'replay@district.example', email_verified: true },
+      careful: { email: 'careful@district.example', email_verified: true, amr: ['pwd', 'mfa'] },
     });
   });
   const t = useTestApp({
@@ -108,6 +115,14 @@ describe('single sign-on through an agency provider', () => {
     });
   const sessionsOf = async (userId: string) =>
     (await ownerPool(t).query('SELECT id FROM sessions WHERE user_id = $1', [userId])).rowCount;
+  const lastSessionOf = async (userId: string) =>
+    (
+      await ownerPool(t).query(
+        `SELECT auth_methods, second_factor_at FROM sessions WHERE user_id = $1
+          ORDER BY created_at DESC LIMIT 1`,
+        [userId],
+      )
+    ).rows[0];
 
   it('asks the provider for a code with PKCE (S256), state, nonce and the registered callback', async () => {
     const start = await t.request({ method: 'GET', url: `/ks-ksde/sign-in/${STAFF_PROVIDER.id}` });
@@ -177,6 +192,10 @@ describe('single sign-on through an agency provider', () => {
       provider: STAFF_PROVIDER.id,
       secondFactorAt: null, // the agency does not trust this provider's amr
     });
+    expect(await lastSessionOf(reviewer.id)).toEqual({
+      auth_methods: ['oidc'],
+      second_factor_at: null,
+    });
 
     const account = await back('/account', session);
     expect(account.status).toBe(200);
@@ -187,6 +206,20 @@ describe('single sign-on through an agency provider', () => {
     const again = await signIn(STAFF_PROVIDER.id, 'reviewer');
     expect(again.status).toBe(303);
     expect((await events('auth.sso_linked')).length).toBe(1);
+  });
+
+  it('records the provider’s second factor on the session when the agency trusts its amr', async () => {
+    const res = await signIn(PUBLIC_PROVIDER.id, 'careful');
+    expect(res.status).toBe(303);
+    const user = await userByEmail('careful@district.example');
+    const session = await lastSessionOf(user.id);
+    expect(session.auth_methods).toEqual(['oidc', 'mfa']);
+    expect(session.second_factor_at).toBeInstanceOf(Date);
+    expect(Math.abs(session.second_factor_at.getTime() - Date.now())).toBeLessThan(10 * 60_000);
+    // Without a second factor at the provider, the same provider's sign-in is single-factor.
+    await signIn(PUBLIC_PROVIDER.id, 'replay');
+    const single = await lastSessionOf((await userByEmail('replay@district.example')).id);
+    expect(single).toEqual({ auth_methods: ['oidc'], second_factor_at: null });
   });
 
   it('refuses a staff member nobody invited, and creates nothing', async () => {

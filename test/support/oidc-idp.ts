@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * A real OpenID Connect provider for the tests: the `oidc-provider` package on a loopback port,
@@ -12,6 +12,8 @@ export interface IdpAccount {
   email?: string;
   email_verified?: boolean;
   name?: string;
+  /** How the provider says the person authenticated (RFC 8176), e.g. ["pwd", "mfa"]. */
+  amr?: string[];
 }
 export interface IdpSetup {
   clients: Array<{ client_id: string; client_secret: string; redirect_uris: string[] }>;
@@ -19,8 +21,35 @@ export interface IdpSetup {
 }
 
 interface ProviderLike {
-  callback(): (req: unknown, res: unknown) => void;
-  proxy: boolean;
+  callback(): (req: IncomingMessage, res: ServerResponse) => void;
+  interactionFinished(
+    req: IncomingMessage,
+    res: ServerResponse,
+    result: object,
+    options: object,
+  ): Promise<void>;
+}
+
+/**
+ * The development login form's answer, finished here instead of by oidc-provider's own page
+ * handler so that the account's `amr` reaches the ID token (the development handler sets none).
+ */
+async function finishLogin(
+  provider: ProviderLike,
+  accounts: Record<string, IdpAccount>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  let body = '';
+  for await (const chunk of req) body += String(chunk);
+  const login = new URLSearchParams(body).get('login') ?? '';
+  const amr = accounts[login]?.amr;
+  await provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: login, ...(amr ? { amr } : {}) } },
+    { mergeWithLastSubmission: false },
+  );
 }
 
 async function main(): Promise<void> {
@@ -41,13 +70,21 @@ async function main(): Promise<void> {
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
     })),
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    // amr and auth_time supported, so an ID token has them when the client's claims request asks.
+    claims: {
+      amr: null,
+      auth_time: null,
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+    },
     // The ID token carries the claims itself (we read no userinfo).
     conformIdTokenClaims: false,
     findAccount: (_ctx: unknown, id: string) => {
       const account = setup.accounts[id];
       if (!account) return undefined;
-      return { accountId: id, claims: () => ({ sub: id, ...account }) };
+      const { amr: _amr, ...claims } = account;
+      return { accountId: id, claims: () => ({ sub: id, ...claims }) };
     },
     // Consent is the IdP's business: grant what the client asked for.
     loadExistingGrant: async (ctx: {
@@ -68,10 +105,20 @@ async function main(): Promise<void> {
       return grant;
     },
     pkce: { required: () => true },
-    features: { devInteractions: { enabled: true } },
+    features: { devInteractions: { enabled: true }, claimsParameter: { enabled: true } },
     cookies: { keys: ['grant-commons-test-idp'] },
   });
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST' && /^\/interaction\/[^/?]+(\/login)?$/.test(req.url ?? '')) {
+      finishLogin(provider, setup.accounts, req, res).catch((error: unknown) => {
+        res.statusCode = 500;
+        res.end(String(error));
+      });
+      return;
+    }
+    handle(req, res);
+  });
   process.stdout.write(`OIDC provider at ${issuer}\n`);
 }
 

@@ -64,7 +64,8 @@ export async function startTestIdp(
 
 /**
  * The shipped agency modules, with Kansas's `sso` section pointing at the test provider: a
- * staff provider for the agency's own domain and an applicants provider for anyone.
+ * staff provider for the agency's own domain and an applicants provider for anyone, whose word on
+ * a second factor (amr) the agency trusts.
  */
 export function ssoAgencyConfigDir(issuer: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gc-agencies-sso-'));
@@ -89,6 +90,7 @@ export function ssoAgencyConfigDir(issuer: string): string {
         clientId: PUBLIC_PROVIDER.clientId,
         clientSecretEnv: PUBLIC_PROVIDER.secretEnv,
         audience: 'applicants',
+        trustAmr: true,
       },
     ],
   };

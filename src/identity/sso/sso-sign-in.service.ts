@@ -186,6 +186,9 @@ export class SsoSignInService {
       nonce,
       code_challenge: generators.codeChallenge(codeVerifier),
       code_challenge_method: 'S256',
+      // When the agency trusts the provider's word on a second factor, ask for it in the ID
+      // token (OIDC Core 5.5): most providers send amr unasked; the others then do.
+      ...(sso.trustAmr ? { claims: { id_token: { amr: null, acr: null, auth_time: null } } } : {}),
     });
     return { url, browserToken };
   }
@@ -297,19 +300,19 @@ export class SsoSignInService {
   }
 
   /**
-   * The web session. Sessions do not record how the person signed in yet; when they do (issue
-   * 16's sessions work), this passes `{ methods: ['oidc'], secondFactorAt }`: a provider's
-   * sign-in is single-factor unless its amr/acr says otherwise and the agency trusts it
-   * (secondFactorAt is set only then, see secondFactorAt()).
+   * The web session, recording how the person authenticated: `oidc`, single-factor, unless the
+   * provider's amr/acr says a second factor was used and the agency trusts it (secondFactorAt is
+   * set only then, see secondFactorAt()); then also `mfa` (RFC 8176), with when it happened.
    */
   private startSession(
     person: Person,
-    _secondFactorAt: Date | undefined,
+    secondFactorAt: Date | undefined,
     userAgent: string | undefined,
   ): Promise<WebTicket> {
     return this.sessions.startWeb(
       { id: person.id, email: person.email, platformAdmin: person.platformAdmin },
       { ip: this.context.ip, userAgent },
+      secondFactorAt ? { methods: ['oidc', 'mfa'], secondFactorAt } : { methods: ['oidc'] },
     );
   }
 
