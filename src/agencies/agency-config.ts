@@ -12,6 +12,7 @@ import {
   strategyChoice,
   text,
 } from './config-schema';
+import { SSO_DEFAULT, SsoShape } from './sso-config';
 import { STRATEGY_DECLARATIONS } from './strategies';
 
 /**
@@ -173,6 +174,7 @@ const AgencyConfigShape = fields(
       ),
       { privilegedRoleConfirmation: true },
     ),
+    sso: defaulted(SsoShape, SSO_DEFAULT),
   },
   { title: 'Grant Commons agency configuration' },
 );

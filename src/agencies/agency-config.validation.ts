@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject } from 'ajv';
 import { AGENCY_CONFIG_FORMATS, AgencyConfig, AgencyConfigSchema } from './agency-config';
+import { ssoProblems } from './sso-config';
 
 /**
  * Checks one parsed agency file against AgencyConfigSchema (agency-config.ts) with Ajv and turns
@@ -140,6 +141,11 @@ export function validateAgencyConfig(
   }
   if (typeof config.code === 'string' && config.code !== expectedCode && !seen.has('code')) {
     problems.push(at('code', `must match the file name ("${expectedCode}"), got "${config.code}"`));
+  }
+  if (problems.length === 0) {
+    for (const [path, problem] of ssoProblems((config as AgencyConfig).sso)) {
+      problems.push(at(path, problem));
+    }
   }
   if (problems.length > 0) return { problems };
   return { config: config as AgencyConfig, problems: [] };

@@ -28,6 +28,9 @@ import { InvitationEmailHandler } from './staff/invitation-email.job';
 import { InvitationService } from './staff/invitation.service';
 import { StaffController } from './staff/staff.controller';
 import { StaffService } from './staff/staff.service';
+import { LinkedIdentities } from './sso/linked-identities.service';
+import { SsoProviders } from './sso/sso-providers';
+import { SsoSignInService } from './sso/sso-sign-in.service';
 
 /**
  * Users, sessions, memberships and the access policy. Global so the kernel's guard and
@@ -61,6 +64,9 @@ import { StaffService } from './staff/staff.service';
     AccountEmailHandler,
     SelfServiceAccounts,
     AccountSettings,
+    SsoProviders,
+    SsoSignInService,
+    LinkedIdentities,
     { provide: AUTHENTICATOR, useExisting: BearerAuthenticator },
     { provide: ACCESS_POLICY, useExisting: MembershipAccessPolicy },
     // The notifications module's port: who is behind a user id.
@@ -83,6 +89,10 @@ import { StaffService } from './staff/staff.service';
     InvitationService,
     SelfServiceAccounts,
     AccountSettings,
+    // Single sign-on: the sign-in page's provider buttons and routes, the account page's links.
+    SsoProviders,
+    SsoSignInService,
+    LinkedIdentities,
   ],
 })
 export class IdentityModule {}

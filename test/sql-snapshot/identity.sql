@@ -306,6 +306,55 @@ UPDATE sessions SET revoked_at = now(), revoked_reason = $2
 UPDATE sessions SET revoked_at = now(), revoked_reason = $3
     WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2;
 
+-- identity.sso-flow-insert
+INSERT INTO sso_sign_in_flows
+     (agency_id, provider_id, state_hash, nonce, code_verifier, browser_hash, return_to, expires_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- identity.sso-flow-take
+DELETE FROM sso_sign_in_flows f WHERE f.agency_id = $1 AND f.state_hash = $2 RETURNING f."provider_id" AS "providerId", f."nonce" AS "nonce", f."code_verifier" AS "codeVerifier", f."browser_hash" AS "browserHash", f."return_to" AS "returnTo", f."expires_at" AS "expiresAt";
+
+-- identity.sso-flows-prune
+DELETE FROM sso_sign_in_flows WHERE agency_id = $1 AND expires_at < $2;
+
+-- identity.sso-identities-of-user
+SELECT ui."agency_id" AS "agencyId", ui."provider_id" AS "providerId", ui."email" AS "email", ui."created_at" AS "createdAt", ui."last_used_at" AS "lastUsedAt" FROM user_identities ui WHERE ui.user_id = $1 ORDER BY ui.created_at;
+
+-- identity.sso-identity-by-subject
+SELECT ui."user_id" AS "userId" FROM user_identities ui
+    WHERE ui.agency_id = $1 AND ui.provider_id = $2 AND ui.subject = $3;
+
+-- identity.sso-identity-link
+INSERT INTO user_identities (agency_id, provider_id, subject, user_id, email, last_used_at)
+   VALUES ($1, $2, $3, $4, $5, now())
+   ON CONFLICT (agency_id, provider_id, user_id)
+   DO UPDATE SET subject = EXCLUDED.subject, email = EXCLUDED.email, last_used_at = now();
+
+-- identity.sso-identity-touch
+UPDATE user_identities SET last_used_at = now()
+    WHERE agency_id = $1 AND provider_id = $2 AND subject = $3;
+
+-- identity.sso-identity-unlink
+DELETE FROM user_identities
+    WHERE agency_id = $1 AND provider_id = $2 AND user_id = $3 RETURNING subject;
+
+-- identity.sso-staff-standing
+SELECT m."status" AS "status" FROM agency_memberships m WHERE m.agency_id = $1 AND m.user_id = $2;
+
+-- identity.sso-user-by-email
+SELECT u."id" AS "id", u."email" AS "email", u."platform_admin" AS "platformAdmin", u."email_verified_at" AS "emailVerifiedAt", u."locale" AS "locale" FROM users u WHERE u.email = $1;
+
+-- identity.sso-user-by-id
+SELECT u."id" AS "id", u."email" AS "email", u."platform_admin" AS "platformAdmin", u."email_verified_at" AS "emailVerifiedAt", u."locale" AS "locale" FROM users u WHERE u.id = $1;
+
+-- identity.sso-user-claim-unverified
+UPDATE users SET password_hash = NULL, email_verified_at = now(), updated_at = now()
+    WHERE id = $1 AND email_verified_at IS NULL;
+
+-- identity.sso-user-create
+INSERT INTO users (email, name, email_verified_at) VALUES ($1, $2, now())
+   ON CONFLICT (email) DO NOTHING RETURNING id;
+
 -- identity.staff-accepted-with-role
 SELECT am.user_id AS "userId", u.email, u.name
        FROM agency_memberships am JOIN users u ON u.id = am.user_id
@@ -368,6 +417,9 @@ UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1;
 
 -- identity.user-contacts
 SELECT u."id" AS "id", u."email" AS "email", u."name" AS "name", u."locale" AS "locale" FROM users u WHERE u.id = ANY($1::uuid[]) ORDER BY u.id;
+
+-- identity.user-has-password
+SELECT password_hash IS NOT NULL AS "hasPassword" FROM users WHERE id = $1;
 
 -- identity.user-insert
 INSERT INTO users (email, name) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING RETURNING id;

@@ -78,6 +78,11 @@ export interface AppConfig {
   trustedProxies: false | number | string[];
   /** Abuse limits on sign-in and on routes that send email (RATE_LIMIT_*, LOGIN_*, ...). */
   abuse: AbuseLimits;
+  /**
+   * A secret whose variable an agency's YAML names (single sign-on client secrets): read from
+   * the same environment as the rest, never stored in the configuration or the database.
+   */
+  namedSecret(name: string): string | undefined;
 }
 
 export interface AbuseLimits {
@@ -290,6 +295,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // --- end database role and limits ---
 
   const config: AppConfig = {
+    namedSecret: (name) => env[name] || undefined,
     nodeEnv,
     host: r.str('HOST', '127.0.0.1')!,
     port: r.int('PORT', 3000, 0, 65535),

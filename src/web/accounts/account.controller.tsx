@@ -6,6 +6,8 @@ import { PageReply } from '../../core/http/page-reply';
 import { setCookie } from '../../core/http/cookies';
 import { AccountProfile, AccountSettings } from '../../identity/accounts/account-settings.service';
 import { CurrentPasswordWrongError } from '../../identity/identity.errors';
+import { LinkedIdentities, LinkedProvider } from '../../identity/sso/linked-identities.service';
+import { LinkedProvidersSection, linkedNotice } from './linked-providers';
 import { isLocale } from '../i18n/i18n';
 import { LANGUAGE_COOKIE, PageContexts } from '../page-contexts';
 import { Alert, ErrorSummary } from '../render/components';
@@ -24,6 +26,9 @@ interface AccountView {
   profile: AccountProfile;
   notice?: 'profileSaved' | 'passwordChanged';
   errors?: FieldError[];
+  /** Providers linked to the account (single sign-on) and what the last unlink did. */
+  linked?: LinkedProvider[];
+  linkedNotice?: ReturnType<typeof linkedNotice>;
 }
 
 /** Remembers the page language in the browser (the switch's cookie) for a year. */
@@ -100,6 +105,7 @@ function AccountPage({ ctx, view }: { ctx: PageContext; view: AccountView }) {
             {ctx.t('accounts.settings.savePassword')}
           </button>
         </form>
+        <LinkedProvidersSection ctx={ctx} linked={view.linked ?? []} notice={view.linkedNotice} />
       </div>
     </div>
   );
@@ -116,6 +122,7 @@ export class AccountController {
   constructor(
     private readonly pages: PageContexts,
     private readonly settings: AccountSettings,
+    private readonly linked: LinkedIdentities,
   ) {}
 
   @Get('account')
@@ -127,7 +134,12 @@ export class AccountController {
   ): Promise<PageReply> {
     const ctx = this.pages.build(request, reply);
     const notice = query.saved ? 'profileSaved' : query.password ? 'passwordChanged' : undefined;
-    return this.page(ctx, { profile: await this.settings.profile(), notice });
+    return this.page(ctx, {
+      profile: await this.settings.profile(),
+      notice,
+      linked: await this.linked.mine(),
+      linkedNotice: linkedNotice(query, (a, p) => this.linked.providerName(a, p)),
+    });
   }
 
   @Post('account/profile')
@@ -146,7 +158,7 @@ export class AccountController {
       errors.push({ field: 'name', message: ctx.t('accounts.nameTooLong') });
     if (errors.length > 0) {
       const profile = { ...(await this.settings.profile()), name, locale };
-      return this.page(ctx, { profile, errors });
+      return this.page(ctx, { profile, errors, linked: await this.linked.mine() });
     }
     await this.settings.updateProfile({ name, locale });
     rememberLanguage(reply, locale);
@@ -181,7 +193,11 @@ export class AccountController {
         errors.push({ field: 'currentPassword', message: ctx.t('accounts.settings.currentWrong') });
       }
     }
-    return this.page(ctx, { profile: await this.settings.profile(), errors });
+    return this.page(ctx, {
+      profile: await this.settings.profile(),
+      errors,
+      linked: await this.linked.mine(),
+    });
   }
 
   private page(ctx: PageContext, view: AccountView): PageReply {

@@ -5,6 +5,8 @@ import { LanguageController } from './language.controller';
 import { PasswordsController } from './passwords.controller';
 import { SignInController } from './sign-in.controller';
 import { SignUpController } from './sign-up.controller';
+import { LinkedProvidersController } from './linked-providers';
+import { SsoController } from './sso.controller';
 import { VerifyEmailController } from './verify-email.controller';
 
 /** Accounts: sign-in and out, language, the account page; sign-up, email verification, invitations, passwords, profile, the development mail outbox. */
@@ -17,6 +19,8 @@ import { VerifyEmailController } from './verify-email.controller';
     LanguageController,
     AccountController,
     DevMailController,
+    SsoController,
+    LinkedProvidersController,
   ],
   providers: [],
 })

@@ -6,6 +6,7 @@ import { PageReply } from '../../core/http/page-reply';
 import { ChecksPassword } from '../../core/http/rate-limits';
 import { WebSessionCookie } from '../../core/http/web-session-cookie';
 import { AuthService } from '../../identity/auth/auth.service';
+import { SsoProviders, SsoProviderSummary } from '../../identity/sso/sso-providers';
 import {
   EmailNotVerifiedError,
   InvalidCredentialsError,
@@ -41,6 +42,8 @@ interface SignInView {
   notice?: 'signedOut' | 'expired';
   /** After following an emailed link: what it did. */
   done?: 'verified' | 'reset' | 'accepted';
+  /** The agency's identity providers (its YAML's `sso`), offered above the password form. */
+  providers?: SsoProviderSummary[];
 }
 
 const DONE = {
@@ -68,6 +71,34 @@ function UnverifiedPage({ ctx, email }: { ctx: PageContext; email: string }) {
   );
 }
 
+/** One link per provider: each starts that provider's sign-in (a GET, no form, no script). */
+function ProviderButtons(props: {
+  ctx: PageContext;
+  providers: SsoProviderSummary[];
+  next?: string;
+}) {
+  const { ctx } = props;
+  const query = props.next ? `?next=${encodeURIComponent(props.next)}` : '';
+  return (
+    <section aria-labelledby="sso-heading">
+      <h2 id="sso-heading">{ctx.t('sso.providersHeading')}</h2>
+      <ul class="usa-button-group">
+        {props.providers.map((provider) => (
+          <li class="usa-button-group__item">
+            <a
+              class="usa-button usa-button--outline"
+              href={`/${ctx.agency!.code}/sign-in/${provider.id}${query}`}
+            >
+              {ctx.t('sso.signInWith', { name: provider.displayName })}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <h2>{ctx.t('sso.or')}</h2>
+    </section>
+  );
+}
+
 function SignInPage({ ctx, view }: { ctx: PageContext; view: SignInView }) {
   const base = ctx.agency ? `/${ctx.agency.code}` : '';
   return (
@@ -78,6 +109,9 @@ function SignInPage({ ctx, view }: { ctx: PageContext; view: SignInView }) {
         {view.done && <Alert kind="success">{ctx.t(DONE[view.done])}</Alert>}
         <h1>{ctx.t('signIn.title')}</h1>
         <p class="usa-intro">{ctx.t('signIn.lead')}</p>
+        {view.providers && view.providers.length > 0 && (
+          <ProviderButtons ctx={ctx} providers={view.providers} next={view.next} />
+        )}
         <form class="usa-form usa-form--large" method="post" action="/sign-in" novalidate>
           <CsrfField ctx={ctx} />
           {ctx.agency && <input type="hidden" name="agency" value={ctx.agency.code} />}
@@ -132,6 +166,7 @@ export class SignInController {
     private readonly brands: AgencyBrands,
     private readonly auth: AuthService,
     private readonly cookie: WebSessionCookie,
+    private readonly sso: SsoProviders,
   ) {}
 
   @Get('sign-in')
@@ -243,7 +278,15 @@ export class SignInController {
         ctx,
         title: ctx.t('signIn.title'),
         hasErrors: !!view.errors,
-        children: <SignInPage ctx={ctx} view={view} />,
+        children: (
+          <SignInPage
+            ctx={ctx}
+            view={{
+              ...view,
+              providers: ctx.agency ? this.sso.summariesForCode(ctx.agency.code) : undefined,
+            }}
+          />
+        ),
       }),
       status,
     );

@@ -1,4 +1,5 @@
 import { accountsEn } from '../accounts/messages';
+import { ssoEn } from '../accounts/sso-messages';
 import { applicationsEn } from '../applications/messages';
 import { awardsEn } from '../awards/messages';
 import { documentsEn } from '../documents/messages';
@@ -103,6 +104,7 @@ export const en = {
     goHome: 'Go to the home page',
   },
   accounts: accountsEn,
+  sso: ssoEn,
   funding: fundingEn,
   organizations: organizationsEn,
   applications: applicationsEn,

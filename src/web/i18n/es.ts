@@ -1,4 +1,5 @@
 import { accountsEs } from '../accounts/messages';
+import { ssoEs } from '../accounts/sso-messages';
 import { applicationsEs } from '../applications/messages';
 import { awardsEs } from '../awards/messages';
 import { documentsEs } from '../documents/messages';
@@ -101,6 +102,7 @@ export const es: Catalog = {
     goHome: 'Ir a la página de inicio',
   },
   accounts: accountsEs,
+  sso: ssoEs,
   funding: fundingEs,
   organizations: organizationsEs,
   applications: applicationsEs,
