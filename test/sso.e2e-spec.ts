@@ -230,7 +230,7 @@ describe('single sign-on through an agency provider', () => {
     );
     expect(cookieOf(res, 'gc_session')).toBeUndefined();
     // The language switch leads back to the sign-in page, not to the spent callback.
-    expect(res.body).toContain('next=%2Fks-ksde%2Fsign-in"');
+    expect(res.body).toContain('name="next" value="/ks-ksde/sign-in"');
     expect(await userByEmail('stranger@ksde.org')).toBeUndefined();
     expect(await events('auth.sso_refused')).toContainEqual(
       expect.objectContaining({
