@@ -53,6 +53,23 @@ const GENEROUS_LIMITS = {
 export const REPO_ROOT = join(__dirname, '..', '..');
 
 /**
+ * The settings of every test app (secrets, the agencies' YAML), also given to the API and worker
+ * processes a test starts on the same database, so that each accepts the others' tokens.
+ */
+export const TEST_APP_ENV: Readonly<Record<string, string>> = {
+  NODE_ENV: 'test',
+  DATA_DIR: join(REPO_ROOT, '.data', 'test'),
+  AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+  PAYEE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  PAYMENT_FILE_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+  MIGRATE_ON_START: 'false',
+  AGENCY_CONFIG_DIR: join(REPO_ROOT, 'config', 'agencies'),
+  // Each file's app signs in and invites many times from 127.0.0.1: generous abuse limits here;
+  // the tests of the limits themselves pass small ones in `env`.
+  ...GENEROUS_LIMITS,
+};
+
+/**
  * Boots the real application on this test file's own database, connected as the app role.
  * `env` overrides environment variables (e.g. AGENCY_CONFIG_DIR, REDIS_URL).
  */
@@ -62,16 +79,7 @@ export async function bootTestApp(
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({
-    NODE_ENV: 'test',
-    DATA_DIR: join(REPO_ROOT, '.data', 'test'),
-    AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123456789',
-    PAYEE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-    PAYMENT_FILE_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
-    MIGRATE_ON_START: 'false',
-    AGENCY_CONFIG_DIR: join(REPO_ROOT, 'config', 'agencies'),
-    // Each file's app signs in and invites many times from 127.0.0.1: generous abuse limits here;
-    // the tests of the limits themselves pass small ones in `env`.
-    ...GENEROUS_LIMITS,
+    ...TEST_APP_ENV,
     ...env,
     DATABASE_URL: db.appUrl,
     DATABASE_OWNER_URL: db.ownerUrl,
