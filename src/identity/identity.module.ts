@@ -28,6 +28,17 @@ import { InvitationEmailHandler } from './staff/invitation-email.job';
 import { InvitationService } from './staff/invitation.service';
 import { StaffController } from './staff/staff.controller';
 import { StaffService } from './staff/staff.service';
+import { AccountSecurity } from './mfa/account-security.service';
+import {
+  MfaSignInController,
+  MySecurityController,
+  StaffSecondFactorController,
+} from './mfa/mfa.controller';
+import { MfaPolicy } from './mfa/mfa-policy';
+import { MfaSignIn } from './mfa/mfa-sign-in.service';
+import { SecondFactors } from './mfa/second-factors.service';
+import { StaffSecondFactors } from './mfa/staff-second-factors.service';
+import { StepUp } from './mfa/step-up.service';
 
 /**
  * Users, sessions, memberships and the access policy. Global so the kernel's guard and
@@ -36,7 +47,15 @@ import { StaffService } from './staff/staff.service';
  */
 @Global()
 @Module({
-  controllers: [AuthController, MeController, StaffController, PlatformRoleGrantsController],
+  controllers: [
+    AuthController,
+    MeController,
+    StaffController,
+    PlatformRoleGrantsController,
+    MfaSignInController,
+    MySecurityController,
+    StaffSecondFactorController,
+  ],
   providers: [
     PasswordHasher,
     SessionService,
@@ -61,6 +80,12 @@ import { StaffService } from './staff/staff.service';
     AccountEmailHandler,
     SelfServiceAccounts,
     AccountSettings,
+    MfaPolicy,
+    SecondFactors,
+    MfaSignIn,
+    StepUp,
+    AccountSecurity,
+    StaffSecondFactors,
     { provide: AUTHENTICATOR, useExisting: BearerAuthenticator },
     { provide: ACCESS_POLICY, useExisting: MembershipAccessPolicy },
     // The notifications module's port: who is behind a user id.
@@ -83,6 +108,11 @@ import { StaffService } from './staff/staff.service';
     InvitationService,
     SelfServiceAccounts,
     AccountSettings,
+    // The web pages finish sign-in, step up and list sessions through these, as the API does.
+    MfaSignIn,
+    MfaPolicy,
+    StepUp,
+    AccountSecurity,
   ],
 })
 export class IdentityModule {}
