@@ -5,6 +5,8 @@ import { documentsEs } from '../documents/messages';
 import { fundingEs } from '../funding/messages';
 import { homeEs } from '../home/messages';
 import { organizationsEs } from '../organizations/messages';
+import { securityEs } from '../security/messages';
+import { financeEs } from '../finance/messages';
 import type { Catalog } from './en';
 
 /** El catálogo en español: las mismas claves que en.ts (el tipo lo exige). */
@@ -107,4 +109,6 @@ export const es: Catalog = {
   awards: awardsEs,
   home: homeEs,
   documents: documentsEs,
+  security: securityEs,
+  finance: financeEs,
 };
