@@ -203,10 +203,12 @@ export class SecondFactorController {
   @ChecksPassword()
   @WithoutTransaction()
   async code(
-    @Body() form: CodeForm,
+    @Body() body: CodeForm,
+    @Query() query: CodeForm,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<PageReply> {
+    const form = { ...body, agency: query.agency, next: query.next };
     const { ctx, agency, next, token } = this.read(request, reply, form);
     if (!token) return this.restart(agency);
     const code = (form.code ?? '').trim();
@@ -240,10 +242,12 @@ export class SecondFactorController {
   @ChecksPassword()
   @WithoutTransaction()
   async enrol(
-    @Body() form: CodeForm,
+    @Body() body: CodeForm,
+    @Query() query: CodeForm,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<PageReply> {
+    const form = { ...body, agency: query.agency, next: query.next };
     const { ctx, agency, next, token } = this.read(request, reply, form);
     if (!token) return this.restart(agency);
     const code = (form.code ?? '').trim();
@@ -293,10 +297,12 @@ export class SecondFactorController {
   @ChecksPassword()
   @WithoutTransaction()
   async stepUpWithCode(
-    @Body() form: CodeForm,
+    @Body() body: CodeForm,
+    @Query() query: CodeForm,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<PageReply> {
+    const form = { ...body, agency: query.agency, next: query.next };
     const { ctx, agency, next } = this.read(request, reply, form);
     const code = (form.code ?? '').trim();
     if (!code) return this.stepUpPage(ctx, agency, next, this.required(ctx), 422);
