@@ -275,6 +275,45 @@ describe('multi-factor authentication', () => {
     expect((await login(t, officer.email, officer.password)).accessToken).toBeTruthy();
   });
 
+  it('re-enrols from a session with a recent second factor; the old secret stops working', async () => {
+    const user = await financeOfficer();
+    const { secret: oldSecret, confirmed } = await enrol(user);
+    const token = confirmed.json().accessToken as string;
+    const started = await post('/me/mfa/enrolment', {}, token);
+    expect(started.status).toBe(200);
+    const secret = started.json().secret as string;
+    expect(secret).not.toBe(oldSecret);
+    const code = totpCodeAt(secret, Date.now());
+    const done = await post('/me/mfa/enrolment/confirm', { code }, token);
+    expect(done.status).toBe(200);
+    expect(done.json().recoveryCodes).toHaveLength(10);
+    expect(await platformEvents('mfa.reenrolled', user.id)).toHaveLength(1);
+    const state = await t.request({ method: 'GET', url: '/api/v1/me/mfa', token });
+    expect(state.json()).toEqual({ enrolled: true, recoveryCodesLeft: 10, required: true });
+
+    const next = await post('/auth/login', { email: user.email, password: user.password });
+    const challengeToken = next.json().challengeToken as string;
+    const old = await post('/auth/mfa/verify', {
+      challengeToken,
+      code: totpCodeAt(oldSecret, Date.now() + 30_000),
+    });
+    expect(old.json().code).toBe('auth.mfa_code_invalid');
+    const fresh = await post('/auth/mfa/verify', {
+      challengeToken,
+      code: totpCodeAt(secret, Date.now() + 30_000),
+    });
+    expect(fresh.status).toBe(200);
+
+    // A session whose second factor is old must step up before swapping the factor.
+    await ownerPool(t).query(
+      `UPDATE sessions SET second_factor_at = now() - interval '1 hour' WHERE user_id = $1`,
+      [user.id],
+    );
+    const stale = await post('/auth/refresh', { refreshToken: fresh.json().refreshToken });
+    const refused = await post('/me/mfa/enrolment', {}, stale.json().accessToken);
+    expect(refused.json().code).toBe('auth.step_up_required');
+  });
+
   it('lists the person’s sessions and signs out everywhere else', async () => {
     const user = await financeOfficer();
     const first = await login(t, user.email, user.password);
