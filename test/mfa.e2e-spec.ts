@@ -28,7 +28,7 @@ describe('multi-factor authentication', () => {
   const t = useTestApp({ clock: '2026-10-05T15:00:00Z' });
 
   const post = (url: string, payload: unknown, token?: string) =>
-    t.request({ method: 'POST', url: `/api/v1${url}`, payload: payload as object, token });
+    t.request({ method: 'POST', url: `/api/v1${url}`, payload, token });
 
   const platformEvents = async (action: string, entityId: string) =>
     (

@@ -124,12 +124,14 @@ describe('web: a finance officer enrols TOTP and approves a payment after step-u
       ).json().status as string;
 
     await page.locator('#code').fill(freshTotpCode(officer.email));
+    expect(await status()).toBe('submitted');
     await page.locator('form[action^="/step-up"] button[type=submit]').click();
     await page.waitForURL(new RegExp(`/finance/payment-requests/${requestId}$`));
     await page.locator('form[action$="/approve"] button[type=submit]').click();
     await page.waitForURL(/done=approved/);
     expect(await page.locator('.usa-alert--success').innerText()).toContain('You approved');
     await accessible(page, 'finance-request-approved');
+    expect(await status()).toBe('approved');
 
     await page.goto('/account/sessions');
     expect(await page.locator('tbody tr').count()).toBe(1);

@@ -125,7 +125,7 @@ export class AuthService {
     if (outcome.next !== 'none') {
       throw await this.mfa.challenge({ ...person, locale: user.locale }, outcome.next, channel);
     }
-    const started = outcome.started!;
+    const started = outcome.started;
     await this.audit.recordIndependently({
       action: 'auth.login_succeeded',
       entityType: 'session',
