@@ -47,7 +47,7 @@ describe('web: a finance officer enrols TOTP and approves a payment after step-u
   }
 
   it('enrols at first sign-in, then approves after step-up', async () => {
-    const { award, organization, team } = await activeAward(t, MO);
+    const { award, organization, team, financeA } = await activeAward(t, MO);
     const submitted = await requestPayment(
       t,
       MO,
@@ -119,7 +119,7 @@ describe('web: a finance officer enrols TOTP and approves a payment after step-u
         await t.request({
           method: 'GET',
           url: `${api(MO)}/payment-requests/${requestId}`,
-          token: team.grantWriter.token,
+          token: financeA.token,
         })
       ).json().status as string;
 
