@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clearCookie, type CookieOptions, cookiesOf, setCookie } from '../../core/http/cookies';
 
 /**
  * The web sign-in between its password step and its second factor (or enrolment): the
@@ -7,23 +8,22 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  */
 export class MfaChallengeCookie {
   readonly name: string;
-  private readonly options;
+  private readonly options: CookieOptions;
 
   constructor(secure: boolean) {
     this.name = secure ? '__Secure-gc_mfa' : 'gc_mfa';
-    this.options = { path: '/sign-in/', httpOnly: true, sameSite: 'lax' as const, secure };
+    this.options = { path: '/sign-in/', httpOnly: true, sameSite: 'lax', secure };
   }
 
   read(request: FastifyRequest): string | undefined {
-    const cookies = (request as { cookies?: Record<string, string | undefined> }).cookies;
-    return cookies?.[this.name] || undefined;
+    return cookiesOf(request)[this.name] || undefined;
   }
 
   write(reply: FastifyReply, token: string, expiresAt: Date): void {
-    void reply.setCookie(this.name, token, { ...this.options, expires: expiresAt });
+    setCookie(reply, this.name, token, { ...this.options, expires: expiresAt });
   }
 
   clear(reply: FastifyReply): void {
-    void reply.clearCookie(this.name, this.options);
+    clearCookie(reply, this.name, this.options);
   }
 }
