@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { DEMO_PASSWORD, DemoLogin, DemoSeeder, demoEmail } from '../../identity/demo/demo-seeder';
+import { totpCodeAt } from '../../identity/mfa/totp';
 import { DEMO_ANSWERS, DEMO_BUDGET, demoProgram } from './demo-program';
 
 interface District {
@@ -63,6 +64,8 @@ class DemoStepError extends Error {}
  */
 export class DemoScenario {
   private readonly tokens = new Map<string, string>();
+  /** Users the scenario had to enrol in TOTP to act (agency admins); forgotten at the end. */
+  private readonly enrolled: string[] = [];
   /** District slug by organization id (each agency's registration has its own id). */
   private readonly slugs = new Map<string, string>();
 
@@ -97,10 +100,37 @@ export class DemoScenario {
       url: '/api/v1/auth/login',
       payload: { email, password: DEMO_PASSWORD },
     });
-    if (res.statusCode !== 200)
-      throw new DemoStepError(`sign-in of ${email}: ${res.statusCode} ${res.body}`);
-    const token = res.json<{ accessToken: string }>().accessToken;
+    const token =
+      res.statusCode === 401 && res.json<{ code?: string }>().code === 'auth.mfa_enrolment_required'
+        ? await this.enrol(email, res.json<{ challengeToken: string }>().challengeToken)
+        : res.statusCode === 200
+          ? res.json<{ accessToken: string }>().accessToken
+          : undefined;
+    if (!token) throw new DemoStepError(`sign-in of ${email}: ${res.statusCode} ${res.body}`);
     this.tokens.set(email, token);
+    return token;
+  }
+
+  /** A role that needs a second factor: enrol with a secret only this run knows (forgotten after). */
+  private async enrol(email: string, challengeToken: string): Promise<string | undefined> {
+    const started = await this.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/enrolment',
+      payload: { challengeToken },
+    });
+    const secret = started.json<{ secret?: string }>().secret;
+    if (!secret) return undefined;
+    const confirmed = await this.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/enrolment/confirm',
+      payload: { challengeToken, code: totpCodeAt(secret, Date.now()) },
+    });
+    if (confirmed.statusCode !== 200) return undefined;
+    const token = confirmed.json<{ accessToken: string }>().accessToken;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as {
+      sub: string;
+    };
+    this.enrolled.push(claims.sub);
     return token;
   }
 
@@ -121,7 +151,11 @@ export class DemoScenario {
     const me = (await this.call('GET', '/me', districtEmail('springfield', 'org_admin'))).json<{
       organizations: unknown[];
     }>();
-    if (me.organizations.length === 0) await this.build();
+    try {
+      if (me.organizations.length === 0) await this.build();
+    } finally {
+      await seeder.forgetScenarioFactors(this.enrolled);
+    }
     return logins;
   }
 
