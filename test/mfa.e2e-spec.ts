@@ -14,6 +14,7 @@ import {
   TestUser,
 } from './factories/identity';
 import { activeAward, api, approve, requestPayment, reimbursement } from './factories/finance';
+import { signInByPage } from './factories/web-sign-in';
 
 /** The claims of a JWT, read without checking it (the server checks; the test only looks). */
 const claimsOf = (token: string) =>
@@ -312,6 +313,20 @@ describe('multi-factor authentication', () => {
     const stale = await post('/auth/refresh', { refreshToken: fresh.json().refreshToken });
     const refused = await post('/me/mfa/enrolment', {}, stale.json().accessToken);
     expect(refused.json().code).toBe('auth.step_up_required');
+  });
+
+  it('signs a protected role in through the pages only after enrolment (no browser)', async () => {
+    const user = await financeOfficer();
+    const first = await signInByPage(t, user);
+    const page = await t.request({
+      method: 'GET',
+      url: '/account/sessions',
+      headers: { cookie: first.cookie },
+    });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Authenticator code');
+    const again = await signInByPage(t, user); // now the code page
+    expect(again.cookie).not.toBe(first.cookie);
   });
 
   it('lists the person’s sessions and signs out everywhere else', async () => {
