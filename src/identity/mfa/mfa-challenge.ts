@@ -14,6 +14,8 @@ export interface MfaChallenge {
   channel: 'api' | 'web';
   /** The person's saved language, for the web session cookie the sign-in ends with. */
   locale?: string | null;
+  /** How the first step was done: a password, or an agency's identity provider (single-factor). */
+  firstFactor?: 'pwd' | 'oidc';
 }
 
 const AUDIENCE = 'grant-commons-mfa-challenge';
@@ -46,6 +48,7 @@ export class MfaChallengeCodec {
       pur: challenge.purpose,
       ch: challenge.channel,
       ...(challenge.locale ? { loc: challenge.locale } : {}),
+      ff: challenge.firstFactor ?? 'pwd',
     })
       .setProtectedHeader({ alg: 'HS256', typ: TYPE })
       .setSubject(challenge.userId)
@@ -66,7 +69,7 @@ export class MfaChallengeCodec {
         audience: AUDIENCE,
         requiredClaims: ['sub', 'exp'],
       });
-      const { sub, email, pa, pur, ch, loc } = payload;
+      const { sub, email, pa, pur, ch, loc, ff } = payload;
       if (typeof sub !== 'string' || typeof email !== 'string') throw new Error('claims');
       if ((pur !== 'verify' && pur !== 'enrol') || ch !== channel) throw new Error('claims');
       return {
@@ -76,6 +79,7 @@ export class MfaChallengeCodec {
         purpose: pur,
         channel,
         locale: typeof loc === 'string' ? loc : null,
+        firstFactor: ff === 'oidc' ? 'oidc' : 'pwd',
       };
     } catch {
       throw new MfaChallengeInvalidError();

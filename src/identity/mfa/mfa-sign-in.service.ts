@@ -6,7 +6,13 @@ import { APP_CONFIG } from '../../core/config/config.module';
 import { AppConfig } from '../../core/config/env';
 import { RequestContext } from '../../core/context/request-context';
 import { DomainError } from '../../core/errors/domain-error';
-import { SessionService, SessionUser, TokenPair, WebTicket } from '../auth/session.service';
+import {
+  AuthMethod,
+  SessionService,
+  SessionUser,
+  TokenPair,
+  WebTicket,
+} from '../auth/session.service';
 import {
   MfaAlreadyEnrolledError,
   MfaChallengeInvalidError,
@@ -66,6 +72,7 @@ export class MfaSignIn {
     user: SessionUser & { locale?: string | null },
     step: Exclude<NextStep, 'none'>,
     channel: SignInChannel,
+    firstFactor: 'pwd' | 'oidc' = 'pwd',
   ): Promise<DomainError> {
     const { token, expiresAt } = await this.challenges.issue({
       userId: user.id,
@@ -74,13 +81,14 @@ export class MfaSignIn {
       purpose: step,
       channel,
       locale: user.locale ?? null,
+      firstFactor,
     });
     await this.audit.recordIndependently({
       action: step === 'verify' ? 'auth.mfa_challenged' : 'auth.mfa_enrolment_required',
       entityType: 'user',
       entityId: user.id,
       actorUserId: user.id,
-      after: { channel },
+      after: { channel, firstFactor },
     });
     return step === 'verify'
       ? new MfaRequiredError(token, expiresAt)
@@ -100,19 +108,19 @@ export class MfaSignIn {
         this.userOf(challenge),
         { ip: this.context.ip, userAgent },
         {
-          methods: ['pwd', method],
+          methods: [first(challenge), method],
           secondFactorAt: new Date(),
         },
       ),
     );
-    await this.auditSignIn(challenge.userId, started.sessionId, ['pwd', method]);
+    await this.auditSignIn(challenge.userId, started.sessionId, [first(challenge), method]);
     return started.tokens;
   }
 
   async completeWeb(challengeToken: string, code: string, userAgent?: string): Promise<WebSignIn> {
     const challenge = await this.expect(challengeToken, 'web', 'verify');
     const method = await this.factors.verify(challenge.userId, code);
-    return this.startWeb(challenge, ['pwd', method], userAgent);
+    return this.startWeb(challenge, [first(challenge), method], userAgent);
   }
 
   /** Enrolment at sign-in: the secret and its QR code (the same while it is pending). */
@@ -137,12 +145,12 @@ export class MfaSignIn {
         this.userOf(challenge),
         { ip: this.context.ip, userAgent },
         {
-          methods: ['pwd', 'otp'],
+          methods: [first(challenge), 'otp'],
           secondFactorAt: new Date(),
         },
       ),
     );
-    await this.auditSignIn(challenge.userId, started.sessionId, ['pwd', 'otp']);
+    await this.auditSignIn(challenge.userId, started.sessionId, [first(challenge), 'otp']);
     return { recoveryCodes, tokens: started.tokens };
   }
 
@@ -153,12 +161,15 @@ export class MfaSignIn {
   ): Promise<{ recoveryCodes: string[]; signIn: WebSignIn }> {
     const challenge = await this.expect(challengeToken, 'web', 'enrol');
     const recoveryCodes = await this.factors.confirmEnrolment(challenge.userId, code);
-    return { recoveryCodes, signIn: await this.startWeb(challenge, ['pwd', 'otp'], userAgent) };
+    return {
+      recoveryCodes,
+      signIn: await this.startWeb(challenge, [first(challenge), 'otp'], userAgent),
+    };
   }
 
   private async startWeb(
     challenge: MfaChallenge,
-    methods: ('pwd' | 'otp' | 'recovery')[],
+    methods: AuthMethod[],
     userAgent?: string,
   ): Promise<WebSignIn> {
     const ticket = await this.txHost.withTransaction(() =>
@@ -198,4 +209,9 @@ export class MfaSignIn {
       after: { userId, methods },
     });
   }
+}
+
+/** The first factor the challenge records (a password unless a provider's sign-in said so). */
+function first(challenge: MfaChallenge): AuthMethod {
+  return challenge.firstFactor ?? 'pwd';
 }
