@@ -58,6 +58,7 @@ import { BenchFixtures, createFixtures } from './lib/fixtures';
 import { LoadFigures, runLoad } from './lib/load';
 import { BenchTokens, buildScenarios } from './lib/scenarios';
 import { BENCH_PASSWORD, printSummary, seedScale } from './seed-scale';
+import { benchSignIn, PostJson } from './lib/sign-in';
 
 const ALL_SCENARIOS = [
   'application GET',
@@ -273,13 +274,15 @@ async function dropQueueKeys(prefix: string): Promise<void> {
 }
 
 async function login(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
-  });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { accessToken: string }).accessToken;
+  const post: PostJson = async (path, body) => {
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+  return benchSignIn(post, email, BENCH_PASSWORD);
 }
 
 /**

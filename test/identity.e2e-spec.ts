@@ -267,6 +267,12 @@ describe('identity: memberships, /me and staff administration', () => {
         token: second.token,
       });
       expect(confirmed.status).toBe(200);
+      // agency_admin needs a second factor: the session that never checked one is refused...
+      const refused = await list();
+      expect(refused.status).toBe(401);
+      expect(refused.json().code).toBe('auth.second_factor_required');
+      // ...and signing in again (enrolling) gives the new role.
+      officer.token = (await login(t, officer.user.email, officer.user.password)).accessToken;
       expect((await list()).status).toBe(200);
     });
 

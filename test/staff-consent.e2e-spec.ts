@@ -312,7 +312,7 @@ describe('staff consent and two-person role grants', () => {
       const configOf = directory.configOf.bind(directory);
       const spy = jest.spyOn(directory, 'configOf').mockImplementation((id) => ({
         ...configOf(id),
-        access: { privilegedRoleConfirmation: false },
+        access: { ...configOf(id).access, privilegedRoleConfirmation: false },
       }));
       try {
         const admin = await signedInStaff(t, 'mo-dese', ['agency_admin']);

@@ -227,7 +227,8 @@ describe('web: the document library', () => {
     const reader = await createUser(t);
     await grantOrganizationRoles(t, 'mo-dese', organization.id, reader.id, ['grant_writer']);
     const kansan = await createUser(t);
-    await grantAgencyRoles(t, 'ks-ksde', kansan.id, ['agency_admin']);
+    // Another agency's staff (a role without a second factor, so the form signs in directly).
+    await grantAgencyRoles(t, 'ks-ksde', kansan.id, ['program_officer']);
 
     const removeUrl = `${library()}/${target.id}/remove`;
     const tokenOf = async (page: Page) =>

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { createFixtures, BenchFixtures } from '../lib/fixtures';
+import { benchSignIn } from '../lib/sign-in';
 import { BenchTokens, buildScenarios } from '../lib/scenarios';
 import { writeAgencyFiles } from '../seed/agency-files';
 import { BENCH_PASSWORD, ScaleResult, seedScale } from '../seed-scale';
@@ -104,15 +105,15 @@ describe('benchmark seed and scenarios', () => {
     let fixtures: BenchFixtures;
     let tokens: BenchTokens;
 
-    const login = async (email: string) => {
-      const res = await t.request({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { email, password: BENCH_PASSWORD },
-      });
-      expect(res.status).toBe(200);
-      return res.json<{ accessToken: string }>().accessToken;
-    };
+    const login = (email: string) =>
+      benchSignIn(
+        async (url, payload) => {
+          const res = await t.request({ method: 'POST', url, payload });
+          return { status: res.status, body: res.json<unknown>() };
+        },
+        email,
+        BENCH_PASSWORD,
+      );
 
     beforeAll(async () => {
       fixtures = await createFixtures(t.db.ownerUrl, 'mo-dese', {

@@ -51,6 +51,21 @@ const paymentExport = strategyChoice(
 
 const dayOfMonth = integer(1, 31);
 
+/** Staff roles that may be made to use a second factor (identity/permissions.ts names them). */
+const MFA_ROLES = [
+  'agency_admin',
+  'program_officer',
+  'reviewer',
+  'finance_officer',
+  'platform_admin',
+] as const;
+/** Who decides about money or the agency's staff: a second factor unless the file says otherwise. */
+export const DEFAULT_MFA_REQUIRED_ROLES: (typeof MFA_ROLES)[number][] = [
+  'finance_officer',
+  'agency_admin',
+  'platform_admin',
+];
+
 const TemplateOverride = fields({
   subject: Type.Optional(text()),
   text: Type.Optional(text()),
@@ -169,10 +184,26 @@ const AgencyConfigShape = fields(
             }),
             true,
           ),
+          mfaRequiredRoles: defaulted(
+            list(oneOf(MFA_ROLES), {
+              description:
+                'Roles whose holders must sign in with a second factor (TOTP); a holder without one is sent to enrolment at sign-in. platform_admin counts when any agency lists it.',
+            }),
+            DEFAULT_MFA_REQUIRED_ROLES,
+          ),
+          stepUpMaxAgeMinutes: Type.Optional(
+            integer(1, 1440, {
+              description:
+                "Money actions (approving or rejecting a payment request, activating a payee change, creating a payment batch) need a second factor checked within this many minutes. Default: the deployment's STEP_UP_MAX_AGE_SECONDS (15 minutes).",
+            }),
+          ),
         },
-        { description: 'Who may give whom which role.' },
+        { description: 'Who may give whom which role, and who must use a second factor.' },
       ),
-      { privilegedRoleConfirmation: true },
+      {
+        privilegedRoleConfirmation: true,
+        mfaRequiredRoles: DEFAULT_MFA_REQUIRED_ROLES,
+      },
     ),
     sso: defaulted(SsoShape, SSO_DEFAULT),
   },

@@ -139,7 +139,10 @@ describe('agency configuration validation', () => {
     const check = validateAgencyConfig(config, 'ks-ksde.yaml', 'ks-ksde');
     expect(check.problems).toEqual([]);
     expect(check.config?.features).toEqual({ programTemplates: true, formulaAllocations: true });
-    expect(check.config?.access).toEqual({ privilegedRoleConfirmation: true });
+    expect(check.config?.access).toEqual({
+      privilegedRoleConfirmation: true,
+      mfaRequiredRoles: ['finance_officer', 'agency_admin', 'platform_admin'],
+    });
     expect(check.config?.finance.paymentFileRetentionDays).toBe(90);
     const off = shipped('mo-dese');
     off.features = { programTemplates: false };

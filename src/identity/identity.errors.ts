@@ -162,3 +162,100 @@ export class ProfileInvalidError extends DomainError {
     super('account.profile_invalid', 400, `The ${field} is not valid.`, { field });
   }
 }
+
+/**
+ * Sign-in's first step passed (the password was right) and the person must now give a code from
+ * their authenticator app (or a recovery code): POST /auth/mfa/verify with the challenge token.
+ */
+export class MfaRequiredError extends DomainError {
+  constructor(challengeToken: string, challengeExpiresAt: Date) {
+    super('auth.mfa_required', 401, 'Enter the code from your authenticator app.', {
+      challengeToken,
+      challengeExpiresAt: challengeExpiresAt.toISOString(),
+    });
+  }
+}
+
+/**
+ * The person holds a role their agency protects with a second factor and has none yet: the
+ * challenge token can do nothing but enrol (POST /auth/mfa/enrolment, then .../confirm).
+ */
+export class MfaEnrolmentRequiredError extends DomainError {
+  constructor(challengeToken: string, challengeExpiresAt: Date) {
+    super(
+      'auth.mfa_enrolment_required',
+      401,
+      'Your role requires a second factor: set up an authenticator app to continue.',
+      { challengeToken, challengeExpiresAt: challengeExpiresAt.toISOString() },
+    );
+  }
+}
+
+export class MfaChallengeInvalidError extends DomainError {
+  constructor() {
+    super('auth.mfa_challenge_invalid', 401, 'The sign-in has expired. Sign in again.');
+  }
+}
+
+export class MfaCodeInvalidError extends DomainError {
+  constructor() {
+    super('auth.mfa_code_invalid', 401, 'The code is not valid.');
+  }
+}
+
+export class MfaLockedError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super('auth.mfa_locked', 429, 'Too many wrong codes. Try again later.', {
+      retryAfterSeconds,
+    });
+  }
+}
+
+/** A money action needs a second factor checked recently: POST /auth/step-up, then retry. */
+export class StepUpRequiredError extends DomainError {
+  constructor(maxAgeSeconds: number) {
+    super(
+      'auth.step_up_required',
+      401,
+      'Confirm it is you: enter a code from your authenticator app (POST /auth/step-up), then try again.',
+      { maxAgeSeconds },
+    );
+  }
+}
+
+/** The session never checked a second factor, and the person's role in this agency needs one. */
+export class SecondFactorRequiredError extends DomainError {
+  constructor() {
+    super(
+      'auth.second_factor_required',
+      401,
+      'Your role here requires a second factor: sign in again to set it up or enter your code.',
+    );
+  }
+}
+
+/** An admin cannot switch off their own second factor: another admin does it. */
+export class CannotRemoveOwnFactorError extends DomainError {
+  constructor() {
+    super('mfa.cannot_remove_own', 403, 'Another agency admin must remove your second factor.');
+  }
+}
+
+export class MfaNotEnrolledError extends DomainError {
+  constructor() {
+    super('mfa.not_enrolled', 409, 'No second factor is set up for this account.');
+  }
+}
+
+export class MfaEnrolmentNotStartedError extends DomainError {
+  constructor() {
+    super('mfa.enrolment_not_started', 409, 'Start the enrolment first.');
+  }
+}
+
+/** A person with a factor signs in with it; re-enrolment is for a signed-in, stepped-up session. */
+export class MfaAlreadyEnrolledError extends DomainError {
+  constructor() {
+    super('mfa.already_enrolled', 409, 'A second factor is already set up for this account.');
+  }
+}

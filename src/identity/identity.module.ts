@@ -31,6 +31,17 @@ import { StaffService } from './staff/staff.service';
 import { LinkedIdentities } from './sso/linked-identities.service';
 import { SsoProviders } from './sso/sso-providers';
 import { SsoSignInService } from './sso/sso-sign-in.service';
+import { AccountSecurity } from './mfa/account-security.service';
+import {
+  MfaSignInController,
+  MySecurityController,
+  StaffSecondFactorController,
+} from './mfa/mfa.controller';
+import { MfaPolicy } from './mfa/mfa-policy';
+import { MfaSignIn } from './mfa/mfa-sign-in.service';
+import { SecondFactors } from './mfa/second-factors.service';
+import { StaffSecondFactors } from './mfa/staff-second-factors.service';
+import { StepUp } from './mfa/step-up.service';
 
 /**
  * Users, sessions, memberships and the access policy. Global so the kernel's guard and
@@ -39,7 +50,15 @@ import { SsoSignInService } from './sso/sso-sign-in.service';
  */
 @Global()
 @Module({
-  controllers: [AuthController, MeController, StaffController, PlatformRoleGrantsController],
+  controllers: [
+    AuthController,
+    MeController,
+    StaffController,
+    PlatformRoleGrantsController,
+    MfaSignInController,
+    MySecurityController,
+    StaffSecondFactorController,
+  ],
   providers: [
     PasswordHasher,
     SessionService,
@@ -67,6 +86,12 @@ import { SsoSignInService } from './sso/sso-sign-in.service';
     SsoProviders,
     SsoSignInService,
     LinkedIdentities,
+    MfaPolicy,
+    SecondFactors,
+    MfaSignIn,
+    StepUp,
+    AccountSecurity,
+    StaffSecondFactors,
     { provide: AUTHENTICATOR, useExisting: BearerAuthenticator },
     { provide: ACCESS_POLICY, useExisting: MembershipAccessPolicy },
     // The notifications module's port: who is behind a user id.
@@ -93,6 +118,11 @@ import { SsoSignInService } from './sso/sso-sign-in.service';
     SsoProviders,
     SsoSignInService,
     LinkedIdentities,
+    // The web pages finish sign-in, step up and list sessions through these, as the API does.
+    MfaSignIn,
+    MfaPolicy,
+    StepUp,
+    AccountSecurity,
   ],
 })
 export class IdentityModule {}

@@ -12,7 +12,7 @@ import {
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
-import { RequirePermission } from '../core/access/access.decorators';
+import { RequirePermission, RequireRecentSecondFactor } from '../core/access/access.decorators';
 import { Idempotent } from '../core/idempotency/idempotent-responses';
 import { PaymentBatches } from './batches/payment-batches.service';
 import { PaymentReconciliation } from './batches/payment-reconciliation.service';
@@ -33,6 +33,7 @@ export class PaymentBatchesController {
   /** Gathers the approved requests of the last closed window. Requires an Idempotency-Key. */
   @Post()
   @RequirePermission('payment.batch')
+  @RequireRecentSecondFactor()
   @Idempotent()
   create() {
     return this.batches.create();

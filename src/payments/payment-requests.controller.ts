@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { RequirePermission } from '../core/access/access.decorators';
+import { RequirePermission, RequireRecentSecondFactor } from '../core/access/access.decorators';
 import { SendsEmail } from '../core/http/rate-limits';
 import { Idempotent } from '../core/idempotency/idempotent-responses';
 import { PaymentApprovals } from './approvals/payment-approvals.service';
@@ -93,6 +93,7 @@ export class OrganizationPaymentsController {
   @SendsEmail()
   @HttpCode(200)
   @RequirePermission('payment.batch')
+  @RequireRecentSecondFactor()
   activatePayeeChange(
     @Param('organizationId') organizationId: string,
     @Param('changeId') changeId: string,
@@ -152,6 +153,7 @@ export class PaymentRequestsController {
   @Post('payment-requests/:requestId/approve')
   @HttpCode(200)
   @RequirePermission('payment.approve')
+  @RequireRecentSecondFactor()
   @Idempotent()
   approve(@Param('requestId') requestId: string, @Body() dto: ApprovalDto) {
     return this.approvals.approve(requestId, dto);
@@ -160,6 +162,7 @@ export class PaymentRequestsController {
   @Post('payment-requests/:requestId/reject')
   @HttpCode(200)
   @RequirePermission('payment.approve')
+  @RequireRecentSecondFactor()
   reject(@Param('requestId') requestId: string, @Body() dto: RejectionDto) {
     return this.approvals.reject(requestId, dto.reason);
   }

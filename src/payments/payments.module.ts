@@ -62,6 +62,14 @@ import { PaymentSettlement } from './settlement/payment-settlement';
     PayeeChanges,
     PaymentExportStrategies,
   ],
-  exports: [PaymentDirectory, AgencyCalendar, Payees, PayeeChanges, PaymentRequests],
+  exports: [
+    PaymentDirectory,
+    AgencyCalendar,
+    Payees,
+    PayeeChanges,
+    PaymentRequests,
+    // The finance officers' pages decide through the same service as the API.
+    PaymentApprovals,
+  ],
 })
 export class PaymentsModule {}

@@ -18,6 +18,9 @@ import { ErrorPages } from './errors/error-pages';
 import { PageContexts } from './page-contexts';
 import { FormTokens } from './session/form-tokens';
 import { PortalController } from './portal/portal.controller';
+import { MfaChallengeCookie } from './security/mfa-challenge-cookie';
+import { SecurityPagesModule } from './security/security-pages.module';
+import { FinancePagesModule } from './finance/finance-pages.module';
 import { WebServer } from './web-server';
 
 /**
@@ -38,6 +41,8 @@ import { WebServer } from './web-server';
     AwardPagesModule,
     HomePagesModule,
     DocumentPagesModule,
+    SecurityPagesModule,
+    FinancePagesModule,
   ],
   controllers: [PortalController],
   providers: [
@@ -48,12 +53,20 @@ import { WebServer } from './web-server';
       useFactory: (config: AppConfig) =>
         new FormTokens(config.nodeEnv === 'production' || config.publicAppUrl.startsWith('https:')),
     },
+    {
+      provide: MfaChallengeCookie,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new MfaChallengeCookie(
+          config.nodeEnv === 'production' || config.publicAppUrl.startsWith('https:'),
+        ),
+    },
     AgencyBrands,
     PageContexts,
     ErrorPages,
     WebServer,
     { provide: HTTP_EXTENSION, useExisting: WebServer },
   ],
-  exports: [HTTP_EXTENSION, PageContexts, AgencyBrands, FormTokens],
+  exports: [HTTP_EXTENSION, PageContexts, AgencyBrands, FormTokens, MfaChallengeCookie],
 })
 export class WebModule {}

@@ -7,6 +7,7 @@ import { PUBLIC_ROUTE, REQUIRED_PERMISSION } from '../../src/core/access/access.
 import { hash, type Options } from '@node-rs/argon2';
 import { ARGON2_OPTIONS, PasswordHasher } from '../../src/identity/auth/password-hasher';
 import { hashSecretToken, newSecretToken } from '../../src/identity/auth/secret-token';
+import { TOTP_STEP_SECONDS, totpCodeAt } from '../../src/identity/mfa/totp';
 import type { TestApp } from '../support/test-app';
 
 /**
@@ -195,14 +196,85 @@ export async function createInvitation(t: TestApp, userId: string): Promise<stri
   return token;
 }
 
+/** Test users' TOTP secrets (by email) and the last time step a code was made for. */
+const authenticators = new Map<string, { secret: string; lastStep: number }>();
+const STEP_MS = TOTP_STEP_SECONDS * 1000;
+
+/** The user's TOTP secret, once the factory (or a test through rememberTotpSecret) enrolled them. */
+export function totpSecretOf(email: string): string | undefined {
+  return authenticators.get(email.toLowerCase())?.secret;
+}
+
+export function rememberTotpSecret(email: string, secret: string): void {
+  authenticators.set(email.toLowerCase(), { secret, lastStep: 0 });
+}
+
+/**
+ * A code the server has not seen yet, computed from the secret (no waiting): each code is for
+ * the time step after the last one used, within the one-step window either side of now.
+ */
+export function freshTotpCode(email: string): string {
+  const entry = authenticators.get(email.toLowerCase());
+  if (!entry) throw new Error(`no TOTP secret known for ${email}`);
+  const now = Math.floor(Date.now() / STEP_MS);
+  const step = Math.max(now - 1, entry.lastStep + 1);
+  if (step > now + 1) throw new Error(`no unused TOTP step left for ${email} right now`);
+  entry.lastStep = step;
+  return totpCodeAt(entry.secret, step * STEP_MS);
+}
+
+/**
+ * Signs in through the real endpoints. A person with a second factor gives a fresh code; one
+ * whose role needs a factor and has none enrols (the secret is remembered for later codes).
+ */
 export async function login(t: TestApp, email: string, password: string): Promise<Tokens> {
   const res = await t.request({
     method: 'POST',
     url: '/api/v1/auth/login',
     payload: { email, password },
   });
-  if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${res.body}`);
-  return res.json<Tokens>();
+  if (res.status === 200) return res.json<Tokens>();
+  const problem = res.json<{ code?: string; challengeToken?: string }>();
+  if (problem.code === 'auth.mfa_enrolment_required') {
+    const challengeToken = problem.challengeToken!;
+    const started = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/enrolment',
+      payload: { challengeToken },
+    });
+    if (started.status !== 200) throw new Error(`enrolment of ${email}: ${started.body}`);
+    rememberTotpSecret(email, started.json<{ secret: string }>().secret);
+    const confirmed = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/enrolment/confirm',
+      payload: { challengeToken, code: freshTotpCode(email) },
+    });
+    if (confirmed.status !== 200) throw new Error(`enrolment of ${email}: ${confirmed.body}`);
+    return confirmed.json<Tokens>();
+  }
+  if (problem.code === 'auth.mfa_required' && totpSecretOf(email)) {
+    const verified = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/verify',
+      payload: { challengeToken: problem.challengeToken, code: freshTotpCode(email) },
+    });
+    if (verified.status === 200) return verified.json<Tokens>();
+    throw new Error(`second factor of ${email} failed: ${verified.status} ${verified.body}`);
+  }
+  throw new Error(`login of ${email} failed: ${res.status} ${res.body}`);
+}
+
+/** A fresh access token for the session after a second factor now (step-up for money). */
+export async function stepUp(t: TestApp, signedIn: SignedIn): Promise<string> {
+  const res = await t.request({
+    method: 'POST',
+    url: '/api/v1/auth/step-up',
+    headers: { authorization: `Bearer ${signedIn.token}` },
+    payload: { code: freshTotpCode(signedIn.user.email) },
+  });
+  if (res.status !== 200) throw new Error(`step-up failed: ${res.status} ${res.body}`);
+  signedIn.token = res.json<{ accessToken: string }>().accessToken;
+  return signedIn.token;
 }
 
 async function signIn(t: TestApp, user: TestUser): Promise<SignedIn> {

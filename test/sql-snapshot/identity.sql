@@ -177,6 +177,66 @@ SELECT 'agency' AS kind, am.agency_id AS "agencyId", NULL::uuid AS "organization
      FROM organization_memberships om
     WHERE om.user_id = $1 AND om.status = 'pending';
 
+-- identity.mfa-active-agency-roles
+SELECT agency_id AS "agencyId", roles FROM agency_memberships
+    WHERE user_id = $1 AND status = 'active';
+
+-- identity.mfa-as-user
+SELECT set_config('app.user_id', $1, true);
+
+-- identity.mfa-enrolment-state
+SELECT EXISTS (SELECT 1 FROM mfa_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL)
+            AS enrolled,
+          (SELECT count(*)::int FROM mfa_recovery_codes WHERE user_id = $1 AND used_at IS NULL)
+            AS "recoveryCodesLeft";
+
+-- identity.mfa-factor-confirm
+UPDATE mfa_factors SET confirmed_at = now(), last_used_step = $2 WHERE id = $1;
+
+-- identity.mfa-factor-confirmed-lock
+SELECT f."id" AS "id", f."secret_sealed" AS "secretSealed", f."last_used_step" AS "lastUsedStep" FROM mfa_factors f
+    WHERE f.user_id = $1 AND f.confirmed_at IS NOT NULL FOR UPDATE;
+
+-- identity.mfa-factor-delete-confirmed-others
+DELETE FROM mfa_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL AND id <> $2;
+
+-- identity.mfa-factor-delete-pending
+DELETE FROM mfa_factors WHERE user_id = $1 AND confirmed_at IS NULL;
+
+-- identity.mfa-factor-insert-pending
+INSERT INTO mfa_factors (id, user_id, kind, secret_sealed) VALUES ($1, $2, 'totp', $3);
+
+-- identity.mfa-factor-pending-lock
+SELECT f."id" AS "id", f."secret_sealed" AS "secretSealed" FROM mfa_factors f
+    WHERE f.user_id = $1 AND f.confirmed_at IS NULL
+      AND f.created_at > now() - make_interval(mins => $2)
+    ORDER BY f.created_at DESC LIMIT 1 FOR UPDATE;
+
+-- identity.mfa-factor-use-step
+UPDATE mfa_factors SET last_used_step = $2
+    WHERE id = $1 AND (last_used_step IS NULL OR last_used_step < $2);
+
+-- identity.mfa-factors-delete
+DELETE FROM mfa_factors WHERE user_id = $1;
+
+-- identity.mfa-recovery-code-use
+WITH used AS (
+     UPDATE mfa_recovery_codes SET used_at = now()
+      WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL
+     RETURNING id)
+   SELECT (SELECT count(*)::int FROM mfa_recovery_codes
+            WHERE user_id = $1 AND used_at IS NULL) - 1 AS left
+     FROM used;
+
+-- identity.mfa-recovery-codes-delete
+DELETE FROM mfa_recovery_codes WHERE user_id = $1;
+
+-- identity.mfa-recovery-codes-insert
+INSERT INTO mfa_recovery_codes (user_id, code_hash) SELECT $1, unnest($2::text[]);
+
+-- identity.mfa-staff-member
+SELECT 1 AS found FROM agency_memberships WHERE agency_id = $1 AND user_id = $2;
+
 -- identity.organization-members
 SELECT om."user_id" AS "userId", om."roles" AS "roles", om."status" AS "status", u.email, CASE WHEN om.status = 'pending' THEN NULL ELSE u.name END AS name
      FROM organization_memberships om JOIN users u ON u.id = om.user_id
@@ -274,6 +334,10 @@ INSERT INTO sessions (user_id, expires_at, ends_at, ip, user_agent, auth_methods
                          second_factor_at, last_used_at)
    VALUES ($1, $2, $2, $3, $4, $5, $6, now())
    RETURNING id;
+
+-- identity.session-live
+SELECT 1 AS live FROM sessions
+    WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now();
 
 -- identity.session-of-refresh-token
 SELECT s."id" AS "id", s."user_id" AS "userId" FROM refresh_tokens rt

@@ -62,6 +62,7 @@ export const TEST_APP_ENV: Readonly<Record<string, string>> = {
   AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123456789',
   PAYEE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   PAYMENT_FILE_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+  MFA_ENCRYPTION_KEY: Buffer.alloc(32, 11).toString('base64'),
   MIGRATE_ON_START: 'false',
   AGENCY_CONFIG_DIR: join(REPO_ROOT, 'config', 'agencies'),
   // Each file's app signs in and invites many times from 127.0.0.1: generous abuse limits here;

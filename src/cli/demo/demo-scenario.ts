@@ -103,6 +103,7 @@ export class DemoScenario {
       for (const { code, funds } of DEMO_AGENCIES) await this.agency(code, funds);
     } finally {
       this.clock.reset();
+      await seeder.forgetScenarioFactors(this.api.enrolled);
     }
     return { logins, outcome: 'created' };
   }

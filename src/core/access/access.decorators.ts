@@ -6,6 +6,7 @@ export const PUBLIC_ROUTE = 'gc:public';
 export const REQUIRED_PERMISSION = 'gc:permission';
 export const WITHOUT_TRANSACTION = 'gc:without-transaction';
 export const WEB_PAGE = 'gc:web-page';
+export const STEP_UP = 'gc:step-up';
 
 /** Anyone may call this route, signed in or not. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
@@ -17,6 +18,13 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
  */
 export const RequirePermission = (permission: string): MethodDecorator & ClassDecorator =>
   SetMetadata(REQUIRED_PERMISSION, permission);
+
+/**
+ * A money action: besides the permission, the caller's session must have checked a second
+ * factor recently (the agency's limit, 15 minutes by default); else 401 auth.step_up_required.
+ */
+export const RequireRecentSecondFactor = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(STEP_UP, true);
 
 /** The route touches no database (liveness): skip the per-request transaction. */
 export const WithoutTransaction = (): MethodDecorator & ClassDecorator =>
@@ -37,6 +45,7 @@ export interface RouteAccess {
   permission: string | undefined;
   withoutTransaction: boolean;
   webPage: boolean;
+  stepUp: boolean;
 }
 
 /** By handler, then controller class (an inherited handler may sit under other class metadata). */
@@ -67,6 +76,7 @@ export function routeAccessOf(
       withoutTransaction:
         reflector.getAllAndOverride<boolean>(WITHOUT_TRANSACTION, targets) === true,
       webPage: reflector.getAllAndOverride<boolean>(WEB_PAGE, targets) === true,
+      stepUp: reflector.getAllAndOverride<boolean>(STEP_UP, targets) === true,
     };
     byClass.set(controller, access);
   }

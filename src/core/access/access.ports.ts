@@ -38,6 +38,8 @@ export interface AuthorizationRequest {
   /** Undefined on @Public routes inside an agency (membership is then not required). */
   permission?: string;
   params: Record<string, string>;
+  /** The route is a money action: a recent second factor is required (@RequireRecentSecondFactor). */
+  stepUp?: boolean;
 }
 
 export const ACCESS_POLICY = Symbol('ACCESS_POLICY');

@@ -28,7 +28,7 @@ export class TenantTransaction {
   ) {}
 
   run<T>(route: RouteAccess, params: Record<string, string>, handle: () => Promise<T>): Promise<T> {
-    const { isPublic, permission } = route;
+    const { isPublic, permission, stepUp } = route;
     return this.txHost.withTransaction(async () => {
       const agencyCode = params.agencyCode;
       let tenant: Tenant | undefined;
@@ -44,6 +44,7 @@ export class TenantTransaction {
           tenant,
           permission: isPublic ? undefined : permission,
           params,
+          stepUp,
         });
         if (access) this.context.setAccess(access);
       } else if (tenant) {

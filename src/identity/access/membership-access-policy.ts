@@ -13,7 +13,17 @@ import {
 } from '../../core/errors/domain-error';
 import { setTenantInTransaction } from '../../core/context/tenant-session';
 import { isUuid } from '../../core/ids';
-import { SessionEndedError } from '../identity.errors';
+import {
+  SecondFactorRequiredError,
+  SessionEndedError,
+  StepUpRequiredError,
+} from '../identity.errors';
+import {
+  hasSecondFactor,
+  holdsProtectedRole,
+  MfaPolicy,
+  secondFactorIsRecent,
+} from '../mfa/mfa-policy';
 import { CallerGrants, decideAccess, toAccess } from './access-decision';
 import { sql, sqlInline, sqlRows, SqlStatement } from '../../core/database/sql-statement';
 
@@ -52,6 +62,7 @@ export class MembershipAccessPolicy implements AccessPolicy {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cls: ClsService<GrantCommonsStore>,
     private readonly audit: AuditLog,
+    private readonly mfa: MfaPolicy,
   ) {}
 
   async authorize({
@@ -59,6 +70,7 @@ export class MembershipAccessPolicy implements AccessPolicy {
     tenant,
     permission,
     params,
+    stepUp,
   }: AuthorizationRequest): Promise<Access | undefined> {
     if (!actor?.userId || !actor.sessionId) {
       if (permission === undefined) {
@@ -87,6 +99,8 @@ export class MembershipAccessPolicy implements AccessPolicy {
       organizationId: params.organizationId,
     });
     if (decision === 'allow') {
+      if (tenant && permission !== undefined)
+        this.assertSecondFactor(actor, tenant, grants, stepUp);
       // The organization comes from the path: an id that cannot exist is not found here, before
       // a handler puts it in SQL (where it would be a database error).
       if (params.organizationId !== undefined && tenant)
@@ -104,6 +118,28 @@ export class MembershipAccessPolicy implements AccessPolicy {
     });
     if (decision === 'not_found') throw new NotFoundError('agency', 'agency.not_found');
     throw new ForbiddenError(permission ?? 'public');
+  }
+
+  /**
+   * A person in a role the agency protects acts only from a session that checked a second
+   * factor (sign-in sends them to enrolment; this also covers a role granted mid-session), and
+   * money actions need that check to be recent (step-up).
+   */
+  private assertSecondFactor(
+    actor: Actor,
+    tenant: Tenant,
+    grants: CallerGrants,
+    stepUp: boolean | undefined,
+  ): void {
+    if (
+      !hasSecondFactor(actor) &&
+      holdsProtectedRole(grants.agencyRoles, this.mfa.requiredRoles(tenant.agencyId))
+    ) {
+      throw new SecondFactorRequiredError();
+    }
+    if (!stepUp) return;
+    const maxAge = this.mfa.stepUpMaxAgeSeconds(tenant.agencyId);
+    if (!secondFactorIsRecent(actor, maxAge, Date.now())) throw new StepUpRequiredError(maxAge);
   }
 
   /**

@@ -14,7 +14,8 @@ import {
 import { normalizeEmail } from './email';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
-import { SessionService, SessionUser, TokenPair, WebTicket } from './session.service';
+import { SessionService, SessionUser, TokenPair } from './session.service';
+import { MfaSignIn, SignInChannel, WebSignIn } from '../mfa/mfa-sign-in.service';
 import { entitySql, sqlRows } from '../../core/database/sql-statement';
 import { User } from '../entities/user.entity';
 
@@ -26,8 +27,7 @@ const LOGIN_CANDIDATE = entitySql(
   { pick: ['id', 'email', 'passwordHash', 'platformAdmin', 'emailVerifiedAt', 'locale'] },
 );
 
-/** A web sign-in's ticket and the person's saved language (the page sets its cookie from it). */
-export type WebSignIn = WebTicket & { locale: string | null };
+export type { WebSignIn } from '../mfa/mfa-sign-in.service';
 
 /**
  * Sign-in, refresh and sign-out. Login and refresh manage their own transactions (their routes
@@ -44,10 +44,11 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly audit: AuditLog,
     private readonly context: RequestContext,
+    private readonly mfa: MfaSignIn,
   ) {}
 
   async login(rawEmail: string, password: string, userAgent?: string): Promise<TokenPair> {
-    const started = await this.signIn(rawEmail, password, (user) =>
+    const started = await this.signIn(rawEmail, password, 'api', (user) =>
       this.sessions.start(user, { ip: this.context.ip, userAgent }, { methods: ['pwd'] }),
     );
     return started.tokens;
@@ -55,7 +56,7 @@ export class AuthService {
 
   /** The same checks as login, ending in a web page session (a cookie) instead of a token pair. */
   signInToWeb(rawEmail: string, password: string, userAgent?: string): Promise<WebSignIn> {
-    return this.signIn(rawEmail, password, async (user, locale) => ({
+    return this.signIn(rawEmail, password, 'web', async (user, locale) => ({
       ...(await this.sessions.startWeb(
         user,
         { ip: this.context.ip, userAgent },
@@ -65,9 +66,14 @@ export class AuthService {
     }));
   }
 
+  /**
+   * The password step. When the person has a second factor, or must enrol one, no session
+   * starts: the answer is a coded refusal carrying a challenge token (MfaSignIn finishes).
+   */
   private async signIn<S extends { sessionId: string }>(
     rawEmail: string,
     password: string,
+    channel: SignInChannel,
     start: (user: SessionUser, locale: string | null) => Promise<S>,
   ): Promise<S> {
     const email = normalizeEmail(rawEmail);
@@ -109,19 +115,23 @@ export class AuthService {
       });
       throw new EmailNotVerifiedError();
     }
-    const started = await this.txHost.withTransaction(async () => {
+    const person = { id: user.id, email: user.email, platformAdmin: user.platformAdmin };
+    const outcome = await this.txHost.withTransaction(async () => {
       await this.throttle.clear(email);
-      return start(
-        { id: user.id, email: user.email, platformAdmin: user.platformAdmin },
-        user.locale,
-      );
+      const next = await this.mfa.nextStep(person);
+      if (next !== 'none') return { next };
+      return { next, started: await start(person, user.locale) };
     });
+    if (outcome.next !== 'none') {
+      throw await this.mfa.challenge({ ...person, locale: user.locale }, outcome.next, channel);
+    }
+    const started = outcome.started;
     await this.audit.recordIndependently({
       action: 'auth.login_succeeded',
       entityType: 'session',
       entityId: started.sessionId,
       actorUserId: user.id,
-      after: { userId: user.id },
+      after: { userId: user.id, methods: ['pwd'] },
     });
     return started;
   }

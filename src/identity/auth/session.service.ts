@@ -42,7 +42,8 @@ export type RevokeReason =
   | 'deactivated'
   | 'password_reset'
   | 'password_changed'
-  | 'signed_out_elsewhere';
+  | 'signed_out_elsewhere'
+  | 'mfa_removed';
 
 /**
  * How a person authenticated (RFC 8176 `amr`, this app's names). `otp` and `recovery` are second
@@ -181,6 +182,12 @@ const REVOKE_OTHERS_OF_USER = sql(
     WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2`,
 );
 
+const LIVE = sql<{ live: 1 }>(
+  'identity.session-live',
+  `SELECT 1 AS live FROM sessions
+    WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
+);
+
 const INSERT_REFRESH_TOKEN = sql(
   'identity.refresh-token-insert',
   `INSERT INTO refresh_tokens (session_id, token_hash, expires_at) VALUES ($1, $2, $3)`,
@@ -302,6 +309,11 @@ export class SessionService {
       ...authClaims(facts),
     });
     return { sessionId, ...issued };
+  }
+
+  /** Whether the session is live (for routes that run outside the request transaction). */
+  async isLive(userId: string, sessionId: string): Promise<boolean> {
+    return (await sqlRows(this.txHost.tx, LIVE, [sessionId, userId])).length > 0;
   }
 
   /** The person's live sessions, most recently used first. */

@@ -10,6 +10,8 @@ import { AppConfig } from '../../core/config/env';
 import { Actor } from '../../core/context/request-context';
 import { TenantRunner } from '../../core/context/tenant-db';
 import { PasswordHasher } from '../auth/password-hasher';
+import { SessionService } from '../auth/session.service';
+import { SecondFactors } from '../mfa/second-factors.service';
 import { AGENCY_ROLES } from '../permissions';
 import { sql, sqlRows, sqlText } from '../../core/database/sql-statement';
 import { AgencyMembership } from '../entities/agency-membership.entity';
@@ -93,7 +95,24 @@ export class DemoSeeder {
     private readonly audit: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly agencies: AgencyDirectory,
+    private readonly factors: SecondFactors,
+    private readonly sessions: SessionService,
   ) {}
+
+  /**
+   * The demo scenario signs agency admins in through the API, which makes them enrol a second
+   * factor whose secret only the scenario saw: it is removed afterwards (with the scenario's
+   * sessions), so the people trying the demo set up their own app at their first sign-in.
+   */
+  async forgetScenarioFactors(userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.runner.runWithoutTenant(SEEDER, async () => {
+      for (const userId of userIds) {
+        await this.factors.remove(userId);
+        await this.sessions.revokeAllForUser(userId, 'logout');
+      }
+    });
+  }
 
   /** Seeds only a database with no users at all (the first `npm start` on embedded PostgreSQL). */
   async seedIfEmpty(): Promise<DemoLogin[] | undefined> {

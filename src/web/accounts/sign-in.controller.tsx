@@ -11,7 +11,10 @@ import {
   EmailNotVerifiedError,
   InvalidCredentialsError,
   LoginLockedError,
+  MfaEnrolmentRequiredError,
+  MfaRequiredError,
 } from '../../identity/identity.errors';
+import { MfaChallengeCookie } from '../security/mfa-challenge-cookie';
 import { isLocale } from '../i18n/i18n';
 import { rememberLanguage } from './account.controller';
 import { AgencyBrands } from '../agency-brands';
@@ -167,6 +170,7 @@ export class SignInController {
     private readonly auth: AuthService,
     private readonly cookie: WebSessionCookie,
     private readonly sso: SsoProviders,
+    private readonly challenge: MfaChallengeCookie,
   ) {}
 
   @Get('sign-in')
@@ -216,6 +220,21 @@ export class SignInController {
       // The saved language wins over this browser's until the person switches again.
       if (isLocale(ticket.locale)) rememberLanguage(reply, ticket.locale);
     } catch (error) {
+      // The password was right; the second step (or enrolment) happens on its own page, the
+      // browser holding only the challenge until then.
+      if (error instanceof MfaRequiredError || error instanceof MfaEnrolmentRequiredError) {
+        const { challengeToken, challengeExpiresAt } = error.extensions as {
+          challengeToken: string;
+          challengeExpiresAt: string;
+        };
+        this.challenge.write(reply, challengeToken, new Date(challengeExpiresAt));
+        const query = new URLSearchParams();
+        if (agencyCode) query.set('agency', agencyCode);
+        if (next) query.set('next', next);
+        const step = error instanceof MfaRequiredError ? 'code' : 'enrol';
+        const text = query.toString();
+        return PageReply.redirect(`/sign-in/${step}${text ? `?${text}` : ''}`);
+      }
       if (error instanceof EmailNotVerifiedError) {
         return PageReply.html(
           page({

@@ -12,6 +12,8 @@ const SIGN_IN_AGAIN = new Set([
   'auth.session_ended',
   'auth.token_expired',
   'auth.token_invalid',
+  // A role that needs a second factor, from a session that never checked one: sign in again.
+  'auth.second_factor_required',
 ]);
 
 interface ErrorCopy {

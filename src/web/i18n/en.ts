@@ -6,6 +6,8 @@ import { documentsEn } from '../documents/messages';
 import { fundingEn } from '../funding/messages';
 import { homeEn } from '../home/messages';
 import { organizationsEn } from '../organizations/messages';
+import { securityEn } from '../security/messages';
+import { financeEn } from '../finance/messages';
 import type { Widen } from './widen';
 
 /**
@@ -111,6 +113,8 @@ export const en = {
   awards: awardsEn,
   home: homeEn,
   documents: documentsEn,
+  security: securityEn,
+  finance: financeEn,
 } as const;
 
 /** The shape every language's catalog has. */

@@ -6,6 +6,8 @@ import { documentsEs } from '../documents/messages';
 import { fundingEs } from '../funding/messages';
 import { homeEs } from '../home/messages';
 import { organizationsEs } from '../organizations/messages';
+import { securityEs } from '../security/messages';
+import { financeEs } from '../finance/messages';
 import type { Catalog } from './en';
 
 /** El catálogo en español: las mismas claves que en.ts (el tipo lo exige). */
@@ -109,4 +111,6 @@ export const es: Catalog = {
   awards: awardsEs,
   home: homeEs,
   documents: documentsEs,
+  security: securityEs,
+  finance: financeEs,
 };

@@ -1,0 +1,128 @@
+import type { Widen } from '../i18n/widen';
+
+/** Second factor, step-up and sessions: the English strings of these pages. */
+export const securityEn = {
+  code: {
+    title: 'Enter your security code',
+    lead: 'Open the authenticator app on your phone and enter the 6-digit code it shows for Grant Commons.',
+    label: 'Security code',
+    hint: 'The 6-digit code from your app, or one of your recovery codes.',
+    submit: 'Continue',
+    required: 'Enter the code from your authenticator app',
+    invalid: 'That code is not right, or it was already used. Wait for a new code and try again.',
+    locked: 'Too many wrong codes. Wait {{count}} seconds, then try again.',
+    locked_one: 'Too many wrong codes. Wait {{count}} second, then try again.',
+    locked_other: 'Too many wrong codes. Wait {{count}} seconds, then try again.',
+  },
+  enrol: {
+    title: 'Set up your authenticator app',
+    lead: 'Your role handles money or administration, so you need a second step to sign in. It takes a minute.',
+    step1:
+      'Install an authenticator app on your phone if you do not have one (for example Google Authenticator, Microsoft Authenticator or FreeOTP).',
+    step2: 'In the app, add an account and scan this QR code.',
+    qrLabel: 'QR code to scan with your authenticator app',
+    manual: 'Cannot scan? Enter this key in the app instead:',
+    step3: 'Enter the 6-digit code the app now shows.',
+    submit: 'Confirm and continue',
+  },
+  recovery: {
+    title: 'Save your recovery codes',
+    lead: 'If you lose your phone, each of these codes lets you sign in once. They are shown only now: print them or keep them somewhere safe, away from your phone.',
+    listLabel: 'Your recovery codes',
+    continue: 'I have saved my codes — continue',
+  },
+  stepUp: {
+    title: 'Confirm it is you',
+    lead: 'Approving payments and changing bank details need a fresh code from your authenticator app.',
+    submit: 'Confirm',
+  },
+  sessions: {
+    title: 'Where you are signed in',
+    lead: 'Each row is a browser or app signed in to your account. If you do not recognise one, sign out everywhere else and change your password.',
+    caption: 'Your active sessions',
+    device: 'Browser or app',
+    address: 'IP address',
+    started: 'Signed in',
+    lastUsed: 'Last used',
+    how: 'How you signed in',
+    thisOne: 'This browser',
+    unknownDevice: 'Unknown',
+    never: '—',
+    signOutOthers: 'Sign out everywhere else',
+    signedOut: 'You signed out of {{count}} other sessions.',
+    signedOut_one: 'You signed out of {{count}} other session.',
+    signedOut_other: 'You signed out of {{count}} other sessions.',
+    methods: {
+      pwd: 'Password',
+      otp: 'Authenticator code',
+      recovery: 'Recovery code',
+      oidc: 'Agency sign-in',
+      mfa: 'Agency sign-in with second factor',
+    },
+    link: 'See where you are signed in',
+  },
+};
+
+/** Second factor, step-up and sessions: Spanish. */
+export const securityEs: Widen<typeof securityEn> = {
+  code: {
+    title: 'Escriba su código de seguridad',
+    lead: 'Abra la aplicación de autenticación en su teléfono y escriba el código de 6 dígitos que muestra para Grant Commons.',
+    label: 'Código de seguridad',
+    hint: 'El código de 6 dígitos de su aplicación, o uno de sus códigos de recuperación.',
+    submit: 'Continuar',
+    required: 'Escriba el código de su aplicación de autenticación',
+    invalid:
+      'Ese código no es correcto o ya se usó. Espere a que aparezca un código nuevo e inténtelo de nuevo.',
+    locked: 'Demasiados códigos incorrectos. Espere {{count}} segundos e inténtelo de nuevo.',
+    locked_one: 'Demasiados códigos incorrectos. Espere {{count}} segundo e inténtelo de nuevo.',
+    locked_other: 'Demasiados códigos incorrectos. Espere {{count}} segundos e inténtelo de nuevo.',
+  },
+  enrol: {
+    title: 'Configure su aplicación de autenticación',
+    lead: 'Su función maneja dinero o administración, por eso necesita un segundo paso para iniciar sesión. Toma un minuto.',
+    step1:
+      'Instale una aplicación de autenticación en su teléfono si no tiene una (por ejemplo Google Authenticator, Microsoft Authenticator o FreeOTP).',
+    step2: 'En la aplicación, agregue una cuenta y escanee este código QR.',
+    qrLabel: 'Código QR para escanear con su aplicación de autenticación',
+    manual: '¿No puede escanearlo? Escriba esta clave en la aplicación:',
+    step3: 'Escriba el código de 6 dígitos que muestra ahora la aplicación.',
+    submit: 'Confirmar y continuar',
+  },
+  recovery: {
+    title: 'Guarde sus códigos de recuperación',
+    lead: 'Si pierde su teléfono, cada uno de estos códigos le permite iniciar sesión una vez. Solo se muestran ahora: imprímalos o guárdelos en un lugar seguro, lejos de su teléfono.',
+    listLabel: 'Sus códigos de recuperación',
+    continue: 'Ya guardé mis códigos: continuar',
+  },
+  stepUp: {
+    title: 'Confirme que es usted',
+    lead: 'Para aprobar pagos y cambiar datos bancarios se necesita un código nuevo de su aplicación de autenticación.',
+    submit: 'Confirmar',
+  },
+  sessions: {
+    title: 'Dónde tiene la sesión iniciada',
+    lead: 'Cada fila es un navegador o una aplicación con sesión iniciada en su cuenta. Si no reconoce alguna, cierre las demás sesiones y cambie su contraseña.',
+    caption: 'Sus sesiones activas',
+    device: 'Navegador o aplicación',
+    address: 'Dirección IP',
+    started: 'Inicio de sesión',
+    lastUsed: 'Último uso',
+    how: 'Cómo inició sesión',
+    thisOne: 'Este navegador',
+    unknownDevice: 'Desconocido',
+    never: '—',
+    signOutOthers: 'Cerrar todas las demás sesiones',
+    signedOut: 'Cerró {{count}} sesiones más.',
+    signedOut_one: 'Cerró {{count}} sesión más.',
+    signedOut_other: 'Cerró {{count}} sesiones más.',
+    methods: {
+      pwd: 'Contraseña',
+      otp: 'Código de la aplicación',
+      recovery: 'Código de recuperación',
+      oidc: 'Inicio de sesión de la agencia',
+      mfa: 'Inicio de sesión de la agencia con segundo factor',
+    },
+    link: 'Ver dónde tiene la sesión iniciada',
+  },
+};
