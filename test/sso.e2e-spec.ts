@@ -13,6 +13,7 @@ import {
 import {
   asAgencyOwner,
   createUser,
+  grantAgencyRoles,
   login,
   ownerPool,
   passwordHash,
@@ -48,6 +49,7 @@ describe('single sign-on through an agency provider', () => {
       victim: { email: 'victim@district.example', email_verified: true },
       replay: { email: 'replay@district.example', email_verified: true },
       careful: { email: 'careful@district.example', email_verified: true, amr: ['pwd', 'mfa'] },
+      finance: { email: 'finance@ksde.org', email_verified: true, name: 'Fay Finance' },
     });
   });
   const t = useTestApp({
@@ -220,6 +222,26 @@ describe('single sign-on through an agency provider', () => {
     await signIn(PUBLIC_PROVIDER.id, 'replay');
     const single = await lastSessionOf((await userByEmail('replay@district.example')).id);
     expect(single).toEqual({ auth_methods: ['oidc'], second_factor_at: null });
+  });
+
+  it('sends a role that must use a second factor to enrolment, with no session until the code', async () => {
+    // An active finance officer of the agency (the YAML's default protected roles).
+    const officer = await createUser(t, { email: 'finance@ksde.org', name: 'Fay Finance' });
+    await grantAgencyRoles(t, 'ks-ksde', officer.id, ['finance_officer']);
+
+    const res = await signIn(STAFF_PROVIDER.id, 'finance');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/sign-in/enrol?agency=ks-ksde');
+    expect(cookieOf(res, 'gc_session')).toBeUndefined();
+    const challenge = cookieOf(res, 'gc_mfa');
+    expect(challenge).toBeDefined();
+    const finance = await userByEmail('finance@ksde.org');
+    expect(await sessionsOf(finance.id)).toBe(0);
+    // The provider is linked; the enrolment page is the only way on.
+    expect(await links(finance.id)).toHaveLength(1);
+    const enrol = await back('/sign-in/enrol?agency=ks-ksde', challenge);
+    expect(enrol.status).toBe(200);
+    expect(enrol.body).toContain('data-testid="totp-secret"');
   });
 
   it('refuses a staff member nobody invited, and creates nothing', async () => {

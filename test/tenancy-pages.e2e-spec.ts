@@ -6,9 +6,8 @@ import {
   discoverRoutes,
   grantAgencyRoles,
   grantOrganizationRoles,
-  TestUser,
 } from './factories/identity';
-import type { TestApp } from './support/test-app';
+import { signInByPage } from './factories/web-sign-in';
 import { useTestApp } from './support/use-test-app';
 
 const AGENCIES = ['mo-dese', 'ks-ksde'] as const;
@@ -20,36 +19,6 @@ interface WebCaller {
   organizationId?: string;
   cookie: string;
   formToken: string;
-}
-
-const cookiesFrom = (headers: Record<string, string | string[] | number | undefined>): string[] => {
-  const raw = headers['set-cookie'];
-  const lines = Array.isArray(raw) ? raw : raw !== undefined ? [String(raw)] : [];
-  return lines.map((l) => l.split(';')[0]).filter((c) => !c.endsWith('='));
-};
-
-/** Signs in through the sign-in page, as a browser would: form token first, then the form. */
-async function signInByPage(
-  t: TestApp,
-  user: TestUser,
-): Promise<{ cookie: string; token: string }> {
-  const form = await t.request({ method: 'GET', url: '/sign-in' });
-  const csrfCookie = cookiesFrom(form.headers).join('; ');
-  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1];
-  const signedIn = await t.request({
-    method: 'POST',
-    url: '/sign-in',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    payload: new URLSearchParams({
-      _csrf: token,
-      email: user.email,
-      password: user.password,
-    }).toString(),
-  });
-  expect(signedIn.status).toBe(303);
-  const session = cookiesFrom(signedIn.headers).find((c) => c.startsWith('gc_session='));
-  expect(session).toBeDefined();
-  return { cookie: `${csrfCookie}; ${session}`, token };
 }
 
 /**

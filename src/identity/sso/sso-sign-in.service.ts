@@ -12,6 +12,7 @@ import { NotFoundError } from '../../core/errors/domain-error';
 import { AgencyTransactions } from '../accounts/agency-transactions';
 import { hashSecretToken, newSecretToken } from '../auth/secret-token';
 import { SessionService, WebTicket } from '../auth/session.service';
+import { MfaSignIn } from '../mfa/mfa-sign-in.service';
 import { AgencyMembership } from '../entities/agency-membership.entity';
 import { SsoSignInFlow } from '../entities/sso-sign-in-flow.entity';
 import { User } from '../entities/user.entity';
@@ -148,6 +149,7 @@ export class SsoSignInService {
     private readonly audit: AuditLog,
     private readonly context: RequestContext,
     private readonly clock: Clock,
+    private readonly mfa: MfaSignIn,
   ) {}
 
   /** The agency's provider as offered now, or 404 (unknown, disabled, no secret). */
@@ -280,6 +282,21 @@ export class SsoSignInService {
       } else {
         await sqlRows(this.txHost.tx, TOUCH, [agencyId, sso.id, subject]);
       }
+      // A role that must use a second factor, signing in through a provider whose MFA the
+      // agency does not trust: the code (or enrolment) page next, as after a password. The
+      // link above is kept; the session starts when the code is right (oidc + otp).
+      const user = { id: person.id, email: person.email, platformAdmin: person.platformAdmin };
+      const step = secondFactor ? 'none' : await this.mfa.nextStep(user);
+      if (step !== 'none') {
+        return {
+          secondStep: await this.mfa.challenge(
+            { ...user, locale: person.locale },
+            step,
+            'web',
+            'oidc',
+          ),
+        };
+      }
       const ticket = await this.startSession(person, secondFactor, userAgent);
       await this.audit.record({
         action: 'auth.sso_signed_in',
@@ -296,6 +313,7 @@ export class SsoSignInService {
     if ('refused' in outcome) {
       return refuse(outcome.refused!, { subject, userId: outcome.userId });
     }
+    if ('secondStep' in outcome) throw outcome.secondStep as Error;
     return { ...outcome.ticket, locale: outcome.person.locale, returnTo: flow.returnTo };
   }
 

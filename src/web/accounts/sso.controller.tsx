@@ -7,11 +7,13 @@ import { AppConfig } from '../../core/config/env';
 import { clearCookie, type CookieOptions, cookiesOf, setCookie } from '../../core/http/cookies';
 import { PageReply } from '../../core/http/page-reply';
 import { WebSessionCookie } from '../../core/http/web-session-cookie';
+import { MfaEnrolmentRequiredError, MfaRequiredError } from '../../identity/identity.errors';
 import { SsoSignInRefusedError } from '../../identity/sso/sso.errors';
 import { SSO_FLOW_SECONDS, SsoSignInService } from '../../identity/sso/sso-sign-in.service';
 import { safeNext } from '../errors/error-pages';
 import { isLocale } from '../i18n/i18n';
 import { PageContexts } from '../page-contexts';
+import { MfaChallengeCookie } from '../security/mfa-challenge-cookie';
 import { page } from '../render/layout';
 import type { PageContext } from '../render/page-context';
 import { rememberLanguage } from './account.controller';
@@ -76,6 +78,7 @@ export class SsoController {
     private readonly pages: PageContexts,
     private readonly sso: SsoSignInService,
     private readonly cookie: WebSessionCookie,
+    private readonly challenge: MfaChallengeCookie,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.flowCookie = new SsoFlowCookie(config);
@@ -121,6 +124,16 @@ export class SsoController {
       if (isLocale(signedIn.locale)) rememberLanguage(reply, signedIn.locale);
       return PageReply.redirect(signedIn.returnTo ?? `/${agencyCode}`);
     } catch (error) {
+      // The provider said who it is; a role that needs our second factor goes to its page.
+      if (error instanceof MfaRequiredError || error instanceof MfaEnrolmentRequiredError) {
+        const { challengeToken, challengeExpiresAt } = error.extensions as {
+          challengeToken: string;
+          challengeExpiresAt: string;
+        };
+        this.challenge.write(reply, challengeToken, new Date(challengeExpiresAt));
+        const step = error instanceof MfaRequiredError ? 'code' : 'enrol';
+        return PageReply.redirect(`/sign-in/${step}?agency=${encodeURIComponent(agencyCode)}`);
+      }
       if (!(error instanceof SsoSignInRefusedError)) throw error;
       // The page's own links (the language switch) go to the sign-in page, not back to this
       // callback, whose state is spent.
