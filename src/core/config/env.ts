@@ -29,6 +29,8 @@ export interface AppConfig {
   redisUrl?: string;
   /** Run the job relay and handlers inside the API process (the default without Redis). */
   workerInProcess: boolean;
+  /** Where a worker process writes its heartbeat for its health check (unset: none written). */
+  workerHealthFile?: string;
   /** Background jobs: BullMQ key prefix and the relay/worker tunables (JOB_* variables). */
   jobs: {
     queuePrefix: string;
@@ -382,6 +384,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     redisUrl,
     workerInProcess: r.bool('WORKER_IN_PROCESS', !redisUrl),
+    workerHealthFile: r.str('WORKER_HEALTH_FILE') && resolve(r.str('WORKER_HEALTH_FILE')!),
     jobs: {
       queuePrefix: r.str('JOB_QUEUE_PREFIX', 'gc')!,
       concurrency: r.int('JOB_CONCURRENCY', 8, 1, 256),
