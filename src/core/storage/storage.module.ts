@@ -16,9 +16,12 @@ import { ObjectStorage } from './object-storage';
     {
       provide: ObjectStorage,
       inject: [APP_CONFIG, HealthChecks],
-      useFactory: async (config: AppConfig, health: HealthChecks): Promise<ObjectStorage> => {
+      useFactory: (config: AppConfig, health: HealthChecks): ObjectStorage => {
         if (config.storage.driver === 'local') return new LocalDiskStorage(config);
-        const { S3Storage } = await import('./s3.storage');
+        // require, not import(): the build keeps import() native (.swcrc ignoreDynamic), which
+        // resolves as ESM (no extensionless paths) and is refused inside Jest's CommonJS sandbox.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { S3Storage } = require('./s3.storage') as typeof import('./s3.storage');
         const storage = new S3Storage(config.storage.s3);
         health.register('storage', () => storage.check());
         return storage;
