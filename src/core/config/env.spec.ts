@@ -114,4 +114,76 @@ describe('loadConfig', () => {
     expect(() => load('10.0.0.0/33')).toThrow(/TRUSTED_PROXIES: "10.0.0.0\/33" is not/);
     expect(() => load('proxy.example.org')).toThrow(/TRUSTED_PROXIES/);
   });
+
+  describe('object storage', () => {
+    const problemsOf = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig({ DATA_DIR: dataDir(), ...env });
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    };
+
+    it('is local disk unless STORAGE_DRIVER=s3, which takes the S3_* settings', () => {
+      expect(loadConfig({ DATA_DIR: dataDir() }).storage).toEqual({ driver: 'local' });
+      expect(
+        loadConfig({
+          DATA_DIR: dataDir(),
+          STORAGE_DRIVER: 's3',
+          S3_BUCKET: 'gc-documents',
+          S3_REGION: 'us-gov-west-1',
+          S3_ENDPOINT: 'https://minio.internal:9000',
+          S3_FORCE_PATH_STYLE: 'true',
+          S3_SSE: 'aws:kms',
+          S3_SSE_KMS_KEY_ID: 'alias/grant-commons',
+        }).storage,
+      ).toEqual({
+        driver: 's3',
+        s3: {
+          bucket: 'gc-documents',
+          region: 'us-gov-west-1',
+          endpoint: 'https://minio.internal:9000',
+          forcePathStyle: true,
+          serverSideEncryption: 'aws:kms',
+          kmsKeyId: 'alias/grant-commons',
+        },
+      });
+    });
+
+    it('names each missing or wrong S3 setting at boot', () => {
+      expect(problemsOf({ STORAGE_DRIVER: 'gcs' })).toEqual([
+        expect.stringMatching(/^STORAGE_DRIVER: must be one of local, s3/),
+      ]);
+      expect(problemsOf({ STORAGE_DRIVER: 's3' })).toEqual([
+        'S3_BUCKET: is required when STORAGE_DRIVER=s3',
+        'S3_REGION: is required when STORAGE_DRIVER=s3 (or set AWS_REGION)',
+      ]);
+      expect(
+        problemsOf({
+          STORAGE_DRIVER: 's3',
+          S3_BUCKET: 'Bad_Bucket',
+          AWS_REGION: 'us-east-1',
+          S3_ENDPOINT: 'ftp://x',
+          S3_FORCE_PATH_STYLE: 'perhaps',
+          S3_SSE: 'rot13',
+          S3_SSE_KMS_KEY_ID: 'alias/x',
+          AWS_ACCESS_KEY_ID: 'AKIA...',
+        }),
+      ).toEqual([
+        expect.stringMatching(/^S3_BUCKET: "Bad_Bucket" is not a valid bucket name/),
+        expect.stringMatching(/^S3_ENDPOINT: must use http: or https:/),
+        expect.stringMatching(/^S3_SSE: must be one of AES256, aws:kms, aws:kms:dsse/),
+        'S3_SSE_KMS_KEY_ID: needs S3_SSE=aws:kms (or aws:kms:dsse)',
+        'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: set both or neither',
+        expect.stringMatching(/^S3_FORCE_PATH_STYLE: must be true or false/),
+      ]);
+    });
+
+    it('refuses S3 settings left beside the local driver (files would silently stay local)', () => {
+      expect(problemsOf({ S3_BUCKET: 'gc-documents' })).toEqual([
+        expect.stringMatching(/^S3_BUCKET: set, but STORAGE_DRIVER is not s3/),
+      ]);
+    });
+  });
 });

@@ -34,6 +34,8 @@ export interface AppConfig {
    * serves no one, may move its Clock to tell the demo's past (see Clock.setNow).
    */
   demoTimeTravel?: boolean;
+  /** Where a worker process writes its heartbeat for its health check (unset: none written). */
+  workerHealthFile?: string;
   /** Background jobs: BullMQ key prefix and the relay/worker tunables (JOB_* variables). */
   jobs: {
     queuePrefix: string;
@@ -68,7 +70,10 @@ export interface AppConfig {
   smtpUrl?: string;
   /** Where people open the web app (links in emails), without a trailing slash. */
   publicAppUrl: string;
+  /** Local disk storage root (STORAGE_DRIVER=local). */
   storageDir: string;
+  /** Where documents live: local disk (default) or an S3-compatible bucket. */
+  storage: StorageConfig;
   /** Payment files at rest: the master key (32 bytes, base64) that wraps each file's data key,
    * and earlier master keys still accepted for opening (rotation). Separate from the payee key. */
   paymentFileKeys: { current: string; previous: string[] };
@@ -84,6 +89,24 @@ export interface AppConfig {
    */
   namedSecret(name: string): string | undefined;
 }
+
+export type StorageConfig = { driver: 'local' } | { driver: 's3'; s3: S3StorageConfig };
+
+/** An S3-compatible bucket. Credentials come from the AWS SDK's default chain (AWS_* variables,
+ * shared config, web identity, instance/container roles), never from our own variables. */
+export interface S3StorageConfig {
+  bucket: string;
+  region: string;
+  /** For S3-compatible services (MinIO, Ceph, R2...); unset = AWS S3. */
+  endpoint?: string;
+  forcePathStyle: boolean;
+  /** Server-side encryption asked of the bucket on every put (x-amz-server-side-encryption). */
+  serverSideEncryption?: S3ServerSideEncryption;
+  kmsKeyId?: string;
+}
+
+export const S3_SSE_MODES = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;
+export type S3ServerSideEncryption = (typeof S3_SSE_MODES)[number];
 
 export interface AbuseLimits {
   /** Fixed window of the per-IP and global request limits. */
@@ -183,6 +206,62 @@ function devSecret(dataDir: string, name: string, bytes: number): string {
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
   return secrets[name];
+}
+
+/** S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens (AWS's rules, simplified). */
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** STORAGE_DRIVER and, for s3, the S3_* variables: every mistake is reported at boot. */
+function storageConfig(r: Reader, env: Env): StorageConfig {
+  const driver = r.oneOf('STORAGE_DRIVER', ['local', 's3'] as const, 'local');
+  const s3Names = ['S3_BUCKET', 'S3_ENDPOINT', 'S3_SSE', 'S3_SSE_KMS_KEY_ID'];
+  if (driver === 'local') {
+    const stray = s3Names.filter((name) => r.str(name) !== undefined);
+    if (stray.length > 0) {
+      r.problems.push(
+        `${stray.join(', ')}: set, but STORAGE_DRIVER is not s3 (files would go to local disk)`,
+      );
+    }
+    return { driver };
+  }
+  const bucket = r.str('S3_BUCKET');
+  if (bucket === undefined) r.problems.push('S3_BUCKET: is required when STORAGE_DRIVER=s3');
+  else if (!S3_BUCKET.test(bucket)) {
+    r.problems.push(
+      `S3_BUCKET: "${bucket}" is not a valid bucket name (3-63 of a-z, 0-9, ".", "-")`,
+    );
+  }
+  const region = r.str('S3_REGION') ?? r.str('AWS_REGION');
+  if (region === undefined) {
+    r.problems.push('S3_REGION: is required when STORAGE_DRIVER=s3 (or set AWS_REGION)');
+  }
+  const endpoint = r.url('S3_ENDPOINT', ['http:', 'https:']);
+  const sseRaw = r.str('S3_SSE');
+  let serverSideEncryption: S3ServerSideEncryption | undefined;
+  if (sseRaw !== undefined && sseRaw.toLowerCase() !== 'none') {
+    serverSideEncryption = r.oneOf('S3_SSE', S3_SSE_MODES, 'AES256');
+  }
+  const kmsKeyId = r.str('S3_SSE_KMS_KEY_ID');
+  if (kmsKeyId !== undefined && !serverSideEncryption?.startsWith('aws:kms')) {
+    r.problems.push('S3_SSE_KMS_KEY_ID: needs S3_SSE=aws:kms (or aws:kms:dsse)');
+  }
+  // Half a static key pair would silently fall through to another credential source.
+  const keyId = env.AWS_ACCESS_KEY_ID?.trim();
+  const secret = env.AWS_SECRET_ACCESS_KEY?.trim();
+  if (Boolean(keyId) !== Boolean(secret)) {
+    r.problems.push('AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: set both or neither');
+  }
+  return {
+    driver,
+    s3: {
+      bucket: bucket ?? '',
+      region: region ?? '',
+      endpoint,
+      forcePathStyle: r.bool('S3_FORCE_PATH_STYLE', false),
+      serverSideEncryption,
+      kmsKeyId,
+    },
+  };
 }
 
 /**
@@ -316,6 +395,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     redisUrl,
     workerInProcess: r.bool('WORKER_IN_PROCESS', !redisUrl),
+    workerHealthFile: r.str('WORKER_HEALTH_FILE') && resolve(r.str('WORKER_HEALTH_FILE')!),
     jobs: {
       queuePrefix: r.str('JOB_QUEUE_PREFIX', 'gc')!,
       concurrency: r.int('JOB_CONCURRENCY', 8, 1, 256),
@@ -341,6 +421,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
     publicAppUrl: '',
     storageDir: resolve(r.str('STORAGE_DIR', resolve(dataDir, 'attachments'))!),
+    storage: storageConfig(r, env),
     paymentFileKeys: { current: '', previous: paymentFilePreviousKeys },
     payeeEncryptionKey: '',
     trustedProxies: trustedProxies(r),

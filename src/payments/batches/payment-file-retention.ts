@@ -5,7 +5,7 @@ import { AuditLog } from '../../core/audit/audit-log';
 import { Clock } from '../../core/clock/clock';
 import { TenantDb } from '../../core/context/tenant-db';
 import { JobScheduler } from '../../core/jobs';
-import { StoredObjectMissingError } from '../../core/storage/local-disk.storage';
+import { StoredObjectMissingError } from '../../core/storage/object-storage';
 import { PaymentBatch } from '../entities/payment-batch.entity';
 import { PaymentFileUnreadableError } from './payment-file.errors';
 import { PaymentFileVault } from './payment-file-vault';
