@@ -4,6 +4,7 @@ import { awardsEn } from '../awards/messages';
 import { documentsEn } from '../documents/messages';
 import { fundingEn } from '../funding/messages';
 import { homeEn } from '../home/messages';
+import { usageEn } from '../usage/messages';
 import { organizationsEn } from '../organizations/messages';
 import type { Widen } from './widen';
 
@@ -109,6 +110,7 @@ export const en = {
   awards: awardsEn,
   home: homeEn,
   documents: documentsEn,
+  usage: usageEn,
 } as const;
 
 /** The shape every language's catalog has. */

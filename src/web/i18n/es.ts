@@ -4,6 +4,7 @@ import { awardsEs } from '../awards/messages';
 import { documentsEs } from '../documents/messages';
 import { fundingEs } from '../funding/messages';
 import { homeEs } from '../home/messages';
+import { usageEs } from '../usage/messages';
 import { organizationsEs } from '../organizations/messages';
 import type { Catalog } from './en';
 
@@ -107,4 +108,5 @@ export const es: Catalog = {
   awards: awardsEs,
   home: homeEs,
   documents: documentsEs,
+  usage: usageEs,
 };
