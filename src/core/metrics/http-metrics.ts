@@ -57,9 +57,10 @@ function recorder(
       if (code !== undefined && directory?.findByCode(code) !== undefined) agency = code;
     }
     let byStatus = counters.get(method);
-    if (byStatus === undefined) counters.set(method, (byStatus = new Map()));
+    if (byStatus === undefined)
+      counters.set(method, (byStatus = new Map<number, Map<string, Child>>()));
     let byAgency = byStatus.get(status);
-    if (byAgency === undefined) byStatus.set(status, (byAgency = new Map()));
+    if (byAgency === undefined) byStatus.set(status, (byAgency = new Map<string, Child>()));
     let counter = byAgency.get(agency);
     if (counter === undefined) {
       counter = metrics.httpRequests.labels(method, route, String(status), agency);
