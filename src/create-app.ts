@@ -90,11 +90,14 @@ export async function createApp(
   openRequestContexts(fastify, app.get<ClsService<GrantCommonsStore>>(ClsService));
   installResponseHeaders(fastify);
   // Before any route is registered (Nest registers them at init): each route gets its hook.
-  installHttpMetrics(
-    fastify,
-    app.get(AppMetrics),
-    app.get<TenantDirectory>(TENANT_DIRECTORY, { strict: false }),
-  );
+  // Only when metrics are served (METRICS_TOKEN or METRICS_PORT): off, requests pay nothing.
+  if (config.metrics.token !== undefined || config.metrics.port !== undefined) {
+    installHttpMetrics(
+      fastify,
+      app.get(AppMetrics),
+      app.get<TenantDirectory>(TENANT_DIRECTORY, { strict: false }),
+    );
+  }
 
   await registerRateLimits(app, config);
   // Multipart is parsed lazily (request.file()): uploads stream; limits are set per route.
