@@ -1,8 +1,8 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
-  OnApplicationShutdown,
   OnModuleInit,
   Optional,
 } from '@nestjs/common';
@@ -61,7 +61,7 @@ const SYSTEM = { kind: 'system' as const };
  * of request counts, which a usage report can bear (nothing is billed per request exactly).
  */
 @Injectable()
-export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
+export class UsageMeter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Usage');
   private tallies = new Map<string, RequestTally>();
   private timer?: NodeJS.Timeout;
@@ -79,7 +79,8 @@ export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
     this.timer = setInterval(() => void this.flush(), seconds * 1000).unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the shutdown hooks close the pool: the last tally still has a database. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
