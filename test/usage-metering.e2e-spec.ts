@@ -292,6 +292,7 @@ describe('usage metering per agency, and /metrics', () => {
         'gc_db_pool_connections',
         'gc_outbox_jobs',
         'gc_outbox_oldest_due_seconds',
+        'gc_outbox_relayed_total',
         'gc_process_cpu_seconds_total',
       ]) {
         expect(text).toContain(name);
@@ -302,6 +303,7 @@ describe('usage metering per agency, and /metrics', () => {
       expect(text).toMatch(
         /gc_jobs_total\{job="notification\.email",outcome="done",agency="mo-dese"\} \d+/,
       );
+      expect(text).toMatch(/gc_outbox_relayed_total\{delivery="first"\} [1-9]/);
       expect(text).toMatch(/gc_db_pool_connections\{state="total"\} \d+/);
       expect(text).toMatch(/gc_outbox_jobs\{state="pending"\} \d+/);
       // Route patterns only: no application id, and no made-up agency code, in any label.

@@ -60,6 +60,19 @@ export class AppMetrics {
     registers: [this.registry],
   });
 
+  readonly outboxRelayed = new Counter({
+    name: 'gc_outbox_relayed_total',
+    help: 'Outbox rows the relay handed to the driver: first deliveries, and republished (lease ran out, or a retry).',
+    labelNames: ['delivery'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxRelayFailures = new Counter({
+    name: 'gc_outbox_relay_failures_total',
+    help: 'Relay rounds that failed to claim or hand over (database or Redis away).',
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     // Process CPU, memory, event-loop lag, GC: collected on scrape.
     if (options.defaultMetrics !== false) {
