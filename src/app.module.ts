@@ -5,6 +5,8 @@ import { CoreModule } from './core/core.module';
 import { AuditModule } from './core/audit/audit.module';
 import { AgenciesModule } from './agencies/agencies.module';
 import { JobsModule } from './core/jobs/jobs.module';
+import { MetricsModule } from './core/metrics/metrics.module';
+import { UsageModule } from './core/usage/usage.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { IdentityModule } from './identity/identity.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -23,6 +25,7 @@ const API_MODULES: Type[] = [
   AuditModule,
   AgenciesModule,
   JobsModule,
+  UsageModule,
   NotificationsModule,
   IdentityModule,
   ProgramsModule,
@@ -48,6 +51,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(config),
+        MetricsModule,
         ...API_MODULES,
         RouterModule.register(API_MODULES.map((module) => ({ path: 'api/v1', module }))),
         WebModule,

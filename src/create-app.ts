@@ -16,6 +16,9 @@ import { registerRateLimits } from './core/http/rate-limits';
 import { HTTP_EXTENSION, HttpExtension } from './core/http/http-extension';
 import { dropClsPassThroughEnhancers, RequestPipeline } from './core/http/request-pipeline';
 import { createValidationPipe, DeferredRefusal } from './core/http/validation';
+import { TENANT_DIRECTORY, TenantDirectory } from './core/access/access.ports';
+import { AppMetrics } from './core/metrics/app-metrics';
+import { installHttpMetrics } from './core/metrics/http-metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -86,6 +89,15 @@ export async function createApp(
 
   openRequestContexts(fastify, app.get<ClsService<GrantCommonsStore>>(ClsService));
   installResponseHeaders(fastify);
+  // Before any route is registered (Nest registers them at init): each route gets its hook.
+  // Only when metrics are served (METRICS_TOKEN or METRICS_PORT): off, requests pay nothing.
+  if (config.metrics.token !== undefined || config.metrics.port !== undefined) {
+    installHttpMetrics(
+      fastify,
+      app.get(AppMetrics),
+      app.get<TenantDirectory>(TENANT_DIRECTORY, { strict: false }),
+    );
+  }
 
   await registerRateLimits(app, config);
   // Multipart is parsed lazily (request.file()): uploads stream; limits are set per route.

@@ -28,8 +28,10 @@ export const PERMISSIONS = {
   // Platform operator: agencies and operations, never an agency's grant data.
   'platform.agencies.manage': ['platform_admin'],
   'platform.jobs.manage': ['platform_admin'],
+  'platform.usage.read': ['platform_admin'],
   // Agency administration.
   'agency.staff.read': ['agency_admin'],
+  'agency.usage.read': ['agency_admin'],
   'agency.staff.manage': ['agency_admin'],
   'agency.config.read': ['agency_admin', 'program_officer', 'finance_officer'],
   'audit.read': ['agency_admin'],

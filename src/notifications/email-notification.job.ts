@@ -15,6 +15,7 @@ import { MailTransport } from './mail-transport';
 import { RECIPIENT_DIRECTORY, RecipientDirectory } from './recipient-directory';
 import { isTemplateName, TemplateData, TemplateName } from './templates/notification-templates';
 import { isNoticeLocale, NoticeLocale, renderNotice } from './templates/render-notice';
+import { UsageMeter } from '../core/usage/usage-meter';
 
 /** Someone an email goes to: a user (address looked up when sent) or a bare address. */
 export type EmailRecipient = { userId: string } | { email: string; name?: string };
@@ -111,6 +112,7 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     private readonly mail: MailTransport,
     private readonly jobs: JobQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly usage: UsageMeter,
   ) {}
 
   async handle(queued: QueuedEmailPayload, context: JobContext): Promise<void> {
@@ -158,16 +160,21 @@ export class EmailNotificationHandler implements JobHandler<'notification.email'
     const unsent = await context.claimEffects(emails.map((e) => e.effectKey));
     const failed: Email[] = [];
     let firstError: unknown;
+    let sent = 0;
     for (const email of emails) {
       // Already sent under this key, or listed twice in this notice.
       if (!unsent.delete(email.effectKey)) continue;
       try {
         await this.send(job, context, email);
+        sent++;
       } catch (error) {
         failed.push(email);
         firstError ??= error;
       }
     }
+    // Usage metering, in the job's transaction with its effect keys (if every send failed the
+    // job throws and rolls back, and nothing went out to count).
+    if (sent > 0) await this.usage.add({ emailsSent: sent });
     if (failed.length === 0) return;
     if (failed.length === emails.length) throw firstError;
     await context.releaseEffects(failed.map((e) => e.effectKey));

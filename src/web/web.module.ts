@@ -12,6 +12,7 @@ import { DocumentPagesModule } from './documents/documents-pages.module';
 import { FundingPagesModule } from './funding/funding-pages.module';
 import { HomePagesModule } from './home/home-pages.module';
 import { OrganizationPagesModule } from './organizations/organizations-pages.module';
+import { UsagePagesModule } from './usage/usage-pages.module';
 import { AgencyBrands } from './agency-brands';
 import { AssetServer } from './assets/asset-server';
 import { ErrorPages } from './errors/error-pages';
@@ -43,6 +44,7 @@ import { WebServer } from './web-server';
     DocumentPagesModule,
     SecurityPagesModule,
     FinancePagesModule,
+    UsagePagesModule,
   ],
   controllers: [PortalController],
   providers: [

@@ -188,7 +188,8 @@ WITH mine AS (
       SET state = 'done', attempts = o.attempts + 1, finished_at = now(), leased_until = NULL,
           last_error = NULL
      FROM mine, async_commit WHERE o.id = mine.id
-   RETURNING o.id, o.attempts, o.payload;
+   RETURNING o.id, o.attempts, o.payload,
+             EXTRACT(EPOCH FROM clock_timestamp() - o.run_after)::float8 AS "lagSeconds";
 
 -- core.jobs-lock-for-failure
 SELECT o."state" AS "state", o."attempts" AS "attempts", o."max_attempts" AS "maxAttempts" FROM jobs_outbox o WHERE o.id = $1 FOR UPDATE;
@@ -219,9 +220,49 @@ SELECT jobs_outbox_prune($1);
 -- core.jobs-outbox-release
 SELECT jobs_outbox_release($1::uuid[]);
 
+-- core.metrics-outbox-backlog
+SELECT pending, published, dead, oldest_due_seconds AS "oldestDueSeconds"
+     FROM jobs_outbox_backlog();
+
 -- core.platform-audit-event-insert
 INSERT INTO platform_audit_events (actor_kind, actor_user_id, action, entity_type, entity_id, before, after, request_id, client_ip)
   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9);
 
 -- core.tenant-set
 SELECT set_config('app.agency_id', $1, true);
+
+-- core.usage-active-users
+INSERT INTO agency_active_users (agency_id, month, user_id)
+   SELECT $1, $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING;
+
+-- core.usage-add
+INSERT INTO agency_usage AS u (agency_id, month, api_requests, applications_submitted,
+          storage_bytes_added, emails_sent, jobs_run)
+   VALUES ($1, $2, $3, $4, $5, $6, $7)
+   ON CONFLICT (agency_id, month) DO UPDATE
+      SET api_requests = u.api_requests + EXCLUDED.api_requests,
+          applications_submitted = u.applications_submitted + EXCLUDED.applications_submitted,
+          storage_bytes_added = u.storage_bytes_added + EXCLUDED.storage_bytes_added,
+          emails_sent = u.emails_sent + EXCLUDED.emails_sent,
+          jobs_run = u.jobs_run + EXCLUDED.jobs_run,
+          updated_at = now();
+
+-- core.usage-report-all
+SELECT agency_code AS "agencyCode", agency_name AS "agencyName", api_requests::text AS "apiRequests",
+       applications_submitted::text AS "applicationsSubmitted",
+       storage_bytes_held::text AS "storageBytesHeld", emails_sent::text AS "emailsSent",
+       jobs_run::text AS "jobsRun", active_users::text AS "activeUsers"
+     FROM agency_usage_report($1);
+
+-- core.usage-report-own
+SELECT api_requests::text AS "apiRequests",
+       applications_submitted::text AS "applicationsSubmitted",
+       storage_bytes_held::text AS "storageBytesHeld", emails_sent::text AS "emailsSent",
+       jobs_run::text AS "jobsRun", active_users::text AS "activeUsers" FROM (
+     SELECT COALESCE((SELECT api_requests FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS api_requests,
+            COALESCE((SELECT applications_submitted FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS applications_submitted,
+            COALESCE((SELECT sum(storage_bytes_added) FROM agency_usage WHERE agency_id = $1 AND month <= $2), 0) AS storage_bytes_held,
+            COALESCE((SELECT emails_sent FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS emails_sent,
+            COALESCE((SELECT jobs_run FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS jobs_run,
+            (SELECT count(*) FROM agency_active_users WHERE agency_id = $1 AND month = $2) AS active_users
+   ) f;

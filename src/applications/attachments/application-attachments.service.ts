@@ -26,6 +26,7 @@ import {
 } from './content-sniffer';
 import { isUuid } from '../../core/ids';
 import { entitySql } from '../../core/database/sql-statement';
+import { UsageMeter } from '../../core/usage/usage-meter';
 
 const LIST = entitySql(
   'applications.attachments',
@@ -64,6 +65,7 @@ export class ApplicationAttachments {
     private readonly storage: ObjectStorage,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly usage: UsageMeter,
   ) {}
 
   /** The agency's upload limit, in bytes (the multipart parser stops one byte past it). */
@@ -141,6 +143,8 @@ export class ApplicationAttachments {
           sha256: stored.sha256,
         },
       });
+      // Stored bytes stay held after a removal (the row and its file are kept for the audit).
+      await this.usage.add({ storageBytesAdded: stored.bytes });
       return attachmentView(attachment);
     } catch (error) {
       await this.storage.remove(key);

@@ -22,6 +22,7 @@ import { Submission } from '../entities/submission.entity';
 import { ApplicationNotices } from './application-notices';
 import { SubmissionReadiness } from './submission-readiness';
 import { sql } from '../../core/database/sql-statement';
+import { UsageMeter } from '../../core/usage/usage-meter';
 
 /** What the authorized representative certifies (2 CFR 200.415 style), stored with each version. */
 export const CERTIFICATION_STATEMENT =
@@ -91,6 +92,7 @@ export class ApplicationSubmissions {
     private readonly notices: ApplicationNotices,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly usage: UsageMeter,
   ) {}
 
   /**
@@ -207,6 +209,8 @@ export class ApplicationSubmissions {
       },
     });
     await this.notices.submitted(application, terms, number, organization);
+    // Last, so the agency's usage row is locked only for the commit.
+    await this.usage.add({ applicationsSubmitted: 1 });
     return submissionReceipt(application, submission);
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseUsagePrices, UsagePrices } from '../usage/usage-bill';
 
 /**
  * The process configuration, read once from the environment and validated before anything
@@ -88,6 +89,13 @@ export interface AppConfig {
    * the same environment as the rest, never stored in the configuration or the database.
    */
   namedSecret(name: string): string | undefined;
+  /**
+   * Prometheus metrics: off unless METRICS_TOKEN (GET /metrics on the API's port with that bearer
+   * token) or METRICS_PORT (a listener of its own, for the API and the worker) is set.
+   */
+  metrics: { token?: string; port?: number; host: string };
+  /** Usage metering: how often request tallies are written; the optional cost model. */
+  usage: { flushSeconds: number; prices: UsagePrices };
 }
 
 export type StorageConfig = { driver: 'local' } | { driver: 's3'; s3: S3StorageConfig };
@@ -373,6 +381,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   // --- end database role and limits ---
 
+  // --- metrics and usage (issue 17, items 4-5) ---
+  const metricsToken = r.str('METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 24) {
+    r.problems.push('METRICS_TOKEN: must be at least 24 characters');
+  }
+  const metricsPort = r.str('METRICS_PORT') ? r.int('METRICS_PORT', 0, 1, 65535) : undefined;
+  const usagePrices = parseUsagePrices(r.str('USAGE_PRICES') ?? '');
+  for (const problem of usagePrices.problems) r.problems.push(`USAGE_PRICES: ${problem}`);
+  // --- end metrics and usage ---
+
   const config: AppConfig = {
     namedSecret: (name) => env[name] || undefined,
     nodeEnv,
@@ -445,6 +463,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       passwordHashMaxWaiting: r.int('PASSWORD_HASH_MAX_WAITING', 32, 0, 100_000),
       passwordHashWaitMs: r.int('PASSWORD_HASH_WAIT_MS', 2000, 1, 600_000),
     },
+    metrics: {
+      token: metricsToken,
+      port: metricsPort,
+      host: r.str('METRICS_HOST', r.str('HOST', '127.0.0.1'))!,
+    },
+    usage: { flushSeconds: r.int('USAGE_FLUSH_SECONDS', 10, 1, 3600), prices: usagePrices.prices },
   };
 
   config.publicAppUrl = (publicAppUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');

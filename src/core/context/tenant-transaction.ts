@@ -11,6 +11,7 @@ import {
 import { NotFoundError } from '../errors/domain-error';
 import { RequestContext, Tenant } from './request-context';
 import { setTenantInTransaction } from './tenant-session';
+import { UsageMeter } from '../usage/usage-meter';
 
 /**
  * One transaction per request (run by the request pipeline around each route handler). On agency
@@ -25,6 +26,7 @@ export class TenantTransaction {
     private readonly context: RequestContext,
     @Optional() @Inject(TENANT_DIRECTORY) private readonly directory?: TenantDirectory,
     @Optional() @Inject(ACCESS_POLICY) private readonly policy?: AccessPolicy,
+    @Optional() private readonly usage?: UsageMeter,
   ) {}
 
   run<T>(route: RouteAccess, params: Record<string, string>, handle: () => Promise<T>): Promise<T> {
@@ -50,6 +52,9 @@ export class TenantTransaction {
       } else if (tenant) {
         await setTenantInTransaction(this.txHost.tx, tenant.agencyId);
       }
+      // Usage metering: an authorized request in the agency (an outsider's 404 is not counted,
+      // so nobody can run up another agency's bill). In memory; flushed every few seconds.
+      if (tenant) this.usage?.countRequest(tenant, this.context.actor?.userId);
       return handle();
     });
   }

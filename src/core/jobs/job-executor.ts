@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { APP_CONFIG } from '../config/config.module';
@@ -14,6 +15,8 @@ import { safeErrorMessage } from '../logging/log-redaction';
 import { entitySql, sql, sqlRows } from '../database/sql-statement';
 import { JobEffect } from './entities/job-effect.entity';
 import { OutboxJob } from './entities/outbox-job.entity';
+import { AppMetrics } from '../metrics/app-metrics';
+import { UsageMeter } from '../usage/usage-meter';
 
 /** A job as the relay hands it to a driver (and a BullMQ job carries in its data). */
 export interface ClaimedJob {
@@ -60,7 +63,9 @@ interface WaitingJob {
 // PostgreSQL itself crash in the next few hundred milliseconds, the handlers' work and the
 // done marks are lost together and the jobs simply run again, which at-least-once delivery
 // already allows. It saves a WAL flush wait per transaction.
-const LOCK_AND_MARK_DONE = sql<Pick<OutboxJob, 'id' | 'attempts' | 'payload'>>(
+const LOCK_AND_MARK_DONE = sql<
+  Pick<OutboxJob, 'id' | 'attempts' | 'payload'> & { lagSeconds: number }
+>(
   'core.jobs-lock-and-mark-done',
   `WITH mine AS (
      SELECT id FROM jobs_outbox
@@ -71,7 +76,8 @@ const LOCK_AND_MARK_DONE = sql<Pick<OutboxJob, 'id' | 'attempts' | 'payload'>>(
       SET state = 'done', attempts = o.attempts + 1, finished_at = now(), leased_until = NULL,
           last_error = NULL
      FROM mine, async_commit WHERE o.id = mine.id
-   RETURNING o.id, o.attempts, o.payload`,
+   RETURNING o.id, o.attempts, o.payload,
+             EXTRACT(EPOCH FROM clock_timestamp() - o.run_after)::float8 AS "lagSeconds"`,
 );
 
 // Sorted keys (by the caller): two jobs claiming overlapping keys lock in one order.
@@ -129,6 +135,8 @@ export class JobExecutor {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly registry: JobHandlerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly metrics?: AppMetrics,
+    @Optional() private readonly usage?: UsageMeter,
   ) {
     this.maxBatchesInFlight = Math.max(2, Math.ceil(config.jobs.concurrency / 8));
   }
@@ -139,11 +147,27 @@ export class JobExecutor {
    * of their agency; the rest run alone.
    */
   execute(job: ClaimedJob): Promise<JobResult> {
-    if (!jobDefinition(job.name)?.options.batchable) return this.executeAlone(job);
-    return new Promise<JobResult>((resolve) => {
-      this.waiting.push({ job, resolve });
-      this.scheduleFlush();
-    });
+    const started = performance.now();
+    const result = jobDefinition(job.name)?.options.batchable
+      ? new Promise<JobResult>((resolve) => {
+          this.waiting.push({ job, resolve });
+          this.scheduleFlush();
+        })
+      : this.executeAlone(job);
+    return this.metrics ? result.then((r) => this.measured(job, r, started)) : result;
+  }
+
+  /** Counts the run by job name, outcome and agency; times it (both drivers come through here). */
+  private measured(job: ClaimedJob, result: JobResult, started: number): JobResult {
+    const metrics = this.metrics!;
+    metrics.jobs.labels(job.name, result.outcome, job.agencyCode).inc();
+    if (result.outcome === 'retry' || result.outcome === 'dead' || result.outcome === 'lost') {
+      metrics.jobFailures.labels(job.name, job.agencyCode).inc();
+    }
+    if (result.outcome !== 'skipped') {
+      metrics.jobDuration.labels(job.name).observe((performance.now() - started) / 1000);
+    }
+    return result;
   }
 
   private scheduleFlush(): void {
@@ -243,9 +267,13 @@ export class JobExecutor {
       if (!handler) throw new PermanentJobError(`no handler for job "${job.name}"`);
       if (jobs.length > 1) this.cls.set('requestId', job.requestId ?? job.id);
       // The payload comes from the row (the source of truth), not from Redis.
+      this.metrics?.jobLag.labels(job.name).observe(Math.max(0, row.lagSeconds));
       await handler.handle(row.payload as never, this.contextFor(job, row.attempts, tx));
       outcomes.push('done');
     }
+    // Usage metering: the jobs run commit (or roll back) with the jobs themselves.
+    const done = outcomes.filter((o) => o === 'done').length;
+    if (done > 0) await this.usage?.add({ jobsRun: done });
     return outcomes;
   }
 

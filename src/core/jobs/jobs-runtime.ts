@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
   OnModuleInit,
+  Optional,
 } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -12,6 +13,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { HealthChecks } from '../health/health-checks';
+import { AppMetrics } from '../metrics/app-metrics';
 import { BullMqDriver } from './drivers/bullmq.driver';
 import { BullMqSchedules, SCHEDULES_QUEUE } from './drivers/bullmq-schedules';
 import { InProcessDriver } from './drivers/in-process.driver';
@@ -52,6 +54,7 @@ export class JobsRuntime
     private readonly executor: JobExecutor,
     private readonly scheduler: JobScheduler,
     private readonly health: HealthChecks,
+    @Optional() private readonly metrics?: AppMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -131,6 +134,7 @@ export class JobsRuntime
       databaseUrl: this.config.databaseUrl!,
       leaseMs: jobs.leaseMs,
       pollMs: jobs.pollMs,
+      metrics: this.metrics,
     });
     await this.relay.start();
     this.logger.log({

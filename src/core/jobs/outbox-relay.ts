@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { JobDriver, RelayedJob } from './drivers/job-driver';
 import { sql, sqlRows } from '../database/sql-statement';
+import type { AppMetrics } from '../metrics/app-metrics';
 
 export const OUTBOX_CHANNEL = 'gc_jobs_outbox';
 
@@ -11,6 +12,8 @@ export interface RelayOptions {
   databaseUrl: string;
   leaseMs: number;
   pollMs: number;
+  /** Counts relayed rows and failed rounds, when metrics are in the application. */
+  metrics?: AppMetrics;
 }
 
 /** Leases up to $1 publishable jobs for $2 ms (jobs_outbox_claim, a migration's function). */
@@ -81,6 +84,7 @@ export class OutboxRelay {
         if (this.failing) this.logger.log('outbox relay recovered');
         this.failing = false;
       } catch (error) {
+        this.options.metrics?.outboxRelayFailures.inc();
         if (!this.failing)
           this.logger.warn({ msg: 'outbox relay: claim failed; will retry', err: error });
         this.failing = true;
@@ -94,6 +98,13 @@ export class OutboxRelay {
   private async handOver(jobs: RelayedJob[]): Promise<void> {
     try {
       await this.driver.publish(jobs);
+      const metrics = this.options.metrics;
+      if (metrics) {
+        const again = jobs.filter((j) => j.republish).length;
+        if (again > 0) metrics.outboxRelayed.inc({ delivery: 'republished' }, again);
+        if (jobs.length > again)
+          metrics.outboxRelayed.inc({ delivery: 'first' }, jobs.length - again);
+      }
     } catch (error) {
       // Put them back now rather than waiting out the lease (Redis down: retried next poll).
       await this.release(jobs.map((j) => j.id));

@@ -32,6 +32,7 @@ import {
   DocumentTooLargeError,
 } from './documents.errors';
 import { OrganizationDocument } from '../entities/organization-document.entity';
+import { UsageMeter } from '../../core/usage/usage-meter';
 
 export interface DocumentView {
   id: string;
@@ -89,6 +90,7 @@ export class OrganizationDocuments {
     private readonly storage: ObjectStorage,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly usage: UsageMeter,
   ) {}
 
   /** The agency's upload limit, in bytes (the multipart parser stops one byte past it). */
@@ -231,6 +233,7 @@ export class OrganizationDocuments {
         entityId: organizationId,
         after: this.summary(document),
       });
+      await this.usage.add({ storageBytesAdded: stored.bytes });
       return this.view(document);
     } catch (error) {
       await this.storage.remove(stored.key);

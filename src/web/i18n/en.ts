@@ -5,6 +5,7 @@ import { awardsEn } from '../awards/messages';
 import { documentsEn } from '../documents/messages';
 import { fundingEn } from '../funding/messages';
 import { homeEn } from '../home/messages';
+import { usageEn } from '../usage/messages';
 import { organizationsEn } from '../organizations/messages';
 import { securityEn } from '../security/messages';
 import { financeEn } from '../finance/messages';
@@ -115,6 +116,7 @@ export const en = {
   documents: documentsEn,
   security: securityEn,
   finance: financeEn,
+  usage: usageEn,
 } as const;
 
 /** The shape every language's catalog has. */

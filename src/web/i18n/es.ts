@@ -5,6 +5,7 @@ import { awardsEs } from '../awards/messages';
 import { documentsEs } from '../documents/messages';
 import { fundingEs } from '../funding/messages';
 import { homeEs } from '../home/messages';
+import { usageEs } from '../usage/messages';
 import { organizationsEs } from '../organizations/messages';
 import { securityEs } from '../security/messages';
 import { financeEs } from '../finance/messages';
@@ -113,4 +114,5 @@ export const es: Catalog = {
   documents: documentsEs,
   security: securityEs,
   finance: financeEs,
+  usage: usageEs,
 };

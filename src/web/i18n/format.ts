@@ -73,6 +73,29 @@ export class Formats {
     return format.format(decimal as unknown as number);
   }
 
+  /** A calendar month ('2026-12') as words: "December 2026", "diciembre de 2026". */
+  month(yearMonth: string): string {
+    const format = cached(
+      `mo|${this.locale}`,
+      () =>
+        new Intl.DateTimeFormat(INTL_LOCALE[this.locale], {
+          month: 'long',
+          year: 'numeric',
+          timeZone: 'UTC',
+        }),
+    );
+    return format.format(new Date(`${yearMonth}-15T12:00:00Z`));
+  }
+
+  /** A count given as a decimal string (a bigint from PostgreSQL), grouped, formatted exactly. */
+  count(decimal: string): string {
+    const format = cached(
+      `n|${this.locale}`,
+      () => new Intl.NumberFormat(INTL_LOCALE[this.locale]),
+    );
+    return format.format(decimal as unknown as number);
+  }
+
   private dateFormat(): Intl.DateTimeFormat {
     return cached(
       `d|${this.locale}|${this.timeZone}`,
