@@ -4,7 +4,9 @@ import { makeTenantTable } from './support/tenant-table';
 /**
  * Usage metering per agency and month (the shared deployment's cost made visible).
  *
- * `agency_usage` holds one row per agency and month of counters, added to as the work happens:
+ * `agency_usage` holds one row per agency, month and shard of counters, added to as the work happens
+ * (each database connection adds to its own shard, so concurrent submissions and jobs of one
+ * agency do not queue on one row's lock; reports add the shards up):
  * in the business transaction (applications submitted, uploads, jobs run, emails sent) or, for
  * API requests and active users, from the API's in-memory tally flushed every few seconds.
  * `agency_active_users` remembers who made a request in the agency that month (counted on read).
@@ -24,6 +26,7 @@ export class AgencyUsage1790001050000 implements MigrationInterface {
       CREATE TABLE "agency_usage" (
         "agency_id" uuid NOT NULL,
         "month" date NOT NULL,
+        "shard" smallint NOT NULL DEFAULT '0',
         "api_requests" bigint NOT NULL DEFAULT '0',
         "applications_submitted" bigint NOT NULL DEFAULT '0',
         "storage_bytes_added" bigint NOT NULL DEFAULT '0',
@@ -31,7 +34,8 @@ export class AgencyUsage1790001050000 implements MigrationInterface {
         "jobs_run" bigint NOT NULL DEFAULT '0',
         "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "CHK_agency_usage_month" CHECK (date_trunc('month', "month") = "month"),
-        CONSTRAINT "PK_agency_usage" PRIMARY KEY ("agency_id", "month")
+        CONSTRAINT "CHK_agency_usage_shard" CHECK ("shard" BETWEEN 0 AND 15),
+        CONSTRAINT "PK_agency_usage" PRIMARY KEY ("agency_id", "month", "shard")
       )`);
     await makeTenantTable(q, 'agency_usage', 'SELECT, INSERT, UPDATE');
     await q.query(
@@ -55,14 +59,18 @@ export class AgencyUsage1790001050000 implements MigrationInterface {
                      jobs_run bigint, active_users bigint)
       LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
         SELECT a.id, a.code, a.name,
-               COALESCE(u.api_requests, 0), COALESCE(u.applications_submitted, 0),
+               COALESCE(u.api_requests, 0)::bigint, COALESCE(u.applications_submitted, 0)::bigint,
                COALESCE((SELECT sum(s.storage_bytes_added) FROM agency_usage s
                           WHERE s.agency_id = a.id AND s.month <= p_month), 0)::bigint,
-               COALESCE(u.emails_sent, 0), COALESCE(u.jobs_run, 0),
+               COALESCE(u.emails_sent, 0)::bigint, COALESCE(u.jobs_run, 0)::bigint,
                (SELECT count(*) FROM agency_active_users au
                  WHERE au.agency_id = a.id AND au.month = p_month)
           FROM agencies a
-          LEFT JOIN agency_usage u ON u.agency_id = a.id AND u.month = p_month
+          LEFT JOIN (SELECT s.agency_id, sum(s.api_requests) AS api_requests,
+                            sum(s.applications_submitted) AS applications_submitted,
+                            sum(s.emails_sent) AS emails_sent, sum(s.jobs_run) AS jobs_run
+                       FROM agency_usage s WHERE s.month = p_month GROUP BY s.agency_id) u
+            ON u.agency_id = a.id
          WHERE a.active
          ORDER BY a.code
       $$`);

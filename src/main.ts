@@ -9,6 +9,7 @@ import { portOwner } from './core/startup/port-owner';
 import { StartupError } from './core/startup/startup-error';
 import { AgencyDirectory } from './agencies/agency-directory';
 import { seedDemoIfEmpty } from './identity/demo/demo-seeder';
+import { HealthChecks } from './core/health/health-checks';
 
 /**
  * The API process. Without DATABASE_URL it starts the embedded PostgreSQL first; without
@@ -38,8 +39,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 25_000).unref();
+    const timer = setTimeout(() => process.exit(1), 25_000 + config.shutdownDrainMs).unref();
     try {
+      // First drain: readiness says 503 while requests already on their way (sent before the
+      // load balancer saw it) are still served; closing at once would reset their connections.
+      app.get(HealthChecks).draining = true;
+      await new Promise((done) => setTimeout(done, config.shutdownDrainMs));
       await app.close(); // stops accepting, lets in-flight requests and jobs finish
       await database.stop();
       clearTimeout(timer);

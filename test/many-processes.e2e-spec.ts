@@ -46,6 +46,8 @@ function mailSink(): { server: SMTPServer; messageIds: string[] } {
       });
     },
   });
+  // A worker killed mid-message resets its connection: that is the test, not a failure.
+  server.on('error', () => undefined);
   return { server, messageIds };
 }
 
@@ -144,6 +146,8 @@ describe('many processes: three APIs and two workers, one killed of each mid-loa
       JOB_RETRY_BASE_MS: '200',
       // A job leased by the killed worker is taken up again once its lease lapses.
       JOB_LEASE_MS: '3000',
+      // At SIGTERM the API keeps serving (not ready) this long before it closes.
+      SHUTDOWN_DRAIN_MS: '2000',
     };
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
@@ -290,7 +294,7 @@ describe('many processes: three APIs and two workers, one killed of each mid-loa
     expect(results.filter(({ result }) => !result.ok)).toEqual([]);
   });
 
-  it('finishes in-flight requests on SIGTERM and exits cleanly, API and worker alike', async () => {
+  it('drains on SIGTERM: reports not ready, answers the requests already sent, exits cleanly', async () => {
     const api = apis[1];
     const r = ready[0];
     const reads = Array.from({ length: 20 }, () =>
@@ -304,17 +308,16 @@ describe('many processes: three APIs and two workers, one killed of each mid-loa
         }),
       ),
     );
-    // Stop once the first answer is out, with the others in flight.
+    // Stop once the first answer is out, with the others on their way.
     await Promise.race(reads);
     api.proc.child.kill('SIGTERM');
+    await api.proc.output(/shutting down/);
+    const readiness = await fetch(`${api.url}/health/ready`);
+    expect(readiness.status).toBe(503);
+    expect(await readiness.json()).toMatchObject({ status: 'draining' });
+    // Every request sent before the signal is answered in full: none refused, none cut off.
     const answers = await Promise.all(reads);
-    // Accepted requests are answered; one that came after the close began is refused (503, for
-    // a load balancer to send elsewhere, or at connect), never cut off half-way.
-    for (const answer of answers) {
-      if (answer.status !== 200)
-        expect([503, 'ECONNREFUSED']).toContain(answer.status || answer.body);
-    }
-    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     expect(await api.proc.exited).toBe(0);
 
     workers[1].child.kill('SIGTERM');

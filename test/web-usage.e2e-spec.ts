@@ -1,7 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { UsageMeter } from '../src/core/usage/usage-meter';
 import { readyApplication } from './factories/grants';
-import { createUser, grantAgencyRoles, TestUser } from './factories/identity';
+import {
+  createUser,
+  freshTotpCode,
+  grantAgencyRoles,
+  rememberTotpSecret,
+  TestUser,
+} from './factories/identity';
 import {
   accessibilityViolations,
   launchBrowser,
@@ -53,6 +59,20 @@ describe('web: usage by agency', () => {
     await page.fill('input[name=password]', user.password);
     await page.locator('form[action="/sign-in"] button[type=submit]').click();
     await page.waitForLoadState();
+    // Platform and agency admins set up their authenticator app at their first sign-in.
+    if (new URL(page.url()).pathname === '/sign-in/enrol') {
+      const secret = (await page.locator('[data-testid=totp-secret]').innerText()).trim();
+      rememberTotpSecret(user.email, secret);
+      await page.locator('#code').fill(freshTotpCode(user.email));
+      await page.locator('form[action^="/sign-in/enrol"] button[type=submit]').click();
+      await page.waitForSelector('main li code');
+      await page.locator('main a.usa-button').click();
+      await page.waitForLoadState();
+    } else if (new URL(page.url()).pathname === '/sign-in/code') {
+      await page.locator('#code').fill(freshTotpCode(user.email));
+      await page.locator('form[action^="/sign-in/code"] button[type=submit]').click();
+      await page.waitForLoadState();
+    }
     return [context, page];
   }
 

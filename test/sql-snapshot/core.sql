@@ -236,10 +236,10 @@ INSERT INTO agency_active_users (agency_id, month, user_id)
    SELECT $1, $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING;
 
 -- core.usage-add
-INSERT INTO agency_usage AS u (agency_id, month, api_requests, applications_submitted,
+INSERT INTO agency_usage AS u (agency_id, month, shard, api_requests, applications_submitted,
           storage_bytes_added, emails_sent, jobs_run)
-   VALUES ($1, $2, $3, $4, $5, $6, $7)
-   ON CONFLICT (agency_id, month) DO UPDATE
+   VALUES ($1, $2, pg_backend_pid() % 16, $3, $4, $5, $6, $7)
+   ON CONFLICT (agency_id, month, shard) DO UPDATE
       SET api_requests = u.api_requests + EXCLUDED.api_requests,
           applications_submitted = u.applications_submitted + EXCLUDED.applications_submitted,
           storage_bytes_added = u.storage_bytes_added + EXCLUDED.storage_bytes_added,
@@ -259,10 +259,10 @@ SELECT api_requests::text AS "apiRequests",
        applications_submitted::text AS "applicationsSubmitted",
        storage_bytes_held::text AS "storageBytesHeld", emails_sent::text AS "emailsSent",
        jobs_run::text AS "jobsRun", active_users::text AS "activeUsers" FROM (
-     SELECT COALESCE((SELECT api_requests FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS api_requests,
-            COALESCE((SELECT applications_submitted FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS applications_submitted,
+     SELECT COALESCE((SELECT sum(api_requests) FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS api_requests,
+            COALESCE((SELECT sum(applications_submitted) FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS applications_submitted,
             COALESCE((SELECT sum(storage_bytes_added) FROM agency_usage WHERE agency_id = $1 AND month <= $2), 0) AS storage_bytes_held,
-            COALESCE((SELECT emails_sent FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS emails_sent,
-            COALESCE((SELECT jobs_run FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS jobs_run,
+            COALESCE((SELECT sum(emails_sent) FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS emails_sent,
+            COALESCE((SELECT sum(jobs_run) FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS jobs_run,
             (SELECT count(*) FROM agency_active_users WHERE agency_id = $1 AND month = $2) AS active_users
    ) f;

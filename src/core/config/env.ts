@@ -12,6 +12,8 @@ export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   host: string;
   port: number;
+  /** At SIGTERM, how long to keep serving (reporting not ready) before closing: see main.ts. */
+  shutdownDrainMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** App-role connection (non-owner, no BYPASSRLS). Undefined = start embedded PostgreSQL. */
   databaseUrl?: string;
@@ -396,6 +398,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     host: r.str('HOST', '127.0.0.1')!,
     port: r.int('PORT', 3000, 0, 65535),
+    shutdownDrainMs: r.int('SHUTDOWN_DRAIN_MS', production ? 5000 : 0, 0, 120_000),
     logLevel: r.oneOf(
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,

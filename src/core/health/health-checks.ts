@@ -6,6 +6,8 @@ export type HealthCheck = () => Promise<void>;
 @Injectable()
 export class HealthChecks {
   private readonly checks = new Map<string, HealthCheck>();
+  /** Set at SIGTERM: readiness answers 503 so the load balancer sends no new requests here. */
+  draining = false;
 
   register(name: string, check: HealthCheck): void {
     this.checks.set(name, check);

@@ -30,6 +30,10 @@ export class HealthController implements OnModuleInit {
   /** The process can serve: its database (and Redis, when configured) answer. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    if (this.checks.draining) {
+      void reply.status(503);
+      return { status: 'draining', checks: {} };
+    }
     const checks = await this.checks.run();
     const ok = Object.values(checks).every((state) => state === 'up');
     void reply.status(ok ? 200 : 503);

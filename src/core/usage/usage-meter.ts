@@ -24,10 +24,10 @@ export interface UsageCounts {
 
 const ADD_USAGE = sql(
   'core.usage-add',
-  `INSERT INTO agency_usage AS u (agency_id, month, api_requests, applications_submitted,
+  `INSERT INTO agency_usage AS u (agency_id, month, shard, api_requests, applications_submitted,
           storage_bytes_added, emails_sent, jobs_run)
-   VALUES ($1, $2, $3, $4, $5, $6, $7)
-   ON CONFLICT (agency_id, month) DO UPDATE
+   VALUES ($1, $2, pg_backend_pid() % 16, $3, $4, $5, $6, $7)
+   ON CONFLICT (agency_id, month, shard) DO UPDATE
       SET api_requests = u.api_requests + EXCLUDED.api_requests,
           applications_submitted = u.applications_submitted + EXCLUDED.applications_submitted,
           storage_bytes_added = u.storage_bytes_added + EXCLUDED.storage_bytes_added,

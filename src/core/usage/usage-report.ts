@@ -39,11 +39,11 @@ const ALL_AGENCIES = sql<UsageRow>(
 const ONE_AGENCY = sql<UsageFigures>(
   'core.usage-report-own',
   `SELECT ${FIGURES} FROM (
-     SELECT COALESCE((SELECT api_requests FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS api_requests,
-            COALESCE((SELECT applications_submitted FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS applications_submitted,
+     SELECT COALESCE((SELECT sum(api_requests) FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS api_requests,
+            COALESCE((SELECT sum(applications_submitted) FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS applications_submitted,
             COALESCE((SELECT sum(storage_bytes_added) FROM agency_usage WHERE agency_id = $1 AND month <= $2), 0) AS storage_bytes_held,
-            COALESCE((SELECT emails_sent FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS emails_sent,
-            COALESCE((SELECT jobs_run FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS jobs_run,
+            COALESCE((SELECT sum(emails_sent) FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS emails_sent,
+            COALESCE((SELECT sum(jobs_run) FROM agency_usage WHERE agency_id = $1 AND month = $2), 0) AS jobs_run,
             (SELECT count(*) FROM agency_active_users WHERE agency_id = $1 AND month = $2) AS active_users
    ) f`,
 );
