@@ -335,6 +335,9 @@ describe('web: applying for a grant', () => {
     const orgId = (await createOrganization(t, AGENCY)).id;
     const writer = (await applicantTeam(t, AGENCY, orgId)).grantWriter;
     const draft = await startApplication(t, AGENCY, orgId, writer, programId);
+    // An earlier application of the district, in another program: the budget may be copied from it.
+    const other = await openProgram(t, AGENCY);
+    const earlier = await startApplication(t, AGENCY, orgId, writer, other.program.id);
     const context = await newContext(browser, base, { javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`/${AGENCY}/sign-in`);
@@ -345,6 +348,10 @@ describe('web: applying for a grant', () => {
       page.locator('form.usa-form button[type=submit]').click(),
     ]);
     await page.goto(`/${AGENCY}/organizations/${orgId}/applications/${draft.id}/budget`);
+    const sources = await page
+      .locator('#sourceApplicationId option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    expect(sources).toEqual([earlier.id]); // the district's others, never this one
     await page.locator('#cell-1000-100').fill('1234.56');
     await page.locator('#cell-1000-200').fill('0.44');
     await page.locator('#cell-2200-100').fill('100');

@@ -42,6 +42,19 @@ const LIVE_APPLICATION = entitySql(
   { pick: ['id'] },
 );
 
+/**
+ * The organization's other applications a budget may be copied from: titles and dates only (the
+ * budget page lists them on every visit; whole rows carry every answer).
+ */
+const BUDGET_SOURCES = sql<{ id: string; projectTitle: string | null; createdAt: Date }>(
+  'applications.budget-sources',
+  `SELECT id, project_title AS "projectTitle", created_at AS "createdAt"
+     FROM applications
+    WHERE agency_id = $1 AND organization_id = $2 AND id <> $3
+    ORDER BY created_at DESC, id DESC
+    LIMIT 50`,
+);
+
 /** Applicants' working copies: start one, read it (with what still blocks submission), save it. */
 @Injectable()
 export class ApplicationsService {
@@ -227,6 +240,11 @@ export class ApplicationsService {
       .limit(limit)
       .getMany();
     return rows.map((a) => applicationSummary(a));
+  }
+
+  /** The organization's newest applications but one, to copy a budget from. */
+  budgetSources(organizationId: string, exceptApplicationId: string) {
+    return this.db.rows(BUDGET_SOURCES, [this.db.agencyId, organizationId, exceptApplicationId]);
   }
 
   /** An organization's applications, newest first. */

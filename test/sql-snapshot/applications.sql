@@ -8,6 +8,13 @@ SELECT l."function_code" AS "functionCode", l."object_code" AS "objectCode", l."
     WHERE l.agency_id = $1 AND l.application_id = $2
     ORDER BY l.position;
 
+-- applications.budget-sources
+SELECT id, project_title AS "projectTitle", created_at AS "createdAt"
+     FROM applications
+    WHERE agency_id = $1 AND organization_id = $2 AND id <> $3
+    ORDER BY created_at DESC, id DESC
+    LIMIT 50;
+
 -- applications.detail-by-organization
 SELECT a."agency_id" AS "agencyId", a."id" AS "id", a."program_id" AS "programId", a."organization_id" AS "organizationId", a."status" AS "status", a."form_version" AS "formVersion", a."project_title" AS "projectTitle", a."amount_requested" AS "amountRequested", a."answers" AS "answers", a."version" AS "version", a."submission_count" AS "submissionCount", a."created_by" AS "createdBy", a."updated_by" AS "updatedBy", a."created_at" AS "createdAt", a."updated_at" AS "updatedAt", a."submitted_at" AS "submittedAt", a."returned_at" AS "returnedAt", a."return_comment" AS "returnComment", a."revision_due_at" AS "revisionDueAt", a."withdrawn_at" AS "withdrawnAt",
     (SELECT COALESCE(json_agg(json_build_object(

@@ -128,15 +128,11 @@ export class BudgetPages {
   ) {}
 
   private async sources(ctx: PageContext, draft: Draft) {
-    const page = await this.applications.listForOrganization(draft.organization.id, {
-      limit: '50',
-    });
-    return page.items
-      .filter((a) => a.id !== draft.detail.id)
-      .map((a) => ({
-        id: a.id,
-        label: `${a.projectTitle ?? a.id.slice(0, 8)} (${ctx.formats.date(new Date(a.createdAt))})`,
-      }));
+    const sources = await this.applications.budgetSources(draft.organization.id, draft.detail.id);
+    return sources.map((a) => ({
+      id: a.id,
+      label: `${a.projectTitle ?? a.id.slice(0, 8)} (${ctx.formats.date(a.createdAt)})`,
+    }));
   }
 
   private gridOf(draft: Draft, body?: FormBody) {
