@@ -65,10 +65,13 @@ describe('usage metering per agency, and /metrics', () => {
     const id = await agencyId(t, code);
     return asAgencyOwner(t, code, async (client) => {
       const { rows } = await client.query(
-        `SELECT u.api_requests, u.applications_submitted, u.storage_bytes_added, u.emails_sent,
-                u.jobs_run,
-                (SELECT count(*) FROM agency_active_users a WHERE a.agency_id = u.agency_id
-                    AND a.month = u.month)::text AS active_users
+        // Each connection adds to its own shard of the month: the agency's figure is their sum.
+        `SELECT sum(u.api_requests)::text AS api_requests,
+                sum(u.applications_submitted)::text AS applications_submitted,
+                sum(u.storage_bytes_added)::text AS storage_bytes_added,
+                sum(u.emails_sent)::text AS emails_sent, sum(u.jobs_run)::text AS jobs_run,
+                (SELECT count(*) FROM agency_active_users a WHERE a.agency_id = $1
+                    AND a.month = date_trunc('month', now())::date)::text AS active_users
            FROM agency_usage u
           WHERE u.agency_id = $1 AND u.month = date_trunc('month', now())::date`,
         [id],
