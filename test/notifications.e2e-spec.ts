@@ -687,6 +687,8 @@ describe('notifications: email through the outbox, and the in-app list', () => {
       const resent = await invitationToken('ola.outbox@dese.example', 2);
       expect(resent).toBe(token);
       expect(smtp.to('ola.outbox@dese.example')[1].messageId).toBe(mail.messageId);
+      // The mail arrives before the job's transaction commits the link's hash: wait for the job.
+      await done();
       const valid = await ownerPool(t).query(
         `SELECT count(*)::int AS n FROM user_invitations
           WHERE user_id = $1 AND closed_at IS NULL AND token_hash IS NOT NULL`,
