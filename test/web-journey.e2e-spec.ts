@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MailTransport, OutgoingEmail } from '../src/notifications/mail-transport';
 import { accessibilityViolations, launchBrowser, newContext, screenshot } from './support/browser';
 import { storySteps } from './support/story';
 import { useTestApp } from './support/use-test-app';
-import { waitFor } from './jobs/waiting';
+import { freePort, waitFor } from './jobs/waiting';
 import { approve, expectStatus } from './factories/finance';
-import { districtIdentifiers, openProgram, SAMPLE_PDF, STANDARD_RUBRIC } from './factories/grants';
+import {
+  districtIdentifiers,
+  openProgram,
+  SAMPLE_PDF,
+  STANDARD_FORM,
+  STANDARD_RUBRIC,
+} from './factories/grants';
 import { asAgencyOwner, createUser, type SignedIn, signedInStaff } from './factories/identity';
 import {
   assignReviewer,
@@ -26,40 +31,10 @@ const PASSWORD = 'willow harbor copper seven';
 // A whole journey in a browser, with argon2 on a shared machine: slow, not stuck.
 jest.setTimeout(600_000);
 
-/** A free local port, so the emailed links (PUBLIC_APP_URL) point at this test's server. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A short form: one section of two questions (the applications tests cover every type). */
+/** A short form: the standard form's first two questions (the applications tests cover every type). */
 const JOURNEY_FORM = {
   sections: [
-    {
-      key: 'narrative',
-      title: 'Project narrative',
-      questions: [
-        {
-          key: 'summary',
-          type: 'text',
-          label: 'Project summary',
-          required: true,
-          multiline: true,
-          maxLength: 5000,
-        },
-        {
-          key: 'studentsServed',
-          type: 'number',
-          label: 'Students served',
-          required: true,
-          integer: true,
-          minimum: 1,
-        },
-      ],
-    },
+    { ...STANDARD_FORM.sections[0], questions: STANDARD_FORM.sections[0].questions.slice(0, 2) },
   ],
 };
 
