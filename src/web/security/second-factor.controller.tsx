@@ -289,7 +289,7 @@ export class SecondFactorController {
     @Res() reply: FastifyReply,
   ): PageReply {
     const { ctx, agency, next } = this.read(request, reply, query);
-    return this.stepUpPage(ctx, agency, next);
+    return this.codePage(ctx, agency, next, undefined, 200, 'stepUp');
   }
 
   @Post('step-up')
@@ -305,14 +305,14 @@ export class SecondFactorController {
     const form = { ...body, agency: query.agency, next: query.next };
     const { ctx, agency, next } = this.read(request, reply, form);
     const code = (form.code ?? '').trim();
-    if (!code) return this.stepUpPage(ctx, agency, next, this.required(ctx), 422);
+    if (!code) return this.codePage(ctx, agency, next, this.required(ctx), 422, 'stepUp');
     try {
       const ticket = await this.stepUp.web(code);
       this.session.write(reply, ticket.token, ticket.expiresAt);
     } catch (error) {
       const refusal = this.refusal(ctx, reply, error);
       if (refusal === 'restart') throw error;
-      return this.stepUpPage(ctx, agency, next, refusal.errors, refusal.status);
+      return this.codePage(ctx, agency, next, refusal.errors, refusal.status, 'stepUp');
     }
     return PageReply.redirect(next ?? (agency ? `/${agency}` : '/'));
   }
@@ -373,25 +373,28 @@ export class SecondFactorController {
     throw error;
   }
 
+  /** The code form: the second step of sign-in, or a step-up before a money decision. */
   private codePage(
     ctx: PageContext,
     agency: string | undefined,
     next: string | undefined,
     errors?: FieldError[],
     status = 200,
+    purpose: 'code' | 'stepUp' = 'code',
   ): PageReply {
+    const title = ctx.t(`security.${purpose}.title`);
     return PageReply.html(
       page({
         ctx,
-        title: ctx.t('security.code.title'),
+        title,
         hasErrors: !!errors,
         children: (
           <CodePage
             ctx={ctx}
-            title={ctx.t('security.code.title')}
-            lead={ctx.t('security.code.lead')}
-            action={withReturn('/sign-in/code', agency, next)}
-            submit={ctx.t('security.code.submit')}
+            title={title}
+            lead={ctx.t(`security.${purpose}.lead`)}
+            action={withReturn(purpose === 'code' ? '/sign-in/code' : '/step-up', agency, next)}
+            submit={ctx.t(`security.${purpose}.submit`)}
             errors={errors}
           />
         ),
@@ -426,33 +429,6 @@ export class SecondFactorController {
             ctx={ctx}
             enrolment={enrolment}
             action={withReturn('/sign-in/enrol', agency, next)}
-            errors={errors}
-          />
-        ),
-      }),
-      status,
-    );
-  }
-
-  private stepUpPage(
-    ctx: PageContext,
-    agency: string | undefined,
-    next: string | undefined,
-    errors?: FieldError[],
-    status = 200,
-  ): PageReply {
-    return PageReply.html(
-      page({
-        ctx,
-        title: ctx.t('security.stepUp.title'),
-        hasErrors: !!errors,
-        children: (
-          <CodePage
-            ctx={ctx}
-            title={ctx.t('security.stepUp.title')}
-            lead={ctx.t('security.stepUp.lead')}
-            action={withReturn('/step-up', agency, next)}
-            submit={ctx.t('security.stepUp.submit')}
             errors={errors}
           />
         ),
