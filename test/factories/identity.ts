@@ -209,16 +209,24 @@ export function rememberTotpSecret(email: string, secret: string): void {
   authenticators.set(email.toLowerCase(), { secret, lastStep: 0 });
 }
 
+/** How long a code must stay valid after it is made: the request may reach a busy server late. */
+const CODE_MARGIN_MS = 10_000;
+
 /**
- * A code the server has not seen yet, computed from the secret (no waiting): each code is for
- * the time step after the last one used, within the one-step window either side of now.
+ * A code the server has not seen yet, computed from the secret (no waiting): for a time step
+ * after the last one used, within the one-step window either side of now. The server takes a
+ * code for step s while its own clock is in steps s-1..s+1, so a step that leaves the window
+ * within CODE_MARGIN_MS is skipped when a later one is unused (a code for the previous step made
+ * at the end of the current one failed on a busy machine).
  */
 export function freshTotpCode(email: string): string {
   const entry = authenticators.get(email.toLowerCase());
   if (!entry) throw new Error(`no TOTP secret known for ${email}`);
-  const now = Math.floor(Date.now() / STEP_MS);
-  const step = Math.max(now - 1, entry.lastStep + 1);
-  if (step > now + 1) throw new Error(`no unused TOTP step left for ${email} right now`);
+  const at = Date.now();
+  const now = Math.floor(at / STEP_MS);
+  const unused = [now - 1, now, now + 1].filter((s) => s > entry.lastStep);
+  const step = unused.find((s) => (s + 2) * STEP_MS - at > CODE_MARGIN_MS) ?? unused[0];
+  if (step === undefined) throw new Error(`no unused TOTP step left for ${email} right now`);
   entry.lastStep = step;
   return totpCodeAt(entry.secret, step * STEP_MS);
 }
