@@ -214,6 +214,9 @@ function apiEnv(
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
+    // Tokens name their issuer (PUBLIC_APP_URL, else this process's own address): every API
+    // process must be the one service, as behind a load balancer, or each refuses the others'.
+    PUBLIC_APP_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     AUTH_TOKEN_SECRET: randomBytes(48).toString('base64'),
     PAYEE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
