@@ -92,7 +92,7 @@ describe('web: usage by agency', () => {
       const body = await page.locator('table').textContent();
       expect(body).toContain('mo-dese');
       expect(body).toContain('ks-ksde');
-      expect(body).toContain('(50.0%)'); // each holds one attachment of the same size
+      expect(body).toContain('50.0%'); // each holds one attachment of the same size
       expect(await accessibilityViolations(page)).toEqual([]);
       await screenshot(page, 'usage-platform-en');
 
