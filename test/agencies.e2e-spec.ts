@@ -1,5 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadAgencyConfigs } from '../src/agencies/agency-config.loader';
@@ -9,29 +8,11 @@ import { loadConfig } from '../src/core/config/env';
 import { createApp } from '../src/create-app';
 import { connect, createTestDatabase } from './support/database';
 import { REPO_ROOT } from './support/test-app';
+import { agencyConfigDir, IOWA, SHIPPED_AGENCIES } from './support/third-agency';
 import { useTestApp } from './support/use-test-app';
 
-const SHIPPED = join(REPO_ROOT, 'config', 'agencies');
-
-/** A config directory holding the shipped agencies plus the given extra files. */
-function configDir(extra: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gc-agency-config-'));
-  for (const code of ['mo-dese', 'ks-ksde']) {
-    copyFileSync(join(SHIPPED, `${code}.yaml`), join(dir, `${code}.yaml`));
-  }
-  for (const [file, text] of Object.entries(extra)) writeFileSync(join(dir, file), text);
-  return dir;
-}
-
-/** Iowa: a third jurisdiction written only as data. */
-const IOWA = readFileSync(join(SHIPPED, 'mo-dese.yaml'), 'utf8')
-  .replace(/^# .*\n# .*\n/, '# Iowa Department of Education (test agency).\n')
-  .replace('code: mo-dese', 'code: ia-doe')
-  .replace(/^name: .*$/m, 'name: Iowa Department of Education')
-  .replace('jurisdiction: Missouri', 'jurisdiction: Iowa')
-  .replace('displayName: Missouri DESE Grants', 'displayName: Iowa Grants Portal')
-  .replace(/dualApprovalThreshold: ["']25000\.00["']/, 'dualApprovalThreshold: "50000.00"')
-  .replace('paymentModels: [reimbursement]', 'paymentModels: [advance]');
+const SHIPPED = SHIPPED_AGENCIES;
+const configDir = agencyConfigDir;
 
 describe('agencies: configuration modules synced into the tenant table', () => {
   const t = useTestApp();
