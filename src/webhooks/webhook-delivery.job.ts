@@ -60,8 +60,7 @@ const DISABLE_FAILING = sql<{ id: string }>(
 /**
  * Sends one attempt of a delivery and records it, in the job's transaction: the attempt row, the
  * delivery's state, the endpoint's run of failures and, after a failure, the next attempt as an
- * outbox job delayed by the retry schedule. The delivery row is locked for the attempt, so a
- * replay and a scheduled attempt of one delivery take turns. At the deployment's limit of failed
+ * outbox job delayed by the retry schedule. At the deployment's limit of failed
  * attempts in a row the endpoint is disabled and the agency's admins are told (email and in-app,
  * in their language).
  *
@@ -86,17 +85,25 @@ export class WebhookDeliveryHandler implements JobHandler<'webhook.deliver'> {
   ) {}
 
   async handle(job: WebhookDeliveryJob, context: JobContext): Promise<void> {
+    // Lock order: the endpoint (KEY SHARE: other deliveries' failure counts still update it,
+    // but an admin's edit or delete waits for this attempt), then the delivery (a replay and a
+    // scheduled attempt of one delivery take turns). A delete cascading from the endpoint to
+    // its deliveries takes them in the same order, so the two never deadlock.
+    const found = await this.db.repo(WebhookDelivery).findOne({
+      select: { id: true, endpointId: true },
+      where: { agencyId: job.agencyId, id: job.deliveryId },
+    });
+    if (!found) return; // its endpoint was deleted
+    const endpoint = await this.db.repo(WebhookEndpoint).findOne({
+      where: { agencyId: job.agencyId, id: found.endpointId },
+      lock: { mode: 'for_key_share' },
+    });
     const delivery = await this.db.repo(WebhookDelivery).findOne({
       where: { agencyId: job.agencyId, id: job.deliveryId },
       lock: { mode: 'pessimistic_write' },
     });
-    if (!delivery) return; // its endpoint was deleted
+    if (!endpoint || !delivery) return;
     if (job.trigger === 'scheduled' && delivery.state !== 'pending') return; // replayed meanwhile
-    const endpoint = await this.db.repo(WebhookEndpoint).findOneBy({
-      agencyId: job.agencyId,
-      id: delivery.endpointId,
-    });
-    if (!endpoint) return;
     if (!endpoint.enabled) {
       if (job.trigger === 'scheduled') await this.finish(delivery, 'failed');
       return;

@@ -77,7 +77,7 @@ export class WebhookEndpoints {
   }
 
   async update(endpointId: string, input: UpdateWebhookEndpointDto): Promise<WebhookEndpointDto> {
-    const endpoint = await this.find(endpointId, true);
+    const endpoint = await this.find(endpointId, 'edit');
     const before = auditable(endpoint);
     if (input.events !== undefined) endpoint.events = checkedEvents(input.events);
     if (input.url !== undefined) endpoint.url = await this.rules.check(input.url);
@@ -116,7 +116,7 @@ export class WebhookEndpoints {
     endpointId: string,
     previousSecretHours?: number,
   ): Promise<WebhookEndpointWithSecretDto> {
-    const endpoint = await this.find(endpointId, true);
+    const endpoint = await this.find(endpointId, 'edit');
     const hours = previousSecretHours ?? this.config.webhooks.secretGraceHours;
     const secret = newSigningSecret();
     endpoint.previousSecretSealed = hours > 0 ? endpoint.secretSealed : null;
@@ -134,7 +134,7 @@ export class WebhookEndpoints {
   }
 
   async remove(endpointId: string): Promise<void> {
-    const endpoint = await this.find(endpointId, true);
+    const endpoint = await this.find(endpointId, 'delete');
     await this.db.repo(WebhookEndpoint).delete({ agencyId: endpoint.agencyId, id: endpoint.id });
     await this.audit.record({
       action: 'webhook_endpoint.deleted',
@@ -144,12 +144,16 @@ export class WebhookEndpoints {
     });
   }
 
-  /** The endpoint in this agency (another agency's id is simply not found). */
-  async find(endpointId: string, lock = false): Promise<WebhookEndpoint> {
+  /**
+   * The endpoint in this agency (another agency's id is simply not found). An edit locks it FOR
+   * NO KEY UPDATE: edits take turns, while deliveries in flight (which hold KEY SHARE) go on.
+   */
+  async find(endpointId: string, lock?: 'edit' | 'delete'): Promise<WebhookEndpoint> {
+    const mode = { edit: 'for_no_key_update', delete: 'pessimistic_write' } as const;
     const endpoint = isUuid(endpointId)
       ? await this.db.repo(WebhookEndpoint).findOne({
           where: { agencyId: this.db.agencyId, id: endpointId },
-          ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+          ...(lock ? { lock: { mode: mode[lock] } } : {}),
         })
       : null;
     if (!endpoint) throw new WebhookEndpointNotFoundError();
