@@ -342,6 +342,75 @@ describe.each(['in-process', 'bullmq'] as const)('webhooks on the %s job driver'
     expect(audit.body).not.toContain(newSecret.slice(6));
   });
 
+  it('announces submissions, acceptances, approvals and batches from where they happen', async () => {
+    const path = '/hooks/all';
+    const created = await register(t, admin, {
+      url: receiver.url(path),
+      events: [
+        'application.submitted',
+        'decision.released',
+        'award.accepted',
+        'payment_request.approved',
+        'payment_batch.created',
+        'payment.returned',
+      ],
+    });
+    expectStatus(created, 201, 'register');
+    // Approved inside the Sep 21 - Oct 1 window, batched after its cut-off.
+    t.clock.set('2026-09-25T15:00:00Z');
+    const { application, award, organization, team, financeA } = await activeAward(t, 'mo-dese');
+    const asked = await requestPayment(
+      t,
+      'mo-dese',
+      organization.id,
+      award.id,
+      team.grantWriter,
+      reimbursement('300.00', { periodEnd: '2026-09-20' }),
+    );
+    expectStatus(asked, 201, 'payment request');
+    expectStatus(await approve(t, 'mo-dese', asked.json().id, financeA), 200, 'approve');
+    t.clock.set('2026-10-05T15:00:00Z');
+    const batch = await t.request({
+      method: 'POST',
+      url: `${api('mo-dese')}/payment-batches`,
+      token: financeA.token,
+      headers: { 'idempotency-key': randomBytes(16).toString('hex') },
+    });
+    expectStatus(batch, 201, 'batch');
+
+    const events = await waitFor('four events', () => {
+      const bodies = receiver.at(path).map((r) => JSON.parse(r.body));
+      return bodies.length >= 4 && new Map(bodies.map((b) => [b.type, b.data]));
+    });
+    expect([...events.keys()].sort()).toEqual([
+      'application.submitted',
+      'award.accepted',
+      'payment_batch.created',
+      'payment_request.approved',
+    ]);
+    expect(events.get('application.submitted')).toMatchObject({
+      agencyCode: 'mo-dese',
+      applicationId: application.id,
+      organizationId: organization.id,
+      submissionNumber: 1,
+    });
+    expect(events.get('award.accepted')).toMatchObject({
+      awardId: award.id,
+      reference: award.reference,
+      amount: '100000.00',
+    });
+    expect(events.get('payment_request.approved')).toMatchObject({
+      paymentRequestId: asked.json().id,
+      amount: '300.00',
+    });
+    expect(events.get('payment_batch.created')).toMatchObject({
+      paymentBatchId: batch.json().id,
+      paymentCount: 1,
+      total: '300.00',
+      paymentRequestIds: [asked.json().id],
+    });
+  });
+
   it('disables an endpoint after repeated failure and tells the agency admins, in app and by email', async () => {
     const path = '/hooks/down';
     receiver.answer(path, [], 503);
