@@ -6,6 +6,7 @@ import { WebhookDeliveryHandler } from './webhook-delivery.job';
 import { WebhookEndpoints } from './webhook-endpoints.service';
 import { WebhookEndpointsController } from './webhook-endpoints.controller';
 import { WebhookEvents } from './webhook-events';
+import { WebhookLogRetention } from './webhook-log-retention';
 import { WebhookResolver } from './webhook-resolver';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSender } from './webhook-sender';
@@ -22,6 +23,7 @@ import { WebhookUrlRules } from './webhook-url-rules';
   controllers: [WebhookEndpointsController],
   providers: [
     WebhookEvents,
+    WebhookLogRetention,
     WebhookEndpoints,
     WebhookDeliveries,
     WebhookDeliveryHandler,

@@ -4,6 +4,11 @@ INSERT INTO webhook_deliveries (agency_id, endpoint_id, event_id, event_type, bo
      FROM unnest($3::uuid[], $4::text[], $5::text[]) AS t(endpoint_id, event_id, body)
    RETURNING id;
 
+-- webhooks.deliveries-prune
+DELETE FROM webhook_deliveries
+    WHERE agency_id = $1 AND state <> 'pending'
+      AND created_at < now() - make_interval(days => $2);
+
 -- webhooks.endpoint-count-failure
 UPDATE webhook_endpoints
       SET consecutive_failures = consecutive_failures + 1,

@@ -117,6 +117,8 @@ export interface WebhookConfig {
   disableAfterFailures: number;
   /** After a rotation, the previous secret still signs (beside the new one) this long. */
   secretGraceHours: number;
+  /** Finished deliveries (and their attempts) are kept this long in the delivery log. */
+  logRetentionDays: number;
 }
 
 export type StorageConfig = { driver: 'local' } | { driver: 's3'; s3: S3StorageConfig };
@@ -521,6 +523,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       retryScheduleMs: webhookRetrySchedule ?? [],
       disableAfterFailures: r.int('WEBHOOK_DISABLE_AFTER_FAILURES', 15, 1, 10_000),
       secretGraceHours: r.int('WEBHOOK_SECRET_GRACE_HOURS', 24, 0, 720),
+      logRetentionDays: r.int('WEBHOOK_LOG_RETENTION_DAYS', 30, 1, 3650),
     },
   };
 
