@@ -519,7 +519,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       encryptionKey: '',
       requireHttps: production,
       allowPrivateNetworks,
-      timeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      // At most 30 s: an attempt runs inside its job's transaction, well within the default
+      // idle-in-transaction limit (60 s) and the job lease (30 s).
+      timeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 30_000),
       retryScheduleMs: webhookRetrySchedule ?? [],
       disableAfterFailures: r.int('WEBHOOK_DISABLE_AFTER_FAILURES', 15, 1, 10_000),
       secretGraceHours: r.int('WEBHOOK_SECRET_GRACE_HOURS', 24, 0, 720),
