@@ -15,6 +15,7 @@ import {
   reimbursement,
 } from './factories/finance';
 import { TEST_REDIS_URL, deleteRedisKeys } from './jobs/redis';
+import { intoMeritReview, programWithSubmissions } from './factories/reviews';
 import { freePort, waitFor } from './jobs/waiting';
 import type { UsedTestApp } from './support/use-test-app';
 import { useTestApp } from './support/use-test-app';
@@ -409,6 +410,55 @@ describe.each(['in-process', 'bullmq'] as const)('webhooks on the %s job driver'
       total: '300.00',
       paymentRequestIds: [asked.json().id],
     });
+  });
+
+  it('announces each released decision', async () => {
+    const path = '/hooks/decisions';
+    const kansasAdmin = await signedInStaff(t, 'ks-ksde', ['agency_admin']);
+    expectStatus(
+      await register(
+        t,
+        kansasAdmin,
+        { url: receiver.url(path), events: ['decision.released'] },
+        'ks-ksde',
+      ),
+      201,
+      'register',
+    );
+    const { officer, program, applicants } = await programWithSubmissions(t, 'ks-ksde', 2, {
+      fundsAvailable: '150000.00',
+      awardCeiling: '150000.00',
+    });
+    await intoMeritReview(t, 'ks-ksde', officer, program.id);
+    const review = `${api('ks-ksde')}/programs/${program.id}`;
+    const post = (url: string, payload?: unknown) =>
+      t.request({ method: 'POST', url, token: officer.token, payload });
+    expectStatus(await post(`${review}/review/stage`, { to: 'final_decision' }), 200, 'final');
+    expectStatus(await post(`${review}/decisions/recommend`), 200, 'recommend');
+    expectStatus(await post(`${review}/decisions/release`), 200, 'release');
+
+    const received = await waitFor('two decisions', () => {
+      const bodies = receiver.at(path).map((r) => JSON.parse(r.body));
+      return bodies.length >= 2 && bodies;
+    });
+    // One event per decision, each with its own webhook-id.
+    expect(new Set(receiver.at(path).map((r) => r.headers['webhook-id'])).size).toBe(2);
+    expect(
+      received
+        .map((b: any) => [
+          b.type,
+          b.data.agencyCode,
+          b.data.applicationId,
+          b.data.outcome,
+          b.data.amount,
+        ])
+        .sort(),
+    ).toEqual(
+      [
+        ['decision.released', 'ks-ksde', applicants[0].application.id, 'approved', '100000.00'],
+        ['decision.released', 'ks-ksde', applicants[1].application.id, 'waitlisted', null],
+      ].sort(),
+    );
   });
 
   it('disables an endpoint after repeated failure and tells the agency admins, in app and by email', async () => {
