@@ -566,7 +566,7 @@ describe.each(['in-process', 'bullmq'] as const)('webhooks on the %s job driver'
       url: endpointsApi('ks-ksde'),
       token: kansasAdmin.token,
     });
-    expect(theirs.json().items).toEqual([]);
+    expect(theirs.json().items.map((e: any) => e.id)).not.toContain(id);
     const notAdmin = await t.request({
       method: 'GET',
       url: endpointsApi('mo-dese'),
