@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { TenantRunner } from '../src/core/context/tenant-db';
+import { MAX_ENDPOINTS_PER_AGENCY } from '../src/webhooks/webhook-endpoints.service';
 import { WebhookEvents } from '../src/webhooks/webhook-events';
 import { WebhookResolver } from '../src/webhooks/webhook-resolver';
 import { agencyId, asAgencyOwner, ownerPool, signedInStaff, SignedIn } from './factories/identity';
@@ -708,5 +709,23 @@ describe('webhooks where private networks are not allowed (SSRF)', () => {
     expect(attempt).toMatchObject({ statusCode: null, succeeded: false });
     expect(attempt.error).toMatch(/may not reach/);
     expect(receiver.received).toHaveLength(0);
+  });
+  it('registers public addresses, up to a limit per agency', async () => {
+    const existing = (
+      await t.request({ method: 'GET', url: endpointsApi('mo-dese'), token: admin.token })
+    ).json().items.length;
+    for (let i = existing; i < MAX_ENDPOINTS_PER_AGENCY; i++) {
+      const res = await register(t, admin, {
+        url: `https://93.184.216.34/hook-${i}`,
+        events: ['payment.returned'],
+      });
+      expectStatus(res, 201, `endpoint ${i}`);
+    }
+    const over = await register(t, admin, {
+      url: 'https://93.184.216.34/one-too-many',
+      events: ['payment.returned'],
+    });
+    expect(over.status).toBe(409);
+    expect(over.json()).toMatchObject({ code: 'webhook.endpoint_limit', limit: 20 });
   });
 });

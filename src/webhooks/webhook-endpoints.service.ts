@@ -18,7 +18,14 @@ import { isWebhookEventType, WEBHOOK_EVENT_TYPES } from './webhook-event-types';
 import { WebhookSecrets } from './webhook-secrets';
 import { newSigningSecret } from './webhook-signature';
 import { WebhookUrlRules } from './webhook-url-rules';
-import { WebhookEndpointNotFoundError, WebhookEventUnknownError } from './webhooks.errors';
+import {
+  WebhookEndpointLimitError,
+  WebhookEndpointNotFoundError,
+  WebhookEventUnknownError,
+} from './webhooks.errors';
+
+/** Bounds the fan-out of one event (and what a stolen admin session could aim at others). */
+export const MAX_ENDPOINTS_PER_AGENCY = 20;
 
 /**
  * An agency admin's webhook endpoints: registered with a server-made secret shown once,
@@ -52,6 +59,10 @@ export class WebhookEndpoints {
   async create(input: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecretDto> {
     const events = checkedEvents(input.events);
     const url = await this.rules.check(input.url);
+    const count = await this.db.repo(WebhookEndpoint).countBy({ agencyId: this.db.agencyId });
+    if (count >= MAX_ENDPOINTS_PER_AGENCY) {
+      throw new WebhookEndpointLimitError(MAX_ENDPOINTS_PER_AGENCY);
+    }
     const secret = newSigningSecret();
     const endpoint = this.db.repo(WebhookEndpoint).create({
       agencyId: this.db.agencyId,

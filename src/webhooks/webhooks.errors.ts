@@ -41,3 +41,13 @@ export class WebhookEndpointDisabledError extends ConflictError {
     );
   }
 }
+
+export class WebhookEndpointLimitError extends ConflictError {
+  constructor(limit: number) {
+    super(
+      'webhook.endpoint_limit',
+      `An agency may register at most ${limit} webhook endpoints: delete one first.`,
+      { limit },
+    );
+  }
+}
