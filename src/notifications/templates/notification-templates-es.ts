@@ -178,6 +178,14 @@ export const TEMPLATES_ES: SpanishRenderers = {
       'Si no esperaba esta invitación, recházela o ignore este correo.',
     ],
   }),
+  'webhook.endpoint_disabled': (d) => ({
+    subject: 'Se desactivó un webhook tras fallos repetidos',
+    paragraphs: [
+      `El webhook ${d.url} falló ${d.failures} veces seguidas y se desactivó: los sistemas de su agencia ya no reciben eventos allí.`,
+      `Último error: ${d.lastError}`,
+      'Corrija el receptor, vuelva a activar el webhook y reenvíe desde su registro de entregas las que no recibió.',
+    ],
+  }),
   'deadline.reminder': (d) => ({
     subject: `${d.daysLeft === 1 ? 'Queda' : 'Quedan'} ${days(d.daysLeft)} para solicitar: ${d.programTitle}`,
     paragraphs: [

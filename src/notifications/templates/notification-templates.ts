@@ -101,6 +101,8 @@ export interface TemplateData {
   'account.sign_up_existing': Record<string, never>;
   /** To the agency's other admins: a privileged role waits for one of them to confirm it. */
   'staff.role_confirmation_requested': { role: string; email: string };
+  /** To the agency's admins: a webhook endpoint failed too often in a row and was disabled. */
+  'webhook.endpoint_disabled': { url: string; failures: number; lastError: string };
 }
 
 export type TemplateName = keyof TemplateData;
@@ -347,6 +349,14 @@ export const TEMPLATES: Renderers = {
     paragraphs: [
       `The ${ROLE_NAMES[d.role] ?? d.role} role was requested for ${d.email}. It takes effect only when an agency admin other than the requester and the person receiving it confirms it.`,
       'Open the pending role grants to confirm or decline it.',
+    ],
+  }),
+  'webhook.endpoint_disabled': (d) => ({
+    subject: 'A webhook endpoint was disabled after repeated failures',
+    paragraphs: [
+      `The webhook endpoint ${d.url} failed ${d.failures} times in a row and was disabled: your agency's systems no longer receive events there.`,
+      `Last error: ${d.lastError}`,
+      'Fix the receiver, then enable the endpoint again and replay the deliveries it missed from its delivery log.',
     ],
   }),
   'deadline.reminder': (d) => ({

@@ -117,7 +117,7 @@ describe('renderNotice', () => {
       expect(notice.subject.length).toBeGreaterThan(3);
       expect(notice.body.length).toBeGreaterThan(3);
     }
-    expect(TEMPLATE_NAMES).toHaveLength(25);
+    expect(TEMPLATE_NAMES).toHaveLength(26);
   });
 });
 

@@ -23,6 +23,7 @@ import { Payee } from '../entities/payee.entity';
 import { payeeRequesters, Payees, sameBinding } from '../payees/payees.service';
 import { PaymentRecords } from '../requests/payment-records';
 import { PaymentSettlement } from '../settlement/payment-settlement';
+import { WebhookEvents } from '../../webhooks/webhook-events';
 import {
   approvalContentHash,
   checkApprover,
@@ -58,6 +59,7 @@ export class PaymentApprovals {
     private readonly notifications: AwardNotifications,
     private readonly duties: DutyDirectory,
     private readonly payees: Payees,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   async approve(requestId: string, input: ApprovalInput) {
@@ -137,6 +139,15 @@ export class PaymentApprovals {
         },
         [request.requestedBy],
       );
+      await this.webhooks.publish('payment_request.approved', {
+        agencyCode: this.webhooks.agencyCode,
+        paymentRequestId: request.id,
+        reference: request.reference,
+        awardId: request.awardId,
+        organizationId: request.organizationId,
+        amount: fromCents(toCents(request.amount)),
+        approvedAt: request.approvedAt!.toISOString(),
+      });
       // Covered entirely by advanced cash: nothing for the bank to pay, book it now.
       if (toCents(request.amount) === toCents(request.advanceApplied)) {
         await this.settlement.settle(request, this.calendar.today(), awardReference);

@@ -21,6 +21,7 @@ import { PaymentFilePurgedError, PaymentFileUnreadableError } from './payment-fi
 import { PaymentFileVault } from './payment-file-vault';
 import { isUuid } from '../../core/ids';
 import { sql } from '../../core/database/sql-statement';
+import { WebhookEvents } from '../../webhooks/webhook-events';
 
 const MARK_BATCHED = sql(
   'payments.requests-mark-batched',
@@ -78,6 +79,7 @@ export class PaymentBatches {
     private readonly files: PaymentFileVault,
     private readonly jobs: JobQueue,
     private readonly audit: AuditLog,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   async create() {
@@ -159,6 +161,17 @@ export class PaymentBatches {
       entityType: 'payment_batch',
       entityId: batch.id,
       after: { ...batchView(batch), payments: requests.map((r) => r.id) },
+    });
+    await this.webhooks.publish('payment_batch.created', {
+      agencyCode: this.webhooks.agencyCode,
+      paymentBatchId: batch.id,
+      reference: batch.reference,
+      windowStart: batch.windowStart,
+      windowEnd: batch.windowEnd,
+      payBy: batch.payBy,
+      total: batch.total,
+      paymentCount: batch.paymentCount,
+      paymentRequestIds: requests.map((r) => r.id),
     });
     return batchView(batch, requests);
   }
