@@ -89,7 +89,20 @@ describe('payments lifecycle', () => {
 
           const first = await approve(t, 'mo-dese', bigId, financeA);
           expectStatus(first, 200, 'first approval');
-          expect(first.json().status).toBe('submitted');
+          // Its own status (issue 18), and the finance queue's filter finds it.
+          expect(first.json().status).toBe('awaiting_second_approval');
+          const waiting = await t.request({
+            method: 'GET',
+            url: `${api('mo-dese')}/payment-requests?status=awaiting_second_approval`,
+            token: financeB.token,
+          });
+          expect(waiting.json().items.map((r: { id: string }) => r.id)).toEqual([bigId]);
+          const firstOnly = await t.request({
+            method: 'GET',
+            url: `${api('mo-dese')}/payment-requests?status=submitted`,
+            token: financeB.token,
+          });
+          expect(firstOnly.json().items.map((r: { id: string }) => r.id)).not.toContain(bigId);
           expect(first.json().approvalChain).toMatchObject({
             required: 2,
             satisfied: false,

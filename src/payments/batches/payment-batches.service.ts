@@ -17,7 +17,11 @@ import {
   PaymentBatchNotFoundError,
 } from '../payments.errors';
 import { lastClosedWindow } from './payment-batch-window';
-import { PaymentFilePurgedError, PaymentFileUnreadableError } from './payment-file.errors';
+import {
+  PaymentFileNotReadyError,
+  PaymentFilePurgedError,
+  PaymentFileUnreadableError,
+} from './payment-file.errors';
 import { PaymentFileVault } from './payment-file-vault';
 import { isUuid } from '../../core/ids';
 import { sql } from '../../core/database/sql-statement';
@@ -51,7 +55,7 @@ export const batchView = (b: PaymentBatch, requests?: PaymentRequest[]) => ({
   exportedAt: b.exportedAt?.toISOString() ?? null,
   reconciledAt: b.reconciledAt?.toISOString() ?? null,
   payments: requests?.map((r) => ({
-    paymentRequestId: r.id,
+    id: r.id,
     reference: r.reference,
     awardId: r.awardId,
     organizationId: r.organizationId,
@@ -203,12 +207,7 @@ export class PaymentBatches {
     const batch = await this.find(batchId);
     if (batch.filePurgedAt) throw new PaymentFilePurgedError(batch.filePurgedAt);
     const { storageKey } = batch;
-    if (!storageKey) {
-      throw new PaymentBatchConflictError(
-        'payment_batch.file_not_ready',
-        'The payment file is still being written; retry shortly.',
-      );
-    }
+    if (!storageKey) throw new PaymentFileNotReadyError();
     let content: Buffer;
     try {
       content = await this.files.open({ ...batch, storageKey });
