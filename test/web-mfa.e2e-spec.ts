@@ -212,7 +212,7 @@ describe('web: a finance officer enrols TOTP and approves a payment after step-u
         await page.waitForURL(/status=awaiting_second_approval/);
       }
       const row = page.locator('main tbody tr', { hasText: reference });
-      expect(await row.innerText()).toContain(tag);
+      expect(await row.textContent()).toContain(tag); // the tag's CSS shows it in capitals
       expect(await page.locator('#status').inputValue()).toBe('awaiting_second_approval');
       await accessible(page, `finance-queue-second-approval-${language}`);
       // The first-approval filter does not list it; it has its own status.
@@ -220,7 +220,7 @@ describe('web: a finance officer enrols TOTP and approves a payment after step-u
       expect(await page.locator('main').innerText()).not.toContain(reference);
       // The request's page shows the status beside the approval chain.
       await page.goto(`/${MO}/finance/payment-requests/${requestId}`);
-      expect(await page.locator('main dl').innerText()).toContain(tag);
+      expect(await page.locator('main dl').textContent()).toContain(tag);
       await accessible(page, `finance-request-second-approval-${language}`);
     }
     await context.close();
