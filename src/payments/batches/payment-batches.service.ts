@@ -6,7 +6,7 @@ import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { JobQueue } from '../../core/jobs';
-import { fromCents, toCents } from '../../core/money/money';
+import { fromCents, normalizeAmount, toCents } from '../../core/money/money';
 import { AgencyCalendar } from '../agency-calendar';
 import { PaymentBatch } from '../entities/payment-batch.entity';
 import { PaymentRequest } from '../entities/payment-request.entity';
@@ -60,7 +60,10 @@ export const batchView = (b: PaymentBatch, requests?: PaymentRequest[]) => ({
     awardId: r.awardId,
     organizationId: r.organizationId,
     type: r.type,
-    amount: fromCents(toCents(r.amount) - toCents(r.advanceApplied)),
+    // The names the payment request itself uses: `amount` approved, `cashAmount` paid by the
+    // bank (the batch's `total` adds these up).
+    amount: normalizeAmount(r.amount),
+    cashAmount: fromCents(toCents(r.amount) - toCents(r.advanceApplied)),
     status: r.status,
     paidOn: r.paidOn,
   })),
