@@ -101,7 +101,27 @@ describe('agencies: configuration modules synced into the tenant table', () => {
         allowedAttachmentTypes: ['application/pdf', 'text/csv'],
       },
       paymentModels: ['reimbursement', 'advance'],
+      // The rules an applicant follows (issue 18), and nothing the agency keeps to itself.
+      finance: {
+        paymentModels: ['reimbursement', 'advance'],
+        dualApprovalThreshold: '10000.00',
+        budgetTolerancePercent: '15',
+        allowedFunctionCodes: ['1000', '2100', '2200', '2300', '2500', '2600', '2700'],
+        allowedObjectCodes: ['100', '200', '300', '400', '500', '600', '700', '800'],
+        paymentCutoff: { requestWindowStartDay: 1, requestWindowEndDay: 15, payByDay: 25 },
+      },
     });
+    // No SSO client, secret variable, ACH originator, sender address or template override.
+    for (const secret of [
+      'KSDE_STAFF_SSO_SECRET',
+      '5b1e8d0a-0000-4000-8000-000000000001',
+      '1486000112',
+      'grants@ksde.ks.example',
+      'achOriginator',
+      'sso',
+    ]) {
+      expect(res.body).not.toContain(secret);
+    }
     const unknown = await t.request({ method: 'GET', url: '/api/v1/agencies/zz-nowhere/profile' });
     expect(unknown.status).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'agency.not_found' });

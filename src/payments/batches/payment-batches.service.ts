@@ -6,7 +6,7 @@ import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { JobQueue } from '../../core/jobs';
-import { fromCents, toCents } from '../../core/money/money';
+import { fromCents, normalizeAmount, toCents } from '../../core/money/money';
 import { AgencyCalendar } from '../agency-calendar';
 import { PaymentBatch } from '../entities/payment-batch.entity';
 import { PaymentRequest } from '../entities/payment-request.entity';
@@ -17,7 +17,11 @@ import {
   PaymentBatchNotFoundError,
 } from '../payments.errors';
 import { lastClosedWindow } from './payment-batch-window';
-import { PaymentFilePurgedError, PaymentFileUnreadableError } from './payment-file.errors';
+import {
+  PaymentFileNotReadyError,
+  PaymentFilePurgedError,
+  PaymentFileUnreadableError,
+} from './payment-file.errors';
 import { PaymentFileVault } from './payment-file-vault';
 import { isUuid } from '../../core/ids';
 import { sql } from '../../core/database/sql-statement';
@@ -52,12 +56,15 @@ export const batchView = (b: PaymentBatch, requests?: PaymentRequest[]) => ({
   exportedAt: b.exportedAt?.toISOString() ?? null,
   reconciledAt: b.reconciledAt?.toISOString() ?? null,
   payments: requests?.map((r) => ({
-    paymentRequestId: r.id,
+    id: r.id,
     reference: r.reference,
     awardId: r.awardId,
     organizationId: r.organizationId,
     type: r.type,
-    amount: fromCents(toCents(r.amount) - toCents(r.advanceApplied)),
+    // The names the payment request itself uses: `amount` approved, `cashAmount` paid by the
+    // bank (the batch's `total` adds these up).
+    amount: normalizeAmount(r.amount),
+    cashAmount: fromCents(toCents(r.amount) - toCents(r.advanceApplied)),
     status: r.status,
     paidOn: r.paidOn,
   })),
@@ -216,12 +223,7 @@ export class PaymentBatches {
     const batch = await this.find(batchId);
     if (batch.filePurgedAt) throw new PaymentFilePurgedError(batch.filePurgedAt);
     const { storageKey } = batch;
-    if (!storageKey) {
-      throw new PaymentBatchConflictError(
-        'payment_batch.file_not_ready',
-        'The payment file is still being written; retry shortly.',
-      );
-    }
+    if (!storageKey) throw new PaymentFileNotReadyError();
     let content: Buffer;
     try {
       content = await this.files.open({ ...batch, storageKey });

@@ -168,6 +168,7 @@ export class DecisionRelease {
     if (!d?.releasedAt) throw new DecisionNotFoundError();
     const terms = await this.catalog.terms(d.programId);
     return {
+      id: d.id,
       applicationId: d.applicationId,
       programId: d.programId,
       programTitle: terms.title,
