@@ -1,0 +1,336 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { CURRENT_AGENCY, makeTenantTable } from './support/tenant-table';
+
+/** The policy's agency expression, quoted for a string literal inside a function body. */
+const AGENCY_IN_LITERAL = CURRENT_AGENCY.replace(/'/g, "''");
+
+/** Months created ahead of the current one, here and by the daily maintenance schedule. */
+const MONTHS_AHEAD = 12;
+
+/**
+ * Partitions the two append-only logs that grow without bound by month (declarative range
+ * partitioning, UTC months): audit_events on occurred_at, ledger_entries on a new posted_at (its
+ * transaction's created_at). Reads by time touch only their months; a month leaves (archived,
+ * detached or dropped by the owner) without a DELETE; each month's indexes stay small.
+ *
+ * What stays unpartitioned, and why (docs/decisions/0013):
+ * - ledger_transactions: UNIQUE (agency_id, kind, source_type, source_id) is what makes a payment
+ *   impossible to post twice. On a partitioned table every unique key must include the partition
+ *   key, so it would only hold within a month. It is one row per posting; entries are most rows.
+ * - audit_chain: the chain is read by position, never by time, and its two keys (position, event)
+ *   would have to take sealed_at in the same way. It gains event_occurred_at so that its foreign
+ *   key can name the whole key of the partitioned events (and the verifier's join prunes).
+ * - jobs_outbox: every hot statement finds rows by id (claim, mark done, retry, BullMQ job id),
+ *   which a time partitioning cannot prune; done rows live 7 days. Measured in 0013.
+ *
+ * Existing rows move: each table is renamed, a partitioned one is created with partitions from
+ * the earliest row's month to 12 months ahead plus a DEFAULT, the rows are copied (before the
+ * insert triggers exist, so audit tx_id and content_hash are kept as they were: the chain still
+ * verifies), then indexes, keys, triggers, policies and grants are made on the parent.
+ *
+ * Partitions are made by time_partition_create (owner only) and, for the app role's daily
+ * schedule, time_partitions_ensure (SECURITY DEFINER, see there). Each partition gets row-level
+ * security and a policy of its own (the parent's policy applies to reads through the parent
+ * only) and no grant to the app role: reading a partition by name is refused outright.
+ * Row triggers are cloned to partitions by PostgreSQL; statement (TRUNCATE) triggers are not, so
+ * each partition gets its own.
+ */
+export class TimePartitionedAppendOnly1790001200000 implements MigrationInterface {
+  name = 'TimePartitionedAppendOnly1790001200000';
+
+  public async up(q: QueryRunner): Promise<void> {
+    await this.createMaintenanceFunctions(q);
+    await this.partitionAuditEvents(q);
+    await this.partitionLedgerEntries(q);
+  }
+
+  private async createMaintenanceFunctions(q: QueryRunner): Promise<void> {
+    // The only tables partitioned by month, and how each partition is protected. p_table is
+    // checked against this list before it reaches any statement; names go through format(%I).
+    await q.query(`
+      CREATE FUNCTION time_partition_protect(p_table text, p_partition text) RETURNS void
+      LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+      BEGIN
+        IF p_table NOT IN ('audit_events', 'ledger_entries') THEN
+          RAISE EXCEPTION 'not a time-partitioned table: %', p_table;
+        END IF;
+        EXECUTE format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', p_partition);
+        EXECUTE format('ALTER TABLE public.%I FORCE ROW LEVEL SECURITY', p_partition);
+        EXECUTE format('CREATE POLICY %I ON public.%I USING (agency_id = ${AGENCY_IN_LITERAL})
+                          WITH CHECK (agency_id = ${AGENCY_IN_LITERAL})',
+                       p_partition || '_tenant_isolation', p_partition);
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON public.%I FOR EACH STATEMENT EXECUTE FUNCTION public.%I()',
+                       p_partition || '_no_truncate', p_partition,
+                       CASE p_table WHEN 'audit_events' THEN 'audit_refuse_change'
+                                    ELSE 'ledger_refuse_change' END);
+      END $$`);
+
+    // One month's partition (UTC), e.g. audit_events_p2027_01; NULL when it exists already, or
+    // when the DEFAULT partition holds rows of that month (then CREATE would fail: the warning
+    // says so, and an owner moves those rows; the month's inserts keep going to DEFAULT).
+    await q.query(`
+      CREATE FUNCTION time_partition_create(p_table text, p_month date) RETURNS text
+      LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+      DECLARE
+        v_month date := date_trunc('month', p_month)::date;
+        v_name text := p_table || '_p' || to_char(p_month, 'YYYY_MM');
+        v_from timestamptz := v_month::timestamp AT TIME ZONE 'UTC';
+        v_to timestamptz := (v_month + interval '1 month')::timestamp AT TIME ZONE 'UTC';
+      BEGIN
+        IF p_table NOT IN ('audit_events', 'ledger_entries') THEN
+          RAISE EXCEPTION 'not a time-partitioned table: %', p_table;
+        END IF;
+        IF to_regclass(format('public.%I', v_name)) IS NOT NULL THEN RETURN NULL; END IF;
+        BEGIN
+          EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I FOR VALUES FROM (%L) TO (%L)',
+                         v_name, p_table, v_from, v_to);
+        EXCEPTION WHEN check_violation THEN
+          RAISE WARNING 'partition % not created: % holds rows of that month', v_name, p_table || '_default';
+          RETURN NULL;
+        END;
+        PERFORM time_partition_protect(p_table, v_name);
+        RETURN v_name;
+      END $$`);
+    await q.query(`REVOKE ALL ON FUNCTION time_partition_protect(text, text) FROM PUBLIC`);
+    await q.query(`REVOKE ALL ON FUNCTION time_partition_create(text, date) FROM PUBLIC`);
+
+    // The daily schedule runs as the app role, which may not create tables (it owns nothing).
+    // This SECURITY DEFINER function, owned by the owner, is all it gets: create the current and
+    // the next p_months_ahead months' partitions of the fixed tables, nothing else. No name or
+    // statement comes from the caller; the one argument is a bounded integer. Creating a
+    // partition locks the parent briefly, so it gives up after lock_timeout rather than queue
+    // writers behind a long reader (the next day's run retries); existing months cost nothing.
+    await q.query(`
+      CREATE FUNCTION time_partitions_ensure(p_months_ahead integer) RETURNS SETOF text
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public SET lock_timeout = '5s' AS $$
+      DECLARE
+        v_table text;
+        v_month integer;
+        v_made text;
+      BEGIN
+        IF p_months_ahead IS NULL OR p_months_ahead < 0 OR p_months_ahead > 24 THEN
+          RAISE EXCEPTION 'months ahead must be from 0 to 24' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        PERFORM pg_advisory_xact_lock(hashtextextended('time_partitions_ensure', 0));
+        FOR v_month IN 0..p_months_ahead LOOP
+          FOREACH v_table IN ARRAY ARRAY['audit_events', 'ledger_entries'] LOOP
+            v_made := time_partition_create(v_table,
+              (date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => v_month))::date);
+            IF v_made IS NOT NULL THEN RETURN NEXT v_made; END IF;
+          END LOOP;
+        END LOOP;
+      END $$`);
+    await q.query(`REVOKE ALL ON FUNCTION time_partitions_ensure(integer) FROM PUBLIC`);
+    await q.query(`GRANT EXECUTE ON FUNCTION time_partitions_ensure(integer) TO gc_app`);
+  }
+
+  /** The earliest month of a column's rows (read past RLS: the owner's own table), else now. */
+  private async partitionMonths(q: QueryRunner, table: string, column: string): Promise<string[]> {
+    const rows: Array<{ month: string }> = await q.query(
+      `SELECT to_char(m, 'YYYY-MM-DD') AS month
+         FROM generate_series(
+                date_trunc('month', COALESCE((SELECT min("${column}") FROM "${table}"), now()) AT TIME ZONE 'UTC'),
+                date_trunc('month', now() AT TIME ZONE 'UTC') + interval '${MONTHS_AHEAD} months',
+                interval '1 month') AS m`,
+    );
+    return rows.map((r) => r.month);
+  }
+
+  private async createPartitions(q: QueryRunner, table: string, months: string[]): Promise<void> {
+    for (const month of months) {
+      await q.query(`SELECT time_partition_create($1, $2::date)`, [table, month]);
+    }
+    // DEFAULT: a row whose month has no partition (a clock far off, a back-dated import, or a
+    // month the schedule failed to create) is kept rather than refused: an audited write or a
+    // posting must never fail for want of a partition. It should stay empty; a row in it blocks
+    // creating its month (time_partition_create warns) until an owner moves it.
+    await q.query(`CREATE TABLE "${table}_default" PARTITION OF "${table}" DEFAULT`);
+    await q.query(`SELECT time_partition_protect($1, $2)`, [table, `${table}_default`]);
+  }
+
+  private async partitionAuditEvents(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "audit_chain" DROP CONSTRAINT "FK_audit_chain_event"`);
+    await q.query(`ALTER TABLE "audit_events" RENAME TO "audit_events_unpartitioned"`);
+    // The owner reads its old rows past RLS (FORCE binds the owner too).
+    await q.query(`ALTER TABLE "audit_events_unpartitioned" NO FORCE ROW LEVEL SECURITY`);
+    await q.query(`ALTER TABLE "audit_events_unpartitioned" DROP CONSTRAINT "PK_audit_events"`);
+    for (const index of ['time', 'entity', 'actor', 'tx']) {
+      await q.query(`DROP INDEX "IDX_audit_events_${index}"`);
+    }
+    await q.query(`
+      CREATE TABLE "audit_events" (
+        "agency_id" uuid NOT NULL,
+        "id" uuid NOT NULL DEFAULT gen_random_uuid(),
+        "occurred_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        "actor_kind" text NOT NULL,
+        "actor_user_id" uuid,
+        "action" text NOT NULL,
+        "entity_type" text NOT NULL,
+        "entity_id" text NOT NULL,
+        "before" jsonb,
+        "after" jsonb,
+        "request_id" text,
+        "client_ip" text,
+        "tx_id" bigint NOT NULL,
+        "content_hash" text NOT NULL
+      ) PARTITION BY RANGE ("occurred_at")`);
+    await this.createPartitions(
+      q,
+      'audit_events',
+      await this.partitionMonths(q, 'audit_events_unpartitioned', 'occurred_at'),
+    );
+    await q.query(`INSERT INTO "audit_events" SELECT * FROM "audit_events_unpartitioned"`);
+    await q.query(`DROP TABLE "audit_events_unpartitioned"`);
+
+    // The id alone is unique in practice (gen_random_uuid); the key must hold the partition key.
+    await q.query(
+      `ALTER TABLE "audit_events" ADD CONSTRAINT "PK_audit_events" PRIMARY KEY ("agency_id", "id", "occurred_at")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_audit_events_time" ON "audit_events" ("agency_id", "occurred_at", "id")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_audit_events_entity" ON "audit_events" ("agency_id", "entity_type", "entity_id", "occurred_at", "id")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_audit_events_actor" ON "audit_events" ("agency_id", "actor_user_id", "occurred_at", "id")`,
+    );
+    await q.query(`CREATE INDEX "IDX_audit_events_tx" ON "audit_events" ("agency_id", "tx_id")`);
+    await q.query(`
+      CREATE TRIGGER "audit_events_stamp" BEFORE INSERT ON "audit_events"
+        FOR EACH ROW EXECUTE FUNCTION audit_events_stamp()`);
+    await q.query(`
+      CREATE TRIGGER "audit_events_append_only" BEFORE UPDATE OR DELETE ON "audit_events"
+        FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`);
+    await q.query(`
+      CREATE TRIGGER "audit_events_no_truncate" BEFORE TRUNCATE ON "audit_events"
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`);
+    await makeTenantTable(q, 'audit_events', 'SELECT, INSERT');
+
+    // The chain names its event by the whole key. Filling the new column is the one UPDATE the
+    // chain ever takes: its append-only trigger is off for this statement, in this migration.
+    await q.query(`ALTER TABLE "audit_chain" ADD "event_occurred_at" TIMESTAMP WITH TIME ZONE`);
+    await q.query(`ALTER TABLE "audit_chain" NO FORCE ROW LEVEL SECURITY`);
+    await q.query(`ALTER TABLE "audit_events" NO FORCE ROW LEVEL SECURITY`);
+    await q.query(`ALTER TABLE "audit_chain" DISABLE TRIGGER "audit_chain_append_only"`);
+    await q.query(`
+      UPDATE "audit_chain" l SET "event_occurred_at" = e."occurred_at"
+        FROM "audit_events" e WHERE e."agency_id" = l."agency_id" AND e."id" = l."event_id"`);
+    await q.query(`ALTER TABLE "audit_chain" ENABLE TRIGGER "audit_chain_append_only"`);
+    await q.query(`ALTER TABLE "audit_events" FORCE ROW LEVEL SECURITY`);
+    await q.query(`ALTER TABLE "audit_chain" FORCE ROW LEVEL SECURITY`);
+    await q.query(`ALTER TABLE "audit_chain" ALTER COLUMN "event_occurred_at" SET NOT NULL`);
+    await q.query(`
+      ALTER TABLE "audit_chain" ADD CONSTRAINT "FK_audit_chain_event"
+        FOREIGN KEY ("agency_id", "event_id", "event_occurred_at")
+        REFERENCES "audit_events"("agency_id", "id", "occurred_at") ON DELETE NO ACTION ON UPDATE NO ACTION`);
+  }
+
+  private async partitionLedgerEntries(q: QueryRunner): Promise<void> {
+    // One function for both tables; a partition's trigger reports the partition's name, so the
+    // branch tests the unpartitioned table. posted_at = the transaction's created_at, which lets
+    // the sum prune to one month.
+    await q.query(`
+      CREATE OR REPLACE FUNCTION ledger_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        tx uuid;
+        at timestamptz;
+        net numeric;
+        legs integer;
+      BEGIN
+        IF TG_TABLE_NAME = 'ledger_transactions' THEN
+          tx := NEW.id;
+          at := NEW.created_at;
+        ELSE
+          tx := NEW.transaction_id;
+          at := NEW.posted_at;
+        END IF;
+        SELECT COALESCE(SUM(CASE side WHEN 'debit' THEN amount ELSE -amount END), 0), COUNT(*)
+          INTO net, legs
+          FROM ledger_entries WHERE agency_id = NEW.agency_id AND transaction_id = tx AND posted_at = at;
+        IF net <> 0 OR legs < 2 THEN
+          RAISE EXCEPTION 'ledger transaction % does not balance (debits minus credits %, % legs)', tx, net, legs
+            USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NULL;
+      END $$`);
+
+    await q.query(`ALTER TABLE "ledger_entries" RENAME TO "ledger_entries_unpartitioned"`);
+    await q.query(`ALTER TABLE "ledger_entries_unpartitioned" NO FORCE ROW LEVEL SECURITY`);
+    await q.query(`ALTER TABLE "ledger_transactions" NO FORCE ROW LEVEL SECURITY`);
+    for (const constraint of [
+      'PK_ledger_entries',
+      'FK_ledger_entries_agency',
+      'FK_ledger_entries_transaction',
+      'FK_ledger_entries_award',
+      'CHK_ledger_entries_account',
+      'CHK_ledger_entries_amount',
+      'CHK_ledger_entries_side',
+    ]) {
+      await q.query(`ALTER TABLE "ledger_entries_unpartitioned" DROP CONSTRAINT "${constraint}"`);
+    }
+    await q.query(`DROP INDEX "IDX_ledger_entries_transaction"`);
+    await q.query(`DROP INDEX "IDX_ledger_entries_award_account"`);
+    await q.query(`
+      CREATE TABLE "ledger_entries" (
+        "agency_id" uuid NOT NULL,
+        "id" uuid NOT NULL DEFAULT gen_random_uuid(),
+        "transaction_id" uuid NOT NULL,
+        "award_id" uuid NOT NULL,
+        "account" text NOT NULL,
+        "side" text NOT NULL,
+        "amount" numeric(14,2) NOT NULL,
+        "posted_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+        CONSTRAINT "CHK_ledger_entries_account" CHECK ("account" IN ('program_funds', 'undisbursed_obligation', 'advance_outstanding', 'cash', 'refund_receivable')),
+        CONSTRAINT "CHK_ledger_entries_amount" CHECK ("amount" > 0),
+        CONSTRAINT "CHK_ledger_entries_side" CHECK ("side" IN ('debit', 'credit'))
+      ) PARTITION BY RANGE ("posted_at")`);
+    await this.createPartitions(
+      q,
+      'ledger_entries',
+      await this.partitionMonths(q, 'ledger_transactions', 'created_at'),
+    );
+    await q.query(`
+      INSERT INTO "ledger_entries" (agency_id, id, transaction_id, award_id, account, side, amount, posted_at)
+      SELECT e.agency_id, e.id, e.transaction_id, e.award_id, e.account, e.side, e.amount, t.created_at
+        FROM "ledger_entries_unpartitioned" e
+        JOIN "ledger_transactions" t ON t.agency_id = e.agency_id AND t.id = e.transaction_id`);
+    await q.query(`DROP TABLE "ledger_entries_unpartitioned"`);
+    await q.query(`ALTER TABLE "ledger_transactions" FORCE ROW LEVEL SECURITY`);
+
+    await q.query(
+      `ALTER TABLE "ledger_entries" ADD CONSTRAINT "PK_ledger_entries" PRIMARY KEY ("agency_id", "id", "posted_at")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_ledger_entries_transaction" ON "ledger_entries" ("agency_id", "transaction_id")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_ledger_entries_award_account" ON "ledger_entries" ("agency_id", "award_id", "account")`,
+    );
+    await q.query(
+      `ALTER TABLE "ledger_entries" ADD CONSTRAINT "FK_ledger_entries_agency" FOREIGN KEY ("agency_id") REFERENCES "agencies"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`,
+    );
+    await q.query(
+      `ALTER TABLE "ledger_entries" ADD CONSTRAINT "FK_ledger_entries_transaction" FOREIGN KEY ("agency_id", "transaction_id") REFERENCES "ledger_transactions"("agency_id","id") ON DELETE NO ACTION ON UPDATE NO ACTION`,
+    );
+    await q.query(
+      `ALTER TABLE "ledger_entries" ADD CONSTRAINT "FK_ledger_entries_award" FOREIGN KEY ("agency_id", "award_id") REFERENCES "awards"("agency_id","id") ON DELETE NO ACTION ON UPDATE NO ACTION`,
+    );
+    await q.query(`
+      CREATE TRIGGER "ledger_entries_append_only" BEFORE UPDATE OR DELETE ON "ledger_entries"
+        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()`);
+    await q.query(`
+      CREATE TRIGGER "ledger_entries_no_truncate" BEFORE TRUNCATE ON "ledger_entries"
+        FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()`);
+    await q.query(`
+      CREATE CONSTRAINT TRIGGER "ledger_entries_balanced" AFTER INSERT ON "ledger_entries"
+        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_balanced()`);
+    await makeTenantTable(q, 'ledger_entries', 'SELECT, INSERT');
+  }
+
+  public async down(): Promise<void> {
+    // Going back would copy every row into unpartitioned tables again; restore from the backup
+    // taken before the upgrade instead.
+    throw new Error('TimePartitionedAppendOnly cannot be reverted; restore the pre-upgrade backup');
+  }
+}
