@@ -176,9 +176,24 @@ describe('row-level security, as the app role', () => {
     expect(seen.rows[0]).toEqual({ events: 5, links: 5 });
 
     const counts: Record<string, number> = {};
-    for (const table of await tenantTables()) {
-      const { rows } = await app.query(`SELECT count(*)::int AS n FROM "${table}"`);
-      counts[table] = rows[0].n;
+    const { rows: tables } = await app.query<{ name: string; readable: boolean; part: boolean }>(
+      `SELECT c.relname AS name, has_table_privilege(c.oid, 'SELECT') AS readable,
+              c.relispartition AS part
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relname = ANY($1::text[])`,
+      [await tenantTables()],
+    );
+    for (const table of tables) {
+      if (!table.readable) {
+        // Monthly partitions (migration 1790001200000) are read through their parent only.
+        expect(table).toMatchObject({ part: true });
+        await expect(app.query(`SELECT count(*) FROM "${table.name}"`)).rejects.toMatchObject({
+          code: '42501',
+        });
+        continue;
+      }
+      const { rows } = await app.query(`SELECT count(*)::int AS n FROM "${table.name}"`);
+      counts[table.name] = rows[0].n;
     }
     expect(Object.keys(counts).length).toBeGreaterThanOrEqual(2);
     expect(counts).toEqual(Object.fromEntries(Object.keys(counts).map((name) => [name, 0])));
