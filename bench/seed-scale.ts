@@ -117,7 +117,7 @@ export async function seedScale(options: ScaleOptions): Promise<ScaleResult> {
     // earliest row (none yet) to a year ahead, so the past months are made here (as the owner).
     const made = await owner.query(
       `SELECT time_partition_create(t, m::date)
-         FROM unnest(ARRAY['audit_events', 'ledger_entries']) t,
+         FROM unnest(ARRAY['audit_events']) t,
               generate_series(date_trunc('month', now() - interval '61 months'),
                               date_trunc('month', now()), interval '1 month') m`,
     );

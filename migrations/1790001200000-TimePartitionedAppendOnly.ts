@@ -4,36 +4,40 @@ import { CURRENT_AGENCY, makeTenantTable } from './support/tenant-table';
 /** The policy's agency expression, quoted for a string literal inside a function body. */
 const AGENCY_IN_LITERAL = CURRENT_AGENCY.replace(/'/g, "''");
 
-/** Months created ahead of the current one, here and by the daily maintenance schedule. */
-const MONTHS_AHEAD = 12;
+/**
+ * Months created ahead of the current one, here and by the daily schedule (TimePartitions). Every
+ * query that cannot prune by month plans and probes each partition, empty ones included, so the
+ * margin is a quarter (a daily job that fails for ~90 days), not a year.
+ */
+const MONTHS_AHEAD = 3;
 
 /**
- * Partitions the two append-only logs that grow without bound by month (declarative range
- * partitioning, UTC months): audit_events on occurred_at, ledger_entries on a new posted_at (its
- * transaction's created_at). Reads by time touch only their months; a month leaves (archived,
- * detached or dropped by the owner) without a DELETE; each month's indexes stay small.
+ * Partitions the audit log (audit_events) by month of occurred_at (declarative range
+ * partitioning, UTC months). Reads and reports over a time range touch only their months; a month
+ * can be archived (DETACH, dump, DROP: no DELETE, no vacuum); each month's indexes stay small.
  *
- * What stays unpartitioned, and why (docs/decisions/0013):
- * - ledger_transactions: UNIQUE (agency_id, kind, source_type, source_id) is what makes a payment
- *   impossible to post twice. On a partitioned table every unique key must include the partition
- *   key, so it would only hold within a month. It is one row per posting; entries are most rows.
- * - audit_chain: the chain is read by position, never by time, and its two keys (position, event)
- *   would have to take sealed_at in the same way. It gains event_occurred_at so that its foreign
- *   key can name the whole key of the partitioned events (and the verifier's join prunes).
+ * What stays unpartitioned, and why (measured in docs/decisions/0013):
+ * - ledger_entries / ledger_transactions: the hot read is an award's balances, by award with no
+ *   time in it, so it would probe every month (2-3.5x slower with 5 years of months, growing);
+ *   the ledger is kept for the life of awards plus their retention, never dropped by month; and
+ *   UNIQUE (agency_id, kind, source_type, source_id), which makes a payment impossible to post
+ *   twice, would have to include the partition key and so only hold within a month.
  * - jobs_outbox: every hot statement finds rows by id (claim, mark done, retry, BullMQ job id),
- *   which a time partitioning cannot prune; done rows live 7 days. Measured in 0013.
+ *   which a time partitioning cannot prune; done rows live 7 days.
+ * - audit_chain: read by position, never by time. It gains event_occurred_at so that its foreign
+ *   key names the whole key of the partitioned events (and the verifier's join prunes).
  *
- * Existing rows move: each table is renamed, a partitioned one is created with partitions from
- * the earliest row's month to 12 months ahead plus a DEFAULT, the rows are copied (before the
- * insert triggers exist, so audit tx_id and content_hash are kept as they were: the chain still
- * verifies), then indexes, keys, triggers, policies and grants are made on the parent.
+ * Existing rows move: the table is renamed, a partitioned one is created with partitions from the
+ * earliest row's month to MONTHS_AHEAD ahead plus a DEFAULT, the rows are copied before the insert
+ * trigger exists (so tx_id and content_hash stay as they were: the chain still verifies), then
+ * keys, indexes, triggers, policy and grants are made on the parent.
  *
  * Partitions are made by time_partition_create (owner only) and, for the app role's daily
  * schedule, time_partitions_ensure (SECURITY DEFINER, see there). Each partition gets row-level
- * security and a policy of its own (the parent's policy applies to reads through the parent
- * only) and no grant to the app role: reading a partition by name is refused outright.
- * Row triggers are cloned to partitions by PostgreSQL; statement (TRUNCATE) triggers are not, so
- * each partition gets its own.
+ * security and a policy of its own (the parent's policy applies only to reads through the parent)
+ * and no grant to the app role: reading a partition by name is refused outright. Row triggers are
+ * cloned to partitions by PostgreSQL; TRUNCATE (statement) triggers are not, so each partition
+ * gets its own.
  */
 export class TimePartitionedAppendOnly1790001200000 implements MigrationInterface {
   name = 'TimePartitionedAppendOnly1790001200000';
@@ -41,17 +45,16 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
   public async up(q: QueryRunner): Promise<void> {
     await this.createMaintenanceFunctions(q);
     await this.partitionAuditEvents(q);
-    await this.partitionLedgerEntries(q);
   }
 
   private async createMaintenanceFunctions(q: QueryRunner): Promise<void> {
-    // The only tables partitioned by month, and how each partition is protected. p_table is
+    // The tables partitioned by month (one so far), and how each partition is protected. p_table is
     // checked against this list before it reaches any statement; names go through format(%I).
     await q.query(`
       CREATE FUNCTION time_partition_protect(p_table text, p_partition text) RETURNS void
       LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
       BEGIN
-        IF p_table NOT IN ('audit_events', 'ledger_entries') THEN
+        IF p_table NOT IN ('audit_events') THEN
           RAISE EXCEPTION 'not a time-partitioned table: %', p_table;
         END IF;
         EXECUTE format('ALTER TABLE public.%I ENABLE ROW LEVEL SECURITY', p_partition);
@@ -59,10 +62,8 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
         EXECUTE format('CREATE POLICY %I ON public.%I USING (agency_id = ${AGENCY_IN_LITERAL})
                           WITH CHECK (agency_id = ${AGENCY_IN_LITERAL})',
                        p_partition || '_tenant_isolation', p_partition);
-        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON public.%I FOR EACH STATEMENT EXECUTE FUNCTION public.%I()',
-                       p_partition || '_no_truncate', p_partition,
-                       CASE p_table WHEN 'audit_events' THEN 'audit_refuse_change'
-                                    ELSE 'ledger_refuse_change' END);
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON public.%I FOR EACH STATEMENT EXECUTE FUNCTION public.audit_refuse_change()',
+                       p_partition || '_no_truncate', p_partition);
       END $$`);
 
     // One month's partition (UTC), e.g. audit_events_p2027_01; NULL when it exists already, or
@@ -77,7 +78,7 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
         v_from timestamptz := v_month::timestamp AT TIME ZONE 'UTC';
         v_to timestamptz := (v_month + interval '1 month')::timestamp AT TIME ZONE 'UTC';
       BEGIN
-        IF p_table NOT IN ('audit_events', 'ledger_entries') THEN
+        IF p_table NOT IN ('audit_events') THEN
           RAISE EXCEPTION 'not a time-partitioned table: %', p_table;
         END IF;
         IF to_regclass(format('public.%I', v_name)) IS NOT NULL THEN RETURN NULL; END IF;
@@ -94,9 +95,10 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
     await q.query(`REVOKE ALL ON FUNCTION time_partition_protect(text, text) FROM PUBLIC`);
     await q.query(`REVOKE ALL ON FUNCTION time_partition_create(text, date) FROM PUBLIC`);
 
-    // The daily schedule runs as the app role, which may not create tables (it owns nothing).
-    // This SECURITY DEFINER function, owned by the owner, is all it gets: create the current and
-    // the next p_months_ahead months' partitions of the fixed tables, nothing else. No name or
+    // The daily schedule runs as the app role, which may not create tables (it owns nothing and
+    // has no CREATE on the schema). This SECURITY DEFINER function, owned by the owner, is all it
+    // gets: create the current and the next p_months_ahead months' partitions of the fixed
+    // tables, nothing else. No name or
     // statement comes from the caller; the one argument is a bounded integer. Creating a
     // partition locks the parent briefly, so it gives up after lock_timeout rather than queue
     // writers behind a long reader (the next day's run retries); existing months cost nothing.
@@ -113,7 +115,7 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
         END IF;
         PERFORM pg_advisory_xact_lock(hashtextextended('time_partitions_ensure', 0));
         FOR v_month IN 0..p_months_ahead LOOP
-          FOREACH v_table IN ARRAY ARRAY['audit_events', 'ledger_entries'] LOOP
+          FOREACH v_table IN ARRAY ARRAY['audit_events'] LOOP
             v_made := time_partition_create(v_table,
               (date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => v_month))::date);
             IF v_made IS NOT NULL THEN RETURN NEXT v_made; END IF;
@@ -141,8 +143,8 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
       await q.query(`SELECT time_partition_create($1, $2::date)`, [table, month]);
     }
     // DEFAULT: a row whose month has no partition (a clock far off, a back-dated import, or a
-    // month the schedule failed to create) is kept rather than refused: an audited write or a
-    // posting must never fail for want of a partition. It should stay empty; a row in it blocks
+    // month the schedule failed to create) is kept rather than refused: an audited write (and
+    // the business change in its transaction) must never fail for want of a partition. It should stay empty; a row in it blocks
     // creating its month (time_partition_create warns) until an owner moves it.
     await q.query(`CREATE TABLE "${table}_default" PARTITION OF "${table}" DEFAULT`);
     await q.query(`SELECT time_partition_protect($1, $2)`, [table, `${table}_default`]);
@@ -224,108 +226,6 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
       ALTER TABLE "audit_chain" ADD CONSTRAINT "FK_audit_chain_event"
         FOREIGN KEY ("agency_id", "event_id", "event_occurred_at")
         REFERENCES "audit_events"("agency_id", "id", "occurred_at") ON DELETE NO ACTION ON UPDATE NO ACTION`);
-  }
-
-  private async partitionLedgerEntries(q: QueryRunner): Promise<void> {
-    // One function for both tables; a partition's trigger reports the partition's name, so the
-    // branch tests the unpartitioned table. posted_at = the transaction's created_at, which lets
-    // the sum prune to one month.
-    await q.query(`
-      CREATE OR REPLACE FUNCTION ledger_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        tx uuid;
-        at timestamptz;
-        net numeric;
-        legs integer;
-      BEGIN
-        IF TG_TABLE_NAME = 'ledger_transactions' THEN
-          tx := NEW.id;
-          at := NEW.created_at;
-        ELSE
-          tx := NEW.transaction_id;
-          at := NEW.posted_at;
-        END IF;
-        SELECT COALESCE(SUM(CASE side WHEN 'debit' THEN amount ELSE -amount END), 0), COUNT(*)
-          INTO net, legs
-          FROM ledger_entries WHERE agency_id = NEW.agency_id AND transaction_id = tx AND posted_at = at;
-        IF net <> 0 OR legs < 2 THEN
-          RAISE EXCEPTION 'ledger transaction % does not balance (debits minus credits %, % legs)', tx, net, legs
-            USING ERRCODE = 'check_violation';
-        END IF;
-        RETURN NULL;
-      END $$`);
-
-    await q.query(`ALTER TABLE "ledger_entries" RENAME TO "ledger_entries_unpartitioned"`);
-    await q.query(`ALTER TABLE "ledger_entries_unpartitioned" NO FORCE ROW LEVEL SECURITY`);
-    await q.query(`ALTER TABLE "ledger_transactions" NO FORCE ROW LEVEL SECURITY`);
-    for (const constraint of [
-      'PK_ledger_entries',
-      'FK_ledger_entries_agency',
-      'FK_ledger_entries_transaction',
-      'FK_ledger_entries_award',
-      'CHK_ledger_entries_account',
-      'CHK_ledger_entries_amount',
-      'CHK_ledger_entries_side',
-    ]) {
-      await q.query(`ALTER TABLE "ledger_entries_unpartitioned" DROP CONSTRAINT "${constraint}"`);
-    }
-    await q.query(`DROP INDEX "IDX_ledger_entries_transaction"`);
-    await q.query(`DROP INDEX "IDX_ledger_entries_award_account"`);
-    await q.query(`
-      CREATE TABLE "ledger_entries" (
-        "agency_id" uuid NOT NULL,
-        "id" uuid NOT NULL DEFAULT gen_random_uuid(),
-        "transaction_id" uuid NOT NULL,
-        "award_id" uuid NOT NULL,
-        "account" text NOT NULL,
-        "side" text NOT NULL,
-        "amount" numeric(14,2) NOT NULL,
-        "posted_at" TIMESTAMP WITH TIME ZONE NOT NULL,
-        CONSTRAINT "CHK_ledger_entries_account" CHECK ("account" IN ('program_funds', 'undisbursed_obligation', 'advance_outstanding', 'cash', 'refund_receivable')),
-        CONSTRAINT "CHK_ledger_entries_amount" CHECK ("amount" > 0),
-        CONSTRAINT "CHK_ledger_entries_side" CHECK ("side" IN ('debit', 'credit'))
-      ) PARTITION BY RANGE ("posted_at")`);
-    await this.createPartitions(
-      q,
-      'ledger_entries',
-      await this.partitionMonths(q, 'ledger_transactions', 'created_at'),
-    );
-    await q.query(`
-      INSERT INTO "ledger_entries" (agency_id, id, transaction_id, award_id, account, side, amount, posted_at)
-      SELECT e.agency_id, e.id, e.transaction_id, e.award_id, e.account, e.side, e.amount, t.created_at
-        FROM "ledger_entries_unpartitioned" e
-        JOIN "ledger_transactions" t ON t.agency_id = e.agency_id AND t.id = e.transaction_id`);
-    await q.query(`DROP TABLE "ledger_entries_unpartitioned"`);
-    await q.query(`ALTER TABLE "ledger_transactions" FORCE ROW LEVEL SECURITY`);
-
-    await q.query(
-      `ALTER TABLE "ledger_entries" ADD CONSTRAINT "PK_ledger_entries" PRIMARY KEY ("agency_id", "id", "posted_at")`,
-    );
-    await q.query(
-      `CREATE INDEX "IDX_ledger_entries_transaction" ON "ledger_entries" ("agency_id", "transaction_id")`,
-    );
-    await q.query(
-      `CREATE INDEX "IDX_ledger_entries_award_account" ON "ledger_entries" ("agency_id", "award_id", "account")`,
-    );
-    await q.query(
-      `ALTER TABLE "ledger_entries" ADD CONSTRAINT "FK_ledger_entries_agency" FOREIGN KEY ("agency_id") REFERENCES "agencies"("id") ON DELETE NO ACTION ON UPDATE NO ACTION`,
-    );
-    await q.query(
-      `ALTER TABLE "ledger_entries" ADD CONSTRAINT "FK_ledger_entries_transaction" FOREIGN KEY ("agency_id", "transaction_id") REFERENCES "ledger_transactions"("agency_id","id") ON DELETE NO ACTION ON UPDATE NO ACTION`,
-    );
-    await q.query(
-      `ALTER TABLE "ledger_entries" ADD CONSTRAINT "FK_ledger_entries_award" FOREIGN KEY ("agency_id", "award_id") REFERENCES "awards"("agency_id","id") ON DELETE NO ACTION ON UPDATE NO ACTION`,
-    );
-    await q.query(`
-      CREATE TRIGGER "ledger_entries_append_only" BEFORE UPDATE OR DELETE ON "ledger_entries"
-        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()`);
-    await q.query(`
-      CREATE TRIGGER "ledger_entries_no_truncate" BEFORE TRUNCATE ON "ledger_entries"
-        FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()`);
-    await q.query(`
-      CREATE CONSTRAINT TRIGGER "ledger_entries_balanced" AFTER INSERT ON "ledger_entries"
-        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_balanced()`);
-    await makeTenantTable(q, 'ledger_entries', 'SELECT, INSERT');
   }
 
   public async down(): Promise<void> {

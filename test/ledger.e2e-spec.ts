@@ -73,10 +73,8 @@ describe('ledger', () => {
         [moId, txId, award.id, randomUUID()],
       ],
       [
-        `INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount, posted_at)
-         SELECT $1, $2, $3, e.account, e.side, e.amount, t.created_at
-           FROM (VALUES ('program_funds', 'debit', 100.00), ('undisbursed_obligation', 'credit', 99.99)) e(account, side, amount),
-                ledger_transactions t WHERE t.agency_id = $1 AND t.id = $2`,
+        `INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount) VALUES
+           ($1, $2, $3, 'program_funds', 'debit', 100.00), ($1, $2, $3, 'undisbursed_obligation', 'credit', 99.99)`,
         [moId, txId, award.id],
       ],
     ]);

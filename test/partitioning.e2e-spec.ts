@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AuditVerifier } from '../src/core/audit/audit-verifier';
 import { JobScheduler } from '../src/core/jobs';
-import { CREATE_PARTITIONS_SCHEDULE, TimePartitions } from '../src/core/jobs/time-partitions';
-import { Ledger } from '../src/ledger/ledger';
-import { agencyId, asAgencyOwner } from './factories';
-import { inAgency, offeredAward, waitFor } from './factories/finance';
+import {
+  CREATE_PARTITIONS_SCHEDULE,
+  PARTITION_MONTHS_AHEAD,
+  TimePartitions,
+} from '../src/core/jobs/time-partitions';
+import { agencyId, asAgencyOwner, ownerPool } from './factories';
+import { waitFor } from './factories/finance';
 import { connect } from './support/database';
 import { useTestApp } from './support/use-test-app';
 
@@ -17,10 +20,10 @@ function monthSuffix(offset: number): string {
 }
 
 /**
- * audit_events and ledger_entries are partitioned by month (migration 1790001200000): rows land in
- * their month, the daily schedule keeps a year of months ready, a DEFAULT partition takes what no
- * month holds, row-level security holds through the parent and each partition is closed to the
- * app role, and the audit chain verifies across months.
+ * The audit log is partitioned by month (migration 1790001200000): rows land in their UTC month,
+ * the daily schedule keeps the next months ready, a DEFAULT partition takes what no month holds,
+ * row-level security holds through the parent and each partition is closed to the app role, and
+ * the audit chain verifies across months.
  */
 describe('time-partitioned append-only tables', () => {
   // Schedules are fired by the tests, never by a timer.
@@ -67,71 +70,60 @@ describe('time-partitioned append-only tables', () => {
       return rows[0]?.partition as string;
     });
 
-  it("puts audit events and ledger entries in their month's partition", async () => {
+  it("puts an audit event in its month's partition, whatever the session's time zone", async () => {
     const event = await auditEventAt(mo, 'now()');
     expect(await auditPartitionOf(mo, event)).toBe(`audit_events_p${monthSuffix(0)}`);
-
-    const { award } = await offeredAward(t, 'mo-dese');
-    const txId = await inAgency(t, 'mo-dese', () =>
-      t.app.get(Ledger).post({
-        awardId: award.id,
-        kind: 'adjustment',
-        sourceType: 'test',
-        sourceId: randomUUID(),
-        memo: 'partitioned',
-        legs: [
-          { account: 'program_funds', debit: 500n },
-          { account: 'undisbursed_obligation', credit: 500n },
-        ],
-      }),
-    );
-    const legs = await asAgencyOwner(t, 'mo-dese', async (client) => {
-      const { rows } = await client.query(
-        `SELECT e.tableoid::regclass::text AS partition, e.posted_at = t.created_at AS same_instant
-           FROM ledger_entries e JOIN ledger_transactions t ON t.agency_id = e.agency_id AND t.id = e.transaction_id
-          WHERE e.transaction_id = $1`,
-        [txId],
-      );
-      return rows;
-    });
-    expect(legs).toEqual([
-      { partition: `ledger_entries_p${monthSuffix(0)}`, same_instant: true },
-      { partition: `ledger_entries_p${monthSuffix(0)}`, same_instant: true },
-    ]);
-    // The award's ledger still reads whole (the history joins entries by their month).
-    const history = await inAgency(t, 'mo-dese', () => t.app.get(Ledger).history(award.id));
-    expect(history.find((h) => h.id === txId)?.entries).toHaveLength(2);
+    // Months are UTC months: the first microsecond of a month, written from a session west of
+    // UTC (where it is still the previous month's evening), lands in the new month.
+    await app.query(`SET TIME ZONE 'America/Chicago'`);
+    try {
+      const first = await auditEventAt(mo, `date_trunc('month', now(), 'UTC')`);
+      expect(await auditPartitionOf(mo, first)).toBe(`audit_events_p${monthSuffix(0)}`);
+    } finally {
+      await app.query(`SET TIME ZONE 'UTC'`);
+    }
   });
 
   it('keeps a row dated past the prepared months in DEFAULT; the schedule creates months ahead, idempotently', async () => {
-    const far = await auditEventAt(mo, `now() + interval '14 months'`);
+    const ahead = PARTITION_MONTHS_AHEAD;
+    const far = await auditEventAt(mo, `now() + interval '${ahead + 2} months'`);
     expect(await auditPartitionOf(mo, far)).toBe('audit_events_default');
 
     const partitions = t.app.get(TimePartitions);
-    // The migration made the current month and 12 ahead: the daily run has nothing to do.
+    // The migration made the current month and the next ones: the daily run has nothing to do.
     await t.app.get(JobScheduler).fire(CREATE_PARTITIONS_SCHEDULE);
     expect(await partitions.createAhead()).toEqual([]);
-    // One month further: both tables get it, once.
-    expect((await partitions.createAhead(13)).sort()).toEqual([
-      `audit_events_p${monthSuffix(13)}`,
-      `ledger_entries_p${monthSuffix(13)}`,
+    // One month further: created once.
+    expect(await partitions.createAhead(ahead + 1)).toEqual([
+      `audit_events_p${monthSuffix(ahead + 1)}`,
     ]);
-    expect(await partitions.createAhead(13)).toEqual([]);
-    // The month whose row waits in DEFAULT is not created for audit_events (the row would no
-    // longer belong to DEFAULT); inserts of that month keep landing in DEFAULT meanwhile.
-    expect(await partitions.createAhead(14)).toEqual([`ledger_entries_p${monthSuffix(14)}`]);
-    const later = await auditEventAt(mo, `now() + interval '14 months'`);
+    expect(await partitions.createAhead(ahead + 1)).toEqual([]);
+    // The month whose row waits in DEFAULT is not created (that row would no longer belong to
+    // DEFAULT: an owner moves it first); that month's inserts keep landing in DEFAULT meanwhile.
+    expect(await partitions.createAhead(ahead + 2)).toEqual([]);
+    const exists = await app.query(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+      `audit_events_p${monthSuffix(ahead + 2)}`,
+    ]);
+    expect(exists.rows[0].present).toBe(false);
+    const later = await auditEventAt(mo, `now() + interval '${ahead + 2} months'`);
     expect(await auditPartitionOf(mo, later)).toBe('audit_events_default');
 
-    // A new partition is protected like the others: RLS forced with a policy, no app grant.
+    // A new partition is protected like the others: RLS forced with a policy, no app grant,
+    // and TRUNCATE refused by its own trigger.
     const { rows } = await app.query(
       `SELECT c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
               (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies,
+              (SELECT count(*)::int FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname LIKE '%_no_truncate') AS truncate_guards,
               has_table_privilege(c.oid, 'SELECT') AS app_may_read
          FROM pg_class c WHERE c.relname = $1`,
-      [`ledger_entries_p${monthSuffix(13)}`],
+      [`audit_events_p${monthSuffix(ahead + 1)}`],
     );
-    expect(rows).toEqual([{ enabled: true, forced: true, policies: 1, app_may_read: false }]);
+    expect(rows).toEqual([
+      { enabled: true, forced: true, policies: 1, truncate_guards: 1, app_may_read: false },
+    ]);
+    await expect(
+      ownerPool(t).query(`TRUNCATE audit_events_p${monthSuffix(ahead + 1)} CASCADE`),
+    ).rejects.toThrow(/append-only/);
   });
 
   it('gives the app role no way to make or shape partitions itself', async () => {
@@ -148,18 +140,13 @@ describe('time-partitioned append-only tables', () => {
     });
   });
 
-  it("keeps agency A out of agency B's audit events and ledger entries, through the parent and by partition name", async () => {
+  it("keeps agency A out of agency B's audit events, through the parent and by partition name", async () => {
     const bEvent = await auditEventAt(ks, 'now()');
-    const { award } = await offeredAward(t, 'ks-ksde');
     await app.query('BEGIN');
     try {
       await app.query(`SELECT set_config('app.agency_id', $1, true)`, [mo]);
       const events = await app.query(`SELECT agency_id FROM audit_events WHERE id = $1`, [bEvent]);
       expect(events.rows).toEqual([]);
-      const entries = await app.query(`SELECT agency_id FROM ledger_entries WHERE award_id = $1`, [
-        award.id,
-      ]);
-      expect(entries.rows).toEqual([]);
       const mine = await app.query(
         `SELECT DISTINCT agency_id FROM audit_events WHERE occurred_at > now() - interval '1 hour'`,
       );
@@ -167,12 +154,7 @@ describe('time-partitioned append-only tables', () => {
     } finally {
       await app.query('ROLLBACK');
     }
-    for (const partition of [
-      `audit_events_p${monthSuffix(0)}`,
-      'audit_events_default',
-      `ledger_entries_p${monthSuffix(0)}`,
-      'ledger_entries_default',
-    ]) {
+    for (const partition of [`audit_events_p${monthSuffix(0)}`, 'audit_events_default']) {
       await app.query('BEGIN');
       try {
         await app.query(`SELECT set_config('app.agency_id', $1, true)`, [mo]);

@@ -301,10 +301,10 @@ export async function createFixtures(
          ), t AS (
            INSERT INTO ledger_transactions (agency_id, award_id, kind, source_type, source_id, memo)
            SELECT $1, id, 'obligation', 'award', id, 'Obligation of a benchmark award' FROM w
-           RETURNING id, award_id, created_at
+           RETURNING id, award_id
          ), e AS (
-           INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount, posted_at)
-           SELECT $1, t.id, t.award_id, x.account, x.side, 100000.00, t.created_at
+           INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount)
+           SELECT $1, t.id, t.award_id, x.account, x.side, 100000.00
              FROM t CROSS JOIN (VALUES ('program_funds', 'debit'), ('undisbursed_obligation', 'credit')) x(account, side)
          )
          INSERT INTO payment_requests (agency_id, reference, award_id, organization_id, type, status, amount_requested,

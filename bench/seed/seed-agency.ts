@@ -582,10 +582,10 @@ async function seedAwardsAndPayments(
        INSERT INTO ledger_transactions (agency_id, award_id, kind, source_type, source_id, memo, created_by, created_at)
        SELECT w.agency_id, w.id, 'obligation', 'award', w.id, 'Obligation of award ' || w.reference, w.offered_by, w.offered_at
          FROM awards w WHERE w.agency_id = $1
-       RETURNING agency_id, id, award_id, created_at
+       RETURNING agency_id, id, award_id
      ), w AS (SELECT id, amount FROM awards WHERE agency_id = $1)
-     INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount, posted_at)
-     SELECT t.agency_id, t.id, t.award_id, e.account, e.side, w.amount, t.created_at
+     INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount)
+     SELECT t.agency_id, t.id, t.award_id, e.account, e.side, w.amount
        FROM t JOIN w ON w.id = t.award_id
        CROSS JOIN (VALUES ('program_funds', 'debit'), ('undisbursed_obligation', 'credit')) AS e(account, side)`,
     [agencyId],
@@ -630,10 +630,10 @@ async function seedAwardsAndPayments(
        SELECT r.agency_id, r.award_id, 'disbursement', 'payment_request', r.id,
               'Reimbursement ' || r.reference || ' paid on ' || r.paid_on, r.paid_at
          FROM payment_requests r WHERE r.agency_id = $1 AND r.status = 'paid'
-       RETURNING agency_id, id, award_id, source_id, created_at
+       RETURNING agency_id, id, award_id, source_id
      )
-     INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount, posted_at)
-     SELECT t.agency_id, t.id, t.award_id, e.account, e.side, r.amount, t.created_at
+     INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount)
+     SELECT t.agency_id, t.id, t.award_id, e.account, e.side, r.amount
        FROM t JOIN payment_requests r ON r.agency_id = t.agency_id AND r.id = t.source_id
        CROSS JOIN (VALUES ('undisbursed_obligation', 'debit'), ('cash', 'credit')) AS e(account, side)`,
     [agencyId],

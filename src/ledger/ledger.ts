@@ -15,15 +15,11 @@ const INSERT_TRANSACTION = sql<Pick<LedgerTransaction, 'id'>>(
    VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp()) RETURNING id`,
 );
 
-// posted_at is the transaction's created_at (microseconds, which a JS Date would lose): the
-// entries' partition key, so a transaction's legs share one month (docs/decisions/0013).
 const INSERT_ENTRIES = sql(
   'ledger.entries-insert',
-  `INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount, posted_at)
-   SELECT $1, $2, $3, e.account, e.side, e.amount::numeric(14,2), t.created_at
-     FROM unnest($4::text[], $5::text[], $6::text[]) AS e(account, side, amount),
-          ledger_transactions t
-    WHERE t.agency_id = $1 AND t.id = $2`,
+  `INSERT INTO ledger_entries (agency_id, transaction_id, award_id, account, side, amount)
+   SELECT $1, $2, $3, e.account, e.side, e.amount::numeric(14,2)
+     FROM unnest($4::text[], $5::text[], $6::text[]) AS e(account, side, amount)`,
 );
 
 const LEGS = entitySql(
@@ -32,8 +28,7 @@ const LEGS = entitySql(
   'e',
   `SELECT {columns}
      FROM ledger_transactions t
-     JOIN ledger_entries e
-       ON e.agency_id = t.agency_id AND e.transaction_id = t.id AND e.posted_at = t.created_at
+     JOIN ledger_entries e ON e.agency_id = t.agency_id AND e.transaction_id = t.id
     WHERE t.agency_id = $1 AND t.id = $2`,
   { pick: ['awardId', 'account', 'side', 'amount'] },
 );
@@ -63,8 +58,7 @@ const HISTORY = entitySql(
   't',
   `SELECT {columns}, json_agg({json:e} ORDER BY e.side DESC, e.account) AS entries
      FROM ledger_transactions t
-     JOIN ledger_entries e
-       ON e.agency_id = t.agency_id AND e.transaction_id = t.id AND e.posted_at = t.created_at
+     JOIN ledger_entries e ON e.agency_id = t.agency_id AND e.transaction_id = t.id
     WHERE t.agency_id = $1 AND t.award_id = $2
     GROUP BY t.agency_id, t.id
     ORDER BY t.created_at, t.id`,

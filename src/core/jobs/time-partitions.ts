@@ -5,20 +5,20 @@ import { JobScheduler } from './job-scheduler';
 
 export const CREATE_PARTITIONS_SCHEDULE = 'database.create-partitions';
 /** Months of partitions kept ready ahead of the current one (as the migration made them). */
-export const PARTITION_MONTHS_AHEAD = 12;
+export const PARTITION_MONTHS_AHEAD = 3;
 const DAY_MS = 86_400_000;
 
 // The app role may not create tables; time_partitions_ensure is the owner's SECURITY DEFINER
 // function that creates only the missing months of the time-partitioned tables (migration
-// 1790001200000). It returns the partitions it made; nothing when all exist.
+// 1790001200000; audit_events so far). It returns the partitions it made; nothing when all exist.
 const ENSURE_PARTITIONS = sql<{ partition: string }>(
   'core.time-partitions-ensure',
   `SELECT p AS partition FROM time_partitions_ensure($1) AS p`,
 );
 
 /**
- * Daily: makes sure the monthly partitions of audit_events and ledger_entries exist a year ahead,
- * so a month's rows never reach the DEFAULT partition. Idempotent (existing months are skipped),
+ * Daily: makes sure the monthly partitions of the audit log exist a quarter ahead, so a month's
+ * rows never reach the DEFAULT partition. Idempotent (existing months are skipped),
  * and safe with several workers (the function serialises callers).
  */
 @Injectable()

@@ -86,15 +86,4 @@ export class LedgerEntry {
 
   @Column({ type: 'numeric', precision: 14, scale: 2 })
   amount: string;
-
-  /**
-   * Its transaction's created_at: the partition key (monthly partitions, migration
-   * 1790001200000), so part of the key; a transaction's legs are always in one month.
-   */
-  @PrimaryColumn({
-    name: 'posted_at',
-    type: 'timestamptz',
-    primaryKeyConstraintName: 'PK_ledger_entries',
-  })
-  postedAt: Date;
 }
