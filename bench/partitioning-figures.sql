@@ -1,6 +1,6 @@
 -- Figures for docs/decisions/0013 on a database filled by `npm run seed:scale`, before or after
--- migration 1790001200000 (the script finds out which). Run as the owner role:
---   psql "$DATABASE_OWNER_URL" -v agency=<agency uuid> -v award=<award uuid> -f bench/partitioning-figures.sql
+-- migration 1790001200000 (the script finds out whether audit_events is partitioned). As the owner:
+--   psql "$DATABASE_OWNER_URL" -v agency=<agency uuid> -f bench/partitioning-figures.sql
 -- Retention statements run inside transactions that are rolled back: nothing is removed.
 \timing on
 \set ON_ERROR_STOP on
@@ -41,65 +41,21 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY ON)
    WHERE agency_id = :'agency' AND occurred_at >= '2025-10-01 00:00+00' AND occurred_at < '2025-11-01 00:00+00'
    GROUP BY action;
 
-\echo '== ledger: one award''s balances (the hot read before every payment; no time in it)'
-PREPARE balances(uuid, uuid) AS
-  SELECT account, SUM(CASE side WHEN 'debit' THEN amount ELSE -amount END)::numeric(16,2)::text AS net
-    FROM ledger_entries WHERE agency_id = $1 AND award_id = $2 GROUP BY account;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY ON) EXECUTE balances(:'agency', :'award');
-\echo '   the same, 200 executions (plan and run), wall time:'
-SELECT clock_timestamp() AS t0 \gset
-DO $$ DECLARE i int; BEGIN
-  FOR i IN 1..200 LOOP
-    PERFORM account FROM ledger_entries
-      WHERE agency_id = current_setting('app.agency_id')::uuid
-        AND award_id = (SELECT award_id FROM ledger_transactions
-                         WHERE agency_id = current_setting('app.agency_id')::uuid
-                         ORDER BY id OFFSET i LIMIT 1)
-      GROUP BY account;
-  END LOOP; END $$;
-SELECT round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000 / 200, 3) AS ms_per_balance;
-
-\echo '== ledger: a month''s postings by account (a monthly report)'
-\if :partitioned
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY ON)
-  SELECT account, side, sum(amount) FROM ledger_entries
-   WHERE agency_id = :'agency' AND posted_at >= '2025-10-01 00:00+00' AND posted_at < '2025-11-01 00:00+00'
-   GROUP BY account, side;
-\else
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY ON)
-  SELECT e.account, e.side, sum(e.amount) FROM ledger_entries e
-    JOIN ledger_transactions t ON t.agency_id = e.agency_id AND t.id = e.transaction_id
-   WHERE e.agency_id = :'agency' AND t.created_at >= '2025-10-01 00:00+00' AND t.created_at < '2025-11-01 00:00+00'
-   GROUP BY e.account, e.side;
-\endif
 ROLLBACK;
 
-\echo '== retention: one month of every agency''s audit events and ledger entries leaves (rolled back)'
-\if :partitioned
+\echo '== retention: one month of every agency''s audit events leaves (rolled back)'
 BEGIN;
 -- The chain's foreign key names each event: a month of events leaves only with its links (or
 -- once the chain is re-anchored past it, which is not built). Dropped here to time the rest.
 ALTER TABLE audit_chain DROP CONSTRAINT "FK_audit_chain_event";
-SELECT pg_current_wal_lsn() AS lsn0 \gset
+SELECT pg_current_wal_insert_lsn() AS lsn0 \gset
+\if :partitioned
 ALTER TABLE audit_events DETACH PARTITION audit_events_p2025_10;
 DROP TABLE audit_events_p2025_10;
-ALTER TABLE ledger_entries DETACH PARTITION ledger_entries_p2025_10;
-DROP TABLE ledger_entries_p2025_10;
-SELECT pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), :'lsn0')) AS wal_written;
-ROLLBACK;
 \else
-BEGIN;
 ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only;
-ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_append_only;
 ALTER TABLE audit_events NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE ledger_entries NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE ledger_transactions NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE audit_chain DROP CONSTRAINT "FK_audit_chain_event";
-SELECT pg_current_wal_lsn() AS lsn0 \gset
 DELETE FROM audit_events WHERE occurred_at >= '2025-10-01 00:00+00' AND occurred_at < '2025-11-01 00:00+00';
-DELETE FROM ledger_entries e USING ledger_transactions t
- WHERE t.agency_id = e.agency_id AND t.id = e.transaction_id
-   AND t.created_at >= '2025-10-01 00:00+00' AND t.created_at < '2025-11-01 00:00+00';
-SELECT pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), :'lsn0')) AS wal_written;
-ROLLBACK;
 \endif
+SELECT pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_insert_lsn(), :'lsn0')) AS wal_written;
+ROLLBACK;

@@ -45,6 +45,20 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
   public async up(q: QueryRunner): Promise<void> {
     await this.createMaintenanceFunctions(q);
     await this.partitionAuditEvents(q);
+    await this.vacuumOutboxOften(q);
+  }
+
+  /**
+   * The outbox stays one table (see above); what its hot path needs instead is vacuum. Every job
+   * leaves a dead entry in the pending partial index when it is published, and the claim walks
+   * them until a vacuum removes them: 56,000 dead rows made a 10-job claim read 5,500 buffers
+   * (20-30 ms) instead of 137 (0013). By default autovacuum waits for 20% of the table (7 days of
+   * done rows) to be dead; here it runs after 1% or 1,000 rows.
+   */
+  private async vacuumOutboxOften(q: QueryRunner): Promise<void> {
+    await q.query(
+      `ALTER TABLE "jobs_outbox" SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000)`,
+    );
   }
 
   private async createMaintenanceFunctions(q: QueryRunner): Promise<void> {
