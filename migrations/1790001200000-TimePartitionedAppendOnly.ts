@@ -142,13 +142,13 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
 
   /** The earliest month of a column's rows (read past RLS: the owner's own table), else now. */
   private async partitionMonths(q: QueryRunner, table: string, column: string): Promise<string[]> {
-    const rows: Array<{ month: string }> = await q.query(
+    const rows = (await q.query(
       `SELECT to_char(m, 'YYYY-MM-DD') AS month
          FROM generate_series(
                 date_trunc('month', COALESCE((SELECT min("${column}") FROM "${table}"), now()) AT TIME ZONE 'UTC'),
                 date_trunc('month', now() AT TIME ZONE 'UTC') + interval '${MONTHS_AHEAD} months',
                 interval '1 month') AS m`,
-    );
+    )) as Array<{ month: string }>;
     return rows.map((r) => r.month);
   }
 
@@ -162,6 +162,30 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
     // creating its month (time_partition_create warns) until an owner moves it.
     await q.query(`CREATE TABLE "${table}_default" PARTITION OF "${table}" DEFAULT`);
     await q.query(`SELECT time_partition_protect($1, $2)`, [table, `${table}_default`]);
+  }
+
+  /** The audit log's indexes, triggers and tenant policy, as migration 1764310000000 made them. */
+  private async createAuditIndexesAndTriggers(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE INDEX "IDX_audit_events_time" ON "audit_events" ("agency_id", "occurred_at", "id")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_audit_events_entity" ON "audit_events" ("agency_id", "entity_type", "entity_id", "occurred_at", "id")`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_audit_events_actor" ON "audit_events" ("agency_id", "actor_user_id", "occurred_at", "id")`,
+    );
+    await q.query(`CREATE INDEX "IDX_audit_events_tx" ON "audit_events" ("agency_id", "tx_id")`);
+    await q.query(`
+      CREATE TRIGGER "audit_events_stamp" BEFORE INSERT ON "audit_events"
+        FOR EACH ROW EXECUTE FUNCTION audit_events_stamp()`);
+    await q.query(`
+      CREATE TRIGGER "audit_events_append_only" BEFORE UPDATE OR DELETE ON "audit_events"
+        FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`);
+    await q.query(`
+      CREATE TRIGGER "audit_events_no_truncate" BEFORE TRUNCATE ON "audit_events"
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`);
+    await makeTenantTable(q, 'audit_events', 'SELECT, INSERT');
   }
 
   private async partitionAuditEvents(q: QueryRunner): Promise<void> {
@@ -202,26 +226,7 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
     await q.query(
       `ALTER TABLE "audit_events" ADD CONSTRAINT "PK_audit_events" PRIMARY KEY ("agency_id", "id", "occurred_at")`,
     );
-    await q.query(
-      `CREATE INDEX "IDX_audit_events_time" ON "audit_events" ("agency_id", "occurred_at", "id")`,
-    );
-    await q.query(
-      `CREATE INDEX "IDX_audit_events_entity" ON "audit_events" ("agency_id", "entity_type", "entity_id", "occurred_at", "id")`,
-    );
-    await q.query(
-      `CREATE INDEX "IDX_audit_events_actor" ON "audit_events" ("agency_id", "actor_user_id", "occurred_at", "id")`,
-    );
-    await q.query(`CREATE INDEX "IDX_audit_events_tx" ON "audit_events" ("agency_id", "tx_id")`);
-    await q.query(`
-      CREATE TRIGGER "audit_events_stamp" BEFORE INSERT ON "audit_events"
-        FOR EACH ROW EXECUTE FUNCTION audit_events_stamp()`);
-    await q.query(`
-      CREATE TRIGGER "audit_events_append_only" BEFORE UPDATE OR DELETE ON "audit_events"
-        FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`);
-    await q.query(`
-      CREATE TRIGGER "audit_events_no_truncate" BEFORE TRUNCATE ON "audit_events"
-        FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`);
-    await makeTenantTable(q, 'audit_events', 'SELECT, INSERT');
+    await this.createAuditIndexesAndTriggers(q);
 
     // The chain names its event by the whole key. Filling the new column is the one UPDATE the
     // chain ever takes: its append-only trigger is off for this statement, in this migration.
@@ -242,9 +247,48 @@ export class TimePartitionedAppendOnly1790001200000 implements MigrationInterfac
         REFERENCES "audit_events"("agency_id", "id", "occurred_at") ON DELETE NO ACTION ON UPDATE NO ACTION`);
   }
 
-  public async down(): Promise<void> {
-    // Going back would copy every row into unpartitioned tables again; restore from the backup
-    // taken before the upgrade instead.
-    throw new Error('TimePartitionedAppendOnly cannot be reverted; restore the pre-upgrade backup');
+  /** Back to one table: the rows are copied again (before the stamping trigger, as in up). */
+  public async down(q: QueryRunner): Promise<void> {
+    await q.query(
+      `ALTER TABLE "jobs_outbox" RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold)`,
+    );
+    await q.query(`ALTER TABLE "audit_chain" DROP CONSTRAINT "FK_audit_chain_event"`);
+    await q.query(`ALTER TABLE "audit_chain" DROP COLUMN "event_occurred_at"`);
+    await q.query(`ALTER TABLE "audit_events" RENAME TO "audit_events_partitioned"`);
+    await q.query(`ALTER TABLE "audit_events_partitioned" NO FORCE ROW LEVEL SECURITY`);
+    await q.query(`ALTER TABLE "audit_events_partitioned" DROP CONSTRAINT "PK_audit_events"`);
+    for (const index of ['time', 'entity', 'actor', 'tx']) {
+      await q.query(`DROP INDEX "IDX_audit_events_${index}"`);
+    }
+    await q.query(`
+      CREATE TABLE "audit_events" (
+        "agency_id" uuid NOT NULL,
+        "id" uuid NOT NULL DEFAULT gen_random_uuid(),
+        "occurred_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+        "actor_kind" text NOT NULL,
+        "actor_user_id" uuid,
+        "action" text NOT NULL,
+        "entity_type" text NOT NULL,
+        "entity_id" text NOT NULL,
+        "before" jsonb,
+        "after" jsonb,
+        "request_id" text,
+        "client_ip" text,
+        "tx_id" bigint NOT NULL,
+        "content_hash" text NOT NULL
+      )`);
+    await q.query(`INSERT INTO "audit_events" SELECT * FROM "audit_events_partitioned"`);
+    await q.query(`DROP TABLE "audit_events_partitioned"`);
+    await q.query(
+      `ALTER TABLE "audit_events" ADD CONSTRAINT "PK_audit_events" PRIMARY KEY ("agency_id", "id")`,
+    );
+    await this.createAuditIndexesAndTriggers(q);
+    await q.query(`
+      ALTER TABLE "audit_chain" ADD CONSTRAINT "FK_audit_chain_event"
+        FOREIGN KEY ("agency_id", "event_id")
+        REFERENCES "audit_events"("agency_id", "id") ON DELETE NO ACTION ON UPDATE NO ACTION`);
+    await q.query(`DROP FUNCTION time_partitions_ensure(integer)`);
+    await q.query(`DROP FUNCTION time_partition_create(text, date)`);
+    await q.query(`DROP FUNCTION time_partition_protect(text, text)`);
   }
 }
