@@ -209,16 +209,19 @@ export class ProgramOpportunities {
         { [`${key}Min`]: fromCents(range.min), [`${key}Max`]: fromCents(range.max) },
       );
     }
-    const total = await qb.getCount();
-    if (total <= query.offset) return { rows: [], total };
     const order = query.sort.order === 'asc' ? 'ASC' : 'DESC';
     const sortSql = query.sort.key === 'window' ? WINDOW_SQL : SORT_SQL[query.sort.key];
-    const programs = await qb
+    // The page and the count in one statement (a window count); a page past the end has no
+    // row to carry it, so only then a second statement counts.
+    const { entities: programs, raw } = await qb
+      .clone()
+      .addSelect('COUNT(*) OVER ()', 'matching_total')
       .orderBy(sortSql, order, 'NULLS LAST')
       .addOrderBy('p.id', 'ASC')
       .offset(query.offset)
       .limit(query.limit)
-      .getMany();
+      .getRawAndEntities<{ matching_total: string }>();
+    const total = raw.length > 0 ? Number(raw[0].matching_total) : await qb.getCount();
     return { rows: programs.map((p) => this.open(p, grace, now)), total };
   }
 
