@@ -292,6 +292,12 @@ describe('CommonGrants opportunities', () => {
       new Set([ids.open, ids.ended, ids.closed, ids.formula, ids.kansas]),
     );
     expect(await found('mo-dese', { search: '%' })).toEqual(new Set()); // a wildcard is a character
+    // Text is a parameter, never SQL; and drafts stay out whatever the text.
+    expect(await found(undefined, { search: "' OR 1=1; DROP TABLE programs; --" })).toEqual(
+      new Set(),
+    );
+    expect(await found(undefined, { search: "Draft' OR p.status = 'draft" })).toEqual(new Set());
+    expect(idsOf(await list('mo-dese'))).toHaveLength(MO_PUBLIC().length);
 
     const byStatus = (value: string[], operator = 'in') => ({
       filters: { status: { operator, value } },
