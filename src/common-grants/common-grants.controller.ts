@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from '../core/access/access.decorators';
+import { Public, WithoutTransaction } from '../core/access/access.decorators';
 import { PublicData } from '../core/http/rate-limits';
 import { CommonGrantsOpportunities, OpportunitySearchPage } from './common-grants.service';
 import { parseListQuery, parseSearchBody } from './opportunity-query';
@@ -48,9 +48,12 @@ export class AgencyOpportunitiesController {
 
 /**
  * CommonGrants opportunities of every agency of the deployment (an aggregator's feed). Its
- * CommonGrants base URL is /api/v1, beside the agencies' own.
+ * CommonGrants base URL is /api/v1, beside the agencies' own. No request transaction: each
+ * agency is read in a transaction of its own (as login opens its own), so a request holds one
+ * connection at a time, not an idle one besides.
  */
 @ApiTags('common-grants')
+@WithoutTransaction()
 @Controller('common-grants/opportunities')
 export class DeploymentOpportunitiesController {
   constructor(private readonly opportunities: CommonGrantsOpportunities) {}
