@@ -25,6 +25,23 @@ const versionOf = (pkg: string): string =>
   ).version;
 
 /**
+ * The TypeSpec compiler's Node API, run as an ES module in a child `node` (argv: output directory,
+ * entry file): @typespec/compiler and @common-grants/core are ESM-only, which Jest's CommonJS
+ * sandbox cannot load. Emits one OpenAPI 3 JSON document per protocol version.
+ */
+const COMPILE = `
+import { compile, NodeHost } from '@typespec/compiler';
+const [outputDir, entry] = process.argv.slice(1);
+const program = await compile(NodeHost, entry, {
+  emit: ['@typespec/openapi3'],
+  options: { '@typespec/openapi3': { 'file-type': 'json', 'emitter-output-dir': outputDir } },
+});
+const errors = program.diagnostics.filter((d) => d.severity === 'error');
+for (const d of errors) console.error(d.code + ': ' + d.message);
+process.exit(errors.length > 0 ? 1 : 0);
+`;
+
+/**
  * The protocol's OpenAPI document, compiled from @common-grants/core's TypeSpec by the TypeSpec
  * compiler in a child process (ESM-only packages), cached under .data by package versions so a
  * second run (or an upgrade's first) pays for the compile only when the inputs changed.
@@ -42,10 +59,11 @@ export async function commonGrantsOpenApi(): Promise<OpenApiDocument> {
     mkdirSync(cacheRoot, { recursive: true });
     const scratch = mkdtempSync(join(cacheRoot, 'compiling-'));
     try {
-      await promisify(execFile)(process.execPath, [
-        join(REPO_ROOT, 'test', 'support', 'common-grants-compile.mjs'),
-        scratch,
-      ]);
+      await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', COMPILE, scratch, join(__dirname, 'common-grants.tsp')],
+        { cwd: REPO_ROOT },
+      );
       // A rename is atomic: a concurrent run sees no file or a whole one.
       if (!existsSync(dir)) renameSync(scratch, dir);
     } finally {
