@@ -99,6 +99,8 @@ describe('CommonGrants opportunities', () => {
           kind: 'formula',
           rubric: null,
           fundsAvailable: '9000000.00',
+          awardFloor: null, // allocations, not a range of awards
+          awardCeiling: null,
           eligibility: {},
         },
         mo,
@@ -402,6 +404,12 @@ describe('CommonGrants opportunities', () => {
     ]);
     const byCeiling = await order('mo-dese', { sortBy: 'funding.maxAwardAmount' });
     expect(byCeiling.slice(0, 2)).toEqual([ids.ended, ids.forecasted]);
+    // The formula program has no award range: last either way, here and across the deployment.
+    for (const agencyCode of ['mo-dese', undefined])
+      for (const sortOrder of ['asc', 'desc']) {
+        const byFloor = await order(agencyCode, { sortBy: 'funding.minAwardAmount', sortOrder });
+        expect(byFloor[byFloor.length - 1]).toBe(ids.formula);
+      }
     expect(await order('mo-dese', { sortBy: 'status.value' })).toEqual(
       expect.arrayContaining([ids.ended, ids.closed]),
     );

@@ -11,7 +11,7 @@ import {
   OpenProgram,
   OpenProgramSortKey,
   ProgramOpportunities,
-  WINDOW_RANK,
+  SortValue,
 } from '../programs/program-opportunities';
 import { OpportunityNotFoundError } from './common-grants.errors';
 import { Opportunity, toOpportunity } from './opportunity';
@@ -31,26 +31,13 @@ export type OpportunitySearchPage = OpportunityPage & {
 
 type Found = { program: OpenProgram; agency: AgencySummary };
 
-/** A program's value for a sort key, as SQL orders it (null sorts last either way). */
-function sortValue(p: OpenProgram, key: OpenProgramSortKey): number | bigint | string | null {
-  switch (key) {
-    case 'updatedAt':
-      return p.updatedAt.getTime();
-    case 'createdAt':
-      return p.createdAt.getTime();
-    case 'title':
-      return p.title.toLowerCase();
-    case 'window':
-      return WINDOW_RANK[p.window];
-    case 'closesAt':
-      return p.closesAt?.getTime() ?? null;
-    case 'fiscalYear':
-      return p.fiscalYear;
-    default: {
-      const amount = p[key];
-      return amount === null ? null : toCents(amount);
-    }
-  }
+/** A sort value as SQL returned it, in a form JavaScript compares in the same order. */
+function comparable(value: SortValue, key: OpenProgramSortKey): number | bigint | string | null {
+  if (value === null) return null;
+  if (value instanceof Date) return value.getTime();
+  if (key === 'fundsAvailable' || key === 'awardFloor' || key === 'awardCeiling')
+    return toCents(String(value));
+  return value;
 }
 
 /**
@@ -94,37 +81,50 @@ export class CommonGrantsOpportunities {
   }
 
   /**
-   * Every active agency's opportunities: each agency returns its first page × pageSize in the
-   * requested order, and the merge keeps the same order (SQL sorts by values JavaScript compares
-   * alike, ties by id), so pages are stable and never skip or repeat an opportunity.
+   * Every active agency's opportunities. Each agency returns the ids and sort values of its first
+   * page × pageSize matches in the requested order (small rows, however deep the page); the merge
+   * keeps that order (SQL sorts by values JavaScript compares alike, ties by id), so pages are
+   * stable and never skip or repeat an opportunity. Then only the page's programs are read.
    */
   async searchDeployment(search: OpportunitySearch): Promise<OpportunitySearchPage> {
     if (search.matchesNothing) return this.page(search, [], 0);
     const now = this.clock.now();
-    const limit = search.page * search.pageSize;
-    const found: Found[] = [];
+    const query = { ...search.query, offset: 0, limit: search.page * search.pageSize };
+    const { key, order } = query.sort;
+    const keyed: Array<{
+      agency: AgencySummary;
+      id: string;
+      value: ReturnType<typeof comparable>;
+    }> = [];
     let total = 0;
     for (const agency of this.agencies.list().filter(this.agencyFilter(search))) {
-      const { rows, total: count } = await this.inAgency(agency, () =>
-        this.programs.search({ ...search.query, offset: 0, limit }, now),
-      );
-      total += count;
-      found.push(...rows.map((program) => ({ program, agency })));
+      const found = await this.inAgency(agency, () => this.programs.sortKeys(query, now));
+      total += found.total;
+      for (const k of found.keys) keyed.push({ agency, id: k.id, value: comparable(k.value, key) });
     }
-    const { key, order } = search.query.sort;
     const direction = order === 'asc' ? 1 : -1;
-    found.sort((a, b) => {
-      const x = sortValue(a.program, key);
-      const y = sortValue(b.program, key);
-      if (x !== y) {
-        if (x === null) return 1;
-        if (y === null) return -1;
-        return (x < y ? -1 : 1) * direction;
+    keyed.sort((a, b) => {
+      if (a.value !== b.value) {
+        if (a.value === null) return 1;
+        if (b.value === null) return -1;
+        return (a.value < b.value ? -1 : 1) * direction;
       }
-      return a.program.id < b.program.id ? -1 : a.program.id > b.program.id ? 1 : 0;
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     });
     const start = (search.page - 1) * search.pageSize;
-    return this.page(search, found.slice(start, start + search.pageSize), total);
+    const onPage = keyed.slice(start, start + search.pageSize);
+    const programs = new Map<string, OpenProgram>();
+    for (const agency of new Set(onPage.map((k) => k.agency))) {
+      const ids = onPage.filter((k) => k.agency === agency).map((k) => k.id);
+      for (const p of await this.inAgency(agency, () => this.programs.findMany(ids, now)))
+        programs.set(p.id, p);
+    }
+    // A program archived between the two reads is left out of the page.
+    const found = onPage.flatMap(({ agency, id }) => {
+      const program = programs.get(id);
+      return program ? [{ program, agency }] : [];
+    });
+    return this.page(search, found, total);
   }
 
   /** Opportunity ids are program ids (UUIDs, unique across agencies): asked of each agency. */

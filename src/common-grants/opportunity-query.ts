@@ -15,8 +15,12 @@ import { OppStatusValue } from './opportunity';
 
 /** The protocol's default page size; larger requests get pages of this size (paginationInfo says so). */
 export const MAX_PAGE_SIZE = 100;
-/** How far offset pages reach (page × pageSize): each page re-reads everything before it. */
-export const MAX_PAGED_RESULTS = 10_000;
+/**
+ * How far offset pages reach (page × pageSize): each page re-reads everything before it, and
+ * across the deployment each agency sends that many sort keys to merge (50 agencies × 1,000
+ * keys: a few MB at worst). Narrower filters (close dates, agencyCode) reach the rest.
+ */
+export const MAX_PAGED_RESULTS = 1_000;
 const MAX_SEARCH_LENGTH = 200;
 
 /** The protocol's sortable fields (CommonGrants.Models.OppSortBy) and ours behind them. */

@@ -4,6 +4,7 @@ import { parseAgencyDateTime } from '../core/clock/zoned-time';
 import { TenantDb } from '../core/context/tenant-db';
 import { isUuid } from '../core/ids';
 import { fromCents } from '../core/money/money';
+import { SelectQueryBuilder } from 'typeorm';
 import { Program, ProgramKind } from './entities/program.entity';
 import type { Eligibility } from './program-settings';
 
@@ -65,6 +66,9 @@ export type OpenProgramSortKey =
   | 'awardFloor'
   | 'fundsAvailable'
   | 'fiscalYear';
+
+/** A sort key's value as SQL returns it (see sortKeys). */
+export type SortValue = string | number | Date | null;
 
 export interface OpenProgramQuery {
   /** Words in the title or description (case-insensitive). */
@@ -154,11 +158,74 @@ export class ProgramOpportunities {
     private readonly agencies: AgencyDirectory,
   ) {}
 
+  /** One page of the matching programs, in the query's order, and how many match. */
   async search(
     query: OpenProgramQuery,
     now: Date,
   ): Promise<{ rows: OpenProgram[]; total: number }> {
-    if (query.windows?.length === 0 || query.kinds?.length === 0) return { rows: [], total: 0 };
+    const matching = this.matching(query, now);
+    if (!matching) return { rows: [], total: 0 };
+    // The page and the count in one statement (a window count); a page past the end has no
+    // row to carry it, so only then a second statement counts.
+    const { entities: programs, raw } = await this.sorted(matching.qb.clone(), query)
+      .addSelect('COUNT(*) OVER ()', 'matching_total')
+      .getRawAndEntities<{ matching_total: string }>();
+    const total = raw.length > 0 ? Number(raw[0].matching_total) : await matching.qb.getCount();
+    return { rows: programs.map((p) => this.open(p, matching.grace, now)), total };
+  }
+
+  /**
+   * The same page as ids and sort values only, for merging several agencies' results: small
+   * rows however deep the page (the full programs of the merged page come from findMany).
+   * Values are as SQL orders them: money as decimal strings, times as Dates.
+   */
+  async sortKeys(
+    query: OpenProgramQuery,
+    now: Date,
+  ): Promise<{ keys: Array<{ id: string; value: SortValue }>; total: number }> {
+    const matching = this.matching(query, now);
+    if (!matching) return { keys: [], total: 0 };
+    const raw = await this.sorted(matching.qb.clone(), query)
+      .select('p.id', 'id')
+      .addSelect(this.sortSql(query), 'sort_value')
+      .addSelect('COUNT(*) OVER ()', 'matching_total')
+      .getRawMany<{ id: string; sort_value: SortValue; matching_total: string }>();
+    const total = raw.length > 0 ? Number(raw[0].matching_total) : await matching.qb.getCount();
+    return { keys: raw.map((r) => ({ id: r.id, value: r.sort_value })), total };
+  }
+
+  /** Published or closed programs by id (others are left out), in no particular order. */
+  async findMany(ids: string[], now: Date): Promise<OpenProgram[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    const programs = await this.db
+      .repo(Program)
+      .createQueryBuilder('p')
+      .select(COLUMNS.map((c) => `p.${c}`))
+      .where(`p.agency_id = :agencyId AND p.status IN ('published', 'closed')`, {
+        agencyId: this.db.agencyId,
+      })
+      .andWhere('p.id IN (:...ids)', { ids: valid })
+      .getMany();
+    const grace = this.agencies.configOf(this.db.agencyId).applications.submissionGraceMinutes;
+    return programs.map((p) => this.open(p, grace, now));
+  }
+
+  private sortSql(query: OpenProgramQuery): string {
+    return query.sort.key === 'window' ? WINDOW_SQL : SORT_SQL[query.sort.key];
+  }
+
+  private sorted(qb: SelectQueryBuilder<Program>, query: OpenProgramQuery) {
+    return qb
+      .orderBy(this.sortSql(query), query.sort.order === 'asc' ? 'ASC' : 'DESC', 'NULLS LAST')
+      .addOrderBy('p.id', 'ASC')
+      .offset(query.offset)
+      .limit(query.limit);
+  }
+
+  /** The agency's public programs the query's filters match; null when none can. */
+  private matching(query: OpenProgramQuery, now: Date) {
+    if (query.windows?.length === 0 || query.kinds?.length === 0) return null;
     const agency = this.agencies.configOf(this.db.agencyId);
     const grace = agency.applications.submissionGraceMinutes;
     const qb = this.db
@@ -209,20 +276,7 @@ export class ProgramOpportunities {
         { [`${key}Min`]: fromCents(range.min), [`${key}Max`]: fromCents(range.max) },
       );
     }
-    const order = query.sort.order === 'asc' ? 'ASC' : 'DESC';
-    const sortSql = query.sort.key === 'window' ? WINDOW_SQL : SORT_SQL[query.sort.key];
-    // The page and the count in one statement (a window count); a page past the end has no
-    // row to carry it, so only then a second statement counts.
-    const { entities: programs, raw } = await qb
-      .clone()
-      .addSelect('COUNT(*) OVER ()', 'matching_total')
-      .orderBy(sortSql, order, 'NULLS LAST')
-      .addOrderBy('p.id', 'ASC')
-      .offset(query.offset)
-      .limit(query.limit)
-      .getRawAndEntities<{ matching_total: string }>();
-    const total = raw.length > 0 ? Number(raw[0].matching_total) : await qb.getCount();
-    return { rows: programs.map((p) => this.open(p, grace, now)), total };
+    return { qb, grace };
   }
 
   /** One published or closed program; null for any other (drafts, archived, unknown ids). */
