@@ -20,6 +20,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { CloseoutModule } from './closeout/closeout.module';
 import { WebModule } from './web/web.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { CommonGrantsModule } from './common-grants/common-grants.module';
 
 /** The modules whose controllers are the JSON API, served under /api/v1. */
 const API_MODULES: Type[] = [
@@ -39,6 +40,7 @@ const API_MODULES: Type[] = [
   PaymentsModule,
   CloseoutModule,
   WebhooksModule,
+  CommonGrantsModule,
 ];
 
 /**

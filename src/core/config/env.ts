@@ -146,6 +146,8 @@ export interface AbuseLimits {
   authGlobal: number;
   emailPerIp: number;
   emailGlobal: number;
+  /** Public open-data routes (CommonGrants), per client IP. */
+  publicDataPerIp: number;
   /** Invitation emails per organization and per agency per hour, counted after authorization. */
   invitationsPerOrganizationPerHour: number;
   invitationsPerAgencyPerHour: number;
@@ -495,6 +497,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       authGlobal: r.int('RATE_LIMIT_AUTH_GLOBAL', 1200, 1, 10_000_000),
       emailPerIp: r.int('RATE_LIMIT_EMAIL_PER_IP', 30, 1, 10_000_000),
       emailGlobal: r.int('RATE_LIMIT_EMAIL_GLOBAL', 600, 1, 10_000_000),
+      publicDataPerIp: r.int('RATE_LIMIT_PUBLIC_DATA_PER_IP', 300, 1, 10_000_000),
       invitationsPerOrganizationPerHour: r.int(
         'INVITATIONS_PER_ORGANIZATION_PER_HOUR',
         50,

@@ -13,8 +13,11 @@ import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { DomainError } from '../errors/domain-error';
 
-/** Routes limited together: sign-in (every /api/v1/auth/* route) and routes that send email. */
-export type RateLimitGroup = 'auth' | 'email';
+/**
+ * Routes limited together: sign-in (every /api/v1/auth/* route), routes that send email, and
+ * public open-data feeds (anonymous reads an aggregator may poll).
+ */
+export type RateLimitGroup = 'auth' | 'email' | 'publicData';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,6 +37,11 @@ export class RateLimitedError extends DomainError {
  * email limits apply before anything else runs (routes under /api/v1/auth/ are in `auth` already).
  */
 export const SendsEmail = (): MethodDecorator => RouteConfig({ rateLimitGroup: 'email' });
+/**
+ * A public, anonymous read of open data (CommonGrants): limited per client IP, so one scraper
+ * cannot take the database's time from everyone (no global limit: many clients are normal).
+ */
+export const PublicData = (): MethodDecorator => RouteConfig({ rateLimitGroup: 'publicData' });
 /** A route outside /api/v1/auth/ that checks a password (the web sign-in form): limited as those. */
 export const ChecksPassword = (): MethodDecorator => RouteConfig({ rateLimitGroup: 'auth' });
 
@@ -95,8 +103,8 @@ interface Verdict {
 }
 
 /**
- * Per-client-IP and global limits with @fastify/rate-limit, on every /api/v1/auth/* route and on
- * routes marked @SendsEmail(). They run in onRequest, after the request id and security headers
+ * Per-client-IP and global limits with @fastify/rate-limit, on every /api/v1/auth/* route, on
+ * routes marked @SendsEmail() and (per IP only) on routes marked @PublicData(). They run in onRequest, after the request id and security headers
  * are set and before the body is read, so a refused request costs little and changes nothing.
  * The client IP is request.ip: the socket address unless TRUSTED_PROXIES says otherwise.
  * Registered before Nest adds its routes (app.init), so the onRoute hook sees all of them.
@@ -127,6 +135,9 @@ export async function registerRateLimits(
     email: [
       limiter((request) => `email:ip:${clientKey(request.ip)}`, limits.emailPerIp),
       limiter(() => 'email:all', limits.emailGlobal),
+    ],
+    publicData: [
+      limiter((request) => `public:ip:${clientKey(request.ip)}`, limits.publicDataPerIp),
     ],
   };
   fastify.addHook('onRoute', (route) => {
