@@ -23,6 +23,12 @@ export interface AppConfig {
    */
   databaseOwnerUrl?: string;
   databasePoolSize: number;
+  /**
+   * A second app-role connection (a streaming replica, or a pooler in front of replicas) for
+   * lag-tolerant reads: lists, exports, reports (see ReplicaReads). Undefined = all on the primary.
+   */
+  databaseReadUrl?: string;
+  databaseReadPoolSize: number;
   /** Run parameterised statements as named prepared statements (off behind old PgBouncers). */
   databasePreparedStatements: boolean;
   migrateOnStart: boolean;
@@ -312,6 +318,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dataDir = resolve(r.str('DATA_DIR', '.data')!);
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseOwnerUrl = r.url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']);
+  const databaseReadUrl = r.url('DATABASE_READ_URL', ['postgres:', 'postgresql:']);
   const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
   const publicAppUrl = r.url('PUBLIC_APP_URL', ['http:', 'https:']);
   const production = nodeEnv === 'production';
@@ -407,6 +414,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     databaseOwnerUrl,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 500),
+    databaseReadUrl,
+    databaseReadPoolSize: r.int('DATABASE_READ_POOL_SIZE', 10, 1, 500),
     databasePreparedStatements: r.bool('DATABASE_PREPARED_STATEMENTS', true),
     migrateOnStart,
     databaseTimeouts,
