@@ -84,19 +84,28 @@ export class DatabaseModule {
         },
         {
           provide: READ_DATA_SOURCE,
-          inject: [APP_CONFIG],
+          inject: [APP_CONFIG, DataSource],
           // The replica holds the same roles (physical replication copies them): the same check
-          // that the read connection cannot escape row-level security.
-          useFactory: async (config: AppConfig): Promise<DataSource | null> =>
-            config.databaseReadUrl
-              ? openAppRole(
-                  config,
-                  config.databaseReadUrl,
-                  config.databaseReadPoolSize,
-                  'grant-commons-read',
-                  'DATABASE_READ_URL',
-                )
-              : null,
+          // that the read connection cannot escape row-level security. A refused boot closes the
+          // primary's pool too (no shutdown hook runs when boot fails).
+          useFactory: async (
+            config: AppConfig,
+            primary: DataSource,
+          ): Promise<DataSource | null> => {
+            if (!config.databaseReadUrl) return null;
+            try {
+              return await openAppRole(
+                config,
+                config.databaseReadUrl,
+                config.databaseReadPoolSize,
+                'grant-commons-read',
+                'DATABASE_READ_URL',
+              );
+            } catch (error) {
+              await primary.destroy();
+              throw error;
+            }
+          },
         },
         DataSourceCloser,
       ],
