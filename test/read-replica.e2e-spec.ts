@@ -175,9 +175,9 @@ describe('read replica: lag-tolerant reads on DATABASE_READ_URL', () => {
     const reads = t.app.get(ReplicaReads);
     const facts = await inAgency(t, 'mo-dese', () =>
       reads.lagTolerant(async (m) => {
-        const [row] = (await m.query(
+        const [row] = await m.query<Array<{ role: string; ro: string }>>(
           `SELECT current_user AS role, current_setting('transaction_read_only') AS ro`,
-        )) as Array<{ role: string; ro: string }>;
+        );
         return row;
       }),
     );
@@ -203,10 +203,10 @@ describe('read replica: lag-tolerant reads on DATABASE_READ_URL', () => {
     const count = (agencyCode: string, table: string, id: string) =>
       inAgency(t, agencyCode, () =>
         reads.lagTolerant(async (m) => {
-          const [row] = (await m.query(
+          const [row] = await m.query<Array<{ n: number }>>(
             `SELECT count(*)::int AS n FROM ${table} WHERE agency_id = $1`,
             [id],
-          )) as Array<{ n: number }>;
+          );
           return row.n;
         }),
       );
@@ -217,9 +217,7 @@ describe('read replica: lag-tolerant reads on DATABASE_READ_URL', () => {
     const agencies = await inAgency(t, 'mo-dese', () =>
       reads.lagTolerant(async (m) =>
         (
-          (await m.query(`SELECT DISTINCT agency_id FROM applications`)) as Array<{
-            agency_id: string;
-          }>
+          await m.query<Array<{ agency_id: string }>>(`SELECT DISTINCT agency_id FROM applications`)
         ).map((r) => r.agency_id),
       ),
     );
