@@ -84,9 +84,10 @@ export async function bootTestApp(
   const db = await createTestDatabase();
   const config = loadConfig({
     ...TEST_APP_ENV,
-    ...(typeof env === 'function' ? env(db) : env),
     DATABASE_URL: db.appUrl,
     DATABASE_OWNER_URL: db.ownerUrl,
+    // Last: a test may route the app role through something else (a PgBouncer) to the same db.
+    ...(typeof env === 'function' ? env(db) : env),
   });
   const app = await createApp(config, options.logger ?? pino({ level: 'silent' }));
   await app.init();
