@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { ReplicaReads } from '../src/core/context/replica-reads';
+import { ReadReplica } from '../src/core/context/read-replica';
 import { READ_DATA_SOURCE } from '../src/core/database/database.module';
 import { parseCsv } from '../src/core/csv/csv';
 import { agencyId, signedInPlatformAdmin, signedInStaff } from './factories/identity';
@@ -172,7 +172,7 @@ describe('read replica: lag-tolerant reads on DATABASE_READ_URL', () => {
     expect(replica.length).toBeGreaterThan(0);
     expect(replica.filter((s) => WRITES.test(s))).toEqual([]);
 
-    const reads = t.app.get(ReplicaReads);
+    const reads = t.app.get(ReadReplica);
     const facts = await inAgency(t, 'mo-dese', () =>
       reads.lagTolerant(async (m) => {
         const [row] = await m.query<Array<{ role: string; ro: string }>>(
@@ -198,7 +198,7 @@ describe('read replica: lag-tolerant reads on DATABASE_READ_URL', () => {
     const mo = await submittedApplication(t, 'mo-dese');
     const moId = await agencyId(t, 'mo-dese');
     const ksId = await agencyId(t, 'ks-ksde');
-    const reads = t.app.get(ReplicaReads);
+    const reads = t.app.get(ReadReplica);
     // Missouri's context asks the read pool for Kansas rows by Kansas's own id: nothing.
     const count = (agencyCode: string, table: string, id: string) =>
       inAgency(t, agencyCode, () =>

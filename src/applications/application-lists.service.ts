@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { formatInZone, parseAgencyDateTime } from '../core/clock/zoned-time';
 import { RecheckedTransaction } from '../core/context/rechecked-transactions';
-import { ReplicaReads } from '../core/context/replica-reads';
+import { ReadReplica } from '../core/context/read-replica';
 import { TenantDb } from '../core/context/tenant-db';
 import { csvRow } from '../core/csv/csv';
 import { ValidationFailedError } from '../core/errors/domain-error';
@@ -61,7 +61,7 @@ export class ApplicationLists {
     private readonly catalog: ProgramCatalog,
     private readonly organizations: OrganizationDirectory,
     private readonly agencies: AgencyDirectory,
-    private readonly reads: ReplicaReads,
+    private readonly replica: ReadReplica,
   ) {}
 
   /** Rows per export page: one short transaction each (tests lower it to get many pages). */
@@ -131,7 +131,7 @@ export class ApplicationLists {
     await this.catalog.terms(programId); // 404 for a program of no concern (on the primary)
     const limit = pageLimit(query.limit);
     // The rows may be a little behind: a list is looked at, not acted on in the same breath.
-    const { rows, names } = await this.reads.lagTolerant(async () => {
+    const { rows, names } = await this.replica.lagTolerant(async () => {
       const page = await this.page(programId, query, query.cursor, limit);
       return {
         rows: page,
@@ -176,7 +176,7 @@ export class ApplicationLists {
     for (;;) {
       // Access is checked again on the primary; the page itself is a lag-tolerant read.
       const { rows, names } = await inTransaction(() =>
-        this.reads.lagTolerant(() => this.exportPage(programId, query, after)),
+        this.replica.lagTolerant(() => this.exportPage(programId, query, after)),
       );
       if (rows.length === 0) break;
       await write(

@@ -9,7 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { AppConfig } from './config/env';
 import { RequestContext } from './context/request-context';
 import { RecheckedTransactions } from './context/rechecked-transactions';
-import { ReplicaReads } from './context/replica-reads';
+import { ReadReplica } from './context/read-replica';
 import { TenantDb, TenantRunner } from './context/tenant-db';
 import { TenantTransaction } from './context/tenant-transaction';
 import { DatabaseModule } from './database/database.module';
@@ -48,7 +48,7 @@ export class CoreModule {
       providers: [
         RequestContext,
         TenantDb,
-        ReplicaReads,
+        ReadReplica,
         TenantRunner,
         RecheckedTransactions,
         RateLimitStore,
@@ -66,7 +66,7 @@ export class CoreModule {
       exports: [
         RequestContext,
         TenantDb,
-        ReplicaReads,
+        ReadReplica,
         TenantRunner,
         RecheckedTransactions,
         RateLimitStore,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../errors/domain-error';
-import { ReplicaReads } from '../context/replica-reads';
+import { ReadReplica } from '../context/read-replica';
 import { TenantDb } from '../context/tenant-db';
 import { cursorJson, InvalidCursorError, isCursorTimestamp } from '../pagination/keyset-cursor';
 import { AuditEventQueryDto } from './dto/audit-event-query.dto';
@@ -93,7 +93,7 @@ export function decodeCursor(cursor: string): [string, string] {
 export class AuditEvents {
   constructor(
     private readonly db: TenantDb,
-    private readonly reads: ReplicaReads,
+    private readonly replica: ReadReplica,
   ) {}
 
   async list(query: AuditEventQueryDto): Promise<AuditEventPage> {
@@ -105,7 +105,7 @@ export class AuditEvents {
     const limit = query.limit ?? 50;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     // A trail of what committed: a replica a moment behind shows it a moment later.
-    const rows = await this.reads.lagTolerant(() =>
+    const rows = await this.replica.lagTolerant(() =>
       this.db.rows(PAGE, [
         this.db.agencyId,
         query.entityType ?? null,

@@ -25,7 +25,7 @@ export interface AppConfig {
   databasePoolSize: number;
   /**
    * A second app-role connection (a streaming replica, or a pooler in front of replicas) for
-   * lag-tolerant reads: lists, exports, reports (see ReplicaReads). Undefined = all on the primary.
+   * lag-tolerant reads: lists, exports, reports (see ReadReplica). Undefined = all on the primary.
    */
   databaseReadUrl?: string;
   databaseReadPoolSize: number;

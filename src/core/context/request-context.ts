@@ -40,7 +40,7 @@ export interface GrantCommonsStore extends ClsStore {
   request?: FastifyRequest;
   reply?: FastifyReply;
   /**
-   * Inside ReplicaReads.lagTolerant with a read pool: that read-only transaction's manager (a
+   * Inside ReadReplica.lagTolerant with a read pool: that read-only transaction's manager (a
    * function: the store's typed paths would otherwise walk all of EntityManager).
    */
   replica?: () => EntityManager;

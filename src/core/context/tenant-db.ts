@@ -26,7 +26,7 @@ export class TenantDb {
     private readonly cls: ClsService<GrantCommonsStore>,
   ) {}
 
-  /** The request's transaction, or the read pool's inside ReplicaReads.lagTolerant. */
+  /** The request's transaction, or the read pool's inside ReadReplica.lagTolerant. */
   get manager(): EntityManager {
     this.context.requireTenant();
     const replica = this.cls.get('replica');

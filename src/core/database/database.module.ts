@@ -15,7 +15,7 @@ import { sql, sqlRows } from './sql-statement';
 
 /**
  * The read pool's DataSource (DATABASE_READ_URL), or null when there is none and every read runs
- * on the primary. Only ReplicaReads uses it: a service asks for a lag-tolerant read there.
+ * on the primary. Only ReadReplica uses it: a service asks for a lag-tolerant read there.
  */
 export const READ_DATA_SOURCE = Symbol('READ_DATA_SOURCE');
 

@@ -3,7 +3,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { Clock } from '../clock/clock';
 import { csvRow } from '../csv/csv';
-import { ReplicaReads } from '../context/replica-reads';
+import { ReadReplica } from '../context/read-replica';
 import { TenantDb } from '../context/tenant-db';
 import { RequestContext } from '../context/request-context';
 import { toCents } from '../money/money';
@@ -87,7 +87,7 @@ export class UsageReport {
     private readonly clock: Clock,
     private readonly context: RequestContext,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly reads: ReplicaReads,
+    private readonly replica: ReadReplica,
   ) {}
 
   /** '2026-12-01' for the month asked (validated by the caller), else the current one. */
@@ -102,7 +102,9 @@ export class UsageReport {
 
   async platform(month: string): Promise<UsageReportView> {
     // Counters flushed every few seconds anyway: a replica's lag changes nothing here.
-    const rows = await this.reads.lagTolerant((manager) => sqlRows(manager, ALL_AGENCIES, [month]));
+    const rows = await this.replica.lagTolerant((manager) =>
+      sqlRows(manager, ALL_AGENCIES, [month]),
+    );
     const totals = Object.fromEntries(
       USAGE_FIELDS.map((f) => [f, String(rows.reduce((sum, r) => sum + BigInt(r[f]), 0n))]),
     ) as unknown as UsageFigures;
@@ -131,7 +133,7 @@ export class UsageReport {
   }
 
   async own(month: string): Promise<OwnUsageView> {
-    const [usage] = await this.reads.lagTolerant(() =>
+    const [usage] = await this.replica.lagTolerant(() =>
       this.db.rows(ONE_AGENCY, [this.db.agencyId, month]),
     );
     const prices = this.prices;

@@ -35,7 +35,7 @@ const READ_ONLY = sql(
  * rows shown come from here.
  */
 @Injectable()
-export class ReplicaReads {
+export class ReadReplica {
   constructor(
     private readonly cls: ClsService<GrantCommonsStore>,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
