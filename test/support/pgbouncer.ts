@@ -101,6 +101,8 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
     'ignore_startup_parameters = statement_timeout,idle_in_transaction_session_timeout,extra_float_digits,options',
     ...(preparedStatements ? ['max_prepared_statements = 200'] : []),
     'server_check_delay = 0',
+    // A shared test server may refuse a login for a moment (max_connections): retry in 1 s, not 15.
+    'server_login_retry = 1',
     'log_connections = 0',
     'log_disconnections = 0',
     '',
