@@ -41,6 +41,16 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
     token = (await login(t, user.email, user.password)).accessToken;
     const { program } = await openProgram(t, 'mo-dese');
 
+    // A literal public address: registration needs no DNS, and no event is ever sent to it.
+    const endpoint = await t.request({
+      method: 'POST',
+      url: '/api/v1/agencies/mo-dese/webhook-endpoints',
+      token: (await login(t, user.email, user.password)).accessToken,
+      payload: { url: 'https://192.0.32.10/hooks', events: ['award.accepted'] },
+    });
+    expect(endpoint.status).toBe(201);
+    const endpointId = endpoint.json<{ id: string }>().id;
+
     const atId = json([ISO, randomUUID()]);
     const agency = '/api/v1/agencies/mo-dese';
     routes = [
@@ -73,6 +83,7 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
       },
       { path: `${agency}/staff`, wellFormed: b64('someone@example.org') },
       { path: '/api/v1/me/notifications', wellFormed: atId },
+      { path: `${agency}/webhook-endpoints/${endpointId}/deliveries`, wellFormed: atId },
       {
         path: '/api/v1/platform/jobs/dead-letters',
         wellFormed: json(['2026-03-01 12:00:00.123456+00', randomUUID()]),
@@ -102,7 +113,8 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
       r.path
         .replace('/agencies/mo-dese', '/agencies/{agencyCode}')
         .replace(/organizations\/[0-9a-f-]{36}/, 'organizations/{organizationId}')
-        .replace(/programs\/[0-9a-f-]{36}/, 'programs/{programId}'),
+        .replace(/programs\/[0-9a-f-]{36}/, 'programs/{programId}')
+        .replace(/webhook-endpoints\/[0-9a-f-]{36}/, 'webhook-endpoints/{endpointId}'),
     );
     expect(declared.length).toBeGreaterThan(0);
     expect(covered).toEqual(expect.arrayContaining(declared));
