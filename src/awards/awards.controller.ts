@@ -28,6 +28,7 @@ import {
 } from './dto/award.dto';
 import { AwardNoticeFiles } from './notice/award-notice-files';
 import { ProgramAwardTermsService } from './program-award-terms.service';
+import { FileResponse } from '../core/openapi/openapi.decorators';
 
 /** Agency staff: making, amending and reading awards; approving budget revisions. */
 @ApiTags('awards')
@@ -68,6 +69,7 @@ export class AwardsController {
 
   @Get(':awardId/notice')
   @RequirePermission('award.read')
+  @FileResponse(['application/pdf'], 'The award notice (PDF)', { pending: true })
   async notice(@Param('awardId') awardId: string) {
     const file = await this.files.open({}, awardId);
     return new StreamableFile(file.stream, {

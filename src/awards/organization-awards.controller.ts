@@ -18,6 +18,7 @@ import { AwardsService } from './awards.service';
 import { AwardBudget } from './budget/award-budget.service';
 import { AcceptAwardDto, AwardListQuery, BudgetRevisionDto, ReasonDto } from './dto/award.dto';
 import { AwardNoticeFiles } from './notice/award-notice-files';
+import { FileResponse } from '../core/openapi/openapi.decorators';
 
 /** The organization's side: its awards, acceptance, and budget revisions (If-Match). */
 @ApiTags('awards')
@@ -49,6 +50,7 @@ export class OrganizationAwardsController {
 
   @Get(':awardId/notice')
   @RequirePermission('award.read')
+  @FileResponse(['application/pdf'], 'The award notice (PDF)', { pending: true })
   async notice(@Param('organizationId') organizationId: string, @Param('awardId') awardId: string) {
     const file = await this.files.open({ organizationId }, awardId);
     return new StreamableFile(file.stream, {
