@@ -10,25 +10,14 @@
  *
  * Run by `npm run openapi`; `test/openapi-document.e2e-spec.ts` fails when the file is stale.
  */
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import * as ts from 'typescript';
 import { buildGenerator } from 'typescript-json-schema';
+import { API_TYPES_PATH, repositoryRoot } from './paths';
 
-/** The repository: the nearest folder with a package.json (this file runs from source or dist). */
-export function repositoryRoot(from: string): string {
-  return existsSync(join(from, 'package.json')) ? from : repositoryRoot(dirname(from));
-}
 const ROOT = repositoryRoot(__dirname);
-const OUT = join(ROOT, 'src', 'core', 'openapi', 'api-types.generated.ts');
+const OUT = API_TYPES_PATH;
 const HTTP_METHODS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete']);
 /** Return types that are not JSON bodies: files, streams and empty answers are declared by hand. */
 const NOT_JSON = /^(void|undefined|StreamableFile|never|unknown|any)$/;

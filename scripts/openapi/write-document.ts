@@ -9,14 +9,14 @@
 import 'reflect-metadata';
 import { ModulesContainer, NestFactory, RouterModule } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { API_ROUTES, AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/core/config/env';
 import { apiDocumentText, buildApiDocument } from '../../src/core/openapi/api-document';
-import { repositoryRoot, writeApiTypes } from './response-types';
-
-export const DOCUMENT_PATH = join(repositoryRoot(__dirname), 'docs', 'openapi.json');
+import { writeApiTypes } from './response-types';
+import { clientTypes } from './client-types';
+import { CLIENT_TYPES_PATH, DOCUMENT_PATH, repositoryRoot } from './paths';
 
 /** The settings the document is built under: any valid ones, as no route depends on them. */
 export const DOCUMENT_ENV = {
@@ -36,12 +36,16 @@ async function main(): Promise<void> {
   // Preview instantiates no module, RouterModule included: mount the API modules' paths as it
   // would have (its public constructor does just that).
   new RouterModule(app.get(ModulesContainer), API_ROUTES);
-  writeFileSync(DOCUMENT_PATH, apiDocumentText(buildApiDocument(app, types)));
+  const document = buildApiDocument(app, types);
+  writeFileSync(DOCUMENT_PATH, apiDocumentText(document));
   await app.close();
+  mkdirSync(dirname(CLIENT_TYPES_PATH), { recursive: true });
+  writeFileSync(CLIENT_TYPES_PATH, await clientTypes(document));
   const root = repositoryRoot(__dirname);
   process.stdout.write(
     `openapi: ${Object.keys(types.responses).length} typed responses, ` +
-      `${types.errorCodes.length} error codes; wrote ${relative(root, DOCUMENT_PATH)}\n`,
+      `${types.errorCodes.length} error codes; wrote ${relative(root, DOCUMENT_PATH)} and ` +
+      `${relative(root, CLIENT_TYPES_PATH)}\n`,
   );
 }
 

@@ -61,7 +61,9 @@ type Responses = Record<string, ResponseObject | ReferenceObject>;
  * parameters of the controller's route template, the JSON body each handler returns (its
  * TypeScript type), the problems each can answer, the security and the headers.
  */
-export function completeDocument(document: OpenAPIObject, types: ApiTypes): OpenAPIObject {
+export function completeDocument(document: OpenAPIObject, generated: ApiTypes): OpenAPIObject {
+  // The document's schemas are edited below: the generated data stays as it was.
+  const types = structuredClone(generated);
   const schemas = (document.components ??= {}).schemas ?? {};
   document.components.schemas = schemas;
   // Views the generator named; a class the decorators describe keeps its own description.
@@ -94,8 +96,12 @@ export function completeDocument(document: OpenAPIObject, types: ApiTypes): Open
 function typeReflectedUnions(schema: SchemaObject | ReferenceObject): void {
   for (const property of Object.values((schema as SchemaObject).properties ?? {})) {
     const p = property as SchemaObject;
-    if (p.type !== 'object' || p.properties || p.example === undefined || p.example === null)
+    if (p.type !== 'object' || p.properties || p.allOf || p.additionalProperties) continue;
+    if (p.example === undefined || p.example === null || typeof p.example === 'object') {
+      // A Record<string, ...> the decorator did not detail (answers by question key, scores).
+      p.additionalProperties = true;
       continue;
+    }
     const kind = typeof p.example;
     if (kind === 'string' || kind === 'number' || kind === 'boolean') {
       p.type = kind;
@@ -148,7 +154,13 @@ function typeSuccess(operation: Operation, types: ApiTypes): void {
   ok.description ||= SUCCESS[status] ?? 'Done.';
   const schema = types.responses[operation.operationId ?? ''] as SchemaObject | undefined;
   const hasSchema = Object.values(ok.content ?? {}).some((c) => c.schema);
-  if (operation[X_FILE]) return;
+  if (operation[X_FILE]) {
+    // A file is the whole list (an export streams every page): a list DTO's paging is not for it.
+    operation.parameters = (operation.parameters as ParameterObject[] | undefined)?.filter(
+      (p) => !(p.in === 'query' && (p.name === 'cursor' || p.name === 'limit')),
+    );
+    return;
+  }
   if (schema && !hasSchema) ok.content = { 'application/json': { schema } };
 }
 
@@ -168,12 +180,16 @@ function secure(operation: Operation): void {
 function declareHeaders(operation: Operation, types: ApiTypes): void {
   const facts = types.operations[operation.operationId ?? ''];
   const parameters = (operation.parameters ??= []) as ParameterObject[];
+  // Required where the module refuses a write without it (it has a 428 code).
+  const required = types.errorCodes.some((e) => e.module === facts?.module && e.status === 428);
   if (facts?.ifMatch && !parameters.some((p) => p.in === 'header' && /^if-match$/i.test(p.name)))
     parameters.push({
       name: 'If-Match',
       in: 'header',
-      required: true,
-      description: 'The ETag of the version you read (`"v12"`): 428 without it, 412 when stale.',
+      required,
+      description: required
+        ? 'The ETag of the version you read (`"v12"`): 428 without it, 412 when stale.'
+        : 'The ETag of the version you read (`"v12"`): 412 when stale; without it, no check.',
       schema: { type: 'string', example: '"v1"' },
     });
   if (facts?.etag)
@@ -220,8 +236,13 @@ function declareProblems(
   if (!isPublic) {
     add(401, FRAMEWORK_CODES[401]);
     if (operation['x-step-up']) add(401, 'auth.step_up_required');
-    add(403, FRAMEWORK_CODES[403], ...(writes ? fromModule(403) : []));
+    add(403, FRAMEWORK_CODES[403]);
   }
+  // A write may meet any rule of its module: its refusals with their codes (sign-in's own 401s
+  // on a public route included).
+  if (writes)
+    for (const status of [401, 403])
+      if (fromModule(status).length) add(status, ...fromModule(status));
   if (/\{\w+\}/.test(path)) add(404, ...fromModule(404).filter((c) => c.endsWith('not_found')));
   if (writes) {
     for (const status of [409, 413, 415, 422, 423]) {
