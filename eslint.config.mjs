@@ -13,6 +13,7 @@ export default tseslint.config(
       '*.mjs',
       'public/',
       'spectral/',
+      'test/generated/',
     ],
   },
   js.configs.recommended,
