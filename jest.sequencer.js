@@ -10,6 +10,9 @@ const Sequencer = require('@jest/test-sequencer').default;
 const KNOWN_SECONDS = {
   'jobs-bullmq.e2e-spec.ts': 270,
   'jobs-in-process.e2e-spec.ts': 150,
+  // Three APIs and two workers; waits for two ticks of a one-minute schedule.
+  'many-processes.e2e-spec.ts': 200,
+  'web-usage-three-agencies.e2e-spec.ts': 45,
   'tenancy.e2e-spec.ts': 50,
   'startup.e2e-spec.ts': 30,
   'payments-concurrency.e2e-spec.ts': 20,

@@ -28,7 +28,10 @@
  * --connections N (every scenario and the baseline at N connections), --heap-mb N (the API's and
  * worker's --max-old-space-size, default 256; 0 = V8's default, which sizes the heap from the
  * machine's memory and lets it grow past 300 MB of RSS under load: see bench/README.md),
- * --worker separate|in-process (default separate), --smtp none|sink (default none: no SMTP_URL,
+ * --processes N (default 1: N API processes, each on its own port with the same database, Redis
+ * and secrets, started one after another; autocannon spreads its connections over them
+ * round-robin, no proxy in between, so cpu/req is the sum over all of them and RSS the largest
+ * one's), --worker separate|in-process (default separate), --smtp none|sink (default none: no SMTP_URL,
  * emails rendered and recorded, not sent; sink: a real SMTP server child that accepts and drops
  * them, bench/lib/smtp-sink-server.ts, so sending costs what it costs), --drain-timeout S
  * (default 180), --json FILE (write the figures), --pg-stats (embedded PostgreSQL only: after each
@@ -52,6 +55,8 @@ import {
   databaseCpuMs,
   freePort,
   processCpuMs,
+  serverGroup,
+  ServerGroup,
   startChildServer,
 } from './lib/child-server';
 import { BenchFixtures, createFixtures } from './lib/fixtures';
@@ -100,6 +105,11 @@ interface Args {
   smtp: 'none' | 'sink';
   /** Longest wait for the job backlog to drain after a scenario. */
   drainTimeoutSeconds: number;
+  /**
+   * API processes (`--processes N`, default 1), each on its own port with the same database,
+   * Redis and secrets; the load generator spreads its connections over them round-robin.
+   */
+  processes: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -141,6 +151,7 @@ function parseArgs(argv: string[]): Args {
     worker: choice('worker', ['in-process', 'separate'] as const, 'separate'),
     smtp: choice('smtp', ['none', 'sink'] as const, 'none'),
     drainTimeoutSeconds: int('drain-timeout', 180),
+    processes: int('processes', 1),
   };
 }
 
@@ -152,7 +163,10 @@ interface ScenarioResult extends LoadFigures {
   description: string;
   connections: number;
   peakRssMb: number;
-  /** CPU ms per request during the load: the server process, and the database's backends. */
+  /**
+   * CPU ms per request during the load: the API processes (summed over all of them with
+   * --processes N), and the database's backends.
+   */
   serverCpuMs: number;
   databaseCpuMs: number;
   /** Jobs (outbox rows) the scenario enqueued, per request. */
@@ -200,6 +214,9 @@ function apiEnv(
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
+    // Tokens name their issuer (PUBLIC_APP_URL, else this process's own address): every API
+    // process must be the one service, as behind a load balancer, or each refuses the others'.
+    PUBLIC_APP_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     AUTH_TOKEN_SECRET: randomBytes(48).toString('base64'),
     PAYEE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -320,13 +337,23 @@ async function loginAll(url: string, f: BenchFixtures): Promise<BenchTokens> {
     await Promise.all(emails.slice(i, i + 4).map(async (e) => tokens.set(e, await login(url, e))));
   }
   const t = (e: string) => tokens.get(e)!;
+  // Four at a time, as above: password hashing waits at most PASSWORD_HASH_WAIT_MS (2 s) for a
+  // slot, and 32 sign-ins at once on a busy machine were refused with 503.
+  const writerCookies: string[] = [];
+  for (let i = 0; i < f.organizations.length; i += 4) {
+    writerCookies.push(
+      ...(await Promise.all(
+        f.organizations.slice(i, i + 4).map((o) => signInToWeb(url, o.writerEmail)),
+      )),
+    );
+  }
   return {
     officer: t(f.officerEmail),
     writers: f.organizations.map((o) => t(o.writerEmail)),
     representatives: f.organizations.map((o) => t(o.repEmail)),
     reviewers: f.reviewerEmails.map(t),
     finance: f.financeEmails.map(t),
-    writerCookies: await Promise.all(f.organizations.map((o) => signInToWeb(url, o.writerEmail))),
+    writerCookies,
   };
 }
 
@@ -380,7 +407,8 @@ async function topStatements(db: BenchDatabase, requests: number): Promise<void>
 /** What a scenario is measured on: the API, and (separate) the worker, the SMTP sink, the outbox. */
 interface Measured {
   database: string;
-  server: ChildServer;
+  /** The API: one process, or a group of them (cpuMs summed, peak RSS the largest's). */
+  server: ChildServer | ServerGroup;
   worker?: ChildServer;
   sinkUrl?: string;
   /** A superuser connection to the bench database (reads the outbox across agencies). */
@@ -447,7 +475,7 @@ async function measure(
   const db0 = dbCpu();
   const worker0 = worker?.cpuMs() ?? 0;
   const figures = await runLoad({
-    url: server.url,
+    url: 'urls' in server ? server.urls : server.url,
     connections: scenario.connections,
     seconds,
     maxRequests: scenario.supply,
@@ -523,7 +551,7 @@ async function phase(
   const db = await cluster.createDatabase();
   const work = mkdtempSync(join(tmpdir(), 'gc-bench-'));
   const configDir = join(work, 'agencies');
-  let server: ChildServer | undefined;
+  let server: ServerGroup | undefined;
   let worker: ChildServer | undefined;
   let sink: ChildServer | undefined;
   let admin: Client | undefined;
@@ -569,17 +597,32 @@ async function phase(
     await admin.connect();
     const adminPid = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]
       .pid;
-    const port = await freePort();
-    const env = apiEnv(args, db, port, configDir, join(work, 'data'), smtpUrl);
+    // One environment for every API process (same secrets, queue prefix, database), a port each.
+    const env = apiEnv(args, db, await freePort(), configDir, join(work, 'data'), smtpUrl);
     queuePrefix = env.REDIS_URL ? env.JOB_QUEUE_PREFIX : undefined;
-    server = await startChildServer({
-      name: 'api',
-      args: nodeArgs(resolve('dist/src/main.js'), args.heapMb),
-      env,
-      port,
-      readyPath: '/health/ready',
-    });
-    log(`API server pid ${server.pid}, RSS after boot ${server.rssMb()} MB`);
+    const apis: ChildServer[] = [];
+    try {
+      // One after another: each boot syncs the agency files, which need not race.
+      for (let i = 0; i < args.processes; i++) {
+        const port = i === 0 ? Number(env.PORT) : await freePort();
+        apis.push(
+          await startChildServer({
+            name: args.processes > 1 ? `api-${i + 1}` : 'api',
+            args: nodeArgs(resolve('dist/src/main.js'), args.heapMb),
+            env: { ...env, PORT: String(port) },
+            port,
+            readyPath: '/health/ready',
+          }),
+        );
+      }
+    } catch (error) {
+      await Promise.all(apis.map((a) => a.stop()));
+      throw error;
+    }
+    server = serverGroup(apis);
+    for (const api of apis) {
+      log(`API server pid ${api.pid} at ${api.url}, RSS after boot ${api.rssMb()} MB`);
+    }
     if (args.worker === 'separate') {
       const relayUp = admin;
       worker = await startChildServer({
@@ -604,15 +647,16 @@ async function phase(
     if (args.connections)
       for (const scenario of Object.values(defined)) scenario.connections = args.connections;
 
-    // Warm-up (JIT, pools, caches): reads only, so write fixtures are not consumed.
+    // Warm-up (JIT, pools, caches) of every API process: reads only, so write fixtures are not
+    // consumed.
     await runLoad({
-      url: server.url,
+      url: server.urls,
       connections: 20,
       seconds: 3,
       next: defined['application GET'].next,
     });
     await runLoad({
-      url: server.url,
+      url: server.urls,
       connections: 20,
       seconds: 2,
       next: defined['list page'].next,
@@ -726,7 +770,8 @@ async function main(): Promise<void> {
   }
   log(
     `machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ` +
-      `${cluster.serverVersion}; load average ${machine.loadAverageAtStart.join(' ')}; pool ${poolSize}; ` +
+      `${cluster.serverVersion}; load average ${machine.loadAverageAtStart.join(' ')}; ` +
+      `${args.processes} API process${args.processes > 1 ? 'es (connections round-robin; cpu/req summed over them, RSS the largest)' : ''}; pool ${poolSize} each; ` +
       `API heap limit ${args.heapMb ? `${args.heapMb} MB` : 'V8 default'}; jobs ` +
       (args.worker === 'separate'
         ? `in a separate worker process (BullMQ on ${redisUrl()})`
@@ -747,7 +792,8 @@ async function main(): Promise<void> {
   for (const p of phases) {
     const rows = p.baseline ? [...p.scenarios, p.baseline] : p.scenarios;
     printTable(
-      `${p.applications} applications (seeded ${p.seededRows} rows in ${p.seedSeconds.toFixed(0)} s); API peak RSS ${p.serverPeakRssMb} MB` +
+      `${p.applications} applications (seeded ${p.seededRows} rows in ${p.seedSeconds.toFixed(0)} s); ` +
+        `${args.processes > 1 ? `${args.processes} API processes, the largest's` : 'API'} peak RSS ${p.serverPeakRssMb} MB` +
         (p.workerPeakRssMb !== undefined ? `, worker peak RSS ${p.workerPeakRssMb} MB` : ''),
       rows,
     );

@@ -113,6 +113,15 @@ export async function seedScale(options: ScaleOptions): Promise<ScaleResult> {
     if (taken.rowCount) {
       throw new Error('this database is already seeded (users @*.bench.example exist)');
     }
+    // The seed's history reaches five years back and its paid reimbursements up to ~7 months
+    // ahead; a migrated database has audit partitions from its earliest row (none yet) to three
+    // months ahead, so the others are made here (as the owner), or DEFAULT would take them.
+    const made = await owner.query(
+      `SELECT time_partition_create('audit_events', m::date)
+         FROM generate_series(date_trunc('month', now() - interval '61 months'),
+                              date_trunc('month', now() + interval '12 months'), interval '1 month') m`,
+    );
+    log(`monthly audit partitions for the seeded past and future: ${made.rowCount} months checked`);
   } finally {
     await owner.end();
   }

@@ -19,6 +19,8 @@ import { AwardsModule } from './awards/awards.module';
 import { PaymentsModule } from './payments/payments.module';
 import { CloseoutModule } from './closeout/closeout.module';
 import { WebModule } from './web/web.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { CommonGrantsModule } from './common-grants/common-grants.module';
 
 /** The modules whose controllers are the JSON API, served under /api/v1. */
 const API_MODULES: Type[] = [
@@ -37,6 +39,8 @@ const API_MODULES: Type[] = [
   AwardsModule,
   PaymentsModule,
   CloseoutModule,
+  WebhooksModule,
+  CommonGrantsModule,
 ];
 
 /** Where the API modules are mounted (also read by scripts/openapi, which builds in preview). */

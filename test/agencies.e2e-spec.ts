@@ -1,5 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadAgencyConfigs } from '../src/agencies/agency-config.loader';
@@ -9,29 +8,11 @@ import { loadConfig } from '../src/core/config/env';
 import { createApp } from '../src/create-app';
 import { connect, createTestDatabase } from './support/database';
 import { REPO_ROOT } from './support/test-app';
+import { agencyConfigDir, IOWA, SHIPPED_AGENCIES } from './support/third-agency';
 import { useTestApp } from './support/use-test-app';
 
-const SHIPPED = join(REPO_ROOT, 'config', 'agencies');
-
-/** A config directory holding the shipped agencies plus the given extra files. */
-function configDir(extra: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gc-agency-config-'));
-  for (const code of ['mo-dese', 'ks-ksde']) {
-    copyFileSync(join(SHIPPED, `${code}.yaml`), join(dir, `${code}.yaml`));
-  }
-  for (const [file, text] of Object.entries(extra)) writeFileSync(join(dir, file), text);
-  return dir;
-}
-
-/** Iowa: a third jurisdiction written only as data. */
-const IOWA = readFileSync(join(SHIPPED, 'mo-dese.yaml'), 'utf8')
-  .replace(/^# .*\n# .*\n/, '# Iowa Department of Education (test agency).\n')
-  .replace('code: mo-dese', 'code: ia-doe')
-  .replace(/^name: .*$/m, 'name: Iowa Department of Education')
-  .replace('jurisdiction: Missouri', 'jurisdiction: Iowa')
-  .replace('displayName: Missouri DESE Grants', 'displayName: Iowa Grants Portal')
-  .replace(/dualApprovalThreshold: ["']25000\.00["']/, 'dualApprovalThreshold: "50000.00"')
-  .replace('paymentModels: [reimbursement]', 'paymentModels: [advance]');
+const SHIPPED = SHIPPED_AGENCIES;
+const configDir = agencyConfigDir;
 
 describe('agencies: configuration modules synced into the tenant table', () => {
   const t = useTestApp();
@@ -120,7 +101,27 @@ describe('agencies: configuration modules synced into the tenant table', () => {
         allowedAttachmentTypes: ['application/pdf', 'text/csv'],
       },
       paymentModels: ['reimbursement', 'advance'],
+      // The rules an applicant follows (issue 18), and nothing the agency keeps to itself.
+      finance: {
+        paymentModels: ['reimbursement', 'advance'],
+        dualApprovalThreshold: '10000.00',
+        budgetTolerancePercent: '15',
+        allowedFunctionCodes: ['1000', '2100', '2200', '2300', '2500', '2600', '2700'],
+        allowedObjectCodes: ['100', '200', '300', '400', '500', '600', '700', '800'],
+        paymentCutoff: { requestWindowStartDay: 1, requestWindowEndDay: 15, payByDay: 25 },
+      },
     });
+    // No SSO client, secret variable, ACH originator, sender address or template override.
+    for (const secret of [
+      'KSDE_STAFF_SSO_SECRET',
+      '5b1e8d0a-0000-4000-8000-000000000001',
+      '1486000112',
+      'grants@ksde.ks.example',
+      'achOriginator',
+      'sso',
+    ]) {
+      expect(res.body).not.toContain(secret);
+    }
     const unknown = await t.request({ method: 'GET', url: '/api/v1/agencies/zz-nowhere/profile' });
     expect(unknown.status).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'agency.not_found' });

@@ -105,15 +105,9 @@ describe('formula allocations', () => {
     expect(run1.json()).toMatchObject({ number: 1, status: 'computed', allocated: '100000.00' });
 
     // Preliminary: the district sees its figure.
-    const preliminary = await call(
-      t,
-      officer,
-      'POST',
-      `${base}/runs/${run1.json().runId}/publish`,
-      {
-        stage: 'preliminary',
-      },
-    );
+    const preliminary = await call(t, officer, 'POST', `${base}/runs/${run1.json().id}/publish`, {
+      stage: 'preliminary',
+    });
     expect(preliminary.json().status).toBe('preliminary');
     const districtA = await signedInOrganizationMember(t, MO, a.id, ['org_admin']);
     const seen = await call(
@@ -140,11 +134,11 @@ describe('formula allocations', () => {
     ]);
 
     // Final: only the latest run, once; the earlier preliminary is superseded.
-    const olderFinal = await call(t, officer, 'POST', `${base}/runs/${run1.json().runId}/publish`, {
+    const olderFinal = await call(t, officer, 'POST', `${base}/runs/${run1.json().id}/publish`, {
       stage: 'final',
     });
     expect(olderFinal.json().code).toBe('allocation.run_not_publishable');
-    const final = await call(t, officer, 'POST', `${base}/runs/${run2.json().runId}/publish`, {
+    const final = await call(t, officer, 'POST', `${base}/runs/${run2.json().id}/publish`, {
       stage: 'final',
     });
     expect(final.json()).toMatchObject({ status: 'final', number: 2 });
@@ -170,10 +164,10 @@ describe('formula allocations', () => {
       .json()
       .allocations.find((x: { organizationId: string }) => x.organizationId === a.id);
     const reader = t.app.get(FundingDecisionsReader);
-    const read = await inTenant(t, MO, () => reader.getFinalAllocation(finalA.allocationId));
+    const read = await inTenant(t, MO, () => reader.getFinalAllocation(finalA.id));
     expect(read).toMatchObject({ programId: program.id, organizationId: a.id, amount: '51000.00' });
     expect(read.publishedAt).toBeInstanceOf(Date);
-    const preliminaryA = run1.json().allocations[0].allocationId;
+    const preliminaryA = run1.json().allocations[0].id;
     await expect(
       inTenant(t, MO, () => reader.getFinalAllocation(preliminaryA)),
     ).rejects.toMatchObject({

@@ -59,7 +59,7 @@ describe('audit routes', () => {
       moAdmin,
     );
     expect(second.json().items).toHaveLength(2);
-    expect(second.json().nextCursor).toBeUndefined();
+    expect(second.json().nextCursor).toBeNull();
   });
 
   it('validates the query with field-level problems', async () => {

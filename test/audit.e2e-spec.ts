@@ -479,7 +479,7 @@ describe('audit log: append-only, hash-chained per agency', () => {
         const page = await list(mo, { entityType: 'grant', entityId, limit: 4, cursor });
         sizes.push(page.items.length);
         seen.push(...page.items.map((item) => item.id));
-        cursor = page.nextCursor;
+        cursor = page.nextCursor ?? undefined;
       } while (cursor);
       expect(sizes).toEqual([4, 4, 1]);
       expect(new Set(seen).size).toBe(9);
@@ -488,7 +488,7 @@ describe('audit log: append-only, hash-chained per agency', () => {
       expect(all.items.map((item) => item.id)).toEqual(seen);
       const order = all.items.map((item) => `${item.occurredAt}|${item.id}`);
       expect(order).toEqual([...order].sort().reverse());
-      expect(all.nextCursor).toBeUndefined();
+      expect(all.nextCursor).toBeNull();
     });
 
     it('filters by actor and time, within the agency only', async () => {

@@ -98,6 +98,38 @@ describe('awards', () => {
       return res.status === 200 ? res : undefined;
     });
     expect(pdf.headers['content-type']).toContain('application/pdf');
+
+    // While a version's notice job has not written it: 202 with Retry-After and Location
+    // (issue 18), then 200 again once it is there.
+    const noticeUrl = `${orgApi('mo-dese', organization.id)}/awards/${award.id}/notice`;
+    const setNotice = (status: string) =>
+      asAgencyOwner(t, 'mo-dese', (client) =>
+        client.query(`UPDATE award_notices SET status = $2 WHERE award_id = $1`, [
+          award.id,
+          status,
+        ]),
+      );
+    await setNotice('pending');
+    const waiting = await t.request({
+      method: 'GET',
+      url: noticeUrl,
+      token: team.representative.token,
+    });
+    expect(waiting.status).toBe(202);
+    expect(waiting.headers).toMatchObject({ 'retry-after': '5', location: noticeUrl });
+    expect(waiting.json()).toMatchObject({
+      status: 'pending',
+      code: 'award.notice_not_ready',
+      location: noticeUrl,
+    });
+    await setNotice('ready');
+    const again = await t.request({
+      method: 'GET',
+      url: noticeUrl,
+      token: team.representative.token,
+    });
+    expect(again.status).toBe(200);
+
     const notice = await pdfText(pdf.rawBody);
     const text = notice.pages.flat().map((line) => line.text);
     expect(text).toEqual(

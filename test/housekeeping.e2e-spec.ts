@@ -3,6 +3,7 @@ import { PRUNE_IDEMPOTENCY_KEYS_SCHEDULE } from '../src/core/idempotency/idempot
 import { JobScheduler } from '../src/core/jobs';
 import { PRUNE_JOB_EFFECTS_SCHEDULE } from '../src/core/jobs/job-housekeeping';
 import { PRUNE_LOGIN_THROTTLES_SCHEDULE } from '../src/identity/identity-schedules';
+import { PRUNE_WEBHOOK_DELIVERIES_SCHEDULE } from '../src/webhooks/webhook-log-retention';
 import { asAgencyOwner, ownerPool } from './factories';
 import { useTestApp } from './support/use-test-app';
 
@@ -73,6 +74,32 @@ describe('housekeeping: pruning throttles, idempotency keys and processed-effect
         ),
       );
       expect(rows.map((r) => r.effect_key)).toEqual(['test:reminder-14-days-ago', 'test:today']);
+    }
+  });
+  it('forgets finished webhook deliveries past their retention, keeping those still retried', async () => {
+    for (const code of AGENCIES) {
+      await asAgencyOwner(t, code, async (client, agencyId) => {
+        const endpoint = await client.query<{ id: string }>(
+          `INSERT INTO webhook_endpoints (agency_id, url, events, secret_sealed)
+           VALUES ($1, 'https://hooks.example.org/', '{award.accepted}', 'v2.x.y.z') RETURNING id`,
+          [agencyId],
+        );
+        await client.query(
+          `INSERT INTO webhook_deliveries (agency_id, endpoint_id, event_id, event_type, body, state, created_at)
+           SELECT $1, $2, e.id, 'award.accepted', '{}', e.state, now() - e.age::interval
+             FROM (VALUES ('msg_old_done', 'delivered', '31 days'), ('msg_old_failed', 'failed', '31 days'),
+                          ('msg_old_pending', 'pending', '31 days'), ('msg_recent', 'delivered', '29 days'))
+               AS e(id, state, age)`,
+          [agencyId, endpoint.rows[0].id],
+        );
+      });
+    }
+    await fire(PRUNE_WEBHOOK_DELIVERIES_SCHEDULE);
+    for (const code of AGENCIES) {
+      const { rows } = await asAgencyOwner(t, code, (client) =>
+        client.query(`SELECT event_id FROM webhook_deliveries ORDER BY event_id`),
+      );
+      expect(rows.map((r) => r.event_id)).toEqual(['msg_old_pending', 'msg_recent']);
     }
   });
 });

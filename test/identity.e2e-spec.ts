@@ -122,7 +122,7 @@ describe('identity: memberships, /me and staff administration', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const query: string = cursor ? `?limit=2&after=${cursor}` : '?limit=2';
+        const query: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
         const res = await t.request({
           method: 'GET',
           url: staffUrl('mo-dese', query),

@@ -35,7 +35,7 @@ describe('organizations: registration, approval, identifiers and members', () =>
       token: user.token,
     });
     expect(members.json().items).toEqual([
-      expect.objectContaining({ userId: user.user.id, roles: ['org_admin'], status: 'active' }),
+      expect.objectContaining({ id: user.user.id, roles: ['org_admin'], status: 'active' }),
     ]);
     const audit = await asAgencyOwner(t, 'mo-dese', (c) =>
       c.query(`SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY id`, [res.json().id]),
@@ -302,7 +302,7 @@ describe('organizations: registration, approval, identifiers and members', () =>
     });
     const invitedId = listed
       .json()
-      .items.find((m: any) => m.email === 'new.rep@district.example').userId;
+      .items.find((m: any) => m.email === 'new.rep@district.example').id;
     const changed = await t.request({
       method: 'PUT',
       url: url(`/${org.id}/members/${invitedId}`),

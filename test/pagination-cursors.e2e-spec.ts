@@ -16,7 +16,6 @@ const ISO = '2026-03-01T12:00:00.000Z';
 
 interface CursorRoute {
   path: string;
-  param: 'cursor' | 'after';
   /** A cursor of the right shape (pointing nowhere in particular): the list answers 200. */
   wellFormed: string;
   /** The key leads with text (a name), so any string is a well-formed first value. */
@@ -45,43 +44,37 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
     const atId = json([ISO, randomUUID()]);
     const agency = '/api/v1/agencies/mo-dese';
     routes = [
-      { path: `${agency}/programs`, param: 'cursor', wellFormed: atId },
-      { path: `${agency}/programs/published`, param: 'cursor', wellFormed: atId },
-      { path: `${agency}/program-templates`, param: 'cursor', wellFormed: atId },
+      { path: `${agency}/programs`, wellFormed: atId },
+      { path: `${agency}/programs/published`, wellFormed: atId },
+      { path: `${agency}/program-templates`, wellFormed: atId },
       {
         path: `${agency}/organizations`,
-        param: 'cursor',
         wellFormed: json(['A', randomUUID()]),
         textKey: true,
       },
       {
         path: `${agency}/organizations/${organizationId}/applications`,
-        param: 'cursor',
         wellFormed: atId,
       },
-      { path: `${agency}/programs/${program.id}/applications`, param: 'cursor', wellFormed: atId },
-      { path: `${agency}/awards`, param: 'cursor', wellFormed: atId },
+      { path: `${agency}/programs/${program.id}/applications`, wellFormed: atId },
+      { path: `${agency}/awards`, wellFormed: atId },
       {
         path: `${agency}/organizations/${organizationId}/awards`,
-        param: 'cursor',
         wellFormed: atId,
       },
-      { path: `${agency}/payment-requests`, param: 'cursor', wellFormed: atId },
+      { path: `${agency}/payment-requests`, wellFormed: atId },
       {
         path: `${agency}/organizations/${organizationId}/payment-requests`,
-        param: 'cursor',
         wellFormed: atId,
       },
       {
         path: `${agency}/audit/events`,
-        param: 'cursor',
         wellFormed: json(['2026-03-01T12:00:00.000000Z', randomUUID()]),
       },
-      { path: `${agency}/staff`, param: 'after', wellFormed: b64('someone@example.org') },
-      { path: '/api/v1/me/notifications', param: 'cursor', wellFormed: atId },
+      { path: `${agency}/staff`, wellFormed: b64('someone@example.org') },
+      { path: '/api/v1/me/notifications', wellFormed: atId },
       {
         path: '/api/v1/platform/jobs/dead-letters',
-        param: 'cursor',
         wellFormed: json(['2026-03-01 12:00:00.123456+00', randomUUID()]),
       },
     ];
@@ -95,11 +88,16 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
     }>();
     const declared = Object.entries(doc.paths)
       .filter(([, ops]) =>
-        (ops.get?.parameters ?? []).some(
-          (p) => p.in === 'query' && (p.name === 'cursor' || p.name === 'after'),
-        ),
+        (ops.get?.parameters ?? []).some((p) => p.in === 'query' && p.name === 'cursor'),
       )
       .map(([path]) => path);
+    // One name for the cursor (issue 18): no list takes `after`, `next` or `page` instead.
+    const otherNames = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      (ops.get?.parameters ?? [])
+        .filter((p) => p.in === 'query' && ['after', 'next', 'page', 'nextCursor'].includes(p.name))
+        .map((p) => `${path}?${p.name}`),
+    );
+    expect(otherNames).toEqual([]);
     const covered = routes.map((r) =>
       r.path
         .replace('/agencies/mo-dese', '/agencies/{agencyCode}')
@@ -112,8 +110,21 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
 
   it('accepts a well-formed cursor on each (the routes are reachable by this caller)', async () => {
     for (const route of routes) {
-      const res = await get(`${route.path}?${route.param}=${route.wellFormed}`);
+      const res = await get(`${route.path}?cursor=${route.wellFormed}`);
       expect({ path: route.path, status: res.status }).toEqual({ path: route.path, status: 200 });
+    }
+  });
+
+  it('answers every list as { items, nextCursor } with nextCursor null on the last page', async () => {
+    for (const route of routes) {
+      const body = (await get(`${route.path}?limit=200`)).json<Record<string, unknown>>();
+      const shape = {
+        path: route.path,
+        items: Array.isArray(body.items),
+        nextCursor: 'nextCursor' in body ? typeof body.nextCursor : 'absent',
+      };
+      expect(shape).toEqual({ path: route.path, items: true, nextCursor: 'object' });
+      expect(body.nextCursor).toBeNull();
     }
   });
 
@@ -138,13 +149,13 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
         b64('a\u0000@example.org'),
       ];
       for (const cursor of forged) {
-        const res = await get(`${route.path}?${route.param}=${encodeURIComponent(cursor)}`);
+        const res = await get(`${route.path}?cursor=${encodeURIComponent(cursor)}`);
         const seen = { path: route.path, cursor, status: res.status, code: res.json().code };
         expect(seen).toEqual({ ...seen, status: 400, code: 'pagination.invalid_cursor' });
         expect(res.headers['content-type']).toContain('application/problem+json');
       }
       // Over-long: refused by the query DTO's length limit or the decoder, a 400 problem either way.
-      const long = await get(`${route.path}?${route.param}=${'A'.repeat(3000)}`);
+      const long = await get(`${route.path}?cursor=${'A'.repeat(3000)}`);
       expect({ path: route.path, status: long.status }).toEqual({ path: route.path, status: 400 });
       expect(long.headers['content-type']).toContain('application/problem+json');
     }

@@ -109,6 +109,32 @@ describe('payment files at rest', () => {
       expect(stored.includes(Buffer.from(secret, 'ascii'))).toBe(false);
     }
 
+    // While the file job has not written it: 202, when to ask again, and where (issue 18).
+    const setStorageKey = (key: string | null) =>
+      asAgencyOwner(t, 'ks-ksde', (client) =>
+        client.query(`UPDATE payment_batches SET storage_key = $2 WHERE id = $1`, [batchId, key]),
+      );
+    await setStorageKey(null);
+    const pending = await download('ks-ksde', batchId, financeA.token);
+    expect(pending.status).toBe(202);
+    const fileUrl = `${api('ks-ksde')}/payment-batches/${batchId}/file`;
+    expect(pending.headers).toMatchObject({
+      'retry-after': '5',
+      location: fileUrl,
+      'cache-control': 'no-store',
+    });
+    expect(pending.json()).toEqual({
+      status: 'pending',
+      code: 'payment_batch.file_not_ready',
+      detail: expect.any(String),
+      retryAfter: 5,
+      location: fileUrl,
+    });
+    expect(pending.body).not.toContain(ACCOUNT);
+    // The wait is for finance officers only, like the file.
+    expect((await download('ks-ksde', batchId, team.grantWriter.token)).status).toBe(403);
+    await setStorageKey(row.storage_key);
+
     // The download is the plaintext file: its length and sha256 are those the batch shows.
     const file = await download('ks-ksde', batchId, financeA.token);
     expectStatus(file, 200, 'download');

@@ -192,7 +192,7 @@ describe('payments under concurrency', () => {
       })
     ).json();
     expect(request).toMatchObject({
-      status: 'submitted',
+      status: 'awaiting_second_approval',
       approvalChain: { required: 2, satisfied: false },
     });
     expect(request.approvalChain.approvals).toHaveLength(1);

@@ -4,6 +4,7 @@ import type { TestResponse } from './support/test-app';
 import { useTestApp } from './support/use-test-app';
 import { multipartFile, openProgram } from './factories/grants';
 import { parseCsv } from '../src/core/csv/csv';
+import { sumCents, toCents } from '../src/core/money/money';
 import { asAgencyOwner, signedInStaff } from './factories/identity';
 import {
   activeAward,
@@ -89,7 +90,20 @@ describe('payments lifecycle', () => {
 
           const first = await approve(t, 'mo-dese', bigId, financeA);
           expectStatus(first, 200, 'first approval');
-          expect(first.json().status).toBe('submitted');
+          // Its own status (issue 18), and the finance queue's filter finds it.
+          expect(first.json().status).toBe('awaiting_second_approval');
+          const waiting = await t.request({
+            method: 'GET',
+            url: `${api('mo-dese')}/payment-requests?status=awaiting_second_approval`,
+            token: financeB.token,
+          });
+          expect(waiting.json().items.map((r: { id: string }) => r.id)).toEqual([bigId]);
+          const firstOnly = await t.request({
+            method: 'GET',
+            url: `${api('mo-dese')}/payment-requests?status=submitted`,
+            token: financeB.token,
+          });
+          expect(firstOnly.json().items.map((r: { id: string }) => r.id)).not.toContain(bigId);
           expect(first.json().approvalChain).toMatchObject({
             required: 2,
             satisfied: false,
@@ -208,6 +222,17 @@ describe('payments lifecycle', () => {
             paymentCount: 2,
             status: 'exporting',
           });
+          // Each payment names its amounts as its request does; Missouri has no advances, so
+          // the cash paid is the amount approved, and the total adds up the cash.
+          const payments = batch.json().payments as Array<{
+            id: string;
+            reference: string;
+            amount: string;
+            cashAmount: string;
+          }>;
+          expect(payments.map((p) => p.id)).toContain(bigId);
+          expect(payments.every((p) => p.amount === p.cashAmount)).toBe(true);
+          expect(sumCents(payments.map((p) => toCents(p.cashAmount)))).toBe(3_600_000n);
           batchId = batch.json().id;
           const again = await t.request({
             method: 'POST',

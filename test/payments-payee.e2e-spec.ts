@@ -87,7 +87,8 @@ describe('payees: a change needs a second person and never pays an approval to a
     expectStatus(created, 201, 'advance');
     const requestId = created.json().id;
     expect(created.json().payee).toEqual({ id: original.id, version: 1 });
-    await approve(t, 'ks-ksde', requestId, financeA);
+    const first = await approve(t, 'ks-ksde', requestId, financeA);
+    expect(first.json().status).toBe('awaiting_second_approval'); // $40,000: two approvals
     const approved = await approve(t, 'ks-ksde', requestId, financeB);
     expect(approved.json().status).toBe('approved');
     const requestUrl = `${api('ks-ksde')}/payment-requests/${requestId}`;
@@ -229,7 +230,9 @@ describe('payees: a change needs a second person and never pays an approval to a
       .excludedUserIds;
     expect(excluded).toContain(financeA.user.id);
     expect(excluded).not.toContain(financeE.user.id);
-    await approve(t, 'ks-ksde', requestId, financeE);
+    expect((await approve(t, 'ks-ksde', requestId, financeE)).json().status).toBe(
+      'awaiting_second_approval',
+    );
     expect((await approve(t, 'ks-ksde', requestId, financeC)).json().status).toBe('approved');
     setClock(t, '2026-09-20T15:00:00Z');
     for (const who of [financeA, financeE]) {
@@ -442,5 +445,46 @@ describe('payees: a change needs a second person and never pays an approval to a
       accountNumber: '****8777',
       updatedBy: representative.user.id,
     });
+  });
+
+  it('a request waiting for its second approval goes back to submitted when the payee changes', async () => {
+    setClock(t, '2026-09-10T15:00:00Z');
+    const { award, organization, team, financeA } = await activeAward(t, 'ks-ksde');
+    const org = organization.id;
+    const staff = () => signedInStaff(t, 'ks-ksde', ['finance_officer']);
+    const [changer, activator] = [await staff(), await staff()];
+    await setPayee(t, 'ks-ksde', org, changer, { accountNumber: '000111222333' }, activator);
+    const created = await requestPayment(t, 'ks-ksde', org, award.id, team.grantWriter, {
+      type: 'advance',
+      periodStart: '2026-09-01',
+      periodEnd: '2026-12-31',
+      lines: [{ functionCode: '1000', objectCode: '100', amount: '40000.00' }],
+    });
+    expectStatus(created, 201, 'advance');
+    const requestId: string = created.json().id;
+    const first = await approve(t, 'ks-ksde', requestId, financeA);
+    expect(first.json().status).toBe('awaiting_second_approval');
+
+    const change = await requestPayeeChange(t, 'ks-ksde', org, changer, {
+      payeeName: 'Topeka Public Schools',
+      accountNumber: '444555666777',
+    });
+    expectStatus(change, 201, 'request a change');
+    const activated = await activatePayeeChange(t, 'ks-ksde', org, change.json().id, activator);
+    expectStatus(activated, 200, 'activate');
+
+    // The first approval was for the old account: it no longer counts, so no approval is left.
+    const after = (await get(`${api('ks-ksde')}/payment-requests/${requestId}`, financeA)).json();
+    expect(after).toMatchObject({ status: 'submitted', approvalChain: { satisfied: false } });
+    expect(after.approvalChain.approvals.map((a: any) => a.counts)).toEqual([false]);
+    const rebound = await asAgencyOwner(t, 'ks-ksde', async (client, id) => {
+      const { rows } = await client.query(
+        `SELECT before->>'status' AS before, after->>'status' AS after FROM audit_events
+          WHERE agency_id = $1 AND action = 'payment_request.payee_rebound' AND entity_id = $2`,
+        [id, requestId],
+      );
+      return rows;
+    });
+    expect(rebound).toEqual([{ before: 'awaiting_second_approval', after: 'submitted' }]);
   });
 });

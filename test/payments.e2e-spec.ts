@@ -211,7 +211,7 @@ describe('payment requests and approvals', () => {
     expectStatus(reduced, 200, 'approve less');
     const chain = reduced.json().approvalChain;
     expect(reduced.json()).toMatchObject({
-      status: 'submitted',
+      status: 'awaiting_second_approval',
       amount: '28000.00',
       amountRequested: '30000.00',
     });

@@ -163,7 +163,7 @@ describe('review: conflicts, normalization, ranking and decisions released toget
 
     step('keeps a running weighted total; every reviewer scores and submits', async () => {
       // H scores A 70, B 50, E 60 (harsh: mean 60); L scores C 95, D 85 (lenient: mean 90).
-      const hOnA = (await assignmentOf(t, MO, H, A.application.id)).assignmentId;
+      const hOnA = (await assignmentOf(t, MO, H, A.application.id)).id;
       await declareNoConflict(t, MO, H, hOnA);
       const content = await call(t, H, 'GET', `${assignmentUrl(MO, hOnA)}/application`);
       expect(content.json()).toMatchObject({
@@ -183,7 +183,7 @@ describe('review: conflicts, normalization, ranking and decisions released toget
         [B, 50],
         [E, 60],
       ] as const) {
-        const id = (await assignmentOf(t, MO, H, app.application.id)).assignmentId;
+        const id = (await assignmentOf(t, MO, H, app.application.id)).id;
         await declareNoConflict(t, MO, H, id);
         await scoreAndSubmit(t, MO, H, id, STANDARD_POINTS[total]);
       }
@@ -191,7 +191,7 @@ describe('review: conflicts, normalization, ranking and decisions released toget
         [C, 95],
         [D, 85],
       ] as const) {
-        const id = (await assignmentOf(t, MO, L, app.application.id)).assignmentId;
+        const id = (await assignmentOf(t, MO, L, app.application.id)).id;
         await declareNoConflict(t, MO, L, id);
         await scoreAndSubmit(t, MO, L, id, STANDARD_POINTS[total]);
       }
@@ -454,7 +454,7 @@ describe('review: conflicts, normalization, ranking and decisions released toget
         t,
         onOne,
         'POST',
-        `${assignmentUrl(KS, (await assignmentOf(t, KS, onOne, one.application.id)).assignmentId)}/declaration`,
+        `${assignmentUrl(KS, (await assignmentOf(t, KS, onOne, one.application.id)).id)}/declaration`,
         { conflict: true, reason: 'My spouse works for this district.' },
       );
       expect(conflictOne.json()).toMatchObject({ status: 'recused', reassigned: false });
@@ -466,7 +466,7 @@ describe('review: conflicts, normalization, ranking and decisions released toget
         t,
         onTwo,
         'POST',
-        `${assignmentUrl(KS, (await assignmentOf(t, KS, onTwo, two.application.id)).assignmentId)}/declaration`,
+        `${assignmentUrl(KS, (await assignmentOf(t, KS, onTwo, two.application.id)).id)}/declaration`,
         { conflict: true, reason: 'I consulted for this district this year.' },
       );
       expect(conflictTwo.json()).toMatchObject({ status: 'recused', reassigned: true });

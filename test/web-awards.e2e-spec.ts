@@ -274,14 +274,19 @@ describe('web pages after submission', () => {
     expect(main).toContain(`Approved by ${a.financeA.user.email}`);
     expect(main).toContain('Still needed: approval 2');
     expect(main).not.toContain('Still needed: approval 1');
+    // One approval of two: its own status (issue 18), on the request and on the award.
+    expect(main).toContain('Waiting for a second approval');
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'payment-request-chain-en');
     await page.goto(award);
-    expect(await page.locator('main').textContent()).toContain('Waiting for approval');
+    expect(await page.locator('main').textContent()).toContain('Waiting for a second approval');
     await en.close();
 
     const es = await signedInBrowser(a.team.grantWriter.user, 'es-MX');
-    await visit(es, detail, 'payment-request-chain-es');
+    const chainEs = await visit(es, detail, 'payment-request-chain-es');
+    expect(await chainEs.locator('main').textContent()).toContain(
+      'En espera de una segunda aprobación',
+    );
     await visit(es, `${award}/payment-requests/new`, 'payment-request-new-es');
     await visit(es, award, 'award-active-es');
     await es.close();

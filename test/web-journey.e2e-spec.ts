@@ -365,7 +365,7 @@ describe('web: a district from sign-up to its first payment request', () => {
       );
       expectStatus(recommended, 200, 'recommend');
       const decision = recommended
-        .json<{ items: Array<{ applicationId: string; decisionId: string; outcome: string }> }>()
+        .json<{ items: Array<{ applicationId: string; id: string; outcome: string }> }>()
         .items.find((d) => d.applicationId === applicationId)!;
       expect(decision.outcome).toBe('approved');
       expectStatus(
@@ -387,7 +387,7 @@ describe('web: a district from sign-up to its first payment request', () => {
         headers: { 'idempotency-key': randomUUID() },
         payload: {
           source: 'decision',
-          sourceId: decision.decisionId,
+          sourceId: decision.id,
           federalAwardDate: '2026-07-01',
         },
       });

@@ -9,7 +9,14 @@ import {
   screenshot,
 } from './support/browser';
 import { bootTestApp, TestApp } from './support/test-app';
-import { activeAward, api, expectStatus, requestPayment, reimbursement } from './factories/finance';
+import {
+  activeAward,
+  api,
+  approve,
+  expectStatus,
+  requestPayment,
+  reimbursement,
+} from './factories/finance';
 import {
   createUser,
   freshTotpCode,
@@ -162,6 +169,60 @@ describe('web: a finance officer enrols TOTP and approves a payment after step-u
     await page.goto('/account/sessions');
     expect(await page.locator('h1').innerText()).toBe('Dónde tiene la sesión iniciada');
     await accessible(page, 'account-sessions-es');
+    await context.close();
+  });
+
+  it('shows a request waiting for a second approval with its own status and filter, in English and Spanish', async () => {
+    const { award, organization, team, financeA } = await activeAward(t, MO);
+    // $30,000: at or above Missouri's $25,000 threshold, so two finance officers must approve.
+    const big = await requestPayment(t, MO, organization.id, award.id, team.grantWriter, {
+      ...reimbursement('0.00'),
+      lines: [
+        { functionCode: '1000', objectCode: '100', amount: '25000.00' },
+        { functionCode: '1000', objectCode: '200', amount: '5000.00' },
+      ],
+    });
+    expectStatus(big, 201, 'request $30,000');
+    const { id: requestId, reference } = big.json<{ id: string; reference: string }>();
+    const first = await approve(t, MO, requestId, financeA);
+    expectStatus(first, 200, 'first approval');
+    expect(first.json().status).toBe('awaiting_second_approval');
+
+    const officer = await createUser(t);
+    await grantAgencyRoles(t, MO, officer.id, ['finance_officer']);
+    await login(t, officer.email, officer.password); // enrols the authenticator (API)
+    const context = await newContext(browser, base);
+    const page = await context.newPage();
+    await page.goto(`/${MO}/sign-in`);
+    await page.locator('#email').fill(officer.email);
+    await page.locator('#password').fill(officer.password);
+    await page.locator('form[action="/sign-in"] button[type=submit]').click();
+    await page.waitForURL(/\/sign-in\/code\?agency=mo-dese/);
+    await page.locator('#code').fill(freshTotpCode(officer.email));
+    await page.locator('form[action^="/sign-in/code"] button[type=submit]').click();
+    await page.waitForURL(`${base}/${MO}`);
+
+    for (const [language, tag] of [
+      ['en', 'Waiting for a second approval'],
+      ['es', 'En espera de una segunda aprobación'],
+    ] as const) {
+      await page.goto(`/${MO}/finance/payment-requests?status=awaiting_second_approval`);
+      if (language === 'es') {
+        await page.locator('form[action="/language"] button[type=submit]').click();
+        await page.waitForURL(/status=awaiting_second_approval/);
+      }
+      const row = page.locator('main tbody tr', { hasText: reference });
+      expect(await row.textContent()).toContain(tag); // the tag's CSS shows it in capitals
+      expect(await page.locator('#status').inputValue()).toBe('awaiting_second_approval');
+      await accessible(page, `finance-queue-second-approval-${language}`);
+      // The first-approval filter does not list it; it has its own status.
+      await page.goto(`/${MO}/finance/payment-requests?status=submitted`);
+      expect(await page.locator('main').innerText()).not.toContain(reference);
+      // The request's page shows the status beside the approval chain.
+      await page.goto(`/${MO}/finance/payment-requests/${requestId}`);
+      expect(await page.locator('main dl').textContent()).toContain(tag);
+      await accessible(page, `finance-request-second-approval-${language}`);
+    }
     await context.close();
   });
 });

@@ -79,15 +79,20 @@ describe('web: usage by agency', () => {
   it('shows the platform admin each agency’s usage and share, in English and Spanish', async () => {
     const [context, page] = await signedIn(platformAdmin, '/sign-in');
     try {
-      const res = await page.goto('/platform/usage');
-      expect(res?.status()).toBe(200);
+      // Reached from the front door's platform section, not by typing the address.
+      await page.goto('/home');
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await screenshot(page, 'home-platform-admin');
+      await page.getByRole('link', { name: 'Usage by agency' }).click();
+      await page.waitForLoadState();
+      expect(new URL(page.url()).pathname).toBe('/platform/usage');
       await expect(page.locator('h1').textContent()).resolves.toBe('Usage by agency');
       const rows = page.locator('table tbody tr');
       await expect(rows.count()).resolves.toBe(2);
       const body = await page.locator('table').textContent();
       expect(body).toContain('mo-dese');
       expect(body).toContain('ks-ksde');
-      expect(body).toContain('(50.0%)'); // each holds one attachment of the same size
+      expect(body).toContain('50.0%'); // each holds one attachment of the same size
       expect(await accessibilityViolations(page)).toEqual([]);
       await screenshot(page, 'usage-platform-en');
 
@@ -120,8 +125,12 @@ describe('web: usage by agency', () => {
   it('shows an agency admin their own agency only', async () => {
     const [context, page] = await signedIn(moAdmin, '/mo-dese/sign-in');
     try {
-      const res = await page.goto('/mo-dese/usage');
-      expect(res?.status()).toBe(200);
+      // Linked from the front door for the agency admin; the platform's report is not.
+      await page.goto('/home');
+      await expect(page.getByRole('link', { name: 'Usage by agency' }).count()).resolves.toBe(0);
+      await page.getByRole('link', { name: 'Your agency’s usage this month' }).click();
+      await page.waitForLoadState();
+      expect(new URL(page.url()).pathname).toBe('/mo-dese/usage');
       await expect(page.locator('h1').textContent()).resolves.toBe('Your agency’s usage');
       expect(await accessibilityViolations(page)).toEqual([]);
       await screenshot(page, 'usage-agency-en');

@@ -140,3 +140,34 @@ export async function startChildServer(options: {
     },
   };
 }
+
+/** Several API processes measured as one: the load is spread over `urls`. */
+export interface ServerGroup extends ChildServer {
+  /** Every process's base URL, in start order (the load generator's round-robin targets). */
+  urls: string[];
+  members: ChildServer[];
+}
+
+/**
+ * N API processes behind the load generator as one server: CPU is the sum over them (what the
+ * requests cost the machine), RSS the largest one's (what each process needs; the heap limit
+ * applies per process). No proxy in between: autocannon assigns its connections to the URLs
+ * round-robin, so a proxy's own CPU stays out of the figures.
+ */
+export function serverGroup(members: ChildServer[]): ServerGroup {
+  if (members.length === 0) throw new Error('serverGroup: no server');
+  const max = (values: number[]) => Math.max(...values);
+  return {
+    pid: members[0].pid,
+    url: members[0].url,
+    urls: members.map((m) => m.url),
+    members,
+    peakRssMb: () => max(members.map((m) => m.peakRssMb())),
+    rssMb: () => max(members.map((m) => m.rssMb())),
+    cpuMs: () => members.reduce((sum, m) => sum + m.cpuMs(), 0),
+    resetPeak: () => members.forEach((m) => m.resetPeak()),
+    stop: async () => {
+      await Promise.all(members.map((m) => m.stop()));
+    },
+  };
+}

@@ -29,7 +29,8 @@ export interface BenchRequest {
 }
 
 export interface LoadOptions {
-  url: string;
+  /** One server, or several: autocannon assigns connection i to url[i % n] (round-robin). */
+  url: string | string[];
   connections: number;
   /** Seconds of measurement. */
   seconds: number;

@@ -22,12 +22,20 @@ export async function sealSeededAudit(client: Client, agencyId: string): Promise
         WHERE agency_id = $1 ORDER BY position DESC LIMIT 1`,
       [agencyId],
     );
-    const { rows } = await client.query<{ id: string; content_hash: string; horizon: string }>(
-      `SELECT e.id, e.content_hash, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
+    const { rows } = await client.query<{
+      id: string;
+      content_hash: string;
+      occurred_at: string;
+      horizon: string;
+    }>(
+      `SELECT e.id, e.content_hash, e.occurred_at::text AS occurred_at,
+              pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
          FROM audit_events e
         WHERE e.agency_id = $1 AND e.tx_id >= $2::bigint
           AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-          AND NOT EXISTS (SELECT 1 FROM audit_chain l WHERE l.agency_id = e.agency_id AND l.event_id = e.id)
+          AND NOT EXISTS (SELECT 1 FROM audit_chain l
+                           WHERE l.agency_id = e.agency_id AND l.event_id = e.id
+                             AND l.event_occurred_at = e.occurred_at)
         ORDER BY e.tx_id, e.occurred_at, e.id`,
       [agencyId, head.rows[0]?.watermark ?? '0'],
     );
@@ -47,8 +55,9 @@ export async function sealSeededAudit(client: Client, agencyId: string): Promise
         prev = hash;
       }
       await client.query(
-        `INSERT INTO audit_chain (agency_id, position, event_id, event_hash, prev_hash, link_hash, watermark)
-         SELECT $1::uuid, *, $7::bigint FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[])`,
+        `INSERT INTO audit_chain (agency_id, position, event_id, event_hash, prev_hash, link_hash, event_occurred_at, watermark)
+         SELECT $1::uuid, *, $7::bigint
+           FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $8::timestamptz[])`,
         [
           agencyId,
           positions,
@@ -57,6 +66,7 @@ export async function sealSeededAudit(client: Client, agencyId: string): Promise
           prevs,
           links,
           rows[0].horizon,
+          batch.map((r) => r.occurred_at),
         ],
       );
     }

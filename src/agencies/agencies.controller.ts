@@ -55,6 +55,20 @@ export class AgenciesController {
         allowedAttachmentTypes: [...config.applications.allowedAttachmentTypes],
       },
       paymentModels: [...config.finance.paymentModels],
+      // The rules an applicant follows, picked field by field: the rest of the finance block
+      // (export format, ACH originator, retention) is the agency's business.
+      finance: {
+        paymentModels: [...config.finance.paymentModels],
+        dualApprovalThreshold: config.finance.dualApprovalThreshold,
+        budgetTolerancePercent: config.finance.budgetTolerancePercent,
+        allowedFunctionCodes: [...config.finance.allowedFunctionCodes],
+        allowedObjectCodes: [...config.finance.allowedObjectCodes],
+        paymentCutoff: {
+          requestWindowStartDay: config.finance.paymentCutoff.requestWindowStartDay,
+          requestWindowEndDay: config.finance.paymentCutoff.requestWindowEndDay,
+          payByDay: config.finance.paymentCutoff.payByDay,
+        },
+      },
     };
   }
 }

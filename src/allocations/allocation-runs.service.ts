@@ -49,7 +49,7 @@ const OF_ORGANIZATION = sql<{
 );
 
 const runSummary = (r: AllocationRun) => ({
-  runId: r.id,
+  id: r.id,
   programId: r.programId,
   number: r.number,
   status: r.status,
@@ -176,7 +176,7 @@ export class AllocationRuns {
     return {
       ...runSummary(run),
       allocations: allocations.map((a) => ({
-        allocationId: a.id,
+        id: a.id,
         organizationId: a.organizationId,
         organizationName: names.get(a.organizationId) ?? null,
         identifier: a.identifier,
@@ -242,6 +242,12 @@ export class AllocationRuns {
   async forOrganization(organizationId: string) {
     if (!isUuid(organizationId)) return { items: [] };
     const rows = await this.db.rows(OF_ORGANIZATION, [this.db.agencyId, organizationId]);
-    return { items: rows.map((r) => ({ ...r, publishedAt: r.publishedAt.toISOString() })) };
+    return {
+      items: rows.map(({ allocationId, ...r }) => ({
+        id: allocationId,
+        ...r,
+        publishedAt: r.publishedAt.toISOString(),
+      })),
+    };
   }
 }

@@ -14,7 +14,7 @@ import { parseFormulaInput } from './formula-input';
 import { isUuid } from '../core/ids';
 
 const setView = (s: FormulaInputSet) => ({
-  inputSetId: s.id,
+  id: s.id,
   programId: s.programId,
   filename: s.filename,
   sha256: s.sha256,

@@ -10,6 +10,8 @@ export function awardView(award: Award, notice?: AwardNotice | null) {
     id: award.id,
     reference: award.reference,
     status: award.status,
+    /** The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data). */
+    amount: normalizeAmount(award.amount),
     source: { kind: award.source, id: award.sourceId },
     programId: award.programId,
     organizationId: award.organizationId,

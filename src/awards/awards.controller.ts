@@ -1,17 +1,6 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-  Query,
-  Res,
-  StreamableFile,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission } from '../core/access/access.decorators';
 import { etagOf } from '../core/idempotency/etag';
 import { Idempotent } from '../core/idempotency/idempotent-responses';
@@ -26,7 +15,8 @@ import {
   ProgramAwardTermsDto,
   ReasonDto,
 } from './dto/award.dto';
-import { AwardNoticeFiles } from './notice/award-notice-files';
+import { whenReady } from '../core/http/pending-artefact';
+import { AwardNoticeFiles, noticeFile } from './notice/award-notice-files';
 import { ProgramAwardTermsService } from './program-award-terms.service';
 import { FileResponse } from '../core/openapi/openapi.decorators';
 
@@ -70,13 +60,13 @@ export class AwardsController {
   @Get(':awardId/notice')
   @RequirePermission('award.read')
   @FileResponse(['application/pdf'], 'The award notice (PDF)', { pending: true })
-  async notice(@Param('awardId') awardId: string) {
-    const file = await this.files.open({}, awardId);
-    return new StreamableFile(file.stream, {
-      type: 'application/pdf',
-      length: file.bytes,
-      disposition: `attachment; filename="${file.filename}"`,
-    });
+  async notice(
+    @Param('awardId') awardId: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    // 202 with Retry-After and Location while the notice job has not written the PDF.
+    return whenReady(request, reply, async () => noticeFile(await this.files.open({}, awardId)));
   }
 
   @Get(':awardId/budget')

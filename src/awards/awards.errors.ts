@@ -1,4 +1,9 @@
-import { DomainError, FieldProblem, NotFoundError } from '../core/errors/domain-error';
+import {
+  ArtefactNotReadyError,
+  DomainError,
+  FieldProblem,
+  NotFoundError,
+} from '../core/errors/domain-error';
 
 export class AwardNotFoundError extends NotFoundError {
   constructor() {
@@ -34,13 +39,9 @@ export class FundingSourceNotReadyError extends DomainError {
   }
 }
 
-export class AwardNoticeNotReadyError extends DomainError {
+export class AwardNoticeNotReadyError extends ArtefactNotReadyError {
   constructor() {
-    super(
-      'award.notice_not_ready',
-      409,
-      'The award notice is still being generated; retry shortly.',
-    );
+    super('award.notice_not_ready', 'The award notice is still being generated; retry shortly.');
   }
 }
 

@@ -32,6 +32,7 @@ import {
   FundingDecisionsPort,
   FundingSourceInput,
 } from './funding/funding-sources';
+import { WebhookEvents } from '../webhooks/webhook-events';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -65,6 +66,7 @@ export class AwardsService {
     private readonly clock: Clock,
     private readonly notices: AwardNotifications,
     @Inject(FUNDING_DECISIONS) private readonly decisions: FundingDecisionsPort,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   /** From a released decision or a final allocation, read through the reviews module. */
@@ -252,6 +254,15 @@ export class AwardsService {
       entityId: award.id,
       before: { status: 'offered' },
       after: { status: 'active', acceptedBy: user.userId, name: signer.name, title: signer.title },
+    });
+    await this.webhooks.publish('award.accepted', {
+      agencyCode: this.webhooks.agencyCode,
+      awardId: award.id,
+      reference: award.reference,
+      organizationId: award.organizationId,
+      programId: award.programId,
+      amount: award.amount,
+      acceptedAt: award.acceptedAt.toISOString(),
     });
     const organization = await this.organizations.get(award.organizationId);
     await this.notices.send(

@@ -7,17 +7,18 @@ import {
   Param,
   Post,
   Query,
+  Req,
   Res,
-  StreamableFile,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission } from '../core/access/access.decorators';
 import { etagOf, parseIfMatch } from '../core/idempotency/etag';
 import { AwardsService } from './awards.service';
 import { AwardBudget } from './budget/award-budget.service';
 import { AcceptAwardDto, AwardListQuery, BudgetRevisionDto, ReasonDto } from './dto/award.dto';
-import { AwardNoticeFiles } from './notice/award-notice-files';
+import { whenReady } from '../core/http/pending-artefact';
+import { AwardNoticeFiles, noticeFile } from './notice/award-notice-files';
 import { FileResponse } from '../core/openapi/openapi.decorators';
 
 /** The organization's side: its awards, acceptance, and budget revisions (If-Match). */
@@ -51,13 +52,16 @@ export class OrganizationAwardsController {
   @Get(':awardId/notice')
   @RequirePermission('award.read')
   @FileResponse(['application/pdf'], 'The award notice (PDF)', { pending: true })
-  async notice(@Param('organizationId') organizationId: string, @Param('awardId') awardId: string) {
-    const file = await this.files.open({ organizationId }, awardId);
-    return new StreamableFile(file.stream, {
-      type: 'application/pdf',
-      length: file.bytes,
-      disposition: `attachment; filename="${file.filename}"`,
-    });
+  async notice(
+    @Param('organizationId') organizationId: string,
+    @Param('awardId') awardId: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    // 202 with Retry-After and Location while the notice job has not written the PDF.
+    return whenReady(request, reply, async () =>
+      noticeFile(await this.files.open({ organizationId }, awardId)),
+    );
   }
 
   /** The authorized representative accepts: the award becomes active. */

@@ -29,6 +29,7 @@ function withoutRequestLimits(abuse: AbuseLimits): AbuseLimits {
     authGlobal: none,
     emailPerIp: none,
     emailGlobal: none,
+    publicDataPerIp: none,
     invitationsPerOrganizationPerHour: none,
     invitationsPerAgencyPerHour: none,
   };

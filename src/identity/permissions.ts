@@ -35,6 +35,8 @@ export const PERMISSIONS = {
   'agency.staff.manage': ['agency_admin'],
   'agency.config.read': ['agency_admin', 'program_officer', 'finance_officer'],
   'audit.read': ['agency_admin'],
+  // Webhook endpoints to the agency's own systems (their secrets and delivery logs).
+  'agency.webhooks.manage': ['agency_admin'],
   // Programs.
   'program.read': ['agency_admin', 'program_officer', 'reviewer', 'finance_officer'],
   'program.manage': ['agency_admin', 'program_officer'],

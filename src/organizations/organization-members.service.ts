@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../core/errors/domain-error';
-import { OrganizationMemberships } from '../identity/memberships/organization-memberships.service';
+import {
+  OrganizationMember,
+  OrganizationMemberships,
+} from '../identity/memberships/organization-memberships.service';
 import { UserAccounts } from '../identity/memberships/user-accounts.service';
 import { OrganizationNotActiveError } from './organizations.errors';
 import { OrganizationsService } from './organizations.service';
@@ -35,7 +38,7 @@ export class OrganizationMembersService {
 
   async list(organizationId: string) {
     await this.organizations.find(organizationId);
-    return { items: await this.memberships.members(organizationId) };
+    return { items: (await this.memberships.members(organizationId)).map(memberView) };
   }
 
   /**
@@ -71,7 +74,10 @@ export class OrganizationMembersService {
     if (!member) throw new OrganizationMemberNotFoundError();
     if (!roles.includes('org_admin')) this.assertAnotherAdmin(members, userId);
     await this.memberships.setRoles(organizationId, userId, roles);
-    return (await this.memberships.members(organizationId)).find((m) => m.userId === userId);
+    const updated = (await this.memberships.members(organizationId)).find(
+      (m) => m.userId === userId,
+    );
+    return updated && memberView(updated);
   }
 
   async remove(organizationId: string, userId: string): Promise<void> {
@@ -91,3 +97,9 @@ export class OrganizationMembersService {
     if (admins.length === 1 && admins[0].userId === leaving) throw new LastOrganizationAdminError();
   }
 }
+
+/** A member as the API shows it: the member's own id is `id` (the user's, as in the path). */
+function memberView({ userId, ...rest }: OrganizationMember) {
+  return { id: userId, ...rest };
+}
+export type OrganizationMemberView = ReturnType<typeof memberView>;

@@ -7,12 +7,14 @@ import {
   Param,
   Post,
   Req,
+  Res,
   StreamableFile,
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { RequirePermission, RequireRecentSecondFactor } from '../core/access/access.decorators';
+import { whenReady } from '../core/http/pending-artefact';
 import { Idempotent } from '../core/idempotency/idempotent-responses';
 import { PaymentBatches } from './batches/payment-batches.service';
 import { PaymentReconciliation } from './batches/payment-reconciliation.service';
@@ -61,12 +63,19 @@ export class PaymentBatchesController {
     "The batch's payment file in the agency's export format (CSV, or NACHA ACH as text)",
     { pending: true },
   )
-  async file(@Param('batchId') batchId: string) {
-    const file = await this.batches.file(batchId);
-    return new StreamableFile(file.content, {
-      type: file.mediaType,
-      length: file.content.length,
-      disposition: `attachment; filename="${file.name}"`,
+  async file(
+    @Param('batchId') batchId: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    // 202 with Retry-After and Location while the file job has not written it.
+    return whenReady(request, reply, async () => {
+      const file = await this.batches.file(batchId);
+      return new StreamableFile(file.content, {
+        type: file.mediaType,
+        length: file.content.length,
+        disposition: `attachment; filename="${file.name}"`,
+      });
     });
   }
 

@@ -3,6 +3,7 @@ import { ClockModule } from '../core/clock/clock.module';
 import { ProgramCatalog } from './program-catalog';
 import { ProgramFormVersions } from './program-form-versions.service';
 import { ProgramListings } from './program-listings';
+import { ProgramOpportunities } from './program-opportunities';
 import { ProgramLifecycle } from './program-lifecycle.service';
 import { ProgramSchedules } from './program-schedules';
 import { ProgramTemplates } from './program-templates.service';
@@ -22,8 +23,9 @@ import { ProgramsService } from './programs.service';
     ProgramCatalog,
     ProgramSchedules,
     ProgramListings,
+    ProgramOpportunities,
   ],
-  // ProgramListings: the public Find funding pages.
-  exports: [ProgramCatalog, ProgramListings],
+  // ProgramListings: the public Find funding pages; ProgramOpportunities: the CommonGrants feed.
+  exports: [ProgramCatalog, ProgramListings, ProgramOpportunities],
 })
 export class ProgramsModule {}

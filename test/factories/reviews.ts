@@ -154,7 +154,7 @@ export async function assignReviewer(
     { reviewerId: reviewer.user.id },
   );
   expectStatus(res, 201, 'assign reviewer');
-  return res.json<{ assignmentId: string }>().assignmentId;
+  return res.json<{ id: string }>().id;
 }
 
 /** The reviewer's assignment on an application (from their own list). */
@@ -163,14 +163,14 @@ export async function assignmentOf(
   agencyCode: string,
   reviewer: SignedIn,
   applicationId: string,
-): Promise<{ assignmentId: string; status: string; declaration: string | null }> {
+): Promise<{ id: string; status: string; declaration: string | null }> {
   const res = await call(t, reviewer, 'GET', assignmentUrl(agencyCode));
   expectStatus(res, 200, 'list assignments');
   const found = res
     .json<{
       items: Array<{
         applicationId: string;
-        assignmentId: string;
+        id: string;
         status: string;
         declaration: string | null;
       }>;

@@ -2587,6 +2587,201 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agencies/{agencyCode}/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebhookEndpointsController_list"];
+        put?: never;
+        /** @description Registers an endpoint; the answer carries its signing secret, shown this once. */
+        post: operations["WebhookEndpointsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{agencyCode}/webhook-endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebhookEndpointsController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["WebhookEndpointsController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["WebhookEndpointsController_update"];
+        trace?: never;
+    };
+    "/api/v1/agencies/{agencyCode}/webhook-endpoints/{endpointId}/secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["WebhookEndpointsController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{agencyCode}/webhook-endpoints/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebhookEndpointsController_deliveryLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{agencyCode}/webhook-endpoints/{endpointId}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebhookEndpointsController_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{agencyCode}/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Sends the delivery again with the same webhook-id (one attempt, queued). */
+        post: operations["WebhookEndpointsController_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{agencyCode}/common-grants/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Newest change first (the protocol's list order). */
+        get: operations["AgencyOpportunitiesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{agencyCode}/common-grants/opportunities/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AgencyOpportunitiesController_search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{agencyCode}/common-grants/opportunities/{oppId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AgencyOpportunitiesController_read"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/common-grants/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeploymentOpportunitiesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/common-grants/opportunities/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeploymentOpportunitiesController_search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/common-grants/opportunities/{oppId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeploymentOpportunitiesController_read"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -2651,6 +2846,58 @@ export interface components {
             maxAttachmentBytes: number;
             allowedAttachmentTypes: string[];
         };
+        AgencyPaymentCutoffDto: {
+            /**
+             * @description Day of the month a request window opens.
+             * @example 21
+             */
+            requestWindowStartDay: number;
+            /**
+             * @description Day it closes (before the start day: the window runs into the next month).
+             * @example 1
+             */
+            requestWindowEndDay: number;
+            /**
+             * @description Requests approved in a window are paid by this day (the agency's time zone).
+             * @example 21
+             */
+            payByDay: number;
+        };
+        AgencyFinanceRulesDto: {
+            /**
+             * @example [
+             *       "reimbursement"
+             *     ]
+             */
+            paymentModels: ("reimbursement" | "advance")[];
+            /**
+             * @description Decimal string. A payment request of this amount or more needs two different finance officers to approve it.
+             * @example 25000.00
+             */
+            dualApprovalThreshold: string;
+            /**
+             * @description Percent (decimal string): how far a budget line may move before a revision needs approval; also how far a payment request may go past a line.
+             * @example 10
+             */
+            budgetTolerancePercent: string;
+            /**
+             * @description NCES function codes a budget line may use.
+             * @example [
+             *       "1000",
+             *       "2100"
+             *     ]
+             */
+            allowedFunctionCodes: string[];
+            /**
+             * @description NCES object codes a budget line may use.
+             * @example [
+             *       "100",
+             *       "200"
+             *     ]
+             */
+            allowedObjectCodes: string[];
+            paymentCutoff: components["schemas"]["AgencyPaymentCutoffDto"];
+        };
         AgencyProfileDto: {
             /** @example mo-dese */
             code: string;
@@ -2671,6 +2918,7 @@ export interface components {
              *     ]
              */
             paymentModels: string[];
+            finance: components["schemas"]["AgencyFinanceRulesDto"];
         };
         LoginDto: {
             /** @example admin@mo-dese.example.org */
@@ -2702,7 +2950,7 @@ export interface components {
         };
         StaffMemberDto: {
             /** Format: uuid */
-            userId: string;
+            id: string;
             email: string;
             /** @description Null until the person accepts: an invitation does not reveal their name. */
             name: string | null;
@@ -3294,6 +3542,217 @@ export interface components {
             /** @description The next year's program to carry unspent funds into. */
             carryoverProgramId?: string;
         };
+        WebhookEndpointDto: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            events: ("application.submitted" | "decision.released" | "award.accepted" | "payment_request.approved" | "payment_batch.created" | "payment.returned")[];
+            enabled: boolean;
+            /** @enum {string|null} */
+            disabledReason: "manual" | "failing" | null;
+            /** @description Failed attempts in a row (any delivery). */
+            consecutiveFailures: number;
+            /** Format: date-time */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description Until then the previous secret signs too (after a rotation).
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookEndpointListDto: {
+            items: components["schemas"]["WebhookEndpointDto"][];
+        };
+        CreateWebhookEndpointDto: {
+            /** @example https://erp.dese.mo.gov/grant-commons/webhooks */
+            url: string;
+            events: ("application.submitted" | "decision.released" | "award.accepted" | "payment_request.approved" | "payment_batch.created" | "payment.returned")[];
+            /** @example State accounting system */
+            description?: string;
+        };
+        WebhookEndpointWithSecretDto: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            events: ("application.submitted" | "decision.released" | "award.accepted" | "payment_request.approved" | "payment_batch.created" | "payment.returned")[];
+            enabled: boolean;
+            /** @enum {string|null} */
+            disabledReason: "manual" | "failing" | null;
+            /** @description Failed attempts in a row (any delivery). */
+            consecutiveFailures: number;
+            /** Format: date-time */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description Until then the previous secret signs too (after a rotation).
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description Shown once: store it to verify signatures. Never returned again.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        UpdateWebhookEndpointDto: {
+            url?: string;
+            events?: ("application.submitted" | "decision.released" | "award.accepted" | "payment_request.approved" | "payment_batch.created" | "payment.returned")[];
+            description?: string | null;
+            /** @description false disables the endpoint; true enables it again and clears its failures. */
+            enabled?: boolean;
+        };
+        RotateWebhookSecretDto: {
+            /** @description Hours the previous secret keeps signing beside the new one (default: the deployment's WEBHOOK_SECRET_GRACE_HOURS); 0 revokes it now. */
+            previousSecretHours?: number;
+        };
+        WebhookDeliveryDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The webhook-id header: msg_... */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "application.submitted" | "decision.released" | "award.accepted" | "payment_request.approved" | "payment_batch.created" | "payment.returned";
+            /** @enum {string} */
+            state: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+        };
+        WebhookDeliveryPageDto: {
+            items: components["schemas"]["WebhookDeliveryDto"][];
+            nextCursor: string | null;
+        };
+        WebhookDeliveryAttemptDto: {
+            /** Format: date-time */
+            attemptedAt: string;
+            /** @enum {string} */
+            trigger: "scheduled" | "replay";
+            statusCode: number | null;
+            durationMs: number;
+            succeeded: boolean;
+            error: string | null;
+            /** @description At most 512 bytes of the answer. */
+            responseSnippet: string | null;
+        };
+        WebhookDeliveryDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The webhook-id header: msg_... */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "application.submitted" | "decision.released" | "award.accepted" | "payment_request.approved" | "payment_batch.created" | "payment.returned";
+            /** @enum {string} */
+            state: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** @description The JSON body as signed and sent. */
+            body: string;
+            attemptLog: components["schemas"]["WebhookDeliveryAttemptDto"][];
+        };
+        WebhookReplayDto: {
+            /** Format: uuid */
+            deliveryId: string;
+            /** @description The same webhook-id as the original delivery. */
+            eventId: string;
+        };
+        Opportunity: {
+            id: string;
+            title: string;
+            status: {
+                value: components["schemas"]["OppStatusValue"];
+                description?: string;
+            };
+            description: string;
+            funding?: {
+                totalAmountAvailable?: components["schemas"]["Money"];
+                minAwardAmount?: components["schemas"]["Money"];
+                maxAwardAmount?: components["schemas"]["Money"];
+            };
+            keyDates?: {
+                postDate?: components["schemas"]["CgEvent"];
+                closeDate?: components["schemas"]["CgEvent"];
+                otherDates?: Record<string, never>;
+            };
+            acceptedApplicantTypes?: components["schemas"]["ApplicantType"][];
+            source?: string;
+            customFields?: {
+                [key: string]: unknown;
+            };
+            createdAt: string;
+            lastModifiedAt: string;
+        };
+        /** @enum {string} */
+        OppStatusValue: "closed" | "custom" | "forecasted" | "open";
+        /**
+         * @description The CommonGrants opportunity model (protocol 0.3, `@common-grants/core`
+         *     CommonGrants.Models.OpportunityBase), as this deployment writes it. Optional members are left
+         *     out rather than null: the protocol's schemas do not allow null.
+         */
+        Money: components["schemas"]["Money_1"];
+        /**
+         * @description The CommonGrants opportunity model (protocol 0.3, `@common-grants/core`
+         *     CommonGrants.Models.OpportunityBase), as this deployment writes it. Optional members are left
+         *     out rather than null: the protocol's schemas do not allow null.
+         */
+        Money_1: {
+            /** @description A decimal string ("1500000.00"), never a float. */
+            amount: string;
+            currency: string;
+        };
+        CgEvent: {
+            name: string;
+            /** @enum {string} */
+            eventType: "singleDate";
+            date: string;
+            time?: string;
+            description?: string;
+        } | {
+            name: string;
+            /** @enum {string} */
+            eventType: "dateRange";
+            startDate: string;
+            startTime?: string;
+            endDate: string;
+            endTime?: string;
+            description?: string;
+        };
+        ApplicantType: {
+            value: string;
+            customValue?: string;
+            description?: string;
+        };
+        /** @description CommonGrants.Responses.Paginated (list) and Filtered (search), as this service fills them. */
+        OpportunityPage: {
+            /** @enum {number} */
+            status: 200;
+            /** @enum {string} */
+            message: "Success";
+            items: components["schemas"]["Opportunity"][];
+            paginationInfo: {
+                page: number;
+                pageSize: number;
+                totalItems: number;
+                totalPages: number;
+            };
+        };
         /** @description One agency-month's usage, as counted (bigint counts as decimal strings from PostgreSQL). */
         UsageFigures: {
             apiRequests: string;
@@ -3438,6 +3897,17 @@ export interface components {
             /** @description Change against the approved amount in percent ("12.50"); null for a new line. */
             changePercent: string | null;
             beyondTolerance: boolean;
+        };
+        /** @description What a client reads while it waits: the same facts as the headers. */
+        PendingArtefact: {
+            /** @enum {string} */
+            status: "pending";
+            code: string;
+            detail: string;
+            /** @description Seconds, as in `Retry-After`. */
+            retryAfter: number;
+            /** @description The URL to poll, as in `Location`. */
+            location: string;
         };
         /** @enum {string} */
         CloseoutStatus: "closed" | "returned" | "submitted";
@@ -3778,7 +4248,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account.current_password_wrong" | "account.link_invalid" | "account.password_rules" | "account.profile_invalid" | "agency.not_found" | "agency.strategy_not_implemented" | "allocation.final_published" | "allocation.formula_invalid" | "allocation.formula_not_configured" | "allocation.formulas_disabled" | "allocation.input_invalid" | "allocation.input_missing" | "allocation.not_formula_program" | "allocation.not_found" | "allocation.run_not_publishable" | "application.already_exists" | "application.attachment_missing" | "application.attachment_not_found" | "application.attachment_refused" | "application.attachment_too_large" | "application.incomplete" | "application.invalid" | "application.invalid_transition" | "application.not_editable" | "application.not_eligible" | "application.not_found" | "application.precondition_required" | "application.program_not_accepting" | "application.stale" | "application.version_not_found" | "application.window_closed" | "application.window_not_open" | "auth.busy" | "auth.email_unverified" | "auth.forbidden" | "auth.invalid_credentials" | "auth.invitation_invalid" | "auth.locked" | "auth.mfa_challenge_invalid" | "auth.mfa_code_invalid" | "auth.mfa_enrolment_required" | "auth.mfa_locked" | "auth.mfa_required" | "auth.refresh_invalid" | "auth.refresh_reused" | "auth.route_undeclared" | "auth.second_factor_required" | "auth.session_ended" | "auth.sso_last_sign_in_method" | "auth.sso_link_not_found" | "auth.sso_provider_not_found" | "auth.sso_unavailable" | "auth.step_up_required" | "auth.token_expired" | "auth.token_invalid" | "auth.unauthenticated" | "award.already_exists" | "award.amendment_below_committed" | "award.amendment_not_found" | "award.amendment_not_open" | "award.amendment_stale" | "award.budget_invalid" | "award.budget_precondition_required" | "award.budget_revision_not_found" | "award.budget_revision_not_pending" | "award.budget_revision_pending" | "award.budget_revision_stale" | "award.budget_stale" | "award.funding_source_not_ready" | "award.invalid" | "award.not_found" | "award.notice_not_ready" | "award.wrong_status" | "closeout.already_closed" | "closeout.award_not_active" | "closeout.carryover_not_allowed" | "closeout.expenditures_exceed_award" | "closeout.not_submitted" | "closeout.open_payment_requests" | "closeout.report_invalid" | "closeout.report_not_found" | "closeout.unpaid_costs" | "database.timeout" | "decision.already_released" | "decision.funds_not_set" | "decision.incomplete" | "decision.invalid" | "decision.not_found" | "decision.nothing_to_decide" | "decision.over_funds" | "idempotency.in_progress" | "idempotency.key_required" | "idempotency.key_reused" | "internal.error" | "internal.no_tenant_context" | "internal.no_transaction" | "invitation.rate_limited" | "job.agency_mismatch" | "job.not_dead_lettered" | "job.not_found" | "job.undefined" | "membership.invitation_not_found" | "mfa.already_enrolled" | "mfa.cannot_remove_own" | "mfa.enrolment_not_started" | "mfa.not_enrolled" | "notification.no_recipients" | "notification.not_found" | "organization.already_member" | "organization.document_file_missing" | "organization.document_invalid" | "organization.document_not_found" | "organization.document_refused" | "organization.document_too_large" | "organization.identifier_taken" | "organization.invalid_transition" | "organization.last_admin" | "organization.member_not_found" | "organization.members_unavailable" | "organization.not_active" | "organization.not_found" | "organization.precondition_required" | "organization.stale" | "pagination.invalid_cursor" | "payee.invalid" | "payee.not_found" | "payee_change.batch_in_progress" | "payee_change.not_found" | "payee_change.not_pending" | "payee_change.not_requester" | "payee_change.self_activation" | "payment.already_approved" | "payment.award_not_active" | "payment.exceeds_balance" | "payment.exceeds_budget_line" | "payment.future_costs" | "payment.invalid" | "payment.invalid_reduction" | "payment.not_awaiting_approval" | "payment.not_found" | "payment.outside_period_of_availability" | "payment.self_approval" | "payment.type_not_allowed" | "payment.unknown_budget_line" | "payment_batch.confirmation_invalid" | "payment_batch.file_not_ready" | "payment_batch.file_purged" | "payment_batch.file_unreadable" | "payment_batch.not_exported" | "payment_batch.not_found" | "payment_batch.nothing_to_pay" | "payment_batch.payee_changed" | "payment_batch.payee_duty_conflict" | "payment_batch.payee_missing" | "payment_batch.window_already_batched" | "program.code_taken" | "program.invalid" | "program.invalid_transition" | "program.not_editable" | "program.not_found" | "program.not_publishable" | "program.precondition_required" | "program.stale" | "program.template_not_found" | "program.templates_disabled" | "request.error" | "request.headers_too_large" | "request.invalid" | "request.malformed" | "request.rate_limited" | "request.timeout" | "request.too_large" | "request.unsupported_media_type" | "request.uri_too_long" | "resource.not_found" | "review.already_declared" | "review.assignment_not_found" | "review.case_not_found" | "review.declaration_required" | "review.incomplete" | "review.invalid_stage_move" | "review.locked" | "review.no_rubric" | "review.not_found" | "review.not_in_merit_review" | "review.not_reopenable" | "review.own_review_not_submitted" | "review.recused" | "review.reviewer_ineligible" | "review.scores_invalid" | "review.stale" | "route.method_not_allowed" | "route.not_found" | "separation_of_duties.conflict" | "staff.already_member" | "staff.last_admin" | "staff.not_found" | "staff.role_grant_decided" | "staff.role_grant_not_found" | "staff.role_grant_same_person" | "storage.object_missing" | "user.not_found";
+            code: "account.current_password_wrong" | "account.link_invalid" | "account.password_rules" | "account.profile_invalid" | "agency.not_found" | "agency.strategy_not_implemented" | "allocation.final_published" | "allocation.formula_invalid" | "allocation.formula_not_configured" | "allocation.formulas_disabled" | "allocation.input_invalid" | "allocation.input_missing" | "allocation.not_formula_program" | "allocation.not_found" | "allocation.run_not_publishable" | "application.already_exists" | "application.attachment_missing" | "application.attachment_not_found" | "application.attachment_refused" | "application.attachment_too_large" | "application.incomplete" | "application.invalid" | "application.invalid_transition" | "application.not_editable" | "application.not_eligible" | "application.not_found" | "application.precondition_required" | "application.program_not_accepting" | "application.stale" | "application.version_not_found" | "application.window_closed" | "application.window_not_open" | "auth.busy" | "auth.email_unverified" | "auth.forbidden" | "auth.invalid_credentials" | "auth.invitation_invalid" | "auth.locked" | "auth.mfa_challenge_invalid" | "auth.mfa_code_invalid" | "auth.mfa_enrolment_required" | "auth.mfa_locked" | "auth.mfa_required" | "auth.refresh_invalid" | "auth.refresh_reused" | "auth.route_undeclared" | "auth.second_factor_required" | "auth.session_ended" | "auth.sso_last_sign_in_method" | "auth.sso_link_not_found" | "auth.sso_provider_not_found" | "auth.sso_unavailable" | "auth.step_up_required" | "auth.token_expired" | "auth.token_invalid" | "auth.unauthenticated" | "award.already_exists" | "award.amendment_below_committed" | "award.amendment_not_found" | "award.amendment_not_open" | "award.amendment_stale" | "award.budget_invalid" | "award.budget_precondition_required" | "award.budget_revision_not_found" | "award.budget_revision_not_pending" | "award.budget_revision_pending" | "award.budget_revision_stale" | "award.budget_stale" | "award.funding_source_not_ready" | "award.invalid" | "award.not_found" | "award.notice_not_ready" | "award.wrong_status" | "closeout.already_closed" | "closeout.award_not_active" | "closeout.carryover_not_allowed" | "closeout.expenditures_exceed_award" | "closeout.not_submitted" | "closeout.open_payment_requests" | "closeout.report_invalid" | "closeout.report_not_found" | "closeout.unpaid_costs" | "common_grants.opportunity_not_found" | "common_grants.page_too_deep" | "common_grants.search_invalid" | "database.timeout" | "decision.already_released" | "decision.funds_not_set" | "decision.incomplete" | "decision.invalid" | "decision.not_found" | "decision.nothing_to_decide" | "decision.over_funds" | "idempotency.in_progress" | "idempotency.key_required" | "idempotency.key_reused" | "internal.error" | "internal.no_tenant_context" | "internal.no_transaction" | "invitation.rate_limited" | "job.agency_mismatch" | "job.not_dead_lettered" | "job.not_found" | "job.undefined" | "membership.invitation_not_found" | "mfa.already_enrolled" | "mfa.cannot_remove_own" | "mfa.enrolment_not_started" | "mfa.not_enrolled" | "notification.no_recipients" | "notification.not_found" | "organization.already_member" | "organization.document_file_missing" | "organization.document_invalid" | "organization.document_not_found" | "organization.document_refused" | "organization.document_too_large" | "organization.identifier_taken" | "organization.invalid_transition" | "organization.last_admin" | "organization.member_not_found" | "organization.members_unavailable" | "organization.not_active" | "organization.not_found" | "organization.precondition_required" | "organization.stale" | "pagination.invalid_cursor" | "payee.invalid" | "payee.not_found" | "payee_change.batch_in_progress" | "payee_change.not_found" | "payee_change.not_pending" | "payee_change.not_requester" | "payee_change.self_activation" | "payment.already_approved" | "payment.award_not_active" | "payment.exceeds_balance" | "payment.exceeds_budget_line" | "payment.future_costs" | "payment.invalid" | "payment.invalid_reduction" | "payment.not_awaiting_approval" | "payment.not_found" | "payment.outside_period_of_availability" | "payment.self_approval" | "payment.type_not_allowed" | "payment.unknown_budget_line" | "payment_batch.confirmation_invalid" | "payment_batch.file_not_ready" | "payment_batch.file_purged" | "payment_batch.file_unreadable" | "payment_batch.not_exported" | "payment_batch.not_found" | "payment_batch.nothing_to_pay" | "payment_batch.payee_changed" | "payment_batch.payee_duty_conflict" | "payment_batch.payee_missing" | "payment_batch.window_already_batched" | "program.code_taken" | "program.invalid" | "program.invalid_transition" | "program.not_editable" | "program.not_found" | "program.not_publishable" | "program.precondition_required" | "program.stale" | "program.template_not_found" | "program.templates_disabled" | "request.error" | "request.headers_too_large" | "request.invalid" | "request.malformed" | "request.rate_limited" | "request.timeout" | "request.too_large" | "request.unsupported_media_type" | "request.uri_too_long" | "resource.not_found" | "review.already_declared" | "review.assignment_not_found" | "review.case_not_found" | "review.declaration_required" | "review.incomplete" | "review.invalid_stage_move" | "review.locked" | "review.no_rubric" | "review.not_found" | "review.not_in_merit_review" | "review.not_reopenable" | "review.own_review_not_submitted" | "review.recused" | "review.reviewer_ineligible" | "review.scores_invalid" | "review.stale" | "route.method_not_allowed" | "route.not_found" | "separation_of_duties.conflict" | "staff.already_member" | "staff.last_admin" | "staff.not_found" | "staff.role_grant_decided" | "staff.role_grant_not_found" | "staff.role_grant_same_person" | "storage.object_missing" | "user.not_found" | "webhook.delivery_not_found" | "webhook.endpoint_disabled" | "webhook.endpoint_limit" | "webhook.endpoint_not_found" | "webhook.event_unknown";
             /** @description The request path */
             instance?: string;
             /** @description Quote it when reporting a problem */
@@ -4917,6 +5387,60 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Not found, or not visible to this caller. Codes: `job.not_found`, `resource.not_found`, `route.not_found`, `webhook.delivery_not_found`, `webhook.endpoint_not_found`. */
+        Problem404_webhooks: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:grant-commons:problem:job.not_found",
+                 *       "title": "Not found, or not visible to this caller",
+                 *       "status": 404,
+                 *       "detail": "…",
+                 *       "code": "job.not_found"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Conflicts with the current state. Codes: `idempotency.in_progress`, `job.not_dead_lettered`, `webhook.endpoint_disabled`, `webhook.endpoint_limit`. */
+        Problem409_webhooks: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:grant-commons:problem:idempotency.in_progress",
+                 *       "title": "Conflicts with the current state",
+                 *       "status": 409,
+                 *       "detail": "…",
+                 *       "code": "idempotency.in_progress"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not found, or not visible to this caller. Codes: `common_grants.opportunity_not_found`, `job.not_found`, `resource.not_found`, `route.not_found`. */
+        "Problem404_common-grants": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "urn:grant-commons:problem:common_grants.opportunity_not_found",
+                 *       "title": "Not found, or not visible to this caller",
+                 *       "status": 404,
+                 *       "detail": "…",
+                 *       "code": "common_grants.opportunity_not_found"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -4957,8 +5481,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["AuditEventView"][];
-                        /** @description Pass as `cursor` for the next (older) page; absent on the last page. */
-                        nextCursor?: string;
+                        /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -5641,7 +6165,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The nextCursor of the previous page. */
-                after?: string;
+                cursor?: string;
                 limit?: number;
                 status?: "pending" | "active" | "deactivated";
             };
@@ -5663,7 +6187,7 @@ export interface operations {
                     "application/json": components["schemas"]["StaffPageDto"];
                 };
             };
-            400: components["responses"]["Problem400_core_2"];
+            400: components["responses"]["Problem400_core"];
             401: components["responses"]["Problem401_core"];
             403: components["responses"]["Problem403_core"];
             404: components["responses"]["Problem404_identity"];
@@ -7747,15 +8271,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: ({
+                        items: {
                             status: components["schemas"]["MembershipStatus"];
-                            userId: string;
                             roles: string[];
-                        } & Record<string, never> & {
                             email: string;
-                        } & {
                             name: string | null;
-                        })[];
+                            id: string;
+                        }[];
                     };
                 };
             };
@@ -7840,12 +8362,10 @@ export interface operations {
                 content: {
                     "application/json": {
                         status: components["schemas"]["MembershipStatus"];
-                        userId: string;
                         roles: string[];
-                    } & Record<string, never> & {
                         email: string;
-                    } & {
                         name: string | null;
+                        id: string;
                     };
                 };
             };
@@ -10103,7 +10623,7 @@ export interface operations {
                             submittedAt: string;
                             amountRequested: string;
                             assignments: {
-                                assignmentId: string;
+                                id: string;
                                 reviewerId: string;
                                 status: components["schemas"]["AssignmentStatus"];
                                 /** @enum {string|null} */
@@ -10228,7 +10748,7 @@ export interface operations {
                     "application/json": {
                         reviewersPerApplication: number;
                         created: {
-                            assignmentId: string;
+                            id: string;
                             applicationId: string;
                             reviewerId: string;
                             automatic: boolean;
@@ -10277,7 +10797,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        assignmentId: string;
+                        id: string;
                         applicationId: string;
                         reviewerId: string;
                         automatic: boolean;
@@ -10321,7 +10841,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        reviewId: string;
+                        id: string;
                         /** @enum {string} */
                         status: "draft";
                         reopenedAt: string;
@@ -10409,7 +10929,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            assignmentId: string;
+                            id: string;
                             applicationId: string;
                             programId: string;
                             programTitle: string | null;
@@ -10458,7 +10978,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         reassigned?: boolean;
-                        assignmentId: string;
+                        id: string;
                         status: components["schemas"]["AssignmentStatus"];
                         declaration: components["schemas"]["ConflictDeclaration"];
                         conflictReason: string | null;
@@ -10580,7 +11100,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        reviewId: string | null;
+                        id: string | null;
                         assignmentId: string;
                         applicationId: string;
                         status: string;
@@ -10639,7 +11159,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        reviewId: string | null;
+                        id: string | null;
                         assignmentId: string;
                         applicationId: string;
                         status: string;
@@ -10693,7 +11213,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        reviewId: string | null;
+                        id: string | null;
                         assignmentId: string;
                         applicationId: string;
                         status: string;
@@ -10812,7 +11332,7 @@ export interface operations {
                             releasedAt: string | null;
                             version: number;
                             organizationName?: string | null;
-                            decisionId: string;
+                            id: string;
                             applicationId: string;
                             organizationId: string;
                         }[];
@@ -10871,7 +11391,7 @@ export interface operations {
                             releasedAt: string | null;
                             version: number;
                             organizationName?: string | null;
-                            decisionId: string;
+                            id: string;
                             applicationId: string;
                             organizationId: string;
                         }[];
@@ -10933,7 +11453,7 @@ export interface operations {
                         releasedAt: string | null;
                         version: number;
                         organizationName?: string | null;
-                        decisionId: string;
+                        id: string;
                         applicationId: string;
                         organizationId: string;
                     };
@@ -11012,6 +11532,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        id: string;
                         applicationId: string;
                         programId: string;
                         programTitle: string;
@@ -11138,7 +11659,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            inputSetId: string;
+                            id: string;
                             programId: string;
                             filename: string | null;
                             sha256: string;
@@ -11202,7 +11723,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        inputSetId: string;
+                        id: string;
                         programId: string;
                         filename: string | null;
                         sha256: string;
@@ -11244,7 +11765,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
-                            runId: string;
+                            id: string;
                             programId: string;
                             number: number;
                             status: components["schemas"]["AllocationRunStatus"];
@@ -11292,7 +11813,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         allocations: {
-                            allocationId: string;
+                            id: string;
                             organizationId: string;
                             organizationName: string | null;
                             identifier: string;
@@ -11302,7 +11823,7 @@ export interface operations {
                             /** @enum {string|null} */
                             constraint: "hold-harmless" | "maximum" | "minimum" | "ratable-reduction" | null;
                         }[];
-                        runId: string;
+                        id: string;
                         programId: string;
                         number: number;
                         status: components["schemas"]["AllocationRunStatus"];
@@ -11350,7 +11871,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         allocations: {
-                            allocationId: string;
+                            id: string;
                             organizationId: string;
                             organizationName: string | null;
                             identifier: string;
@@ -11360,7 +11881,7 @@ export interface operations {
                             /** @enum {string|null} */
                             constraint: "hold-harmless" | "maximum" | "minimum" | "ratable-reduction" | null;
                         }[];
-                        runId: string;
+                        id: string;
                         programId: string;
                         number: number;
                         status: components["schemas"]["AllocationRunStatus"];
@@ -11409,7 +11930,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         allocations: {
-                            allocationId: string;
+                            id: string;
                             organizationId: string;
                             organizationName: string | null;
                             identifier: string;
@@ -11419,7 +11940,7 @@ export interface operations {
                             /** @enum {string|null} */
                             constraint: "hold-harmless" | "maximum" | "minimum" | "ratable-reduction" | null;
                         }[];
-                        runId: string;
+                        id: string;
                         programId: string;
                         number: number;
                         status: components["schemas"]["AllocationRunStatus"];
@@ -11466,11 +11987,11 @@ export interface operations {
                     "application/json": {
                         items: {
                             publishedAt: string;
-                            allocationId: string;
                             programId: string;
                             runId: string;
                             stage: components["schemas"]["AllocationRunStatus"];
                             amount: string;
+                            id: string;
                         }[];
                     };
                 };
@@ -11511,6 +12032,8 @@ export interface operations {
                             reference: string;
                             /** @enum {string} */
                             status: "active" | "closed" | "declined" | "offered";
+                            /** @description The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data). */
+                            amount: string;
                             source: {
                                 /** @enum {string} */
                                 kind: "allocation" | "carryover" | "decision";
@@ -11600,6 +12123,8 @@ export interface operations {
                         reference: string;
                         /** @enum {string} */
                         status: "active" | "closed" | "declined" | "offered";
+                        /** @description The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data). */
+                        amount: string;
                         source: {
                             /** @enum {string} */
                             kind: "allocation" | "carryover" | "decision";
@@ -11684,6 +12209,8 @@ export interface operations {
                         reference: string;
                         /** @enum {string} */
                         status: "active" | "closed" | "declined" | "offered";
+                        /** @description The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data). */
+                        amount: string;
                         source: {
                             /** @enum {string} */
                             kind: "allocation" | "carryover" | "decision";
@@ -11821,7 +12348,9 @@ export interface operations {
                     Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PendingArtefact"];
+                };
             };
             400: components["responses"]["Problem400_core_2"];
             401: components["responses"]["Problem401_core"];
@@ -12359,6 +12888,8 @@ export interface operations {
                             reference: string;
                             /** @enum {string} */
                             status: "active" | "closed" | "declined" | "offered";
+                            /** @description The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data). */
+                            amount: string;
                             source: {
                                 /** @enum {string} */
                                 kind: "allocation" | "carryover" | "decision";
@@ -12445,6 +12976,8 @@ export interface operations {
                         reference: string;
                         /** @enum {string} */
                         status: "active" | "closed" | "declined" | "offered";
+                        /** @description The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data). */
+                        amount: string;
                         source: {
                             /** @enum {string} */
                             kind: "allocation" | "carryover" | "decision";
@@ -12586,7 +13119,9 @@ export interface operations {
                     Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PendingArtefact"];
+                };
             };
             400: components["responses"]["Problem400_core_2"];
             401: components["responses"]["Problem401_core"];
@@ -12626,6 +13161,8 @@ export interface operations {
                         reference: string;
                         /** @enum {string} */
                         status: "active" | "closed" | "declined" | "offered";
+                        /** @description The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data). */
+                        amount: string;
                         source: {
                             /** @enum {string} */
                             kind: "allocation" | "carryover" | "decision";
@@ -12716,6 +13253,8 @@ export interface operations {
                         reference: string;
                         /** @enum {string} */
                         status: "active" | "closed" | "declined" | "offered";
+                        /** @description The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data). */
+                        amount: string;
                         source: {
                             /** @enum {string} */
                             kind: "allocation" | "carryover" | "decision";
@@ -12994,7 +13533,7 @@ export interface operations {
                         organizationId: string;
                         type: components["schemas"]["PaymentType"];
                         /** @enum {string} */
-                        status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                        status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                         amountRequested: string;
                         amount: string;
                         /** @description Advanced cash this reimbursement uses up; the bank pays `cashAmount`. */
@@ -13084,7 +13623,7 @@ export interface operations {
     OrganizationPaymentsController_list: {
         parameters: {
             query?: {
-                status?: "submitted" | "approved" | "rejected" | "batched" | "paid";
+                status?: "submitted" | "awaiting_second_approval" | "approved" | "rejected" | "batched" | "paid";
                 awardId?: string;
                 cursor?: string;
                 limit?: string;
@@ -13114,7 +13653,7 @@ export interface operations {
                             organizationId: string;
                             type: components["schemas"]["PaymentType"];
                             /** @enum {string} */
-                            status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                            status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                             amountRequested: string;
                             amount: string;
                             /** @description Advanced cash this reimbursement uses up; the bank pays `cashAmount`. */
@@ -13189,7 +13728,7 @@ export interface operations {
                         organizationId: string;
                         type: components["schemas"]["PaymentType"];
                         /** @enum {string} */
-                        status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                        status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                         amountRequested: string;
                         amount: string;
                         /** @description Advanced cash this reimbursement uses up; the bank pays `cashAmount`. */
@@ -13537,7 +14076,7 @@ export interface operations {
     PaymentRequestsController_list: {
         parameters: {
             query?: {
-                status?: "submitted" | "approved" | "rejected" | "batched" | "paid";
+                status?: "submitted" | "awaiting_second_approval" | "approved" | "rejected" | "batched" | "paid";
                 awardId?: string;
                 cursor?: string;
                 limit?: string;
@@ -13565,7 +14104,7 @@ export interface operations {
                             organizationId: string;
                             type: components["schemas"]["PaymentType"];
                             /** @enum {string} */
-                            status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                            status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                             amountRequested: string;
                             amount: string;
                             /** @description Advanced cash this reimbursement uses up; the bank pays `cashAmount`. */
@@ -13638,7 +14177,7 @@ export interface operations {
                         organizationId: string;
                         type: components["schemas"]["PaymentType"];
                         /** @enum {string} */
-                        status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                        status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                         amountRequested: string;
                         amount: string;
                         /** @description Advanced cash this reimbursement uses up; the bank pays `cashAmount`. */
@@ -13715,7 +14254,7 @@ export interface operations {
                         organizationId: string;
                         type: components["schemas"]["PaymentType"];
                         /** @enum {string} */
-                        status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                        status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                         amountRequested: string;
                         amount: string;
                         /** @description Advanced cash this reimbursement uses up; the bank pays `cashAmount`. */
@@ -13792,7 +14331,7 @@ export interface operations {
                         organizationId: string;
                         type: components["schemas"]["PaymentType"];
                         /** @enum {string} */
-                        status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                        status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                         amountRequested: string;
                         amount: string;
                         /** @description Advanced cash this reimbursement uses up; the bank pays `cashAmount`. */
@@ -13938,14 +14477,15 @@ export interface operations {
                             exportedAt: string | null;
                             reconciledAt: string | null;
                             payments?: {
-                                paymentRequestId: string;
+                                id: string;
                                 reference: string;
                                 awardId: string;
                                 organizationId: string;
                                 type: components["schemas"]["PaymentType"];
                                 amount: string;
+                                cashAmount: string;
                                 /** @enum {string} */
-                                status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                                status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                                 paidOn: string | null;
                             }[];
                         }[];
@@ -14004,14 +14544,15 @@ export interface operations {
                         exportedAt: string | null;
                         reconciledAt: string | null;
                         payments?: {
-                            paymentRequestId: string;
+                            id: string;
                             reference: string;
                             awardId: string;
                             organizationId: string;
                             type: components["schemas"]["PaymentType"];
                             amount: string;
+                            cashAmount: string;
                             /** @enum {string} */
-                            status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                            status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                             paidOn: string | null;
                         }[];
                     };
@@ -14071,14 +14612,15 @@ export interface operations {
                         exportedAt: string | null;
                         reconciledAt: string | null;
                         payments?: {
-                            paymentRequestId: string;
+                            id: string;
                             reference: string;
                             awardId: string;
                             organizationId: string;
                             type: components["schemas"]["PaymentType"];
                             amount: string;
+                            cashAmount: string;
                             /** @enum {string} */
-                            status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                            status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                             paidOn: string | null;
                         }[];
                     };
@@ -14126,7 +14668,9 @@ export interface operations {
                     Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PendingArtefact"];
+                };
             };
             400: components["responses"]["Problem400_core_2"];
             401: components["responses"]["Problem401_core"];
@@ -14186,14 +14730,15 @@ export interface operations {
                         exportedAt: string | null;
                         reconciledAt: string | null;
                         payments?: {
-                            paymentRequestId: string;
+                            id: string;
                             reference: string;
                             awardId: string;
                             organizationId: string;
                             type: components["schemas"]["PaymentType"];
                             amount: string;
+                            cashAmount: string;
                             /** @enum {string} */
-                            status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                            status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                             paidOn: string | null;
                         }[];
                     };
@@ -14256,14 +14801,15 @@ export interface operations {
                         exportedAt: string | null;
                         reconciledAt: string | null;
                         payments?: {
-                            paymentRequestId: string;
+                            id: string;
                             reference: string;
                             awardId: string;
                             organizationId: string;
                             type: components["schemas"]["PaymentType"];
                             amount: string;
+                            cashAmount: string;
                             /** @enum {string} */
-                            status: "approved" | "batched" | "paid" | "rejected" | "submitted";
+                            status: "approved" | "awaiting_second_approval" | "batched" | "paid" | "rejected" | "submitted";
                             paidOn: string | null;
                         }[];
                     };
@@ -14571,6 +15117,529 @@ export interface operations {
             404: components["responses"]["Problem404_closeout"];
             409: components["responses"]["Problem409_closeout"];
             422: components["responses"]["Problem422_closeout"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    WebhookEndpointsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointListDto"];
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core"];
+            404: components["responses"]["Problem404_webhooks"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    WebhookEndpointsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretDto"];
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core_2"];
+            404: components["responses"]["Problem404_webhooks"];
+            409: components["responses"]["Problem409_webhooks"];
+            422: components["responses"]["Problem422_core"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    WebhookEndpointsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id. */
+                endpointId: string;
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core"];
+            404: components["responses"]["Problem404_webhooks"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    WebhookEndpointsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id. */
+                endpointId: string;
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400_core_2"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core_2"];
+            404: components["responses"]["Problem404_webhooks"];
+            409: components["responses"]["Problem409_webhooks"];
+            422: components["responses"]["Problem422_core"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    WebhookEndpointsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id. */
+                endpointId: string;
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpointDto"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointDto"];
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core_2"];
+            404: components["responses"]["Problem404_webhooks"];
+            409: components["responses"]["Problem409_webhooks"];
+            422: components["responses"]["Problem422_core"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    WebhookEndpointsController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id. */
+                endpointId: string;
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecretDto"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecretDto"];
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core_2"];
+            404: components["responses"]["Problem404_webhooks"];
+            409: components["responses"]["Problem409_webhooks"];
+            422: components["responses"]["Problem422_core"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    WebhookEndpointsController_deliveryLog: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The endpoint id. */
+                endpointId: string;
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPageDto"];
+                };
+            };
+            400: components["responses"]["Problem400_core"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core"];
+            404: components["responses"]["Problem404_webhooks"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    WebhookEndpointsController_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id. */
+                endpointId: string;
+                /** @description The delivery id. */
+                deliveryId: string;
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDetailDto"];
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core"];
+            404: components["responses"]["Problem404_webhooks"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    WebhookEndpointsController_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint id. */
+                endpointId: string;
+                /** @description The delivery id. */
+                deliveryId: string;
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work goes on after the answer. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReplayDto"];
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core_2"];
+            404: components["responses"]["Problem404_webhooks"];
+            409: components["responses"]["Problem409_webhooks"];
+            422: components["responses"]["Problem422_core"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    AgencyOpportunitiesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {number} */
+                        status: 200;
+                        /** @enum {string} */
+                        message: "Success";
+                        items: components["schemas"]["Opportunity"][];
+                        paginationInfo: {
+                            page: number;
+                            pageSize: number;
+                            totalItems: number;
+                            totalPages: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            404: components["responses"]["Problem404_common-grants"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    AgencyOpportunitiesController_search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpportunityPage"] & {
+                        sortInfo: {
+                            sortBy: string;
+                            customSortBy?: string;
+                            /** @enum {string} */
+                            sortOrder: "asc" | "desc";
+                            errors?: string[];
+                        };
+                        filterInfo: {
+                            filters: Record<string, never>;
+                            errors?: string[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core_2"];
+            404: components["responses"]["Problem404_common-grants"];
+            409: components["responses"]["Problem409_core"];
+            422: components["responses"]["Problem422_core"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    AgencyOpportunitiesController_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The opp id. */
+                oppId: string;
+                /** @description The agency's code, e.g. `mo-dese` (a caller who is not a member gets 404). */
+                agencyCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @default 200 */
+                        status: number;
+                        /** @default Success */
+                        message: string;
+                        data: components["schemas"]["Opportunity"];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            404: components["responses"]["Problem404_common-grants"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    DeploymentOpportunitiesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {number} */
+                        status: 200;
+                        /** @enum {string} */
+                        message: "Success";
+                        items: components["schemas"]["Opportunity"][];
+                        paginationInfo: {
+                            page: number;
+                            pageSize: number;
+                            totalItems: number;
+                            totalPages: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    DeploymentOpportunitiesController_search: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpportunityPage"] & {
+                        sortInfo: {
+                            sortBy: string;
+                            customSortBy?: string;
+                            /** @enum {string} */
+                            sortOrder: "asc" | "desc";
+                            errors?: string[];
+                        };
+                        filterInfo: {
+                            filters: Record<string, never>;
+                            errors?: string[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            401: components["responses"]["Problem401_core"];
+            403: components["responses"]["Problem403_core_2"];
+            409: components["responses"]["Problem409_core"];
+            422: components["responses"]["Problem422_core"];
+            429: components["responses"]["Problem429_core"];
+            503: components["responses"]["Problem503_core"];
+        };
+    };
+    DeploymentOpportunitiesController_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The opp id. */
+                oppId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @default 200 */
+                        status: number;
+                        /** @default Success */
+                        message: string;
+                        data: components["schemas"]["Opportunity"];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400_core_2"];
+            404: components["responses"]["Problem404_common-grants"];
             429: components["responses"]["Problem429_core"];
             503: components["responses"]["Problem503_core"];
         };

@@ -14,9 +14,9 @@ SELECT l.position::text, l.link_hash, l.watermark::text FROM audit_chain l
         WHERE l.agency_id = $1 ORDER BY l.position DESC LIMIT 1;
 
 -- core.audit-chain-agency-link
-INSERT INTO audit_chain (agency_id, position, event_id, event_hash, prev_hash, link_hash, watermark)
+INSERT INTO audit_chain (agency_id, position, event_id, event_hash, prev_hash, link_hash, event_occurred_at, watermark)
        SELECT $1::uuid, *, $7::bigint
-         FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[]);
+         FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $8::timestamptz[]);
 
 -- core.audit-chain-agency-links
 SELECT l.position::text, l.event_id, l.event_hash, l.prev_hash, l.link_hash,
@@ -24,7 +24,7 @@ SELECT l.position::text, l.event_id, l.event_hash, l.prev_hash, l.link_hash,
               audit_content_hash(e.agency_id, e.id, e.occurred_at, e.actor_kind,
                 e.actor_user_id, e.action, e.entity_type, e.entity_id, e.before, e.after,
                 e.request_id, e.client_ip, e.tx_id) AS recomputed
-         FROM audit_chain l LEFT JOIN audit_events e ON e.agency_id = l.agency_id AND e.id = l.event_id
+         FROM audit_chain l LEFT JOIN audit_events e ON e.agency_id = l.agency_id AND e.id = l.event_id AND e.occurred_at = l.event_occurred_at
         WHERE l.agency_id = $1 AND l.position > $2::bigint
         ORDER BY l.position
         LIMIT 2000;
@@ -32,25 +32,25 @@ SELECT l.position::text, l.event_id, l.event_hash, l.prev_hash, l.link_hash,
 -- core.audit-chain-agency-orphan
 SELECT e.id FROM audit_events e
         WHERE e.agency_id = $1 AND e.tx_id < $2::bigint
-          AND NOT EXISTS (SELECT 1 FROM audit_chain l WHERE e.agency_id = l.agency_id AND e.id = l.event_id)
+          AND NOT EXISTS (SELECT 1 FROM audit_chain l WHERE e.agency_id = l.agency_id AND e.id = l.event_id AND e.occurred_at = l.event_occurred_at)
         ORDER BY e.tx_id, e.occurred_at, e.id LIMIT 1;
 
 -- core.audit-chain-agency-pending
 SELECT count(*)::int AS pending FROM audit_events e
         WHERE e.agency_id = $1 AND e.tx_id <= $2::bigint AND e.tx_id >= $3::bigint
-          AND NOT EXISTS (SELECT 1 FROM audit_chain l WHERE e.agency_id = l.agency_id AND e.id = l.event_id);
+          AND NOT EXISTS (SELECT 1 FROM audit_chain l WHERE e.agency_id = l.agency_id AND e.id = l.event_id AND e.occurred_at = l.event_occurred_at);
 
 -- core.audit-chain-agency-target
 SELECT max(e.tx_id)::text AS target FROM audit_events e WHERE e.agency_id = $1;
 
 -- core.audit-chain-agency-unlinked
-SELECT e.id, e.content_hash, e.tx_id::text AS tx_id,
+SELECT e.id, e.content_hash, e.tx_id::text AS tx_id, e.occurred_at::text AS occurred_at,
               pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
          FROM audit_events e
         WHERE e.agency_id = $1
           AND e.tx_id >= $2::bigint
           AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-          AND NOT EXISTS (SELECT 1 FROM audit_chain l WHERE e.agency_id = l.agency_id AND e.id = l.event_id)
+          AND NOT EXISTS (SELECT 1 FROM audit_chain l WHERE e.agency_id = l.agency_id AND e.id = l.event_id AND e.occurred_at = l.event_occurred_at)
         ORDER BY e.tx_id, e.occurred_at, e.id
         LIMIT 1000;
 
@@ -230,6 +230,9 @@ INSERT INTO platform_audit_events (actor_kind, actor_user_id, action, entity_typ
 
 -- core.tenant-set
 SELECT set_config('app.agency_id', $1, true);
+
+-- core.time-partitions-ensure
+SELECT p AS partition FROM time_partitions_ensure($1) AS p;
 
 -- core.usage-active-users
 INSERT INTO agency_active_users (agency_id, month, user_id)

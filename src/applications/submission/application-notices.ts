@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { formatForPeople } from '../../core/clock/zoned-time';
+import { zonedInstant } from '../../notifications/templates/notice-dates';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { AgencyStaffDirectory } from '../../identity/memberships/agency-staff-directory';
@@ -62,7 +62,7 @@ export class ApplicationNotices {
       programTitle: terms.title,
       applicationRef: applicationRef(terms, application),
       organizationName: org.legalName,
-      submittedAt: formatForPeople(application.submittedAt!, terms.timeZone),
+      submittedAt: zonedInstant(application.submittedAt!, terms.timeZone),
     };
     const notices: Array<NotifyInput<TemplateName>> = [];
     const members = await this.organizationMembers(application.organizationId);
@@ -101,7 +101,7 @@ export class ApplicationNotices {
         applicationRef: applicationRef(terms, application),
         reason: application.returnComment ?? '',
         ...(application.revisionDueAt
-          ? { resubmitBy: formatForPeople(application.revisionDueAt, terms.timeZone) }
+          ? { resubmitBy: zonedInstant(application.revisionDueAt, terms.timeZone) }
           : {}),
       },
       userIds: members,

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AgencyDirectory } from '../../agencies/agency-directory';
 import { Clock } from '../../core/clock/clock';
-import { formatForPeople } from '../../core/clock/zoned-time';
+import { zonedInstant } from '../../notifications/templates/notice-dates';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { JobScheduler } from '../../core/jobs';
@@ -79,7 +79,7 @@ export class ApplicationReminders implements OnModuleInit {
         template: 'deadline.reminder',
         data: {
           programTitle: terms.title,
-          closesAt: formatForPeople(terms.closesAt!, terms.timeZone),
+          closesAt: zonedInstant(terms.closesAt!, terms.timeZone),
           daysLeft: Math.ceil(left),
         },
         userIds,

@@ -23,6 +23,7 @@ import { ApplicationNotices } from './application-notices';
 import { SubmissionReadiness } from './submission-readiness';
 import { sql } from '../../core/database/sql-statement';
 import { UsageMeter } from '../../core/usage/usage-meter';
+import { WebhookEvents } from '../../webhooks/webhook-events';
 
 /** What the authorized representative certifies (2 CFR 200.415 style), stored with each version. */
 export const CERTIFICATION_STATEMENT =
@@ -93,6 +94,7 @@ export class ApplicationSubmissions {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly usage: UsageMeter,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   /**
@@ -209,6 +211,15 @@ export class ApplicationSubmissions {
       },
     });
     await this.notices.submitted(application, terms, number, organization);
+    await this.webhooks.publish('application.submitted', {
+      agencyCode: this.webhooks.agencyCode,
+      applicationId: application.id,
+      organizationId: application.organizationId,
+      programId: application.programId,
+      submissionNumber: number,
+      amountRequested: content.amountRequested,
+      submittedAt: now.toISOString(),
+    });
     // Last, so the agency's usage row is locked only for the commit.
     await this.usage.add({ applicationsSubmitted: 1 });
     return submissionReceipt(application, submission);

@@ -35,13 +35,13 @@ export class DemoReviewSteps {
       });
       if (i >= scored) continue;
       const assignment = (
-        await this.api.call<{ items: Array<{ applicationId: string; assignmentId: string }> }>(
+        await this.api.call<{ items: Array<{ applicationId: string; id: string }> }>(
           'GET',
           `/agencies/${agency}/reviews/assignments`,
           reviewer,
         )
       ).body.items.find((a) => a.applicationId === application.id)!;
-      const at = `/agencies/${agency}/reviews/assignments/${assignment.assignmentId}`;
+      const at = `/agencies/${agency}/reviews/assignments/${assignment.id}`;
       await this.api.call('POST', `${at}/declaration`, reviewer, { conflict: false });
       const scores = Object.fromEntries(
         Object.entries(points[i % 2]).map(([key, p]) => [

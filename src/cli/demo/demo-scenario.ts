@@ -189,7 +189,7 @@ export class DemoScenario {
     this.at(-110);
     const decisions = `/agencies/${agency}/programs/${programId}/decisions`;
     const decision = (
-      await this.api.call<{ items: Array<{ decisionId: string; outcome: string }> }>(
+      await this.api.call<{ items: Array<{ id: string; outcome: string }> }>(
         'GET',
         decisions,
         officer,
@@ -200,7 +200,7 @@ export class DemoScenario {
       officer,
       {
         source: 'decision',
-        sourceId: decision.decisionId,
+        sourceId: decision.id,
         federalAwardDate: this.date(-110),
       },
     );

@@ -72,6 +72,7 @@ function tablesOf(kind: 'agency' | 'platform') {
       linkFilter: 'TRUE',
       join: 'e.id = l.event_id',
       agencyArg: 'NULL::uuid',
+      occurred: { select: '', column: '', array: '' },
       agencyColumn: '',
       agencyValue: '',
       n: 0,
@@ -82,8 +83,15 @@ function tablesOf(kind: 'agency' | 'platform') {
     chain: 'audit_chain',
     eventFilter: 'e.agency_id = $1',
     linkFilter: 'l.agency_id = $1',
-    join: 'e.agency_id = l.agency_id AND e.id = l.event_id',
+    // With the partition key, the join reaches one month's partition (run-time pruning).
+    join: 'e.agency_id = l.agency_id AND e.id = l.event_id AND e.occurred_at = l.event_occurred_at',
     agencyArg: 'e.agency_id',
+    // The event's partition key travels with the link as text (a JS Date drops microseconds).
+    occurred: {
+      select: ', e.occurred_at::text AS occurred_at',
+      column: ', event_occurred_at',
+      array: ', $8::timestamptz[]',
+    },
     agencyColumn: 'agency_id, ',
     agencyValue: '$1::uuid, ',
     n: 1,
@@ -102,9 +110,15 @@ function chainStatements(kind: 'agency' | 'platform') {
         WHERE ${t.linkFilter} ORDER BY l.position DESC LIMIT 1`,
     ),
     // One statement, one snapshot: the horizon and the events read agree.
-    unlinked: sql<{ id: string; content_hash: string; tx_id: string; horizon: string }>(
+    unlinked: sql<{
+      id: string;
+      content_hash: string;
+      tx_id: string;
+      horizon: string;
+      occurred_at?: string;
+    }>(
       name('unlinked'),
-      `SELECT e.id, e.content_hash, e.tx_id::text AS tx_id,
+      `SELECT e.id, e.content_hash, e.tx_id::text AS tx_id${t.occurred.select},
               pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
          FROM ${t.events} e
         WHERE ${t.eventFilter}
@@ -116,9 +130,9 @@ function chainStatements(kind: 'agency' | 'platform') {
     ),
     link: sql(
       name('link'),
-      `INSERT INTO ${t.chain} (${t.agencyColumn}position, event_id, event_hash, prev_hash, link_hash, watermark)
+      `INSERT INTO ${t.chain} (${t.agencyColumn}position, event_id, event_hash, prev_hash, link_hash${t.occurred.column}, watermark)
        SELECT ${t.agencyValue}*, $${n + 6}::bigint
-         FROM unnest($${n + 1}::bigint[], $${n + 2}::uuid[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[])`,
+         FROM unnest($${n + 1}::bigint[], $${n + 2}::uuid[], $${n + 3}::text[], $${n + 4}::text[], $${n + 5}::text[]${t.occurred.array})`,
     ),
     target: sql<{ target: string | null }>(
       name('target'),
@@ -216,7 +230,14 @@ export async function sealChain(
     const links = rows.map((row) => {
       position += 1;
       const hash = linkHash(prev, position, row.content_hash);
-      const link = { position, eventId: row.id, eventHash: row.content_hash, prev, hash };
+      const link = {
+        position,
+        eventId: row.id,
+        eventHash: row.content_hash,
+        prev,
+        hash,
+        occurredAt: row.occurred_at,
+      };
       prev = hash;
       return link;
     });
@@ -228,6 +249,7 @@ export async function sealChain(
       links.map((l) => l.prev),
       links.map((l) => l.hash),
       watermark,
+      ...(scope === 'platform' ? [] : [links.map((l) => l.occurredAt)]),
     ]);
     linked += links.length;
     head = { position, hash: prev, watermark };

@@ -21,8 +21,8 @@ export interface AuditEventView {
 
 export interface AuditEventPage {
   items: AuditEventView[];
-  /** Pass as `cursor` for the next (older) page; absent on the last page. */
-  nextCursor?: string;
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
 }
 
 /**
@@ -115,9 +115,7 @@ export class AuditEvents {
     const last = page[page.length - 1];
     return {
       items: page.map(toView),
-      ...(rows.length > limit && last
-        ? { nextCursor: encodeCursor(last.occurredText, last.id) }
-        : {}),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.occurredText, last.id) : null,
     };
   }
 }

@@ -125,22 +125,43 @@ export function formatInZone(instant: Date, timeZone: string): string {
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 }
 
-/** Formatters for people, by time zone: building one costs more than formatting with it. */
+/** Formatters for people, by language and time zone: building one costs more than using it. */
 const peopleFormatters = new Map<
   string,
   { when: Intl.DateTimeFormat; zone: Intl.DateTimeFormat }
 >();
 
-/** For people (emails, notices): "March 31, 2026 at 5:00 PM CDT" in the agency's zone. */
-export function formatForPeople(instant: Date, timeZone: string): string {
-  let f = peopleFormatters.get(timeZone);
+/** The Intl locale for a reader's language: US English, or Spanish as written in the US. */
+const intlLocale = (language: string) => (language === 'es' ? 'es-US' : 'en-US');
+
+/**
+ * For people (emails, notices): "March 31, 2026 at 5:00 PM CDT" in the agency's zone, or
+ * "31 de marzo de 2026, 5:00 p.m. CDT" for a Spanish reader.
+ */
+export function formatForPeople(instant: Date, timeZone: string, language = 'en'): string {
+  const key = `${language}|${timeZone}`;
+  let f = peopleFormatters.get(key);
   if (!f) {
+    const locale = intlLocale(language);
     f = {
-      when: new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'long', timeStyle: 'short' }),
-      zone: new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }),
+      when: new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'long', timeStyle: 'short' }),
+      zone: new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }),
     };
-    peopleFormatters.set(timeZone, f);
+    peopleFormatters.set(key, f);
   }
   const zoneName = f.zone.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value;
   return `${f.when.format(instant)} ${zoneName ?? ''}`.trim();
+}
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A calendar date ("2026-12-21") for people: "December 21, 2026" or "21 de diciembre de 2026". */
+export function formatDayForPeople(isoDate: string, language = 'en'): string {
+  let f = dayFormatters.get(language);
+  if (!f) {
+    // The date has no zone: format it at UTC midnight in UTC so no zone moves it a day.
+    f = new Intl.DateTimeFormat(intlLocale(language), { timeZone: 'UTC', dateStyle: 'long' });
+    dayFormatters.set(language, f);
+  }
+  return f.format(new Date(`${isoDate}T00:00:00Z`));
 }

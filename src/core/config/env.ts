@@ -98,6 +98,27 @@ export interface AppConfig {
   metrics: { token?: string; port?: number; host: string };
   /** Usage metering: how often request tallies are written; the optional cost model. */
   usage: { flushSeconds: number; prices: UsagePrices };
+  /** Outgoing webhooks to agencies' systems (WEBHOOK_* variables; src/webhooks). */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** 32-byte key (base64) for the endpoints' signing secrets at rest. */
+  encryptionKey: string;
+  /** Only https endpoints (NODE_ENV=production). */
+  requireHttps: boolean;
+  /** Loopback, private, link-local... endpoints allowed (development and tests only). */
+  allowPrivateNetworks: boolean;
+  /** One delivery attempt's limit, connection to response headers and snippet. */
+  timeoutMs: number;
+  /** Waits before each retry (the first attempt is immediate): attempts = length + 1. */
+  retryScheduleMs: number[];
+  /** This many failed attempts in a row (any delivery) disable the endpoint. */
+  disableAfterFailures: number;
+  /** After a rotation, the previous secret still signs (beside the new one) this long. */
+  secretGraceHours: number;
+  /** Finished deliveries (and their attempts) are kept this long in the delivery log. */
+  logRetentionDays: number;
 }
 
 export type StorageConfig = { driver: 'local' } | { driver: 's3'; s3: S3StorageConfig };
@@ -125,6 +146,8 @@ export interface AbuseLimits {
   authGlobal: number;
   emailPerIp: number;
   emailGlobal: number;
+  /** Public open-data routes (CommonGrants), per client IP. */
+  publicDataPerIp: number;
   /** Invitation emails per organization and per agency per hour, counted after authorization. */
   invitationsPerOrganizationPerHour: number;
   invitationsPerAgencyPerHour: number;
@@ -393,6 +416,28 @@ export function loadConfig(env: Env = process.env): AppConfig {
   for (const problem of usagePrices.problems) r.problems.push(`USAGE_PRICES: ${problem}`);
   // --- end metrics and usage ---
 
+  // --- webhooks (issue 18, item 4) ---
+  let webhookEncryptionKey = r.str('WEBHOOK_ENCRYPTION_KEY');
+  if (
+    webhookEncryptionKey !== undefined &&
+    Buffer.from(webhookEncryptionKey, 'base64').length !== 32
+  ) {
+    r.problems.push('WEBHOOK_ENCRYPTION_KEY: must be 32 bytes, base64-encoded');
+  }
+  if (webhookEncryptionKey === undefined && production) {
+    r.problems.push('WEBHOOK_ENCRYPTION_KEY: is required when NODE_ENV=production');
+  }
+  const webhookRetrySchedule = parseDurations(
+    r.str('WEBHOOK_RETRY_SCHEDULE') ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE,
+  );
+  if (webhookRetrySchedule === undefined) {
+    r.problems.push(
+      'WEBHOOK_RETRY_SCHEDULE: must be a comma list of up to 20 durations such as 5s,5m,30m,2h (units ms, s, m, h; each at most 24h)',
+    );
+  }
+  const allowPrivateNetworks = r.bool('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false);
+  // --- end webhooks ---
+
   const config: AppConfig = {
     namedSecret: (name) => env[name] || undefined,
     nodeEnv,
@@ -452,6 +497,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       authGlobal: r.int('RATE_LIMIT_AUTH_GLOBAL', 1200, 1, 10_000_000),
       emailPerIp: r.int('RATE_LIMIT_EMAIL_PER_IP', 30, 1, 10_000_000),
       emailGlobal: r.int('RATE_LIMIT_EMAIL_GLOBAL', 600, 1, 10_000_000),
+      publicDataPerIp: r.int('RATE_LIMIT_PUBLIC_DATA_PER_IP', 300, 1, 10_000_000),
       invitationsPerOrganizationPerHour: r.int(
         'INVITATIONS_PER_ORGANIZATION_PER_HOUR',
         50,
@@ -472,6 +518,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       host: r.str('METRICS_HOST', r.str('HOST', '127.0.0.1'))!,
     },
     usage: { flushSeconds: r.int('USAGE_FLUSH_SECONDS', 10, 1, 3600), prices: usagePrices.prices },
+    webhooks: {
+      encryptionKey: '',
+      requireHttps: production,
+      allowPrivateNetworks,
+      // At most 30 s: an attempt runs inside its job's transaction, well within the default
+      // idle-in-transaction limit (60 s) and the job lease (30 s).
+      timeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 30_000),
+      retryScheduleMs: webhookRetrySchedule ?? [],
+      disableAfterFailures: r.int('WEBHOOK_DISABLE_AFTER_FAILURES', 15, 1, 10_000),
+      secretGraceHours: r.int('WEBHOOK_SECRET_GRACE_HOURS', 24, 0, 720),
+      logRetentionDays: r.int('WEBHOOK_LOG_RETENTION_DAYS', 30, 1, 3650),
+    },
   };
 
   config.publicAppUrl = (publicAppUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, '');
@@ -485,5 +543,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
   config.paymentFileKeys.current = paymentFileKey;
   mfaEncryptionKey ??= devSecret(dataDir, 'MFA_ENCRYPTION_KEY', 32);
   config.mfaEncryptionKey = mfaEncryptionKey;
+  webhookEncryptionKey ??= devSecret(dataDir, 'WEBHOOK_ENCRYPTION_KEY', 32);
+  config.webhooks.encryptionKey = webhookEncryptionKey;
   return config;
+}
+
+/** Standard Webhooks' (and Svix's) schedule: about 28 hours from the first attempt to the last. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "5s,5m,2h" -> milliseconds; undefined when any part is not a duration up to 24 hours. */
+export function parseDurations(text: string): number[] | undefined {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length > 20) return undefined;
+  const values: number[] = [];
+  for (const part of parts) {
+    const match = /^(\d{1,9})(ms|s|m|h)$/.exec(part);
+    if (!match) return undefined;
+    const ms = Number(match[1]) * DURATION_UNITS[match[2]];
+    if (ms > 24 * 3_600_000) return undefined;
+    values.push(ms);
+  }
+  return values;
 }

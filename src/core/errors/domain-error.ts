@@ -59,3 +59,18 @@ export class NoTenantContextError extends DomainError {
     super('internal.no_tenant_context', 500, 'Tenant data was accessed without an agency context.');
   }
 }
+
+/**
+ * An artefact a job is still writing (an award notice, a payment file). A route a client polls
+ * answers it with 202, `Retry-After` and `Location` (core/http/pending-artefact.ts); anywhere
+ * else it is a 409 problem with the same code.
+ */
+export class ArtefactNotReadyError extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(code, 409, message, { retryAfter: retryAfterSeconds });
+  }
+}

@@ -14,8 +14,11 @@ import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { DomainError } from '../errors/domain-error';
 
-/** Routes limited together: sign-in (every /api/v1/auth/* route) and routes that send email. */
-export type RateLimitGroup = 'auth' | 'email';
+/**
+ * Routes limited together: sign-in (every /api/v1/auth/* route), routes that send email, and
+ * public open-data feeds (anonymous reads an aggregator may poll).
+ */
+export type RateLimitGroup = 'auth' | 'email' | 'publicData';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -38,6 +41,15 @@ export const SendsEmail = (): MethodDecorator =>
   applyDecorators(
     RouteConfig({ rateLimitGroup: 'email' }),
     ApiExtension('x-rate-limited', 'email'),
+  );
+/**
+ * A public, anonymous read of open data (CommonGrants): limited per client IP, so one scraper
+ * cannot take the database's time from everyone (no global limit: many clients are normal).
+ */
+export const PublicData = (): MethodDecorator =>
+  applyDecorators(
+    RouteConfig({ rateLimitGroup: 'publicData' }),
+    ApiExtension('x-rate-limited', 'publicData'),
   );
 /** A route outside /api/v1/auth/ that checks a password (the web sign-in form): limited as those. */
 export const ChecksPassword = (): MethodDecorator =>
@@ -101,8 +113,8 @@ interface Verdict {
 }
 
 /**
- * Per-client-IP and global limits with @fastify/rate-limit, on every /api/v1/auth/* route and on
- * routes marked @SendsEmail(). They run in onRequest, after the request id and security headers
+ * Per-client-IP and global limits with @fastify/rate-limit, on every /api/v1/auth/* route, on
+ * routes marked @SendsEmail() and (per IP only) on routes marked @PublicData(). They run in onRequest, after the request id and security headers
  * are set and before the body is read, so a refused request costs little and changes nothing.
  * The client IP is request.ip: the socket address unless TRUSTED_PROXIES says otherwise.
  * Registered before Nest adds its routes (app.init), so the onRoute hook sees all of them.
@@ -133,6 +145,9 @@ export async function registerRateLimits(
     email: [
       limiter((request) => `email:ip:${clientKey(request.ip)}`, limits.emailPerIp),
       limiter(() => 'email:all', limits.emailGlobal),
+    ],
+    publicData: [
+      limiter((request) => `public:ip:${clientKey(request.ip)}`, limits.publicDataPerIp),
     ],
   };
   fastify.addHook('onRoute', (route) => {

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { TENANT_DIRECTORY, TenantDirectory } from '../access/access.ports';
 import { Actor, Tenant } from '../context/request-context';
 import { TenantRunner } from '../context/tenant-db';
+import { AppMetrics } from '../metrics/app-metrics';
 import { ScheduleRegistryError } from './jobs.errors';
 
 export interface ScheduleContext {
@@ -45,6 +46,7 @@ export class JobScheduler {
   constructor(
     private readonly runner: TenantRunner,
     @Inject(TENANT_DIRECTORY) private readonly tenants: TenantDirectory,
+    @Optional() private readonly metrics?: AppMetrics,
   ) {}
 
   registerSchedule(name: string, everyMs: number, handler: ScheduleHandler): void {
@@ -84,8 +86,10 @@ export class JobScheduler {
     for (const tenant of this.tenants.activeTenants()) {
       try {
         await this.runner.run(tenant, SYSTEM, () => work(tenant));
+        this.metrics?.scheduleRuns.labels(name, 'done', tenant.agencyCode).inc();
       } catch (error) {
         failed.push(tenant.agencyCode);
+        this.metrics?.scheduleRuns.labels(name, 'failed', tenant.agencyCode).inc();
         this.logger.error({
           msg: 'schedule failed in an agency',
           schedule: name,

@@ -9,6 +9,7 @@ import { JobScheduler } from './job-scheduler';
 import { JobsAdminController } from './jobs-admin.controller';
 import { JobsRuntime } from './jobs-runtime';
 import { QueueDashboard } from './queue-dashboard';
+import { TimePartitions } from './time-partitions';
 
 /**
  * Background work (kernel): the outbox (JobQueue), handlers (@HandlesJob), schedules
@@ -28,6 +29,7 @@ import { QueueDashboard } from './queue-dashboard';
     DeadLetters,
     QueueDashboard,
     JobHousekeeping,
+    TimePartitions,
   ],
   exports: [JobQueue, JobScheduler],
 })

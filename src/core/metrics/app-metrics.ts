@@ -60,6 +60,13 @@ export class AppMetrics {
     registers: [this.registry],
   });
 
+  readonly scheduleRuns = new Counter({
+    name: 'gc_schedule_runs_total',
+    help: 'Scheduled work run in an agency (one per tick and agency), by schedule name, outcome (done, failed) and agency code.',
+    labelNames: ['schedule', 'outcome', 'agency'] as const,
+    registers: [this.registry],
+  });
+
   readonly outboxRelayed = new Counter({
     name: 'gc_outbox_relayed_total',
     help: 'Outbox rows the relay handed to the driver: first deliveries, and republished (lease ran out, or a retry).',

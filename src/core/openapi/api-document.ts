@@ -85,7 +85,35 @@ export function completeDocument(document: OpenAPIObject, generated: ApiTypes): 
       declareProblems(path, method, operation, types, problems);
     }
   }
+  dropUnreferenced(document, Object.keys(types.schemas));
   return document;
+}
+
+/**
+ * A generated view schema no operation refers to (a file handler's return type, say `StreamableFile`,
+ * whose answer the decorators describe instead) is left out.
+ */
+function dropUnreferenced(document: OpenAPIObject, generated: string[]): void {
+  const schemas = document.components!.schemas!;
+  for (let removed = true; removed;) {
+    removed = false;
+    const text = JSON.stringify({
+      ...document,
+      components: { ...document.components, schemas: {} },
+    });
+    const inSchemas = Object.entries(schemas).map(([name, s]) => [name, JSON.stringify(s)]);
+    for (const name of generated) {
+      if (!schemas[name]) continue;
+      const ref = `"#/components/schemas/${name}"`;
+      const used =
+        text.includes(ref) ||
+        inSchemas.some(([other, json]) => other !== name && json.includes(ref));
+      if (!used) {
+        delete schemas[name];
+        removed = true;
+      }
+    }
+  }
 }
 
 /**

@@ -48,17 +48,155 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "string"
           }
+        },
+        "finance": {
+          "$ref": "#/components/schemas/AgencyFinanceRulesDto"
         }
       },
       "required": [
         "attachments",
         "branding",
         "code",
+        "finance",
         "fiscalYearStart",
         "jurisdiction",
         "name",
         "paymentModels",
         "timeZone"
+      ]
+    },
+    "AgencyOpportunitiesController_list": {
+      "type": "object",
+      "properties": {
+        "status": {
+          "type": "number",
+          "enum": [
+            200
+          ]
+        },
+        "message": {
+          "type": "string",
+          "enum": [
+            "Success"
+          ]
+        },
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/Opportunity"
+          }
+        },
+        "paginationInfo": {
+          "type": "object",
+          "properties": {
+            "page": {
+              "type": "number"
+            },
+            "pageSize": {
+              "type": "number"
+            },
+            "totalItems": {
+              "type": "number"
+            },
+            "totalPages": {
+              "type": "number"
+            }
+          },
+          "required": [
+            "page",
+            "pageSize",
+            "totalItems",
+            "totalPages"
+          ]
+        }
+      },
+      "required": [
+        "items",
+        "message",
+        "paginationInfo",
+        "status"
+      ]
+    },
+    "AgencyOpportunitiesController_read": {
+      "type": "object",
+      "properties": {
+        "status": {
+          "type": "number",
+          "default": 200
+        },
+        "message": {
+          "type": "string",
+          "default": "Success"
+        },
+        "data": {
+          "$ref": "#/components/schemas/Opportunity"
+        }
+      },
+      "required": [
+        "data",
+        "message",
+        "status"
+      ]
+    },
+    "AgencyOpportunitiesController_search": {
+      "allOf": [
+        {
+          "$ref": "#/components/schemas/OpportunityPage"
+        },
+        {
+          "type": "object",
+          "properties": {
+            "sortInfo": {
+              "type": "object",
+              "properties": {
+                "sortBy": {
+                  "type": "string"
+                },
+                "customSortBy": {
+                  "type": "string"
+                },
+                "sortOrder": {
+                  "enum": [
+                    "asc",
+                    "desc"
+                  ],
+                  "type": "string"
+                },
+                "errors": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                }
+              },
+              "required": [
+                "sortBy",
+                "sortOrder"
+              ]
+            },
+            "filterInfo": {
+              "type": "object",
+              "properties": {
+                "filters": {
+                  "type": "object"
+                },
+                "errors": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                }
+              },
+              "required": [
+                "filters"
+              ]
+            }
+          },
+          "required": [
+            "filterInfo",
+            "sortInfo"
+          ]
+        }
       ]
     },
     "agencyUsage": {
@@ -94,7 +232,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "allocationId": {
+              "id": {
                 "type": "string"
               },
               "organizationId": {
@@ -128,9 +266,9 @@ export const API_TYPES: ApiTypes = {
               }
             },
             "required": [
-              "allocationId",
               "amount",
               "constraint",
+              "id",
               "identifier",
               "organizationId",
               "organizationName",
@@ -139,7 +277,7 @@ export const API_TYPES: ApiTypes = {
             ]
           }
         },
-        "runId": {
+        "id": {
           "type": "string"
         },
         "programId": {
@@ -180,11 +318,11 @@ export const API_TYPES: ApiTypes = {
         "computedAt",
         "config",
         "funds",
+        "id",
         "inputSetId",
         "number",
         "programId",
         "publishedAt",
-        "runId",
         "status",
         "unallocated"
       ]
@@ -240,7 +378,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "allocationId": {
+              "id": {
                 "type": "string"
               },
               "organizationId": {
@@ -274,9 +412,9 @@ export const API_TYPES: ApiTypes = {
               }
             },
             "required": [
-              "allocationId",
               "amount",
               "constraint",
+              "id",
               "identifier",
               "organizationId",
               "organizationName",
@@ -285,7 +423,7 @@ export const API_TYPES: ApiTypes = {
             ]
           }
         },
-        "runId": {
+        "id": {
           "type": "string"
         },
         "programId": {
@@ -326,11 +464,11 @@ export const API_TYPES: ApiTypes = {
         "computedAt",
         "config",
         "funds",
+        "id",
         "inputSetId",
         "number",
         "programId",
         "publishedAt",
-        "runId",
         "status",
         "unallocated"
       ]
@@ -343,7 +481,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "inputSetId": {
+              "id": {
                 "type": "string"
               },
               "programId": {
@@ -372,7 +510,7 @@ export const API_TYPES: ApiTypes = {
             "required": [
               "factorNames",
               "filename",
-              "inputSetId",
+              "id",
               "programId",
               "rows",
               "sha256",
@@ -393,7 +531,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "runId": {
+              "id": {
                 "type": "string"
               },
               "programId": {
@@ -433,11 +571,11 @@ export const API_TYPES: ApiTypes = {
               "computedAt",
               "config",
               "funds",
+              "id",
               "inputSetId",
               "number",
               "programId",
               "publishedAt",
-              "runId",
               "status",
               "unallocated"
             ]
@@ -456,7 +594,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "allocationId": {
+              "id": {
                 "type": "string"
               },
               "organizationId": {
@@ -490,9 +628,9 @@ export const API_TYPES: ApiTypes = {
               }
             },
             "required": [
-              "allocationId",
               "amount",
               "constraint",
+              "id",
               "identifier",
               "organizationId",
               "organizationName",
@@ -501,7 +639,7 @@ export const API_TYPES: ApiTypes = {
             ]
           }
         },
-        "runId": {
+        "id": {
           "type": "string"
         },
         "programId": {
@@ -542,11 +680,11 @@ export const API_TYPES: ApiTypes = {
         "computedAt",
         "config",
         "funds",
+        "id",
         "inputSetId",
         "number",
         "programId",
         "publishedAt",
-        "runId",
         "status",
         "unallocated"
       ]
@@ -597,7 +735,7 @@ export const API_TYPES: ApiTypes = {
     "AllocationsController_upload": {
       "type": "object",
       "properties": {
-        "inputSetId": {
+        "id": {
           "type": "string"
         },
         "programId": {
@@ -626,7 +764,7 @@ export const API_TYPES: ApiTypes = {
       "required": [
         "factorNames",
         "filename",
-        "inputSetId",
+        "id",
         "programId",
         "rows",
         "sha256",
@@ -636,6 +774,9 @@ export const API_TYPES: ApiTypes = {
     "ApplicantDecisionsController_get": {
       "type": "object",
       "properties": {
+        "id": {
+          "type": "string"
+        },
         "applicationId": {
           "type": "string"
         },
@@ -670,6 +811,7 @@ export const API_TYPES: ApiTypes = {
         "amountRequested",
         "applicationId",
         "finalScore",
+        "id",
         "outcome",
         "partial",
         "programId",
@@ -3311,12 +3453,14 @@ export const API_TYPES: ApiTypes = {
           }
         },
         "nextCursor": {
-          "description": "Pass as `cursor` for the next (older) page; absent on the last page.",
-          "type": "string"
+          "description": "Pass as `cursor` for the next (older) page; null on the last page.",
+          "type": "string",
+          "nullable": true
         }
       },
       "required": [
-        "items"
+        "items",
+        "nextCursor"
       ]
     },
     "AuditController_verify": {
@@ -3576,6 +3720,10 @@ export const API_TYPES: ApiTypes = {
           ],
           "type": "string"
         },
+        "amount": {
+          "description": "The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data).",
+          "type": "string"
+        },
         "source": {
           "type": "object",
           "properties": {
@@ -3768,6 +3916,7 @@ export const API_TYPES: ApiTypes = {
         "acceptance",
         "acceptedAt",
         "acceptedBy",
+        "amount",
         "applicationId",
         "budgetVersion",
         "carryoverFromAwardId",
@@ -3803,6 +3952,10 @@ export const API_TYPES: ApiTypes = {
           ],
           "type": "string"
         },
+        "amount": {
+          "description": "The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data).",
+          "type": "string"
+        },
         "source": {
           "type": "object",
           "properties": {
@@ -3995,6 +4148,7 @@ export const API_TYPES: ApiTypes = {
         "acceptance",
         "acceptedAt",
         "acceptedBy",
+        "amount",
         "applicationId",
         "budgetVersion",
         "carryoverFromAwardId",
@@ -4101,6 +4255,10 @@ export const API_TYPES: ApiTypes = {
                   "declined",
                   "offered"
                 ],
+                "type": "string"
+              },
+              "amount": {
+                "description": "The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data).",
                 "type": "string"
               },
               "source": {
@@ -4295,6 +4453,7 @@ export const API_TYPES: ApiTypes = {
               "acceptance",
               "acceptedAt",
               "acceptedBy",
+              "amount",
               "applicationId",
               "budgetVersion",
               "carryoverFromAwardId",
@@ -4420,6 +4579,16 @@ export const API_TYPES: ApiTypes = {
       },
       "required": [
         "items"
+      ]
+    },
+    "AwardsController_notice": {
+      "anyOf": [
+        {
+          "$ref": "#/components/schemas/StreamableFile"
+        },
+        {
+          "$ref": "#/components/schemas/PendingArtefact"
+        }
       ]
     },
     "AwardsController_propose": {
@@ -5189,7 +5358,7 @@ export const API_TYPES: ApiTypes = {
           "type": "string",
           "nullable": true
         },
-        "decisionId": {
+        "id": {
           "type": "string"
         },
         "applicationId": {
@@ -5203,9 +5372,9 @@ export const API_TYPES: ApiTypes = {
         "amount",
         "amountRequested",
         "applicationId",
-        "decisionId",
         "explanation",
         "finalScore",
+        "id",
         "justification",
         "method",
         "organizationId",
@@ -5311,7 +5480,7 @@ export const API_TYPES: ApiTypes = {
                 "type": "string",
                 "nullable": true
               },
-              "decisionId": {
+              "id": {
                 "type": "string"
               },
               "applicationId": {
@@ -5325,9 +5494,9 @@ export const API_TYPES: ApiTypes = {
               "amount",
               "amountRequested",
               "applicationId",
-              "decisionId",
               "explanation",
               "finalScore",
+              "id",
               "justification",
               "method",
               "organizationId",
@@ -5444,7 +5613,7 @@ export const API_TYPES: ApiTypes = {
                 "type": "string",
                 "nullable": true
               },
-              "decisionId": {
+              "id": {
                 "type": "string"
               },
               "applicationId": {
@@ -5458,9 +5627,9 @@ export const API_TYPES: ApiTypes = {
               "amount",
               "amountRequested",
               "applicationId",
-              "decisionId",
               "explanation",
               "finalScore",
+              "id",
               "justification",
               "method",
               "organizationId",
@@ -5512,6 +5681,140 @@ export const API_TYPES: ApiTypes = {
         "programId",
         "released",
         "releasedAt"
+      ]
+    },
+    "DeploymentOpportunitiesController_list": {
+      "type": "object",
+      "properties": {
+        "status": {
+          "type": "number",
+          "enum": [
+            200
+          ]
+        },
+        "message": {
+          "type": "string",
+          "enum": [
+            "Success"
+          ]
+        },
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/Opportunity"
+          }
+        },
+        "paginationInfo": {
+          "type": "object",
+          "properties": {
+            "page": {
+              "type": "number"
+            },
+            "pageSize": {
+              "type": "number"
+            },
+            "totalItems": {
+              "type": "number"
+            },
+            "totalPages": {
+              "type": "number"
+            }
+          },
+          "required": [
+            "page",
+            "pageSize",
+            "totalItems",
+            "totalPages"
+          ]
+        }
+      },
+      "required": [
+        "items",
+        "message",
+        "paginationInfo",
+        "status"
+      ]
+    },
+    "DeploymentOpportunitiesController_read": {
+      "type": "object",
+      "properties": {
+        "status": {
+          "type": "number",
+          "default": 200
+        },
+        "message": {
+          "type": "string",
+          "default": "Success"
+        },
+        "data": {
+          "$ref": "#/components/schemas/Opportunity"
+        }
+      },
+      "required": [
+        "data",
+        "message",
+        "status"
+      ]
+    },
+    "DeploymentOpportunitiesController_search": {
+      "allOf": [
+        {
+          "$ref": "#/components/schemas/OpportunityPage"
+        },
+        {
+          "type": "object",
+          "properties": {
+            "sortInfo": {
+              "type": "object",
+              "properties": {
+                "sortBy": {
+                  "type": "string"
+                },
+                "customSortBy": {
+                  "type": "string"
+                },
+                "sortOrder": {
+                  "enum": [
+                    "asc",
+                    "desc"
+                  ],
+                  "type": "string"
+                },
+                "errors": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                }
+              },
+              "required": [
+                "sortBy",
+                "sortOrder"
+              ]
+            },
+            "filterInfo": {
+              "type": "object",
+              "properties": {
+                "filters": {
+                  "type": "object"
+                },
+                "errors": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                }
+              },
+              "required": [
+                "filters"
+              ]
+            }
+          },
+          "required": [
+            "filterInfo",
+            "sortInfo"
+          ]
+        }
       ]
     },
     "DocumentsController_attach": {
@@ -6149,9 +6452,6 @@ export const API_TYPES: ApiTypes = {
               "publishedAt": {
                 "type": "string"
               },
-              "allocationId": {
-                "type": "string"
-              },
               "programId": {
                 "type": "string"
               },
@@ -6163,11 +6463,14 @@ export const API_TYPES: ApiTypes = {
               },
               "amount": {
                 "type": "string"
+              },
+              "id": {
+                "type": "string"
               }
             },
             "required": [
-              "allocationId",
               "amount",
+              "id",
               "programId",
               "publishedAt",
               "runId",
@@ -6196,6 +6499,10 @@ export const API_TYPES: ApiTypes = {
             "declined",
             "offered"
           ],
+          "type": "string"
+        },
+        "amount": {
+          "description": "The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data).",
           "type": "string"
         },
         "source": {
@@ -6390,6 +6697,7 @@ export const API_TYPES: ApiTypes = {
         "acceptance",
         "acceptedAt",
         "acceptedBy",
+        "amount",
         "applicationId",
         "budgetVersion",
         "carryoverFromAwardId",
@@ -6425,6 +6733,10 @@ export const API_TYPES: ApiTypes = {
           ],
           "type": "string"
         },
+        "amount": {
+          "description": "The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data).",
+          "type": "string"
+        },
         "source": {
           "type": "object",
           "properties": {
@@ -6617,6 +6929,7 @@ export const API_TYPES: ApiTypes = {
         "acceptance",
         "acceptedAt",
         "acceptedBy",
+        "amount",
         "applicationId",
         "budgetVersion",
         "carryoverFromAwardId",
@@ -6652,6 +6965,10 @@ export const API_TYPES: ApiTypes = {
           ],
           "type": "string"
         },
+        "amount": {
+          "description": "The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data).",
+          "type": "string"
+        },
         "source": {
           "type": "object",
           "properties": {
@@ -6844,6 +7161,7 @@ export const API_TYPES: ApiTypes = {
         "acceptance",
         "acceptedAt",
         "acceptedBy",
+        "amount",
         "applicationId",
         "budgetVersion",
         "carryoverFromAwardId",
@@ -6950,6 +7268,10 @@ export const API_TYPES: ApiTypes = {
                   "declined",
                   "offered"
                 ],
+                "type": "string"
+              },
+              "amount": {
+                "description": "The total obligated (also under `subaward` with the rest of the 2 CFR 200.332 data).",
                 "type": "string"
               },
               "source": {
@@ -7144,6 +7466,7 @@ export const API_TYPES: ApiTypes = {
               "acceptance",
               "acceptedAt",
               "acceptedBy",
+              "amount",
               "applicationId",
               "budgetVersion",
               "carryoverFromAwardId",
@@ -7171,6 +7494,16 @@ export const API_TYPES: ApiTypes = {
       "required": [
         "items",
         "nextCursor"
+      ]
+    },
+    "OrganizationAwardsController_notice": {
+      "anyOf": [
+        {
+          "$ref": "#/components/schemas/StreamableFile"
+        },
+        {
+          "$ref": "#/components/schemas/PendingArtefact"
+        }
       ]
     },
     "OrganizationAwardsController_revise": {
@@ -7959,6 +8292,7 @@ export const API_TYPES: ApiTypes = {
         "status": {
           "enum": [
             "approved",
+            "awaiting_second_approval",
             "batched",
             "paid",
             "rejected",
@@ -8131,6 +8465,7 @@ export const API_TYPES: ApiTypes = {
         "status": {
           "enum": [
             "approved",
+            "awaiting_second_approval",
             "batched",
             "paid",
             "rejected",
@@ -8308,6 +8643,7 @@ export const API_TYPES: ApiTypes = {
               "status": {
                 "enum": [
                   "approved",
+                  "awaiting_second_approval",
                   "batched",
                   "paid",
                   "rejected",
@@ -9267,55 +9603,34 @@ export const API_TYPES: ApiTypes = {
         "items": {
           "type": "array",
           "items": {
-            "allOf": [
-              {
-                "type": "object",
-                "properties": {
-                  "status": {
-                    "$ref": "#/components/schemas/MembershipStatus"
-                  },
-                  "userId": {
-                    "type": "string"
-                  },
-                  "roles": {
-                    "type": "array",
-                    "items": {
-                      "type": "string"
-                    }
-                  }
-                },
-                "required": [
-                  "roles",
-                  "status",
-                  "userId"
-                ]
+            "type": "object",
+            "properties": {
+              "status": {
+                "$ref": "#/components/schemas/MembershipStatus"
               },
-              {
-                "type": "object"
+              "roles": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
               },
-              {
-                "type": "object",
-                "properties": {
-                  "email": {
-                    "type": "string"
-                  }
-                },
-                "required": [
-                  "email"
-                ]
+              "email": {
+                "type": "string"
               },
-              {
-                "type": "object",
-                "properties": {
-                  "name": {
-                    "type": "string",
-                    "nullable": true
-                  }
-                },
-                "required": [
-                  "name"
-                ]
+              "name": {
+                "type": "string",
+                "nullable": true
+              },
+              "id": {
+                "type": "string"
               }
+            },
+            "required": [
+              "email",
+              "id",
+              "name",
+              "roles",
+              "status"
             ]
           }
         }
@@ -9601,55 +9916,34 @@ export const API_TYPES: ApiTypes = {
       ]
     },
     "OrganizationsController_setRoles": {
-      "allOf": [
-        {
-          "type": "object",
-          "properties": {
-            "status": {
-              "$ref": "#/components/schemas/MembershipStatus"
-            },
-            "userId": {
-              "type": "string"
-            },
-            "roles": {
-              "type": "array",
-              "items": {
-                "type": "string"
-              }
-            }
-          },
-          "required": [
-            "roles",
-            "status",
-            "userId"
-          ]
+      "type": "object",
+      "properties": {
+        "status": {
+          "$ref": "#/components/schemas/MembershipStatus"
         },
-        {
-          "type": "object"
+        "roles": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
         },
-        {
-          "type": "object",
-          "properties": {
-            "email": {
-              "type": "string"
-            }
-          },
-          "required": [
-            "email"
-          ]
+        "email": {
+          "type": "string"
         },
-        {
-          "type": "object",
-          "properties": {
-            "name": {
-              "type": "string",
-              "nullable": true
-            }
-          },
-          "required": [
-            "name"
-          ]
+        "name": {
+          "type": "string",
+          "nullable": true
+        },
+        "id": {
+          "type": "string"
         }
+      },
+      "required": [
+        "email",
+        "id",
+        "name",
+        "roles",
+        "status"
       ]
     },
     "OrganizationsController_update": {
@@ -9927,7 +10221,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "paymentRequestId": {
+              "id": {
                 "type": "string"
               },
               "reference": {
@@ -9945,9 +10239,13 @@ export const API_TYPES: ApiTypes = {
               "amount": {
                 "type": "string"
               },
+              "cashAmount": {
+                "type": "string"
+              },
               "status": {
                 "enum": [
                   "approved",
+                  "awaiting_second_approval",
                   "batched",
                   "paid",
                   "rejected",
@@ -9963,9 +10261,10 @@ export const API_TYPES: ApiTypes = {
             "required": [
               "amount",
               "awardId",
+              "cashAmount",
+              "id",
               "organizationId",
               "paidOn",
-              "paymentRequestId",
               "reference",
               "status",
               "type"
@@ -10080,7 +10379,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "paymentRequestId": {
+              "id": {
                 "type": "string"
               },
               "reference": {
@@ -10098,9 +10397,13 @@ export const API_TYPES: ApiTypes = {
               "amount": {
                 "type": "string"
               },
+              "cashAmount": {
+                "type": "string"
+              },
               "status": {
                 "enum": [
                   "approved",
+                  "awaiting_second_approval",
                   "batched",
                   "paid",
                   "rejected",
@@ -10116,9 +10419,10 @@ export const API_TYPES: ApiTypes = {
             "required": [
               "amount",
               "awardId",
+              "cashAmount",
+              "id",
               "organizationId",
               "paidOn",
-              "paymentRequestId",
               "reference",
               "status",
               "type"
@@ -10140,6 +10444,16 @@ export const API_TYPES: ApiTypes = {
         "status",
         "total",
         "window"
+      ]
+    },
+    "PaymentBatchesController_file": {
+      "anyOf": [
+        {
+          "$ref": "#/components/schemas/StreamableFile"
+        },
+        {
+          "$ref": "#/components/schemas/PendingArtefact"
+        }
       ]
     },
     "PaymentBatchesController_get": {
@@ -10233,7 +10547,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "paymentRequestId": {
+              "id": {
                 "type": "string"
               },
               "reference": {
@@ -10251,9 +10565,13 @@ export const API_TYPES: ApiTypes = {
               "amount": {
                 "type": "string"
               },
+              "cashAmount": {
+                "type": "string"
+              },
               "status": {
                 "enum": [
                   "approved",
+                  "awaiting_second_approval",
                   "batched",
                   "paid",
                   "rejected",
@@ -10269,9 +10587,10 @@ export const API_TYPES: ApiTypes = {
             "required": [
               "amount",
               "awardId",
+              "cashAmount",
+              "id",
               "organizationId",
               "paidOn",
-              "paymentRequestId",
               "reference",
               "status",
               "type"
@@ -10391,7 +10710,7 @@ export const API_TYPES: ApiTypes = {
                 "items": {
                   "type": "object",
                   "properties": {
-                    "paymentRequestId": {
+                    "id": {
                       "type": "string"
                     },
                     "reference": {
@@ -10409,9 +10728,13 @@ export const API_TYPES: ApiTypes = {
                     "amount": {
                       "type": "string"
                     },
+                    "cashAmount": {
+                      "type": "string"
+                    },
                     "status": {
                       "enum": [
                         "approved",
+                        "awaiting_second_approval",
                         "batched",
                         "paid",
                         "rejected",
@@ -10427,9 +10750,10 @@ export const API_TYPES: ApiTypes = {
                   "required": [
                     "amount",
                     "awardId",
+                    "cashAmount",
+                    "id",
                     "organizationId",
                     "paidOn",
-                    "paymentRequestId",
                     "reference",
                     "status",
                     "type"
@@ -10550,7 +10874,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "paymentRequestId": {
+              "id": {
                 "type": "string"
               },
               "reference": {
@@ -10568,9 +10892,13 @@ export const API_TYPES: ApiTypes = {
               "amount": {
                 "type": "string"
               },
+              "cashAmount": {
+                "type": "string"
+              },
               "status": {
                 "enum": [
                   "approved",
+                  "awaiting_second_approval",
                   "batched",
                   "paid",
                   "rejected",
@@ -10586,9 +10914,10 @@ export const API_TYPES: ApiTypes = {
             "required": [
               "amount",
               "awardId",
+              "cashAmount",
+              "id",
               "organizationId",
               "paidOn",
-              "paymentRequestId",
               "reference",
               "status",
               "type"
@@ -10633,6 +10962,7 @@ export const API_TYPES: ApiTypes = {
         "status": {
           "enum": [
             "approved",
+            "awaiting_second_approval",
             "batched",
             "paid",
             "rejected",
@@ -10931,6 +11261,7 @@ export const API_TYPES: ApiTypes = {
         "status": {
           "enum": [
             "approved",
+            "awaiting_second_approval",
             "batched",
             "paid",
             "rejected",
@@ -11108,6 +11439,7 @@ export const API_TYPES: ApiTypes = {
               "status": {
                 "enum": [
                   "approved",
+                  "awaiting_second_approval",
                   "batched",
                   "paid",
                   "rejected",
@@ -11292,6 +11624,7 @@ export const API_TYPES: ApiTypes = {
         "status": {
           "enum": [
             "approved",
+            "awaiting_second_approval",
             "batched",
             "paid",
             "rejected",
@@ -14954,7 +15287,7 @@ export const API_TYPES: ApiTypes = {
         "reassigned": {
           "type": "boolean"
         },
-        "assignmentId": {
+        "id": {
           "type": "string"
         },
         "status": {
@@ -14972,17 +15305,17 @@ export const API_TYPES: ApiTypes = {
         }
       },
       "required": [
-        "assignmentId",
         "conflictReason",
         "declaration",
         "declaredAt",
+        "id",
         "status"
       ]
     },
     "ReviewerController_get": {
       "type": "object",
       "properties": {
-        "reviewId": {
+        "id": {
           "type": "string",
           "nullable": true
         },
@@ -15059,9 +15392,9 @@ export const API_TYPES: ApiTypes = {
         "applicationId",
         "assignmentId",
         "criteria",
+        "id",
         "reopenReason",
         "reopenedAt",
-        "reviewId",
         "status",
         "submittedAt",
         "unscored",
@@ -15077,7 +15410,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "assignmentId": {
+              "id": {
                 "type": "string"
               },
               "applicationId": {
@@ -15125,8 +15458,8 @@ export const API_TYPES: ApiTypes = {
             "required": [
               "applicationId",
               "assignedAt",
-              "assignmentId",
               "declaration",
+              "id",
               "organizationName",
               "programId",
               "programTitle",
@@ -15198,7 +15531,7 @@ export const API_TYPES: ApiTypes = {
     "ReviewerController_save": {
       "type": "object",
       "properties": {
-        "reviewId": {
+        "id": {
           "type": "string",
           "nullable": true
         },
@@ -15275,9 +15608,9 @@ export const API_TYPES: ApiTypes = {
         "applicationId",
         "assignmentId",
         "criteria",
+        "id",
         "reopenReason",
         "reopenedAt",
-        "reviewId",
         "status",
         "submittedAt",
         "unscored",
@@ -15288,7 +15621,7 @@ export const API_TYPES: ApiTypes = {
     "ReviewerController_submit": {
       "type": "object",
       "properties": {
-        "reviewId": {
+        "id": {
           "type": "string",
           "nullable": true
         },
@@ -15365,9 +15698,9 @@ export const API_TYPES: ApiTypes = {
         "applicationId",
         "assignmentId",
         "criteria",
+        "id",
         "reopenReason",
         "reopenedAt",
-        "reviewId",
         "status",
         "submittedAt",
         "unscored",
@@ -15378,7 +15711,7 @@ export const API_TYPES: ApiTypes = {
     "ReviewManagementController_assign": {
       "type": "object",
       "properties": {
-        "assignmentId": {
+        "id": {
           "type": "string"
         },
         "applicationId": {
@@ -15393,8 +15726,8 @@ export const API_TYPES: ApiTypes = {
       },
       "required": [
         "applicationId",
-        "assignmentId",
         "automatic",
+        "id",
         "reviewerId"
       ]
     },
@@ -15409,7 +15742,7 @@ export const API_TYPES: ApiTypes = {
           "items": {
             "type": "object",
             "properties": {
-              "assignmentId": {
+              "id": {
                 "type": "string"
               },
               "applicationId": {
@@ -15424,8 +15757,8 @@ export const API_TYPES: ApiTypes = {
             },
             "required": [
               "applicationId",
-              "assignmentId",
               "automatic",
+              "id",
               "reviewerId"
             ]
           }
@@ -15587,7 +15920,7 @@ export const API_TYPES: ApiTypes = {
                 "items": {
                   "type": "object",
                   "properties": {
-                    "assignmentId": {
+                    "id": {
                       "type": "string"
                     },
                     "reviewerId": {
@@ -15620,10 +15953,10 @@ export const API_TYPES: ApiTypes = {
                     }
                   },
                   "required": [
-                    "assignmentId",
                     "automatic",
                     "conflictReason",
                     "declaration",
+                    "id",
                     "reviewId",
                     "reviewStatus",
                     "reviewerId",
@@ -15844,7 +16177,7 @@ export const API_TYPES: ApiTypes = {
     "ReviewManagementController_reopen": {
       "type": "object",
       "properties": {
-        "reviewId": {
+        "id": {
           "type": "string"
         },
         "status": {
@@ -15861,16 +16194,16 @@ export const API_TYPES: ApiTypes = {
         }
       },
       "required": [
+        "id",
         "reopenReason",
         "reopenedAt",
-        "reviewId",
         "status"
       ]
     },
     "StaffController_changeRoles": {
       "type": "object",
       "properties": {
-        "userId": {
+        "id": {
           "type": "string"
         },
         "email": {
@@ -15910,12 +16243,12 @@ export const API_TYPES: ApiTypes = {
       "required": [
         "addedAt",
         "email",
+        "id",
         "invitationPending",
         "name",
         "pendingRoles",
         "roles",
-        "status",
-        "userId"
+        "status"
       ]
     },
     "StaffController_confirmRoleGrant": {
@@ -15924,7 +16257,7 @@ export const API_TYPES: ApiTypes = {
     "StaffController_deactivate": {
       "type": "object",
       "properties": {
-        "userId": {
+        "id": {
           "type": "string"
         },
         "email": {
@@ -15964,12 +16297,12 @@ export const API_TYPES: ApiTypes = {
       "required": [
         "addedAt",
         "email",
+        "id",
         "invitationPending",
         "name",
         "pendingRoles",
         "roles",
-        "status",
-        "userId"
+        "status"
       ]
     },
     "StaffController_declineRoleGrant": {
@@ -16040,6 +16373,303 @@ export const API_TYPES: ApiTypes = {
       "required": [
         "items"
       ]
+    },
+    "WebhookEndpointsController_create": {
+      "type": "object",
+      "properties": {
+        "secret": {
+          "type": "string"
+        },
+        "id": {
+          "type": "string"
+        },
+        "url": {
+          "type": "string"
+        },
+        "description": {
+          "type": "string",
+          "nullable": true
+        },
+        "events": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "enabled": {
+          "type": "boolean"
+        },
+        "disabledReason": {
+          "enum": [
+            "failing",
+            "manual"
+          ],
+          "type": "string",
+          "nullable": true
+        },
+        "consecutiveFailures": {
+          "type": "number"
+        },
+        "failingSince": {
+          "type": "string",
+          "nullable": true
+        },
+        "previousSecretExpiresAt": {
+          "type": "string",
+          "nullable": true
+        },
+        "createdAt": {
+          "type": "string"
+        },
+        "updatedAt": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "consecutiveFailures",
+        "createdAt",
+        "description",
+        "disabledReason",
+        "enabled",
+        "events",
+        "failingSince",
+        "id",
+        "previousSecretExpiresAt",
+        "secret",
+        "updatedAt",
+        "url"
+      ]
+    },
+    "WebhookEndpointsController_delivery": {
+      "type": "object",
+      "properties": {
+        "body": {
+          "type": "string"
+        },
+        "attemptLog": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/WebhookDeliveryAttemptDto"
+          }
+        },
+        "id": {
+          "type": "string"
+        },
+        "eventId": {
+          "type": "string"
+        },
+        "eventType": {
+          "type": "string"
+        },
+        "state": {
+          "type": "string"
+        },
+        "attempts": {
+          "type": "number"
+        },
+        "nextAttemptAt": {
+          "type": "string",
+          "nullable": true
+        },
+        "createdAt": {
+          "type": "string"
+        },
+        "completedAt": {
+          "type": "string",
+          "nullable": true
+        }
+      },
+      "required": [
+        "attemptLog",
+        "attempts",
+        "body",
+        "completedAt",
+        "createdAt",
+        "eventId",
+        "eventType",
+        "id",
+        "nextAttemptAt",
+        "state"
+      ]
+    },
+    "WebhookEndpointsController_deliveryLog": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/WebhookDeliveryDto"
+          }
+        },
+        "nextCursor": {
+          "type": "string",
+          "nullable": true
+        }
+      },
+      "required": [
+        "items",
+        "nextCursor"
+      ]
+    },
+    "WebhookEndpointsController_get": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "string"
+        },
+        "url": {
+          "type": "string"
+        },
+        "description": {
+          "type": "string",
+          "nullable": true
+        },
+        "events": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "enabled": {
+          "type": "boolean"
+        },
+        "disabledReason": {
+          "enum": [
+            "failing",
+            "manual"
+          ],
+          "type": "string",
+          "nullable": true
+        },
+        "consecutiveFailures": {
+          "type": "number"
+        },
+        "failingSince": {
+          "type": "string",
+          "nullable": true
+        },
+        "previousSecretExpiresAt": {
+          "type": "string",
+          "nullable": true
+        },
+        "createdAt": {
+          "type": "string"
+        },
+        "updatedAt": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "consecutiveFailures",
+        "createdAt",
+        "description",
+        "disabledReason",
+        "enabled",
+        "events",
+        "failingSince",
+        "id",
+        "previousSecretExpiresAt",
+        "updatedAt",
+        "url"
+      ]
+    },
+    "WebhookEndpointsController_list": {
+      "type": "object",
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/WebhookEndpointDto"
+          }
+        }
+      },
+      "required": [
+        "items"
+      ]
+    },
+    "WebhookEndpointsController_replay": {
+      "type": "object",
+      "properties": {
+        "deliveryId": {
+          "type": "string"
+        },
+        "eventId": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "deliveryId",
+        "eventId"
+      ]
+    },
+    "WebhookEndpointsController_rotate": {
+      "type": "object",
+      "properties": {
+        "secret": {
+          "type": "string"
+        },
+        "id": {
+          "type": "string"
+        },
+        "url": {
+          "type": "string"
+        },
+        "description": {
+          "type": "string",
+          "nullable": true
+        },
+        "events": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "enabled": {
+          "type": "boolean"
+        },
+        "disabledReason": {
+          "enum": [
+            "failing",
+            "manual"
+          ],
+          "type": "string",
+          "nullable": true
+        },
+        "consecutiveFailures": {
+          "type": "number"
+        },
+        "failingSince": {
+          "type": "string",
+          "nullable": true
+        },
+        "previousSecretExpiresAt": {
+          "type": "string",
+          "nullable": true
+        },
+        "createdAt": {
+          "type": "string"
+        },
+        "updatedAt": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "consecutiveFailures",
+        "createdAt",
+        "description",
+        "disabledReason",
+        "enabled",
+        "events",
+        "failingSince",
+        "id",
+        "previousSecretExpiresAt",
+        "secret",
+        "updatedAt",
+        "url"
+      ]
+    },
+    "WebhookEndpointsController_update": {
+      "$ref": "#/components/schemas/WebhookEndpointDto"
     }
   },
   "schemas": {
@@ -16112,6 +16742,319 @@ export const API_TYPES: ApiTypes = {
       "required": [
         "allowedAttachmentTypes",
         "maxAttachmentBytes"
+      ]
+    },
+    "AgencyFinanceRulesDto": {
+      "description": "The finance rules a district plans its budget and payment requests around.",
+      "type": "object",
+      "properties": {
+        "paymentModels": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "dualApprovalThreshold": {
+          "type": "string"
+        },
+        "budgetTolerancePercent": {
+          "type": "string"
+        },
+        "allowedFunctionCodes": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "allowedObjectCodes": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "paymentCutoff": {
+          "$ref": "#/components/schemas/AgencyPaymentCutoffDto"
+        }
+      },
+      "required": [
+        "allowedFunctionCodes",
+        "allowedObjectCodes",
+        "budgetTolerancePercent",
+        "dualApprovalThreshold",
+        "paymentCutoff",
+        "paymentModels"
+      ]
+    },
+    "AgencyPaymentCutoffDto": {
+      "type": "object",
+      "properties": {
+        "requestWindowStartDay": {
+          "type": "number"
+        },
+        "requestWindowEndDay": {
+          "type": "number"
+        },
+        "payByDay": {
+          "type": "number"
+        }
+      },
+      "required": [
+        "payByDay",
+        "requestWindowEndDay",
+        "requestWindowStartDay"
+      ]
+    },
+    "Opportunity": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "string"
+        },
+        "title": {
+          "type": "string"
+        },
+        "status": {
+          "type": "object",
+          "properties": {
+            "value": {
+              "$ref": "#/components/schemas/OppStatusValue"
+            },
+            "description": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "value"
+          ]
+        },
+        "description": {
+          "type": "string"
+        },
+        "funding": {
+          "type": "object",
+          "properties": {
+            "totalAmountAvailable": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "minAwardAmount": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "maxAwardAmount": {
+              "$ref": "#/components/schemas/Money"
+            }
+          }
+        },
+        "keyDates": {
+          "type": "object",
+          "properties": {
+            "postDate": {
+              "$ref": "#/components/schemas/CgEvent"
+            },
+            "closeDate": {
+              "$ref": "#/components/schemas/CgEvent"
+            },
+            "otherDates": {
+              "type": "object"
+            }
+          }
+        },
+        "acceptedApplicantTypes": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/ApplicantType"
+          }
+        },
+        "source": {
+          "type": "string"
+        },
+        "customFields": {
+          "type": "object"
+        },
+        "createdAt": {
+          "type": "string"
+        },
+        "lastModifiedAt": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "createdAt",
+        "description",
+        "id",
+        "lastModifiedAt",
+        "status",
+        "title"
+      ]
+    },
+    "OppStatusValue": {
+      "enum": [
+        "closed",
+        "custom",
+        "forecasted",
+        "open"
+      ],
+      "type": "string"
+    },
+    "Money": {
+      "description": "The CommonGrants opportunity model (protocol 0.3, `@common-grants/core`\nCommonGrants.Models.OpportunityBase), as this deployment writes it. Optional members are left\nout rather than null: the protocol's schemas do not allow null.",
+      "allOf": [
+        {
+          "$ref": "#/components/schemas/Money_1"
+        }
+      ]
+    },
+    "Money_1": {
+      "description": "The CommonGrants opportunity model (protocol 0.3, `@common-grants/core`\nCommonGrants.Models.OpportunityBase), as this deployment writes it. Optional members are left\nout rather than null: the protocol's schemas do not allow null.",
+      "type": "object",
+      "properties": {
+        "amount": {
+          "description": "A decimal string (\"1500000.00\"), never a float.",
+          "type": "string"
+        },
+        "currency": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "amount",
+        "currency"
+      ]
+    },
+    "CgEvent": {
+      "anyOf": [
+        {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "eventType": {
+              "type": "string",
+              "enum": [
+                "singleDate"
+              ]
+            },
+            "date": {
+              "type": "string"
+            },
+            "time": {
+              "type": "string"
+            },
+            "description": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "date",
+            "eventType",
+            "name"
+          ]
+        },
+        {
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "eventType": {
+              "type": "string",
+              "enum": [
+                "dateRange"
+              ]
+            },
+            "startDate": {
+              "type": "string"
+            },
+            "startTime": {
+              "type": "string"
+            },
+            "endDate": {
+              "type": "string"
+            },
+            "endTime": {
+              "type": "string"
+            },
+            "description": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "endDate",
+            "eventType",
+            "name",
+            "startDate"
+          ]
+        }
+      ]
+    },
+    "ApplicantType": {
+      "type": "object",
+      "properties": {
+        "value": {
+          "type": "string"
+        },
+        "customValue": {
+          "type": "string"
+        },
+        "description": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "value"
+      ]
+    },
+    "OpportunityPage": {
+      "description": "CommonGrants.Responses.Paginated (list) and Filtered (search), as this service fills them.",
+      "type": "object",
+      "properties": {
+        "status": {
+          "type": "number",
+          "enum": [
+            200
+          ]
+        },
+        "message": {
+          "type": "string",
+          "enum": [
+            "Success"
+          ]
+        },
+        "items": {
+          "type": "array",
+          "items": {
+            "$ref": "#/components/schemas/Opportunity"
+          }
+        },
+        "paginationInfo": {
+          "type": "object",
+          "properties": {
+            "page": {
+              "type": "number"
+            },
+            "pageSize": {
+              "type": "number"
+            },
+            "totalItems": {
+              "type": "number"
+            },
+            "totalPages": {
+              "type": "number"
+            }
+          },
+          "required": [
+            "page",
+            "pageSize",
+            "totalItems",
+            "totalPages"
+          ]
+        }
+      },
+      "required": [
+        "items",
+        "message",
+        "paginationInfo",
+        "status"
       ]
     },
     "UsageFigures": {
@@ -16603,6 +17546,135 @@ export const API_TYPES: ApiTypes = {
         "functionCode",
         "objectCode",
         "proposed"
+      ]
+    },
+    "StreamableFile": {
+      "type": "object",
+      "properties": {
+        "options": {
+          "$ref": "#/components/schemas/StreamableFileOptions"
+        },
+        "stream": {},
+        "logger": {
+          "$ref": "#/components/schemas/Logger"
+        },
+        "handleError": {
+          "type": "object"
+        },
+        "logError": {
+          "type": "object"
+        },
+        "errorHandler": {
+          "type": "object"
+        },
+        "errorLogger": {
+          "type": "object"
+        }
+      },
+      "required": [
+        "errorHandler",
+        "errorLogger",
+        "handleError",
+        "logError",
+        "logger",
+        "options",
+        "stream"
+      ]
+    },
+    "StreamableFileOptions": {
+      "description": "Options for `StreamableFile`",
+      "type": "object",
+      "properties": {
+        "type": {
+          "description": "The value that will be used for the `Content-Type` response header.",
+          "default": "`\"application/octet-stream\"`",
+          "type": "string"
+        },
+        "disposition": {
+          "description": "The value that will be used for the `Content-Disposition` response header.",
+          "anyOf": [
+            {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            {
+              "type": "string"
+            }
+          ]
+        },
+        "length": {
+          "description": "The value that will be used for the `Content-Length` response header.",
+          "type": "number"
+        }
+      }
+    },
+    "Logger": {
+      "type": "object",
+      "properties": {
+        "context": {
+          "type": "string"
+        },
+        "options": {
+          "type": "object",
+          "properties": {
+            "timestamp": {
+              "type": "boolean"
+            }
+          }
+        },
+        "localInstanceRef": {
+          "$ref": "#/components/schemas/LoggerService"
+        },
+        "localInstance": {
+          "$ref": "#/components/schemas/LoggerService_1"
+        },
+        "registerLocalInstanceRef": {}
+      },
+      "required": [
+        "localInstance",
+        "options",
+        "registerLocalInstanceRef"
+      ]
+    },
+    "LoggerService": {
+      "$ref": "#/components/schemas/LoggerService_1"
+    },
+    "LoggerService_1": {
+      "type": "object"
+    },
+    "PendingArtefact": {
+      "description": "What a client reads while it waits: the same facts as the headers.",
+      "type": "object",
+      "properties": {
+        "status": {
+          "type": "string",
+          "enum": [
+            "pending"
+          ]
+        },
+        "code": {
+          "type": "string"
+        },
+        "detail": {
+          "type": "string"
+        },
+        "retryAfter": {
+          "description": "Seconds, as in `Retry-After`.",
+          "type": "number"
+        },
+        "location": {
+          "description": "The URL to poll, as in `Location`.",
+          "type": "string"
+        }
+      },
+      "required": [
+        "code",
+        "detail",
+        "location",
+        "retryAfter",
+        "status"
       ]
     },
     "CloseoutStatus": {
@@ -17908,7 +18980,7 @@ export const API_TYPES: ApiTypes = {
     "StaffMemberDto": {
       "type": "object",
       "properties": {
-        "userId": {
+        "id": {
           "type": "string"
         },
         "email": {
@@ -17948,12 +19020,157 @@ export const API_TYPES: ApiTypes = {
       "required": [
         "addedAt",
         "email",
+        "id",
         "invitationPending",
         "name",
         "pendingRoles",
         "roles",
-        "status",
-        "userId"
+        "status"
+      ]
+    },
+    "WebhookDeliveryAttemptDto": {
+      "type": "object",
+      "properties": {
+        "attemptedAt": {
+          "type": "string"
+        },
+        "trigger": {
+          "enum": [
+            "replay",
+            "scheduled"
+          ],
+          "type": "string"
+        },
+        "statusCode": {
+          "type": "number",
+          "nullable": true
+        },
+        "durationMs": {
+          "type": "number"
+        },
+        "succeeded": {
+          "type": "boolean"
+        },
+        "error": {
+          "type": "string",
+          "nullable": true
+        },
+        "responseSnippet": {
+          "type": "string",
+          "nullable": true
+        }
+      },
+      "required": [
+        "attemptedAt",
+        "durationMs",
+        "error",
+        "responseSnippet",
+        "statusCode",
+        "succeeded",
+        "trigger"
+      ]
+    },
+    "WebhookDeliveryDto": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "string"
+        },
+        "eventId": {
+          "type": "string"
+        },
+        "eventType": {
+          "type": "string"
+        },
+        "state": {
+          "type": "string"
+        },
+        "attempts": {
+          "type": "number"
+        },
+        "nextAttemptAt": {
+          "type": "string",
+          "nullable": true
+        },
+        "createdAt": {
+          "type": "string"
+        },
+        "completedAt": {
+          "type": "string",
+          "nullable": true
+        }
+      },
+      "required": [
+        "attempts",
+        "completedAt",
+        "createdAt",
+        "eventId",
+        "eventType",
+        "id",
+        "nextAttemptAt",
+        "state"
+      ]
+    },
+    "WebhookEndpointDto": {
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "string"
+        },
+        "url": {
+          "type": "string"
+        },
+        "description": {
+          "type": "string",
+          "nullable": true
+        },
+        "events": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "enabled": {
+          "type": "boolean"
+        },
+        "disabledReason": {
+          "enum": [
+            "failing",
+            "manual"
+          ],
+          "type": "string",
+          "nullable": true
+        },
+        "consecutiveFailures": {
+          "type": "number"
+        },
+        "failingSince": {
+          "type": "string",
+          "nullable": true
+        },
+        "previousSecretExpiresAt": {
+          "type": "string",
+          "nullable": true
+        },
+        "createdAt": {
+          "type": "string"
+        },
+        "updatedAt": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "consecutiveFailures",
+        "createdAt",
+        "description",
+        "disabledReason",
+        "enabled",
+        "events",
+        "failingSince",
+        "id",
+        "previousSecretExpiresAt",
+        "updatedAt",
+        "url"
       ]
     }
   },
@@ -17965,6 +19182,16 @@ export const API_TYPES: ApiTypes = {
     "AgenciesController_profile": {
       "module": "agencies",
       "description": "The agency's public face for the applicant portal; unknown or inactive codes get 404."
+    },
+    "AgencyOpportunitiesController_list": {
+      "module": "common-grants",
+      "description": "Newest change first (the protocol's list order)."
+    },
+    "AgencyOpportunitiesController_read": {
+      "module": "common-grants"
+    },
+    "AgencyOpportunitiesController_search": {
+      "module": "common-grants"
     },
     "agencyUsage": {
       "module": "core"
@@ -18148,6 +19375,15 @@ export const API_TYPES: ApiTypes = {
     "DecisionsController_releaseAll": {
       "module": "reviews",
       "description": "Releases every decision of the program to applicants at once, and notifies them."
+    },
+    "DeploymentOpportunitiesController_list": {
+      "module": "common-grants"
+    },
+    "DeploymentOpportunitiesController_read": {
+      "module": "common-grants"
+    },
+    "DeploymentOpportunitiesController_search": {
+      "module": "common-grants"
     },
     "DocumentsController_attach": {
       "module": "organizations",
@@ -18594,6 +19830,35 @@ export const API_TYPES: ApiTypes = {
     "StaffSecondFactorController_remove": {
       "module": "identity",
       "description": "Removes a staff member's second factor (they enrol again at next sign-in); audited."
+    },
+    "WebhookEndpointsController_create": {
+      "module": "webhooks",
+      "description": "Registers an endpoint; the answer carries its signing secret, shown this once."
+    },
+    "WebhookEndpointsController_delivery": {
+      "module": "webhooks"
+    },
+    "WebhookEndpointsController_deliveryLog": {
+      "module": "webhooks"
+    },
+    "WebhookEndpointsController_get": {
+      "module": "webhooks"
+    },
+    "WebhookEndpointsController_list": {
+      "module": "webhooks"
+    },
+    "WebhookEndpointsController_remove": {
+      "module": "webhooks"
+    },
+    "WebhookEndpointsController_replay": {
+      "module": "webhooks",
+      "description": "Sends the delivery again with the same webhook-id (one attempt, queued)."
+    },
+    "WebhookEndpointsController_rotate": {
+      "module": "webhooks"
+    },
+    "WebhookEndpointsController_update": {
+      "module": "webhooks"
     }
   },
   "errorCodes": [
@@ -19006,6 +20271,21 @@ export const API_TYPES: ApiTypes = {
       "code": "closeout.unpaid_costs",
       "status": 409,
       "module": "closeout"
+    },
+    {
+      "code": "common_grants.opportunity_not_found",
+      "status": 404,
+      "module": "common-grants"
+    },
+    {
+      "code": "common_grants.page_too_deep",
+      "status": 400,
+      "module": "common-grants"
+    },
+    {
+      "code": "common_grants.search_invalid",
+      "status": 400,
+      "module": "common-grants"
     },
     {
       "code": "decision.already_released",
@@ -19556,6 +20836,31 @@ export const API_TYPES: ApiTypes = {
       "code": "user.not_found",
       "status": 404,
       "module": "identity"
+    },
+    {
+      "code": "webhook.delivery_not_found",
+      "status": 404,
+      "module": "webhooks"
+    },
+    {
+      "code": "webhook.endpoint_disabled",
+      "status": 409,
+      "module": "webhooks"
+    },
+    {
+      "code": "webhook.endpoint_limit",
+      "status": 409,
+      "module": "webhooks"
+    },
+    {
+      "code": "webhook.endpoint_not_found",
+      "status": 404,
+      "module": "webhooks"
+    },
+    {
+      "code": "webhook.event_unknown",
+      "status": 400,
+      "module": "webhooks"
     }
   ]
 };

@@ -50,6 +50,10 @@ export function FileResponse(
               },
               Location: { description: 'Where to ask again', schema: { type: 'string' } },
             },
+            // src/core/http/pending-artefact.ts: the same facts as the headers.
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/PendingArtefact' } },
+            },
           }),
         ]
       : []),

@@ -7,6 +7,7 @@ import {
   TIME_AND_ID,
   toPage,
 } from './keyset-cursor';
+import { ValidationFailedError } from '../errors/domain-error';
 
 describe('keyset cursors', () => {
   it('round-trips the sort key of the last row', () => {
@@ -62,7 +63,9 @@ describe('keyset cursors', () => {
 
   it('bounds the page size', () => {
     expect(pageLimit(undefined)).toBe(50);
-    expect(pageLimit('1000')).toBe(200);
-    expect(pageLimit('0')).toBe(50);
+    expect(pageLimit('200')).toBe(200);
+    expect(() => pageLimit('201')).toThrow(ValidationFailedError);
+    expect(() => pageLimit('0')).toThrow(ValidationFailedError);
+    expect(() => pageLimit('1.5')).toThrow(ValidationFailedError);
   });
 });

@@ -1,4 +1,4 @@
-import { DomainError } from '../errors/domain-error';
+import { DomainError, ValidationFailedError } from '../errors/domain-error';
 import { isUuid } from '../ids';
 
 /**
@@ -101,10 +101,26 @@ export function decodeCursor(
   throw new InvalidCursorError(pointer);
 }
 
-export function pageLimit(raw: string | number | undefined, fallback = 50, max = 200): number {
-  const n = typeof raw === 'number' ? raw : raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n < 1) return fallback;
-  return Math.min(n, max);
+/** Every keyset list's largest page. */
+export const MAX_PAGE_LIMIT = 200;
+
+/**
+ * The page size a client asked for, or `fallback`. Out of range (or not a whole number) is a
+ * 400 on every list alike, never silently another size.
+ */
+export function pageLimit(
+  raw: string | number | undefined,
+  fallback = 50,
+  max = MAX_PAGE_LIMIT,
+): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = typeof raw === 'number' ? raw : /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new ValidationFailedError([
+      { pointer: '/limit', detail: `must be a whole number from 1 to ${max}` },
+    ]);
+  }
+  return n;
 }
 
 export interface Page<T> {

@@ -80,7 +80,7 @@ const LOCK_ADMINS = entitySql(
  * they had an account at all is not shown (invitationPending is true for every pending member).
  */
 const toView = (row: StaffRow): StaffMemberDto => ({
-  userId: row.userId,
+  id: row.userId,
   email: row.email,
   name: row.status === 'pending' ? null : row.name,
   roles: row.roles,
@@ -111,12 +111,12 @@ export class StaffService {
 
   /** Keyset pagination on the (unique) email, so pages stay fast and stable under inserts. */
   async list(query: {
-    after?: string;
+    cursor?: string;
     limit?: number;
     status?: MembershipStatus;
   }): Promise<StaffPageDto> {
     const limit = query.limit ?? 50;
-    const after = query.after === undefined ? null : decodeCursor(query.after);
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
     const rows = await this.db.rows(PAGE, [
       this.db.agencyId,
       after,
@@ -254,8 +254,8 @@ function encodeCursor(email: string): string {
 }
 
 function decodeCursor(cursor: string): string {
-  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw new InvalidCursorError('/after');
+  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) throw new InvalidCursorError('/cursor');
   const email = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!email.includes('@') || !isCursorText(email, 320)) throw new InvalidCursorError('/after');
+  if (!email.includes('@') || !isCursorText(email, 320)) throw new InvalidCursorError('/cursor');
   return email;
 }

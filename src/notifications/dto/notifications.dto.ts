@@ -12,12 +12,12 @@ export class MyNotificationsQuery {
   @IsBoolean()
   unread?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(200)
   limit?: number;
 
   /** The nextCursor of the previous page. */

@@ -1,4 +1,5 @@
 import { dollars, NoticeContent, TemplateData, TemplateName } from './notification-templates';
+import { datesIn } from './notice-dates';
 
 type SpanishRenderers = { [T in TemplateName]?: (data: TemplateData[T]) => NoticeContent };
 
@@ -34,6 +35,7 @@ const PAYEE_CHANGE: Record<string, { subject: string; text: string } | undefined
   },
 };
 
+const when = datesIn('es');
 const days = (n: number) => (n === 1 ? '1 día' : `${n} días`);
 
 /**
@@ -68,7 +70,7 @@ export const TEMPLATES_ES: SpanishRenderers = {
   'application.submitted.applicant': (d) => ({
     subject: `Solicitud ${d.applicationRef} enviada: ${d.programTitle}`,
     paragraphs: [
-      `${d.organizationName} envió la solicitud ${d.applicationRef} a ${d.programTitle} el ${d.submittedAt}.`,
+      `${d.organizationName} envió la solicitud ${d.applicationRef} a ${d.programTitle} el ${when(d.submittedAt)}.`,
       'Le avisaremos cuando se haya revisado. Puede seguir su estado en Grant Commons.',
     ],
   }),
@@ -77,7 +79,7 @@ export const TEMPLATES_ES: SpanishRenderers = {
     paragraphs: [
       `Su solicitud ${d.applicationRef} a ${d.programTitle} fue devuelta para revisión.`,
       `Motivo: ${d.reason}`,
-      ...(d.resubmitBy ? [`Envíela de nuevo a más tardar el ${d.resubmitBy}.`] : []),
+      ...(d.resubmitBy ? [`Envíela de nuevo a más tardar el ${when(d.resubmitBy)}.`] : []),
     ],
   }),
   'decision.released': (d) => ({
@@ -93,7 +95,7 @@ export const TEMPLATES_ES: SpanishRenderers = {
     paragraphs: [
       `Se le ofrece la subvención ${d.awardRef} de ${dollars(d.amount)} del programa ${d.programTitle}.`,
       d.acceptBy
-        ? `Su representante autorizado debe aceptarla a más tardar el ${d.acceptBy}.`
+        ? `Su representante autorizado debe aceptarla a más tardar el ${when(d.acceptBy)}.`
         : 'Su representante autorizado puede revisarla y aceptarla en Grant Commons.',
     ],
   }),
@@ -142,7 +144,7 @@ export const TEMPLATES_ES: SpanishRenderers = {
   'payment.paid': (d) => ({
     subject: `Solicitud de pago ${d.requestRef} pagada`,
     paragraphs: [
-      `La solicitud de pago ${d.requestRef} de ${dollars(d.amount)} de la subvención ${d.awardRef} se pagó el ${d.paidOn}.`,
+      `La solicitud de pago ${d.requestRef} de ${dollars(d.amount)} de la subvención ${d.awardRef} se pagó el ${when(d.paidOn)}.`,
     ],
   }),
   'closeout.submitted': (d) => ({
@@ -176,17 +178,25 @@ export const TEMPLATES_ES: SpanishRenderers = {
       'Si no esperaba esta invitación, recházela o ignore este correo.',
     ],
   }),
+  'webhook.endpoint_disabled': (d) => ({
+    subject: 'Se desactivó un webhook tras fallos repetidos',
+    paragraphs: [
+      `El webhook ${d.url} falló ${d.failures} veces seguidas y se desactivó: los sistemas de su agencia ya no reciben eventos allí.`,
+      `Último error: ${d.lastError}`,
+      'Corrija el receptor, vuelva a activar el webhook y reenvíe desde su registro de entregas las que no recibió.',
+    ],
+  }),
   'deadline.reminder': (d) => ({
     subject: `${d.daysLeft === 1 ? 'Queda' : 'Quedan'} ${days(d.daysLeft)} para solicitar: ${d.programTitle}`,
     paragraphs: [
-      `El plazo de solicitud de ${d.programTitle} cierra el ${d.closesAt}.`,
+      `El plazo de solicitud de ${d.programTitle} cierra el ${when(d.closesAt)}.`,
       'Las solicitudes no enviadas para entonces no se pueden aceptar.',
     ],
   }),
   'document.expiring': (d) => ({
     subject: `${d.documentTitle} vence en ${days(d.daysLeft)}`,
     paragraphs: [
-      `El documento "${d.documentTitle}" de ${d.organizationName} vence el ${d.expiresOn}.`,
+      `El documento "${d.documentTitle}" de ${d.organizationName} vence el ${when(d.expiresOn)}.`,
       'Suba la versión vigente a la biblioteca de documentos para que las solicitudes que lo necesitan no se detengan.',
     ],
   }),

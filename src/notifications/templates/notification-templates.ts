@@ -1,25 +1,28 @@
+import { NoticeDate, datesIn } from './notice-dates';
+
 /**
  * The notices Grant Commons sends, with the data each needs. Money is a decimal string
- * ("1250.00"); dates are strings already formatted for the agency's time zone by the caller.
+ * ("1250.00"); dates are kept as data (an instant with the agency's zone, or a calendar date) and
+ * worded in the reader's language when the notice is rendered.
  */
 export interface TemplateData {
   'application.submitted.applicant': {
     programTitle: string;
     applicationRef: string;
     organizationName: string;
-    submittedAt: string;
+    submittedAt: NoticeDate;
   };
   'application.submitted.officer': {
     programTitle: string;
     applicationRef: string;
     organizationName: string;
-    submittedAt: string;
+    submittedAt: NoticeDate;
   };
   'application.returned': {
     programTitle: string;
     applicationRef: string;
     reason: string;
-    resubmitBy?: string;
+    resubmitBy?: NoticeDate;
   };
   'decision.released': {
     programTitle: string;
@@ -33,17 +36,17 @@ export interface TemplateData {
     programTitle: string;
     awardRef: string;
     amount: string;
-    acceptBy?: string;
+    acceptBy?: NoticeDate;
   };
   'payment.approved': { awardRef: string; requestRef: string; amount: string };
   'payment.rejected': { awardRef: string; requestRef: string; amount: string; reason: string };
-  'payment.paid': { awardRef: string; requestRef: string; amount: string; paidOn: string };
-  'deadline.reminder': { programTitle: string; closesAt: string; daysLeft: number };
-  /** A document of an organization's library expires soon (`expiresOn` already formatted). */
+  'payment.paid': { awardRef: string; requestRef: string; amount: string; paidOn: NoticeDate };
+  'deadline.reminder': { programTitle: string; closesAt: NoticeDate; daysLeft: number };
+  /** A document of an organization's library expires soon . */
   'document.expiring': {
     organizationName: string;
     documentTitle: string;
-    expiresOn: string;
+    expiresOn: NoticeDate;
     daysLeft: number;
   };
   'award.accepted': { awardRef: string; programTitle: string; organizationName: string };
@@ -65,7 +68,7 @@ export interface TemplateData {
     amount: string;
     approvalsRequired: number;
   };
-  'payment.batch_exported': { batchRef: string; payBy: string; count: number; total: string };
+  'payment.batch_exported': { batchRef: string; payBy: NoticeDate; count: number; total: string };
   'closeout.submitted': { awardRef: string; programTitle: string; expenditures: string };
   'award.closed': {
     awardRef: string;
@@ -98,6 +101,8 @@ export interface TemplateData {
   'account.sign_up_existing': Record<string, never>;
   /** To the agency's other admins: a privileged role waits for one of them to confirm it. */
   'staff.role_confirmation_requested': { role: string; email: string };
+  /** To the agency's admins: a webhook endpoint failed too often in a row and was disabled. */
+  'webhook.endpoint_disabled': { url: string; failures: number; lastError: string };
 }
 
 export type TemplateName = keyof TemplateData;
@@ -171,18 +176,20 @@ const ROLE_CHANGE_SENTENCES = {
   removed: 'was removed from you.',
 };
 
+const when = datesIn('en');
+
 export const TEMPLATES: Renderers = {
   'application.submitted.applicant': (d) => ({
     subject: `Application ${d.applicationRef} submitted: ${d.programTitle}`,
     paragraphs: [
-      `${d.organizationName} submitted application ${d.applicationRef} to ${d.programTitle} on ${d.submittedAt}.`,
+      `${d.organizationName} submitted application ${d.applicationRef} to ${d.programTitle} on ${when(d.submittedAt)}.`,
       'We will let you know when it has been reviewed. You can follow its status in Grant Commons.',
     ],
   }),
   'application.submitted.officer': (d) => ({
     subject: `New application ${d.applicationRef} for ${d.programTitle}`,
     paragraphs: [
-      `${d.organizationName} submitted application ${d.applicationRef} to ${d.programTitle} on ${d.submittedAt}.`,
+      `${d.organizationName} submitted application ${d.applicationRef} to ${d.programTitle} on ${when(d.submittedAt)}.`,
       'It is ready for eligibility screening.',
     ],
   }),
@@ -191,7 +198,7 @@ export const TEMPLATES: Renderers = {
     paragraphs: [
       `Your application ${d.applicationRef} to ${d.programTitle} was returned for revision.`,
       `Reason: ${d.reason}`,
-      ...(d.resubmitBy ? [`Please resubmit by ${d.resubmitBy}.`] : []),
+      ...(d.resubmitBy ? [`Please resubmit by ${when(d.resubmitBy)}.`] : []),
     ],
   }),
   'decision.released': (d) => ({
@@ -207,7 +214,7 @@ export const TEMPLATES: Renderers = {
     paragraphs: [
       `You have been offered award ${d.awardRef} of ${dollars(d.amount)} under ${d.programTitle}.`,
       d.acceptBy
-        ? `Your authorized representative must accept it by ${d.acceptBy}.`
+        ? `Your authorized representative must accept it by ${when(d.acceptBy)}.`
         : 'Your authorized representative can review and accept it in Grant Commons.',
     ],
   }),
@@ -228,7 +235,7 @@ export const TEMPLATES: Renderers = {
   'payment.paid': (d) => ({
     subject: `Payment request ${d.requestRef} paid`,
     paragraphs: [
-      `Payment request ${d.requestRef} of ${dollars(d.amount)} on award ${d.awardRef} was paid on ${d.paidOn}.`,
+      `Payment request ${d.requestRef} of ${dollars(d.amount)} on award ${d.awardRef} was paid on ${when(d.paidOn)}.`,
     ],
   }),
   'award.accepted': (d) => ({
@@ -262,7 +269,7 @@ export const TEMPLATES: Renderers = {
   'payment.batch_exported': (d) => ({
     subject: `Payment batch ${d.batchRef} is ready`,
     paragraphs: [
-      `The payment file of batch ${d.batchRef} (${d.count} payments, ${dollars(d.total)}, to be paid by ${d.payBy}) was written and can be downloaded.`,
+      `The payment file of batch ${d.batchRef} (${d.count} payments, ${dollars(d.total)}, to be paid by ${when(d.payBy)}) was written and can be downloaded.`,
     ],
   }),
   'closeout.submitted': (d) => ({
@@ -344,17 +351,25 @@ export const TEMPLATES: Renderers = {
       'Open the pending role grants to confirm or decline it.',
     ],
   }),
+  'webhook.endpoint_disabled': (d) => ({
+    subject: 'A webhook endpoint was disabled after repeated failures',
+    paragraphs: [
+      `The webhook endpoint ${d.url} failed ${d.failures} times in a row and was disabled: your agency's systems no longer receive events there.`,
+      `Last error: ${d.lastError}`,
+      'Fix the receiver, then enable the endpoint again and replay the deliveries it missed from its delivery log.',
+    ],
+  }),
   'deadline.reminder': (d) => ({
     subject: `${d.daysLeft === 1 ? '1 day' : `${d.daysLeft} days`} left to apply: ${d.programTitle}`,
     paragraphs: [
-      `The application window for ${d.programTitle} closes on ${d.closesAt}.`,
+      `The application window for ${d.programTitle} closes on ${when(d.closesAt)}.`,
       'Applications not submitted by then cannot be accepted.',
     ],
   }),
   'document.expiring': (d) => ({
     subject: `${d.documentTitle} expires in ${d.daysLeft === 1 ? '1 day' : `${d.daysLeft} days`}`,
     paragraphs: [
-      `${d.organizationName}'s document "${d.documentTitle}" expires on ${d.expiresOn}.`,
+      `${d.organizationName}'s document "${d.documentTitle}" expires on ${when(d.expiresOn)}.`,
       'Upload the current version to the document library so applications that need it are not held up.',
     ],
   }),

@@ -1,6 +1,7 @@
 import { renderNotice } from './render-notice';
 import { dollars, TEMPLATE_NAMES, TemplateName } from './notification-templates';
 import { TEMPLATES_ES } from './notification-templates-es';
+import { zonedInstant } from './notice-dates';
 
 const agency = {
   name: 'Missouri Department of Elementary and Secondary Education',
@@ -116,7 +117,7 @@ describe('renderNotice', () => {
       expect(notice.subject.length).toBeGreaterThan(3);
       expect(notice.body.length).toBeGreaterThan(3);
     }
-    expect(TEMPLATE_NAMES).toHaveLength(25);
+    expect(TEMPLATE_NAMES).toHaveLength(26);
   });
 });
 
@@ -184,6 +185,48 @@ describe('renderNotice in the recipient’s language', () => {
       { locale: 'es' },
     );
     expect(reminder.subject).toBe('Queda 1 día para solicitar: Title I');
+  });
+});
+
+describe('dates in notices, worded in the reader’s language', () => {
+  // 23:30 in Chicago on 31 March is already 1 April in UTC: the agency's zone decides the day.
+  const closesAt = zonedInstant(new Date('2026-04-01T04:30:00Z'), 'America/Chicago');
+  const reminder = { programTitle: 'Title I', closesAt, daysLeft: 3 };
+
+  it('words an instant in the agency’s zone, in English or in Spanish', () => {
+    expect(renderNotice('deadline.reminder', reminder, agency).text).toContain(
+      'closes on March 31, 2026 at 11:30 PM CDT.',
+    );
+    const spanish = renderNotice('deadline.reminder', reminder, agency, { locale: 'es' });
+    expect(spanish.text).toContain('cierra el 31 de marzo de 2026');
+    expect(spanish.text).not.toMatch(/March|PM/);
+  });
+
+  it('words a calendar date without moving it a day, and keeps text stored before as it is', () => {
+    const paid = { awardRef: 'AW-1', requestRef: 'PR-1', amount: '10.00', paidOn: '2026-12-01' };
+    expect(renderNotice('payment.paid', paid, agency).text).toContain(
+      'was paid on December 1, 2026.',
+    );
+    expect(renderNotice('payment.paid', paid, agency, { locale: 'es' }).text).toContain(
+      'se pagó el 1 de diciembre de 2026.',
+    );
+    const stored = { ...reminder, closesAt: 'March 31, 2026 at 11:30 PM CDT' };
+    expect(renderNotice('deadline.reminder', stored, agency).text).toContain(
+      'closes on March 31, 2026 at 11:30 PM CDT.',
+    );
+  });
+
+  it('gives an agency’s English override the instant in words, not an object', () => {
+    const withOverride = {
+      ...agency,
+      notifications: {
+        ...agency.notifications,
+        templateOverrides: { 'deadline.reminder': { text: 'Closes {{closesAt}}.' } },
+      },
+    };
+    expect(renderNotice('deadline.reminder', reminder, withOverride).body).toBe(
+      'Closes March 31, 2026 at 11:30 PM CDT.',
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import type { AgencyConfig } from '../../agencies/agency-config';
 import { NoticeContent, TEMPLATES, TemplateData, TemplateName } from './notification-templates';
 import { TEMPLATES_ES } from './notification-templates-es';
+import { isZonedInstant, noticeDate } from './notice-dates';
 
 /** The languages notices are written in; English is the fallback. */
 export type NoticeLocale = 'en' | 'es';
@@ -63,6 +64,10 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
+/** A data value as an override's `{{placeholder}}` shows it (overrides are in English). */
+const placeholderText = (value: unknown): string =>
+  isZonedInstant(value) ? noticeDate(value, 'en') : String(value);
+
 /** `{{name}}` placeholders in an agency's override; unknown names become empty. */
 function interpolate(
   template: string,
@@ -89,7 +94,7 @@ export function renderNotice<T extends TemplateName>(
   const frame = FRAME[locale];
   const values: Record<string, string> = {
     ...Object.fromEntries(
-      Object.entries(data).map(([k, v]) => [k, v === undefined ? '' : String(v)]),
+      Object.entries(data).map(([k, v]) => [k, v === undefined ? '' : placeholderText(v)]),
     ),
     agencyName: agency.branding.displayName,
     recipientName: options.recipientName ?? '',

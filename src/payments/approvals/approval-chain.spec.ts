@@ -4,6 +4,7 @@ import {
   approvalContentHash,
   checkApprover,
   requiredApprovals,
+  statusAfterApprovals,
 } from './approval-chain';
 
 const request = {
@@ -100,5 +101,13 @@ describe('approval chain', () => {
           'A finance officer other than the requester, the requesting organization’s members, whoever invited the requester, whoever requested the payee’s bank details and the first approver',
       },
     ]);
+  });
+
+  it('gives a request with one of two approvals its own status', () => {
+    expect(statusAfterApprovals(0, 1)).toBe('submitted');
+    expect(statusAfterApprovals(1, 1)).toBe('approved');
+    expect(statusAfterApprovals(0, 2)).toBe('submitted');
+    expect(statusAfterApprovals(1, 2)).toBe('awaiting_second_approval');
+    expect(statusAfterApprovals(2, 2)).toBe('approved');
   });
 });

@@ -59,6 +59,20 @@ export function requiredApprovals(amount: string, dualApprovalThreshold: string)
   return toCents(amount) >= toCents(dualApprovalThreshold) ? 2 : 1;
 }
 
+/**
+ * The status of a request still being decided, from the approvals of its current content: the
+ * one place `awaiting_second_approval` is decided (stored, so the finance queue can filter on
+ * it). Complete is `approved`; some but not all is `awaiting_second_approval`; none (or only
+ * approvals of content since changed) is `submitted`.
+ */
+export function statusAfterApprovals(
+  countingApprovals: number,
+  required: number,
+): 'submitted' | 'awaiting_second_approval' | 'approved' {
+  if (countingApprovals >= required) return 'approved';
+  return countingApprovals > 0 ? 'awaiting_second_approval' : 'submitted';
+}
+
 export interface ApprovalRecord {
   approverId: string;
   approverEmail: string | null;

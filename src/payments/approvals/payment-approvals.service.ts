@@ -10,7 +10,7 @@ import { TenantDb } from '../../core/context/tenant-db';
 import { FieldProblem } from '../../core/errors/domain-error';
 import { fromCents, isAmount, minCents, toCents } from '../../core/money/money';
 import { AgencyCalendar } from '../agency-calendar';
-import { PaymentRequest } from '../entities/payment-request.entity';
+import { isOpenPaymentRequest, PaymentRequest } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
 import {
   AlreadyApprovedError,
@@ -23,11 +23,13 @@ import { Payee } from '../entities/payee.entity';
 import { payeeRequesters, Payees, sameBinding } from '../payees/payees.service';
 import { PaymentRecords } from '../requests/payment-records';
 import { PaymentSettlement } from '../settlement/payment-settlement';
+import { WebhookEvents } from '../../webhooks/webhook-events';
 import {
   approvalContentHash,
   checkApprover,
   countingApprovers,
   requiredApprovals,
+  statusAfterApprovals,
 } from './approval-chain';
 
 export interface ApprovalInput {
@@ -58,6 +60,7 @@ export class PaymentApprovals {
     private readonly notifications: AwardNotifications,
     private readonly duties: DutyDirectory,
     private readonly payees: Payees,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   async approve(requestId: string, input: ApprovalInput) {
@@ -98,9 +101,10 @@ export class PaymentApprovals {
 
     // Whoever already approved this content, and now this approver.
     const counting = [...countingApprovers(approvals, request.contentHash), approver.userId];
-    const complete = counting.length >= request.requiredApprovals;
+    const previousStatus = request.status;
+    request.status = statusAfterApprovals(counting.length, request.requiredApprovals);
+    const complete = request.status === 'approved';
     if (complete) {
-      request.status = 'approved';
       // The server's clock: which cut-off window the approval falls in decides its batch.
       request.approvedAt = this.clock.now();
     }
@@ -112,13 +116,13 @@ export class PaymentApprovals {
         decision: 'approved',
         reason: input.reason ?? null,
       },
-      complete || reduced,
+      complete || reduced || request.status !== previousStatus,
     );
     await this.audit.record({
       action: complete ? 'payment_request.approved' : 'payment_request.approval_recorded',
       entityType: 'payment_request',
       entityId: request.id,
-      before: { status: 'submitted' },
+      before: { status: previousStatus },
       after: {
         status: request.status,
         approver: approver.userId,
@@ -137,6 +141,15 @@ export class PaymentApprovals {
         },
         [request.requestedBy],
       );
+      await this.webhooks.publish('payment_request.approved', {
+        agencyCode: this.webhooks.agencyCode,
+        paymentRequestId: request.id,
+        reference: request.reference,
+        awardId: request.awardId,
+        organizationId: request.organizationId,
+        amount: fromCents(toCents(request.amount)),
+        approvedAt: request.approvedAt!.toISOString(),
+      });
       // Covered entirely by advanced cash: nothing for the bank to pay, book it now.
       if (toCents(request.amount) === toCents(request.advanceApplied)) {
         await this.settlement.settle(request, this.calendar.today(), awardReference);
@@ -149,6 +162,7 @@ export class PaymentApprovals {
     const { request, lines, approvals, awardReference } = await this.lockOpen(requestId);
     const officer = this.context.requireUser();
     await this.mayDecide(request);
+    const previousStatus = request.status;
     request.status = 'rejected';
     request.rejectedAt = this.clock.now();
     request.rejectionReason = reason;
@@ -166,7 +180,7 @@ export class PaymentApprovals {
       action: 'payment_request.rejected',
       entityType: 'payment_request',
       entityId: request.id,
-      before: { status: 'submitted' },
+      before: { status: previousStatus },
       after: { status: 'rejected', reason, by: officer.userId },
     });
     await this.notifications.send(
@@ -208,7 +222,7 @@ export class PaymentApprovals {
     const awardId = await this.records.awardOf(requestId);
     const awardReference = await this.awards.lockReference(awardId);
     const locked = await this.records.lockWithDetails(requestId);
-    if (locked.request.status !== 'submitted')
+    if (!isOpenPaymentRequest(locked.request.status))
       throw new NotAwaitingApprovalError(locked.request.status);
     return { ...locked, awardReference };
   }

@@ -6,7 +6,7 @@ import { AuditLog } from '../../core/audit/audit-log';
 import { RequestContext } from '../../core/context/request-context';
 import { TenantDb } from '../../core/context/tenant-db';
 import { JobQueue } from '../../core/jobs';
-import { fromCents, toCents } from '../../core/money/money';
+import { fromCents, normalizeAmount, toCents } from '../../core/money/money';
 import { AgencyCalendar } from '../agency-calendar';
 import { PaymentBatch } from '../entities/payment-batch.entity';
 import { PaymentRequest } from '../entities/payment-request.entity';
@@ -17,10 +17,15 @@ import {
   PaymentBatchNotFoundError,
 } from '../payments.errors';
 import { lastClosedWindow } from './payment-batch-window';
-import { PaymentFilePurgedError, PaymentFileUnreadableError } from './payment-file.errors';
+import {
+  PaymentFileNotReadyError,
+  PaymentFilePurgedError,
+  PaymentFileUnreadableError,
+} from './payment-file.errors';
 import { PaymentFileVault } from './payment-file-vault';
 import { isUuid } from '../../core/ids';
 import { sql } from '../../core/database/sql-statement';
+import { WebhookEvents } from '../../webhooks/webhook-events';
 
 const MARK_BATCHED = sql(
   'payments.requests-mark-batched',
@@ -51,12 +56,15 @@ export const batchView = (b: PaymentBatch, requests?: PaymentRequest[]) => ({
   exportedAt: b.exportedAt?.toISOString() ?? null,
   reconciledAt: b.reconciledAt?.toISOString() ?? null,
   payments: requests?.map((r) => ({
-    paymentRequestId: r.id,
+    id: r.id,
     reference: r.reference,
     awardId: r.awardId,
     organizationId: r.organizationId,
     type: r.type,
-    amount: fromCents(toCents(r.amount) - toCents(r.advanceApplied)),
+    // The names the payment request itself uses: `amount` approved, `cashAmount` paid by the
+    // bank (the batch's `total` adds these up).
+    amount: normalizeAmount(r.amount),
+    cashAmount: fromCents(toCents(r.amount) - toCents(r.advanceApplied)),
     status: r.status,
     paidOn: r.paidOn,
   })),
@@ -78,6 +86,7 @@ export class PaymentBatches {
     private readonly files: PaymentFileVault,
     private readonly jobs: JobQueue,
     private readonly audit: AuditLog,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   async create() {
@@ -160,6 +169,17 @@ export class PaymentBatches {
       entityId: batch.id,
       after: { ...batchView(batch), payments: requests.map((r) => r.id) },
     });
+    await this.webhooks.publish('payment_batch.created', {
+      agencyCode: this.webhooks.agencyCode,
+      paymentBatchId: batch.id,
+      reference: batch.reference,
+      windowStart: batch.windowStart,
+      windowEnd: batch.windowEnd,
+      payBy: batch.payBy,
+      total: batch.total,
+      paymentCount: batch.paymentCount,
+      paymentRequestIds: requests.map((r) => r.id),
+    });
     return batchView(batch, requests);
   }
 
@@ -203,12 +223,7 @@ export class PaymentBatches {
     const batch = await this.find(batchId);
     if (batch.filePurgedAt) throw new PaymentFilePurgedError(batch.filePurgedAt);
     const { storageKey } = batch;
-    if (!storageKey) {
-      throw new PaymentBatchConflictError(
-        'payment_batch.file_not_ready',
-        'The payment file is still being written; retry shortly.',
-      );
-    }
+    if (!storageKey) throw new PaymentFileNotReadyError();
     let content: Buffer;
     try {
       content = await this.files.open({ ...batch, storageKey });

@@ -1,4 +1,14 @@
-import { DomainError } from '../../core/errors/domain-error';
+import { ArtefactNotReadyError, DomainError } from '../../core/errors/domain-error';
+
+/** The batch's file job has not written the file yet. */
+export class PaymentFileNotReadyError extends ArtefactNotReadyError {
+  constructor() {
+    super(
+      'payment_batch.file_not_ready',
+      'The payment file is still being written; retry shortly.',
+    );
+  }
+}
 
 /** The stored file was deleted after reconciliation plus the agency's retention days. */
 export class PaymentFilePurgedError extends DomainError {

@@ -11,16 +11,16 @@ import {
 } from 'typeorm';
 import { Agency } from '../../agencies/entities/agency.entity';
 import { Award } from '../../awards/entities/award.entity';
+import { PaymentRequestStatus } from '../payment-request-status';
 import { PaymentBatch } from './payment-batch.entity';
 
-export const PAYMENT_REQUEST_STATUSES = [
-  'submitted',
-  'approved',
-  'rejected',
-  'batched',
-  'paid',
-] as const;
-export type PaymentRequestStatus = (typeof PAYMENT_REQUEST_STATUSES)[number];
+export {
+  isOpenPaymentRequest,
+  OPEN_PAYMENT_REQUEST_STATUSES,
+  PAYMENT_REQUEST_STATUSES,
+} from '../payment-request-status';
+export type { OpenPaymentRequestStatus, PaymentRequestStatus } from '../payment-request-status';
+
 export type PaymentType = 'reimbursement' | 'advance';
 
 /**
@@ -40,7 +40,7 @@ export type PaymentType = 'reimbursement' | 'advance';
 @Index('IDX_payment_requests_status_requested', ['agencyId', 'status', 'requestedAt', 'id'])
 @Check(
   'CHK_payment_requests_status',
-  `"status" IN ('submitted', 'approved', 'rejected', 'batched', 'paid')`,
+  `"status" IN ('submitted', 'awaiting_second_approval', 'approved', 'rejected', 'batched', 'paid')`,
 )
 @Check('CHK_payment_requests_type', `"type" IN ('reimbursement', 'advance')`)
 @Check(

@@ -2,17 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../../core/context/tenant-db';
 import { fromCents, normalizeAmount, toCents } from '../../core/money/money';
 import { DutyDirectory, partiesKey } from '../../identity/duties/duty-directory';
-import { approvalChain, approvalContentHash, ApprovalRecord } from '../approvals/approval-chain';
+import {
+  approvalChain,
+  approvalContentHash,
+  ApprovalRecord,
+  statusAfterApprovals,
+} from '../approvals/approval-chain';
 import { PaymentApproval } from '../entities/payment-approval.entity';
 import { payeeRequesters, Payees } from '../payees/payees.service';
-import { PaymentRequest } from '../entities/payment-request.entity';
+import { isOpenPaymentRequest, PaymentRequest } from '../entities/payment-request.entity';
 import { PaymentRequestLine } from '../entities/payment-request-line.entity';
 import { PaymentRequestNotFoundError } from '../payments.errors';
 import { isUuid } from '../../core/ids';
 import { entitySql, sql } from '../../core/database/sql-statement';
 
 /** Unpaid statuses: their amounts are reserved against the award. */
-export const UNPAID = ['submitted', 'approved', 'batched'] as const;
+export const UNPAID = ['submitted', 'awaiting_second_approval', 'approved', 'batched'] as const;
 
 /** Money an award has in play, read in one statement (one snapshot). Cents. */
 export interface AwardPosition {
@@ -334,7 +339,7 @@ export class PaymentRecords {
     const payees = await this.payees.active(requests.map((r) => r.organizationId));
     return this.duties.excluded(
       requests
-        .filter((r) => r.status === 'submitted')
+        .filter((r) => isOpenPaymentRequest(r.status))
         .map((r) => ({
           ...partiesOf(r),
           payeeChangedBy: payeeRequesters(payees.get(r.organizationId)),
@@ -345,7 +350,8 @@ export class PaymentRecords {
   /**
    * The organization's payee changed: its open requests are bound to the new payee (their
    * content hash changes, so approvals given so far stop counting) and approved, unbatched
-   * ones go back to `submitted` for approval. Locks those request rows. Returns what changed.
+   * ones, and those awaiting a second approval, go back to `submitted` for approval. Locks
+   * those request rows. Returns what changed.
    */
   async rebindToPayee(
     organizationId: string,
@@ -358,7 +364,7 @@ export class PaymentRecords {
         agencyId: this.db.agencyId,
         organizationId,
       })
-      .andWhere("r.status IN ('submitted', 'approved')")
+      .andWhere("r.status IN ('submitted', 'awaiting_second_approval', 'approved')")
       .orderBy('r.id')
       .setLock('pessimistic_write')
       .getMany();
@@ -369,10 +375,9 @@ export class PaymentRecords {
       request.payeeId = payee?.id ?? null;
       request.payeeVersion = payee?.version ?? null;
       request.contentHash = approvalContentHash(request, lines.get(request.id) ?? []);
-      if (request.status === 'approved') {
-        request.status = 'submitted';
-        request.approvedAt = null;
-      }
+      // The new hash has no approvals yet.
+      request.status = statusAfterApprovals(0, request.requiredApprovals);
+      request.approvedAt = null;
       await this.db.rows(REBIND_PAYEE, [
         this.db.agencyId,
         request.id,
@@ -468,7 +473,7 @@ export function paymentRequestView(
       required: r.requiredApprovals,
       contentHash: r.contentHash,
       approvals,
-      open: r.status === 'submitted',
+      open: isOpenPaymentRequest(r.status),
       alsoExcluded,
     }),
   };

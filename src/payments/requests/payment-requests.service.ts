@@ -248,7 +248,13 @@ export class PaymentRequests {
 
   async list(
     scope: RequestScope,
-    query: { status?: PaymentRequestStatus; awardId?: string; cursor?: string; limit?: string },
+    query: {
+      /** One status, or any of several (the finance pages' queue: every open status). */
+      status?: PaymentRequestStatus | PaymentRequestStatus[];
+      awardId?: string;
+      cursor?: string;
+      limit?: string;
+    },
   ) {
     const limit = pageLimit(query.limit);
     const qb = this.db
@@ -258,7 +264,11 @@ export class PaymentRequests {
     if ('organizationId' in scope && scope.organizationId) {
       qb.andWhere('r.organization_id = :organizationId', { organizationId: scope.organizationId });
     }
-    if (query.status) qb.andWhere('r.status = :status', { status: query.status });
+    if (Array.isArray(query.status)) {
+      qb.andWhere('r.status = ANY(:statuses::text[])', { statuses: query.status });
+    } else if (query.status) {
+      qb.andWhere('r.status = :status', { status: query.status });
+    }
     if (query.awardId) qb.andWhere('r.award_id = :awardId', { awardId: query.awardId });
     const cursor = decodeCursor(query.cursor, TIME_AND_ID);
     if (cursor) {
@@ -320,7 +330,7 @@ export class PaymentRequests {
         agencyId: this.db.agencyId,
         ids: organizationIds,
       })
-      .andWhere("r.status = 'submitted'")
+      .andWhere("r.status IN ('submitted', 'awaiting_second_approval')")
       .orderBy('r.requested_at', 'ASC')
       .addOrderBy('r.id', 'ASC')
       .limit(limit)

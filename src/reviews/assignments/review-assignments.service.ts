@@ -212,7 +212,7 @@ export class ReviewAssignments {
       after: { applicationId: p.applicationId, reviewerId: p.reviewerId, automatic },
     });
     return {
-      assignmentId: saved.id,
+      id: saved.id,
       applicationId: p.applicationId,
       reviewerId: p.reviewerId,
       automatic,
@@ -274,7 +274,7 @@ export class ReviewAssignments {
       items: rows.map((a) => {
         const c = caseOf.get(a.applicationId);
         return {
-          assignmentId: a.id,
+          id: a.id,
           applicationId: a.applicationId,
           programId: a.programId,
           programTitle: titles.get(a.programId) ?? null,
@@ -327,7 +327,7 @@ export class ReviewAssignments {
     });
     const replacement = dto.conflict ? await this.replace(locked) : undefined;
     return {
-      assignmentId: locked.id,
+      id: locked.id,
       status: locked.status,
       declaration: locked.declaration,
       conflictReason: locked.conflictReason,

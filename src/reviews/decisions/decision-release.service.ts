@@ -22,6 +22,7 @@ import {
 } from './decisions.errors';
 import { isUuid } from '../../core/ids';
 import { sql } from '../../core/database/sql-statement';
+import { WebhookEvents } from '../../webhooks/webhook-events';
 
 const RELEASE = sql(
   'reviews.decisions-release',
@@ -47,6 +48,7 @@ export class DecisionRelease {
     private readonly catalog: ProgramCatalog,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   async release(programId: string) {
@@ -121,6 +123,19 @@ export class DecisionRelease {
           dedupeKey: `decision.released:${d.id}`,
         });
     }
+    await this.webhooks.publishMany(
+      'decision.released',
+      releasing.map((d) => ({
+        agencyCode: this.webhooks.agencyCode,
+        decisionId: d.id,
+        applicationId: d.applicationId,
+        organizationId: d.organizationId,
+        programId,
+        outcome: d.outcome,
+        amount: d.outcome === 'approved' ? d.amount : null,
+        releasedAt: now.toISOString(),
+      })),
+    );
     await this.audit.record({
       action: 'decisions.released',
       entityType: 'program',
@@ -153,6 +168,7 @@ export class DecisionRelease {
     if (!d?.releasedAt) throw new DecisionNotFoundError();
     const terms = await this.catalog.terms(d.programId);
     return {
+      id: d.id,
       applicationId: d.applicationId,
       programId: d.programId,
       programTitle: terms.title,

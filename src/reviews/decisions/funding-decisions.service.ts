@@ -26,7 +26,7 @@ const DELETE_STALE = sql(
 
 export function decisionView(d: FundingDecision, organizationName?: string | null) {
   return {
-    decisionId: d.id,
+    id: d.id,
     applicationId: d.applicationId,
     organizationId: d.organizationId,
     ...(organizationName !== undefined ? { organizationName } : {}),

@@ -80,7 +80,7 @@ function reviewView(
   const points = review?.points ?? {};
   const comments = review?.comments ?? {};
   return {
-    reviewId: review?.id ?? null,
+    id: review?.id ?? null,
     assignmentId: assignment.id,
     applicationId: assignment.applicationId,
     status: review?.status ?? 'not_started',
@@ -339,7 +339,7 @@ export class ReviewScoring {
       after: { status: 'draft', reason },
     });
     return {
-      reviewId: review.id,
+      id: review.id,
       status: review.status,
       reopenedAt: review.reopenedAt.toISOString(),
       reopenReason: reason,

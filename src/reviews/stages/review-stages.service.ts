@@ -192,7 +192,7 @@ export class ReviewStages {
         submittedAt: c.submittedAt.toISOString(),
         amountRequested: c.amountRequested,
         assignments: (panels.get(c.applicationId) ?? []).map((a) => ({
-          assignmentId: a.id,
+          id: a.id,
           reviewerId: a.reviewerId,
           status: a.status,
           declaration: a.declaration,

@@ -58,6 +58,7 @@ export const awardsEn = {
   },
   paymentStatus: {
     submitted: 'Waiting for approval',
+    awaiting_second_approval: 'Waiting for a second approval',
     approved: 'Approved',
     rejected: 'Rejected',
     batched: 'In a payment batch',

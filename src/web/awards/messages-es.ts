@@ -62,6 +62,7 @@ export const awardsEs: Widen<typeof awardsEn> = {
   },
   paymentStatus: {
     submitted: 'En espera de aprobación',
+    awaiting_second_approval: 'En espera de una segunda aprobación',
     approved: 'Aprobada',
     rejected: 'Rechazada',
     batched: 'En un lote de pagos',

@@ -6,6 +6,11 @@ import { PageReply } from '../../core/http/page-reply';
 import { UuidParam } from '../../core/http/validation';
 import { MfaPolicy, secondFactorIsRecent } from '../../identity/mfa/mfa-policy';
 import { PaymentApprovals } from '../../payments/approvals/payment-approvals.service';
+import {
+  isOpenPaymentRequest,
+  OPEN_PAYMENT_REQUEST_STATUSES,
+  OpenPaymentRequestStatus,
+} from '../../payments/payment-request-status';
 import { PaymentRequests } from '../../payments/requests/payment-requests.service';
 import { day, PaymentStatus } from '../awards/award-parts';
 import { PageContexts } from '../page-contexts';
@@ -20,22 +25,60 @@ const countingApprovals = (r: RequestView) => r.approvalChain.approvals.filter((
 /** Whether this person may still approve: open, and not excluded by separation of duties. */
 function awaitsMe(r: RequestView, userId: string): boolean {
   const next = r.approvalChain.pending[0];
-  return r.status === 'submitted' && !!next && !next.excludedUserIds.includes(userId);
+  return isOpenPaymentRequest(r.status) && !!next && !next.excludedUserIds.includes(userId);
+}
+
+/** The queue's filter (a GET form, so every view has a URL): all open, or one open status. */
+const QUEUE_FILTERS = {
+  all: OPEN_PAYMENT_REQUEST_STATUSES,
+  submitted: ['submitted'],
+  awaiting_second_approval: ['awaiting_second_approval'],
+} as const satisfies Record<string, readonly OpenPaymentRequestStatus[]>;
+type QueueFilter = keyof typeof QUEUE_FILTERS;
+const queueFilter = (raw: string | undefined): QueueFilter =>
+  raw !== undefined && raw in QUEUE_FILTERS ? (raw as QueueFilter) : 'all';
+
+function QueueFilterForm({ ctx, filter }: { ctx: PageContext; filter: QueueFilter }) {
+  const labels: Record<QueueFilter, string> = {
+    all: ctx.t('finance.queue.filterAll'),
+    submitted: ctx.t('finance.queue.filterSubmitted'),
+    awaiting_second_approval: ctx.t('finance.queue.filterSecond'),
+  };
+  return (
+    <form class="usa-form margin-bottom-2" method="get">
+      <label class="usa-label" for="status">
+        {ctx.t('finance.queue.filter')}
+      </label>
+      <select class="usa-select" id="status" name="status">
+        {(Object.keys(QUEUE_FILTERS) as QueueFilter[]).map((key) => (
+          <option key={key} value={key} selected={key === filter}>
+            {labels[key]}
+          </option>
+        ))}
+      </select>
+      <button class="usa-button usa-button--outline margin-top-1" type="submit">
+        {ctx.t('finance.queue.filterApply')}
+      </button>
+    </form>
+  );
 }
 
 function Queue({
   ctx,
   base,
   requests,
+  filter,
 }: {
   ctx: PageContext;
   base: string;
   requests: RequestView[];
+  filter: QueueFilter;
 }) {
   return (
     <>
       <h1>{ctx.t('finance.queue.title')}</h1>
       <p class="usa-intro">{ctx.t('finance.queue.lead')}</p>
+      <QueueFilterForm ctx={ctx} filter={filter} />
       {requests.length === 0 ? (
         <p>{ctx.t('finance.queue.none')}</p>
       ) : (
@@ -46,6 +89,7 @@ function Queue({
               <th scope="col">{ctx.t('finance.queue.reference')}</th>
               <th scope="col">{ctx.t('finance.queue.requestedOn')}</th>
               <th scope="col">{ctx.t('finance.queue.amount')}</th>
+              <th scope="col">{ctx.t('finance.queue.status')}</th>
               <th scope="col">{ctx.t('finance.queue.approvals')}</th>
             </tr>
           </thead>
@@ -59,6 +103,9 @@ function Queue({
                 </th>
                 <td>{ctx.formats.date(new Date(r.requestedAt))}</td>
                 <td class="text-tabular">{ctx.formats.money(r.amount)}</td>
+                <td>
+                  <PaymentStatus ctx={ctx} status={r.status} />
+                </td>
                 <td>
                   {ctx.t('finance.queue.approvalsValue', {
                     given: countingApprovals(r).length,
@@ -188,18 +235,20 @@ export class FinanceController {
   @RequirePermission('payment.approve')
   async queue(
     @Param('agencyCode') agencyCode: string,
+    @Query('status') status: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<PageReply> {
     const ctx = this.pages.build(request, reply, agencyCode);
     const me = this.context.requireUser().userId;
-    const open = await this.requests.list({}, { status: 'submitted', limit: '100' });
+    const filter = queueFilter(status);
+    const open = await this.requests.list({}, { status: [...QUEUE_FILTERS[filter]], limit: '100' });
     const mine = open.items.filter((r) => awaitsMe(r, me));
     return PageReply.html(
       page({
         ctx,
         title: ctx.t('finance.queue.title'),
-        children: <Queue ctx={ctx} base={this.base(agencyCode)} requests={mine} />,
+        children: <Queue ctx={ctx} base={this.base(agencyCode)} requests={mine} filter={filter} />,
       }),
     );
   }

@@ -46,6 +46,10 @@ export interface HomeOverviewView {
   /** Agencies where the person is staff only (no organization): a link to the portal. */
   staffAgencies: string[];
   agencies: AgencyOverview[];
+  /** The person's active agency roles by agency code: which staff pages to link. */
+  staffRoles: Record<string, string[]>;
+  /** A platform operator: links the deployment-wide pages (usage by agency). */
+  platformAdmin: boolean;
 }
 
 /**
@@ -89,7 +93,8 @@ export class HomeOverview {
     const staffAgencies = me.agencies
       .map((a) => a.agencyCode)
       .filter((code) => !agencies.some((a) => a.agencyCode === code));
-    return { staffAgencies, agencies };
+    const staffRoles = Object.fromEntries(me.agencies.map((a) => [a.agencyCode, a.roles]));
+    return { staffAgencies, agencies, staffRoles, platformAdmin: me.user.platformAdmin };
   }
 
   private async readAgency(code: string, orgs: Map<string, string[]>): Promise<AgencyOverview> {

@@ -2,9 +2,11 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission, WebPage } from '../../core/access/access.decorators';
 import { PageReply } from '../../core/http/page-reply';
+import { Permission, roleGrants } from '../../identity/permissions';
 import { AgencyBrands } from '../agency-brands';
 import { ApplicationStatus, AwardStatus } from '../awards/award-parts';
 import { Formats } from '../i18n/format';
+import type { MessageKey } from '../i18n/i18n';
 import { PageContexts } from '../page-contexts';
 import { page } from '../render/layout';
 import type { AgencyBrand, PageContext } from '../render/page-context';
@@ -71,7 +73,64 @@ function tasksOf(ctx: PageContext, sections: AgencySection[]): Task[] {
   return tasks.sort((x, y) => x.due - y.due);
 }
 
-function AgencyPart({ ctx, section }: { ctx: PageContext; section: AgencySection }) {
+/** The agency's staff pages the person's roles open, each behind the permission its route asks. */
+const STAFF_PAGES: Array<{ permission: Permission; path: string; text: MessageKey }> = [
+  { permission: 'payment.approve', path: 'finance/payment-requests', text: 'home.financeQueue' },
+  { permission: 'agency.usage.read', path: 'usage', text: 'home.agencyUsage' },
+];
+
+function StaffLinks({
+  ctx,
+  brand,
+  roles,
+}: {
+  ctx: PageContext;
+  brand: AgencyBrand;
+  roles: string[];
+}) {
+  const pages = STAFF_PAGES.filter((p) => roles.some((role) => roleGrants(role, p.permission)));
+  if (pages.length === 0) return null;
+  return (
+    <>
+      <h3>{ctx.t('home.staffPages', { agency: brand.displayName })}</h3>
+      <ul class="usa-list">
+        {pages.map((p) => (
+          <li key={p.path}>
+            <a class="usa-link" href={`/${brand.code}/${p.path}`}>
+              {ctx.t(p.text)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function PlatformPart({ ctx }: { ctx: PageContext }) {
+  return (
+    <section class="margin-top-5" aria-labelledby="platform">
+      <h2 id="platform">{ctx.t('home.platform')}</h2>
+      <p>{ctx.t('home.platformLead')}</p>
+      <ul class="usa-list">
+        <li>
+          <a class="usa-link" href="/platform/usage">
+            {ctx.t('home.platformUsage')}
+          </a>
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+function AgencyPart({
+  ctx,
+  section,
+  roles,
+}: {
+  ctx: PageContext;
+  section: AgencySection;
+  roles: string[];
+}) {
   const { brand, formats, overview } = section;
   const names = new Map(overview.organizations.map((o) => [o.id, o.name]));
   const headingId = `agency-${brand.code}`;
@@ -93,6 +152,7 @@ function AgencyPart({ ctx, section }: { ctx: PageContext; section: AgencySection
           </a>
         </li>
       </ul>
+      <StaffLinks ctx={ctx} brand={brand} roles={roles} />
       <h3>{ctx.t('home.organizations')}</h3>
       <ul class="usa-list">
         {overview.organizations.map((o) => (
@@ -186,17 +246,24 @@ function HomePage({
   ctx,
   sections,
   staff,
+  staffRoles,
+  platformAdmin,
 }: {
   ctx: PageContext;
   sections: AgencySection[];
   staff: AgencyBrand[];
+  staffRoles: Record<string, string[]>;
+  platformAdmin: boolean;
 }) {
   const tasks = tasksOf(ctx, sections);
   return (
     <>
       <h1>{ctx.t('home.heading')}</h1>
       <p class="usa-intro">{ctx.t('home.lead')}</p>
-      {sections.length === 0 && staff.length === 0 && <p>{ctx.t('home.nothing')}</p>}
+      {sections.length === 0 && staff.length === 0 && !platformAdmin && (
+        <p>{ctx.t('home.nothing')}</p>
+      )}
+      {platformAdmin && <PlatformPart ctx={ctx} />}
       {sections.length > 0 && (
         <section aria-labelledby="tasks">
           <h2 id="tasks">{ctx.t('home.tasks')}</h2>
@@ -216,7 +283,12 @@ function HomePage({
         </section>
       )}
       {sections.map((section) => (
-        <AgencyPart ctx={ctx} section={section} key={section.brand.code} />
+        <AgencyPart
+          ctx={ctx}
+          section={section}
+          roles={staffRoles[section.brand.code] ?? []}
+          key={section.brand.code}
+        />
       ))}
       {staff.map((brand) => (
         <section class="margin-top-5" aria-labelledby={`agency-${brand.code}`} key={brand.code}>
@@ -225,6 +297,7 @@ function HomePage({
           <a class="usa-link" href={`/${brand.code}`}>
             {ctx.t('home.openPortal', { agency: brand.displayName })}
           </a>
+          <StaffLinks ctx={ctx} brand={brand} roles={staffRoles[brand.code] ?? []} />
         </section>
       ))}
     </>
@@ -258,7 +331,15 @@ export class HomeController {
       page({
         ctx,
         title: ctx.t('home.title'),
-        children: <HomePage ctx={ctx} sections={sections} staff={staff} />,
+        children: (
+          <HomePage
+            ctx={ctx}
+            sections={sections}
+            staff={staff}
+            staffRoles={view.staffRoles}
+            platformAdmin={view.platformAdmin}
+          />
+        ),
       }),
     );
   }

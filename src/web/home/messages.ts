@@ -30,6 +30,13 @@ export const homeEn = {
   due: 'Due',
   reference: 'Award',
   staffOnly: 'You work for this agency.',
+  staffPages: 'Your staff pages at {{agency}}',
+  financeQueue: 'Payment requests waiting for approval',
+  agencyUsage: 'Your agency’s usage this month',
+  platform: 'Platform administration',
+  platformLead:
+    'Pages about the whole deployment: counts per agency, never an agency’s grant data.',
+  platformUsage: 'Usage by agency',
   nothing:
     'You are not a member of any organization yet. Open an agency’s portal to register your district or ask a colleague to invite you.',
 } as const;
@@ -65,6 +72,13 @@ export const homeEs: Widen<typeof homeEn> = {
   due: 'Fecha límite',
   reference: 'Subvención',
   staffOnly: 'Usted trabaja para esta agencia.',
+  staffPages: 'Sus páginas de personal en {{agency}}',
+  financeQueue: 'Solicitudes de pago en espera de aprobación',
+  agencyUsage: 'El uso de su agencia este mes',
+  platform: 'Administración de la plataforma',
+  platformLead:
+    'Páginas sobre todo el servicio: cifras por agencia, nunca los datos de subvenciones de una agencia.',
+  platformUsage: 'Uso por agencia',
   nothing:
     'Todavía no es miembro de ninguna organización. Abra el portal de una agencia para registrar su distrito o pida a un colega que lo invite.',
 };

@@ -6,7 +6,7 @@ import { RequirePermission, WebPage } from '../../core/access/access.decorators'
 import { RequestContext } from '../../core/context/request-context';
 import { SendsEmail } from '../../core/http/rate-limits';
 import { PageReply } from '../../core/http/page-reply';
-import type { OrganizationMember } from '../../identity/memberships/organization-memberships.service';
+import type { OrganizationMemberView as OrganizationMember } from '../../organizations/organization-members.service';
 import { AlreadyOrganizationMemberError } from '../../identity/memberships/organization-memberships.service';
 import { ORGANIZATION_ROLES } from '../../identity/permissions';
 import { InviteMemberDto } from '../../organizations/dto/organization.dto';
@@ -199,7 +199,7 @@ export class MembersController {
   private async member$(organizationId: string, userId: string) {
     const organization = await this.organizations.get(organizationId);
     const { items } = await this.members.list(organizationId);
-    const member = items.find((m) => m.userId === userId && m.status !== 'deactivated');
+    const member = items.find((m) => m.id === userId && m.status !== 'deactivated');
     if (!member) throw new OrganizationMemberNotFoundError();
     return { organization, member };
   }

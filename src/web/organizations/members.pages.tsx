@@ -1,4 +1,4 @@
-import type { OrganizationMember } from '../../identity/memberships/organization-memberships.service';
+import type { OrganizationMemberView as OrganizationMember } from '../../organizations/organization-members.service';
 import { ORGANIZATION_ROLES } from '../../identity/permissions';
 import type { OrganizationView } from '../../organizations/organization.view';
 import {
@@ -99,7 +99,7 @@ export function MembersPage({
         </thead>
         <tbody>
           {view.members.map((m) => (
-            <tr key={m.userId}>
+            <tr key={m.id}>
               <th scope="row" data-label={ctx.t('organizations.members.email')}>
                 {m.email}
               </th>
@@ -114,7 +114,7 @@ export function MembersPage({
                 />
               </td>
               <td data-label={ctx.t('organizations.members.actions')}>
-                <a class="usa-link" href={`${base}/${m.userId}`}>
+                <a class="usa-link" href={`${base}/${m.id}`}>
                   {ctx.t('organizations.members.changeRoles')}
                   <span class="usa-sr-only"> ({m.email})</span>
                 </a>
@@ -179,7 +179,7 @@ export function MemberPage({
   roles: string[];
   errors?: FieldError[];
 }) {
-  const action = `/${ctx.agency!.code}/organizations/${organization.id}/members/${member.userId}`;
+  const action = `/${ctx.agency!.code}/organizations/${organization.id}/members/${member.id}`;
   return (
     <>
       <p>

@@ -8,9 +8,41 @@ import {
 import { ErrorSummary, FieldError, TextField } from '../render/components';
 import type { PageContext } from '../render/page-context';
 
+const STORAGE_UNITS = ['usage.kib', 'usage.mib', 'usage.gib', 'usage.tib'] as const;
+
+/**
+ * Bytes as a person reads them: under 1 KiB in bytes, else in the largest binary unit (the cost
+ * model prices GiB) with one decimal, rounded half up in BigInt ("1.5 GiB", not "1,610,612,736
+ * bytes"). The CSV keeps the exact bytes.
+ */
+function storage(ctx: PageContext, bytes: string): string {
+  let unit = -1;
+  let divisor = 1n;
+  while (unit < STORAGE_UNITS.length - 1 && BigInt(bytes) >= divisor * 1024n) {
+    divisor *= 1024n;
+    unit += 1;
+  }
+  if (unit < 0) return ctx.t('usage.bytes', { count: ctx.formats.count(bytes) });
+  const tenths = (BigInt(bytes) * 20n + divisor) / (2n * divisor);
+  const count = ctx.formats.count(`${tenths / 10n}.${tenths % 10n}`);
+  return ctx.t(STORAGE_UNITS[unit], { count });
+}
+
 function amount(ctx: PageContext, field: keyof UsageFigures, value: string): string {
-  const count = ctx.formats.count(value);
-  return field === 'storageBytesHeld' ? ctx.t('usage.bytes', { count }) : count;
+  return field === 'storageBytesHeld' ? storage(ctx, value) : ctx.formats.count(value);
+}
+
+/** A share under its figure, small and muted: the figure is what the eye looks for first. */
+function Share({ ctx, text }: { ctx: PageContext; text: string }) {
+  return (
+    <>
+      <br />
+      <span class="font-body-3xs text-base-dark">
+        <span class="usa-sr-only">{ctx.t('usage.shareSr')} </span>
+        {text}
+      </span>
+    </>
+  );
 }
 
 /** The month chooser: a GET form, so every month's report has its own URL (WEB.md). */
@@ -56,15 +88,17 @@ function Row({ ctx, line, priced }: { ctx: PageContext; line: AgencyUsageLine; p
       </th>
       {USAGE_FIELDS.map((f) => (
         <td data-label={ctx.t(`usage.measures.${f}`)} class="text-tabular">
-          {ctx.t('usage.share', { value: amount(ctx, f, line.usage[f]), share: line.share[f] })}
+          {amount(ctx, f, line.usage[f])}
+          <Share ctx={ctx} text={ctx.t('usage.share', { share: line.share[f] })} />
         </td>
       ))}
       {priced && (
         <td data-label={ctx.t('usage.colCharge')} class="text-tabular">
-          {ctx.t('usage.chargeShare', {
-            charge: ctx.formats.money(line.charge ?? '0.00'),
-            share: line.chargeShare ?? '0.0',
-          })}
+          {ctx.formats.money(line.charge ?? '0.00')}
+          <Share
+            ctx={ctx}
+            text={ctx.t('usage.chargeShare', { share: line.chargeShare ?? '0.0' })}
+          />
         </td>
       )}
     </tr>
@@ -131,6 +165,7 @@ export function PlatformUsagePage({
           </tr>
         </tfoot>
       </table>
+      <p>{ctx.t('usage.roundingNote')}</p>
       <p>
         {report.bill
           ? ctx.t('usage.billTotal', { total: ctx.formats.money(report.bill.total) })

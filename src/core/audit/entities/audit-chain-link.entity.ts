@@ -25,8 +25,13 @@ export class AuditChainLink {
       foreignKeyConstraintName: 'FK_audit_chain_event',
     },
     { name: 'event_id', referencedColumnName: 'id' },
+    { name: 'event_occurred_at', referencedColumnName: 'occurredAt' },
   ])
   event?: AuditEvent;
+
+  /** The event's partition key: the foreign key needs the whole key, and the join prunes by it. */
+  @Column({ name: 'event_occurred_at', type: 'timestamptz' })
+  eventOccurredAt: Date;
 
   @Column({ name: 'event_hash', type: 'text' })
   eventHash: string;

@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
  * One audited state change in an agency. Append-only: a trigger refuses UPDATE, DELETE and
  * TRUNCATE, and stamps `tx_id` and `content_hash` on insert (see the AuditLog migration).
  * Written with raw SQL by AuditLog; this entity describes the schema for the drift check.
+ * Partitioned by month of occurred_at (docs/decisions/0013).
  */
 @Entity({ name: 'audit_events' })
 @Index('IDX_audit_events_time', ['agencyId', 'occurredAt', 'id'])
@@ -21,7 +22,13 @@ export class AuditEvent {
   // transaction's agency, taken from the agency directory, and agencies are never deleted. The
   // key's FOR KEY SHARE on the one agency row was paid by every write.
 
-  @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'now()' })
+  /** The partition key (monthly partitions, migration 1790001200000), so part of the key. */
+  @PrimaryColumn({
+    name: 'occurred_at',
+    type: 'timestamptz',
+    default: () => 'now()',
+    primaryKeyConstraintName: 'PK_audit_events',
+  })
   occurredAt: Date;
 
   /** 'user', 'system' (jobs, scripts) or 'anonymous' (public routes, failed logins). */

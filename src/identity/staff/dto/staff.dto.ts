@@ -45,14 +45,14 @@ export class StaffListQuery {
   @IsOptional()
   @IsString()
   @MaxLength(512)
-  after?: string;
+  cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(200)
   limit?: number;
 
   @ApiPropertyOptional({ enum: ['pending', 'active', 'deactivated'] })
@@ -63,7 +63,7 @@ export class StaffListQuery {
 
 export class StaffMemberDto {
   @ApiProperty({ format: 'uuid' })
-  userId: string;
+  id: string;
   @ApiProperty()
   email: string;
   @ApiProperty({
