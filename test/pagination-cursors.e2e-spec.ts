@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AGENCY_ROLES, ORGANIZATION_ROLES } from '../src/identity/permissions';
 import { openProgram } from './factories/grants';
 import {
+  asAgencyOwner,
   createTestOrganization,
   createUser,
   grantAgencyRoles,
@@ -41,6 +42,17 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
     token = (await login(t, user.email, user.password)).accessToken;
     const { program } = await openProgram(t, 'mo-dese');
 
+    // A webhook endpoint whose delivery log is a list (its secret is never read here).
+    const endpointId = await asAgencyOwner(t, 'mo-dese', async (client, agencyId) => {
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO webhook_endpoints (agency_id, url, events, secret_sealed)
+         VALUES ($1, 'https://hooks.example.org/grant-commons', '{application.submitted}', 'unused')
+         RETURNING id`,
+        [agencyId],
+      );
+      return rows[0].id;
+    });
+
     const atId = json([ISO, randomUUID()]);
     const agency = '/api/v1/agencies/mo-dese';
     routes = [
@@ -72,6 +84,7 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
         wellFormed: json(['2026-03-01T12:00:00.000000Z', randomUUID()]),
       },
       { path: `${agency}/staff`, wellFormed: b64('someone@example.org') },
+      { path: `${agency}/webhook-endpoints/${endpointId}/deliveries`, wellFormed: atId },
       { path: '/api/v1/me/notifications', wellFormed: atId },
       {
         path: '/api/v1/platform/jobs/dead-letters',
@@ -102,7 +115,8 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
       r.path
         .replace('/agencies/mo-dese', '/agencies/{agencyCode}')
         .replace(/organizations\/[0-9a-f-]{36}/, 'organizations/{organizationId}')
-        .replace(/programs\/[0-9a-f-]{36}/, 'programs/{programId}'),
+        .replace(/programs\/[0-9a-f-]{36}/, 'programs/{programId}')
+        .replace(/webhook-endpoints\/[0-9a-f-]{36}/, 'webhook-endpoints/{endpointId}'),
     );
     expect(declared.length).toBeGreaterThan(0);
     expect(covered).toEqual(expect.arrayContaining(declared));
@@ -117,7 +131,8 @@ describe('keyset cursors: forged ones are 400 pagination.invalid_cursor everywhe
 
   it('answers every list as { items, nextCursor } with nextCursor null on the last page', async () => {
     for (const route of routes) {
-      const body = (await get(`${route.path}?limit=200`)).json<Record<string, unknown>>();
+      // 100: the largest limit every list accepts (the webhook delivery log refuses more).
+      const body = (await get(`${route.path}?limit=100`)).json<Record<string, unknown>>();
       const shape = {
         path: route.path,
         items: Array.isArray(body.items),
