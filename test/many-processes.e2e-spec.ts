@@ -432,7 +432,7 @@ describe('many processes: three APIs and two workers, one killed of each mid-loa
     expect(submissions.filter((s) => s !== 200 && s !== 201)).toEqual([]);
     expect(approvals).toEqual(
       Array(toApprove.length).fill(
-        'first 200 submitted, requester 403, again 409 payment.already_approved, second 200 approved',
+        'first 200 awaiting_second_approval, requester 403, again 409 payment.already_approved, second 200 approved',
       ),
     );
     await apiKilled;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AgencyDirectory } from '../agencies/agency-directory';
 import { formatInZone, parseAgencyDateTime } from '../core/clock/zoned-time';
 import { RecheckedTransaction } from '../core/context/rechecked-transactions';
+import { ReadReplica } from '../core/context/read-replica';
 import { TenantDb } from '../core/context/tenant-db';
 import { csvRow } from '../core/csv/csv';
 import { ValidationFailedError } from '../core/errors/domain-error';
@@ -60,6 +61,7 @@ export class ApplicationLists {
     private readonly catalog: ProgramCatalog,
     private readonly organizations: OrganizationDirectory,
     private readonly agencies: AgencyDirectory,
+    private readonly replica: ReadReplica,
   ) {}
 
   /** Rows per export page: one short transaction each (tests lower it to get many pages). */
@@ -126,10 +128,16 @@ export class ApplicationLists {
   }
 
   async listForProgram(programId: string, query: ApplicationListQuery) {
-    await this.catalog.terms(programId); // 404 for a program of no concern
+    await this.catalog.terms(programId); // 404 for a program of no concern (on the primary)
     const limit = pageLimit(query.limit);
-    const rows = await this.page(programId, query, query.cursor, limit);
-    const names = await this.organizations.names(rows.map((r) => r.organizationId));
+    // The rows may be a little behind: a list is looked at, not acted on in the same breath.
+    const { rows, names } = await this.replica.lagTolerant(async () => {
+      const page = await this.page(programId, query, query.cursor, limit);
+      return {
+        rows: page,
+        names: await this.organizations.names(page.map((r) => r.organizationId)),
+      };
+    });
     return toPage(
       rows,
       limit,
@@ -166,7 +174,10 @@ export class ApplicationLists {
     let after: [string, string] | undefined;
     let count = 0;
     for (;;) {
-      const { rows, names } = await inTransaction(() => this.exportPage(programId, query, after));
+      // Access is checked again on the primary; the page itself is a lag-tolerant read.
+      const { rows, names } = await inTransaction(() =>
+        this.replica.lagTolerant(() => this.exportPage(programId, query, after)),
+      );
       if (rows.length === 0) break;
       await write(
         rows

@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { AppConfig } from './config/env';
 import { RequestContext } from './context/request-context';
 import { RecheckedTransactions } from './context/rechecked-transactions';
+import { ReadReplica } from './context/read-replica';
 import { TenantDb, TenantRunner } from './context/tenant-db';
 import { TenantTransaction } from './context/tenant-transaction';
 import { DatabaseModule } from './database/database.module';
@@ -47,6 +48,7 @@ export class CoreModule {
       providers: [
         RequestContext,
         TenantDb,
+        ReadReplica,
         TenantRunner,
         RecheckedTransactions,
         RateLimitStore,
@@ -64,6 +66,7 @@ export class CoreModule {
       exports: [
         RequestContext,
         TenantDb,
+        ReadReplica,
         TenantRunner,
         RecheckedTransactions,
         RateLimitStore,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermission, RequireRecentSecondFactor } from '../core/access/access.decorators';
+import { ReadReplica } from '../core/context/read-replica';
 import { SendsEmail } from '../core/http/rate-limits';
 import { Idempotent } from '../core/idempotency/idempotent-responses';
 import { PaymentApprovals } from './approvals/payment-approvals.service';
@@ -26,6 +27,7 @@ export class OrganizationPaymentsController {
     private readonly requests: PaymentRequests,
     private readonly payees: Payees,
     private readonly payeeChanges: PayeeChanges,
+    private readonly replica: ReadReplica,
   ) {}
 
   /** Reimbursement or advance by budget line and period. Requires an Idempotency-Key. */
@@ -50,7 +52,8 @@ export class OrganizationPaymentsController {
   @Get('payment-requests')
   @RequirePermission('payment.read')
   list(@Param('organizationId') organizationId: string, @Query() query: PaymentRequestListQuery) {
-    return this.requests.list({ organizationId }, query);
+    // A list to browse (the web pages that show one after a write read the primary).
+    return this.replica.lagTolerant(() => this.requests.list({ organizationId }, query));
   }
 
   @Get('payment-requests/:requestId')
@@ -135,12 +138,13 @@ export class PaymentRequestsController {
     private readonly requests: PaymentRequests,
     private readonly approvals: PaymentApprovals,
     private readonly ledger: Ledger,
+    private readonly replica: ReadReplica,
   ) {}
 
   @Get('payment-requests')
   @RequirePermission('payment.read')
   list(@Query() query: PaymentRequestListQuery) {
-    return this.requests.list({}, query);
+    return this.replica.lagTolerant(() => this.requests.list({}, query));
   }
 
   @Get('payment-requests/:requestId')

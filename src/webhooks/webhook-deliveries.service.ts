@@ -28,7 +28,7 @@ export class WebhookDeliveries {
 
   async list(endpointId: string, query: WebhookDeliveryListQuery): Promise<WebhookDeliveryPageDto> {
     const endpoint = await this.endpoints.find(endpointId);
-    const limit = pageLimit(query.limit, 50, 100);
+    const limit = pageLimit(query.limit);
     const after = decodeCursor(query.cursor, TIME_AND_ID);
     const qb = this.db
       .repo(WebhookDelivery)

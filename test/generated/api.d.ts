@@ -2806,7 +2806,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The process can serve: its database (and Redis, when configured) answer. */
+        /** @description The process can serve: its database, read pool and Redis (those configured) answer. */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;

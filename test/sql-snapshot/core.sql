@@ -228,6 +228,12 @@ SELECT pending, published, dead, oldest_due_seconds AS "oldestDueSeconds"
 INSERT INTO platform_audit_events (actor_kind, actor_user_id, action, entity_type, entity_id, before, after, request_id, client_ip)
   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9);
 
+-- core.replica-read
+SELECT set_config('transaction_read_only', 'on', true);
+
+-- core.replica-read-in-agency
+SELECT set_config('app.agency_id', $1, true), set_config('transaction_read_only', 'on', true);
+
 -- core.tenant-set
 SELECT set_config('app.agency_id', $1, true);
 

@@ -73,18 +73,22 @@ export const TEST_APP_ENV: Readonly<Record<string, string>> = {
 
 /**
  * Boots the real application on this test file's own database, connected as the app role.
- * `env` overrides environment variables (e.g. AGENCY_CONFIG_DIR, REDIS_URL).
+ * `env` overrides environment variables (e.g. AGENCY_CONFIG_DIR, REDIS_URL); a function of the
+ * database when a value names it (a second connection to it, DATABASE_READ_URL).
  */
 export async function bootTestApp(
-  env: Record<string, string | undefined> = {},
+  env:
+    | Record<string, string | undefined>
+    | ((db: TestDatabase) => Record<string, string | undefined>) = {},
   options: { logger?: Logger } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig({
     ...TEST_APP_ENV,
-    ...env,
     DATABASE_URL: db.appUrl,
     DATABASE_OWNER_URL: db.ownerUrl,
+    // Last: a test may route the app role through something else (a PgBouncer) to the same db.
+    ...(typeof env === 'function' ? env(db) : env),
   });
   const app = await createApp(config, options.logger ?? pino({ level: 'silent' }));
   await app.init();

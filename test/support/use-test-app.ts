@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { Clock } from '../../src/core/clock/clock';
+import type { TestDatabase } from './database';
 import { bootTestApp, InjectOptions, TestApp } from './test-app';
 
 type TestEnv = Record<string, string | undefined>;
@@ -7,9 +8,10 @@ type TestEnv = Record<string, string | undefined>;
 export interface UseTestAppOptions {
   /**
    * Environment overrides for this file's app (see bootTestApp); a function when they are known
-   * only once earlier `beforeAll` steps ran (a port, a directory), called just before boot.
+   * only once earlier `beforeAll` steps ran (a port, a directory) or the file's database is
+   * made (its name), called just before boot.
    */
-  env?: TestEnv | (() => TestEnv);
+  env?: TestEnv | ((db: TestDatabase) => TestEnv);
   logger?: Logger;
   /**
    * Where the server's clock stands at the start of every test (back to real time after each).
@@ -48,8 +50,7 @@ export function useTestApp(options: UseTestAppOptions = {}): UsedTestApp {
   const clock = (): Clock => current().app.get(Clock);
 
   beforeAll(async () => {
-    const env = typeof options.env === 'function' ? options.env() : options.env;
-    booted = await bootTestApp(env, { logger: options.logger });
+    booted = await bootTestApp(options.env, { logger: options.logger });
   });
   if (options.clock !== undefined) {
     const instant = options.clock;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationFailedError } from '../errors/domain-error';
+import { ReadReplica } from '../context/read-replica';
 import { TenantDb } from '../context/tenant-db';
 import { cursorJson, InvalidCursorError, isCursorTimestamp } from '../pagination/keyset-cursor';
 import { AuditEventQueryDto } from './dto/audit-event-query.dto';
@@ -90,7 +91,10 @@ export function decodeCursor(cursor: string): [string, string] {
 /** An agency's audit events, newest first, with keyset pagination on (occurred_at, id). */
 @Injectable()
 export class AuditEvents {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly replica: ReadReplica,
+  ) {}
 
   async list(query: AuditEventQueryDto): Promise<AuditEventPage> {
     if (query.entityId !== undefined && query.entityType === undefined) {
@@ -100,17 +104,20 @@ export class AuditEvents {
     }
     const limit = query.limit ?? 50;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = await this.db.rows(PAGE, [
-      this.db.agencyId,
-      query.entityType ?? null,
-      query.entityId ?? null,
-      query.actorUserId ?? null,
-      query.from ?? null,
-      query.to ?? null,
-      after?.[0] ?? null,
-      after?.[1] ?? null,
-      limit + 1,
-    ]);
+    // A trail of what committed: a replica a moment behind shows it a moment later.
+    const rows = await this.replica.lagTolerant(() =>
+      this.db.rows(PAGE, [
+        this.db.agencyId,
+        query.entityType ?? null,
+        query.entityId ?? null,
+        query.actorUserId ?? null,
+        query.from ?? null,
+        query.to ?? null,
+        after?.[0] ?? null,
+        after?.[1] ?? null,
+        limit + 1,
+      ]),
+    );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {

@@ -63,6 +63,35 @@ describe('loadConfig', () => {
     ).toEqual({ statementMs: 5000, idleInTransactionMs: 0 });
   });
 
+  it('reads the optional read pool and LISTEN connection: unset, all on DATABASE_URL', () => {
+    const none = loadConfig({ DATA_DIR: dataDir() });
+    expect(none).toMatchObject({ databaseReadPoolSize: 10 });
+    expect(none.databaseReadUrl).toBeUndefined();
+    expect(none.databaseListenUrl).toBeUndefined();
+    const replica = 'postgres://app:x@replica:5432/gc';
+    expect(
+      loadConfig({
+        DATA_DIR: dataDir(),
+        DATABASE_READ_URL: replica,
+        DATABASE_READ_POOL_SIZE: '4',
+        DATABASE_LISTEN_URL: 'off',
+      }),
+    ).toMatchObject({
+      databaseReadUrl: replica,
+      databaseReadPoolSize: 4,
+      databaseListenUrl: 'off',
+    });
+    expect(() =>
+      loadConfig({
+        DATA_DIR: dataDir(),
+        DATABASE_READ_URL: 'redis://x',
+        DATABASE_LISTEN_URL: 'on',
+      }),
+    ).toThrow(
+      /DATABASE_READ_URL: must use postgres:[\s\S]*DATABASE_LISTEN_URL: is not a valid URL/,
+    );
+  });
+
   it('defaults to the embedded database and in-process jobs, and keeps dev secrets across loads', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir });

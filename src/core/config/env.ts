@@ -23,6 +23,18 @@ export interface AppConfig {
    */
   databaseOwnerUrl?: string;
   databasePoolSize: number;
+  /**
+   * A second app-role connection (a streaming replica, or a pooler in front of replicas) for
+   * lag-tolerant reads: lists, exports, reports (see ReadReplica). Undefined = all on the primary.
+   */
+  databaseReadUrl?: string;
+  databaseReadPoolSize: number;
+  /**
+   * The outbox relay's LISTEN connection, a session of its own: DATABASE_URL unless set; behind a
+   * transaction-mode pooler, PostgreSQL directly (or a session-mode pool). 'off': no LISTEN, the
+   * relay polls every JOB_POLL_MS.
+   */
+  databaseListenUrl?: string;
   /** Run parameterised statements as named prepared statements (off behind old PgBouncers). */
   databasePreparedStatements: boolean;
   migrateOnStart: boolean;
@@ -335,6 +347,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dataDir = resolve(r.str('DATA_DIR', '.data')!);
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const databaseOwnerUrl = r.url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']);
+  const databaseReadUrl = r.url('DATABASE_READ_URL', ['postgres:', 'postgresql:']);
+  const databaseListenUrl =
+    r.str('DATABASE_LISTEN_URL') === 'off'
+      ? 'off'
+      : r.url('DATABASE_LISTEN_URL', ['postgres:', 'postgresql:']);
   const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
   const publicAppUrl = r.url('PUBLIC_APP_URL', ['http:', 'https:']);
   const production = nodeEnv === 'production';
@@ -452,6 +469,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     databaseOwnerUrl,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 500),
+    databaseReadUrl,
+    databaseReadPoolSize: r.int('DATABASE_READ_POOL_SIZE', 10, 1, 500),
+    databaseListenUrl,
     databasePreparedStatements: r.bool('DATABASE_PREPARED_STATEMENTS', true),
     migrateOnStart,
     databaseTimeouts,

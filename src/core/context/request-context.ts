@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClsService, ClsStore } from 'nestjs-cls';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { EntityManager } from 'typeorm';
 import { NoTenantContextError, UnauthenticatedError } from '../errors/domain-error';
 
 /** Who is acting: a signed-in user (with the session the token belongs to), or the system (jobs). */
@@ -38,6 +39,11 @@ export interface GrantCommonsStore extends ClsStore {
   /** The HTTP request and reply, for the request pipeline (absent in jobs). */
   request?: FastifyRequest;
   reply?: FastifyReply;
+  /**
+   * Inside ReadReplica.lagTolerant with a read pool: that read-only transaction's manager (a
+   * function: the store's typed paths would otherwise walk all of EntityManager).
+   */
+  replica?: () => EntityManager;
 }
 
 /** Typed access to the per-request (or per-job) context carried in CLS. */

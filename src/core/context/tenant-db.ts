@@ -23,10 +23,14 @@ export class TenantDb {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly context: RequestContext,
+    private readonly cls: ClsService<GrantCommonsStore>,
   ) {}
 
+  /** The request's transaction, or the read pool's inside ReadReplica.lagTolerant. */
   get manager(): EntityManager {
     this.context.requireTenant();
+    const replica = this.cls.get('replica');
+    if (replica) return replica();
     if (!this.txHost.isTransactionActive()) throw new NoTransactionError();
     return this.txHost.tx;
   }
@@ -68,6 +72,7 @@ export class TenantRunner {
     return this.cls.run(async () => {
       this.cls.set('tenant', tenant);
       this.cls.set('actor', actor);
+      this.cls.set('replica', undefined); // its own transaction, on the primary
       if (requestId) this.cls.set('requestId', requestId);
       return this.txHost.withTransaction(async () => {
         await setTenantInTransaction(this.txHost.tx, tenant.agencyId);
@@ -80,6 +85,7 @@ export class TenantRunner {
   runWithoutTenant<R>(actor: Actor, work: () => Promise<R>): Promise<R> {
     return this.cls.run(async () => {
       this.cls.set('actor', actor);
+      this.cls.set('replica', undefined);
       return this.txHost.withTransaction(work);
     });
   }

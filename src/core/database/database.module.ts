@@ -13,12 +13,49 @@ import { dataSourceOptions } from './data-source-options';
 import { DatabaseError } from './database.errors';
 import { sql, sqlRows } from './sql-statement';
 
+/**
+ * The read pool's DataSource (DATABASE_READ_URL), or null when there is none and every read runs
+ * on the primary. Only ReadReplica uses it: a service asks for a lag-tolerant read there.
+ */
+export const READ_DATA_SOURCE = Symbol('READ_DATA_SOURCE');
+
 @Injectable()
 class DataSourceCloser implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(READ_DATA_SOURCE) private readonly readSource: DataSource | null,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    if (this.readSource?.isInitialized) await this.readSource.destroy();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
+}
+
+/** An initialized app-role DataSource, or an error (the pool closed) when the role is wrong. */
+async function openAppRole(
+  config: AppConfig,
+  url: string,
+  poolSize: number,
+  applicationName: string,
+  variable = 'DATABASE_URL',
+): Promise<DataSource> {
+  const dataSource = new DataSource(
+    dataSourceOptions(
+      url,
+      poolSize,
+      applicationName,
+      config.databasePreparedStatements,
+      config.databaseTimeouts,
+    ),
+  );
+  await dataSource.initialize();
+  try {
+    await assertAppRole(dataSource, config.databaseOwnerUrl, variable);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
 }
 
 /**
@@ -37,28 +74,42 @@ export class DatabaseModule {
           inject: [APP_CONFIG],
           useFactory: async (config: AppConfig) => {
             if (!config.databaseUrl) throw new DatabaseError('DATABASE_URL is not set');
-            const dataSource = new DataSource(
-              dataSourceOptions(
-                config.databaseUrl,
-                config.databasePoolSize,
-                'grant-commons',
-                config.databasePreparedStatements,
-                config.databaseTimeouts,
-              ),
+            return openAppRole(
+              config,
+              config.databaseUrl,
+              config.databasePoolSize,
+              'grant-commons',
             );
-            await dataSource.initialize();
+          },
+        },
+        {
+          provide: READ_DATA_SOURCE,
+          inject: [APP_CONFIG, DataSource],
+          // The replica holds the same roles (physical replication copies them): the same check
+          // that the read connection cannot escape row-level security. A refused boot closes the
+          // primary's pool too (no shutdown hook runs when boot fails).
+          useFactory: async (
+            config: AppConfig,
+            primary: DataSource,
+          ): Promise<DataSource | null> => {
+            if (!config.databaseReadUrl) return null;
             try {
-              await assertAppRole(dataSource, config.databaseOwnerUrl);
+              return await openAppRole(
+                config,
+                config.databaseReadUrl,
+                config.databaseReadPoolSize,
+                'grant-commons-read',
+                'DATABASE_READ_URL',
+              );
             } catch (error) {
-              await dataSource.destroy();
+              await primary.destroy();
               throw error;
             }
-            return dataSource;
           },
         },
         DataSourceCloser,
       ],
-      exports: [DataSource],
+      exports: [DataSource, READ_DATA_SOURCE],
     };
   }
 }
@@ -87,7 +138,11 @@ const ROLE_FACTS = sql<{
  * a BYPASSRLS role, the owner role, or any role that owns (or may act as the owner of) a table,
  * since a table's owner can switch its policies off. Refuses to boot otherwise.
  */
-export async function assertAppRole(dataSource: DataSource, ownerUrl?: string): Promise<void> {
+export async function assertAppRole(
+  dataSource: DataSource,
+  ownerUrl?: string,
+  variable = 'DATABASE_URL',
+): Promise<void> {
   const rows = await sqlRows(dataSource, ROLE_FACTS, []);
   const facts = rows[0];
   const ownerRole = ownerUrl ? decodeURIComponent(new URL(ownerUrl).username) : undefined;
@@ -104,8 +159,8 @@ export async function assertAppRole(dataSource: DataSource, ownerUrl?: string): 
             : undefined;
   if (why) {
     throw new DatabaseError(
-      `DATABASE_URL connects as role "${facts.role}", which ${why}: row-level security would not hold. ` +
-        'Point DATABASE_URL at the app role (non-owner, NOBYPASSRLS); run npm run db:setup to create it',
+      `${variable} connects as role "${facts.role}", which ${why}: row-level security would not hold. ` +
+        `Point ${variable} at the app role (non-owner, NOBYPASSRLS); run npm run db:setup to create it`,
     );
   }
 }

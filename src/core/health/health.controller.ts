@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public, WithoutTransaction } from '../access/access.decorators';
+import { READ_DATA_SOURCE } from '../database/database.module';
 import { HealthChecks } from './health-checks';
 
 @ApiTags('health')
@@ -13,12 +14,20 @@ export class HealthController implements OnModuleInit {
   constructor(
     private readonly checks: HealthChecks,
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(READ_DATA_SOURCE) private readonly readSource: DataSource | null,
   ) {}
 
   onModuleInit(): void {
     this.checks.register('database', async () => {
       await this.dataSource.query('SELECT 1');
     });
+    // Lists, exports and reports fail without it: not ready (the load balancer moves on).
+    const readSource = this.readSource;
+    if (readSource) {
+      this.checks.register('databaseRead', async () => {
+        await readSource.query('SELECT 1');
+      });
+    }
   }
 
   /** The process is up (no dependencies checked: a failing database must not restart it). */
@@ -27,7 +36,7 @@ export class HealthController implements OnModuleInit {
     return { status: 'ok' };
   }
 
-  /** The process can serve: its database (and Redis, when configured) answer. */
+  /** The process can serve: its database, read pool and Redis (those configured) answer. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     if (this.checks.draining) {

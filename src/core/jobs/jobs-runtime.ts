@@ -131,7 +131,11 @@ export class JobsRuntime
       this.schedules = inProcess;
     }
     this.relay = new OutboxRelay(this.dataSource, this.driver, {
-      databaseUrl: this.config.databaseUrl!,
+      // LISTEN needs a session: not through a transaction-mode pooler (DATABASE_LISTEN_URL).
+      databaseUrl:
+        this.config.databaseListenUrl === 'off'
+          ? undefined
+          : (this.config.databaseListenUrl ?? this.config.databaseUrl!),
       leaseMs: jobs.leaseMs,
       pollMs: jobs.pollMs,
       metrics: this.metrics,

@@ -8,8 +8,11 @@ import type { AppMetrics } from '../metrics/app-metrics';
 export const OUTBOX_CHANNEL = 'gc_jobs_outbox';
 
 export interface RelayOptions {
-  /** App-role URL for the LISTEN connection. */
-  databaseUrl: string;
+  /**
+   * URL of the LISTEN connection (a session of its own, so never through a transaction-mode
+   * pooler); undefined: no LISTEN, polling alone wakes the relay.
+   */
+  databaseUrl?: string;
   leaseMs: number;
   pollMs: number;
   /** Counts relayed rows and failed rounds, when metrics are in the application. */
@@ -50,7 +53,7 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.listen();
+    if (this.options.databaseUrl) await this.listen();
     this.loop = this.run();
   }
 

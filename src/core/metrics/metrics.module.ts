@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { READ_DATA_SOURCE } from '../database/database.module';
 import { sql, sqlRows } from '../database/sql-statement';
 import { AppMetrics } from './app-metrics';
 import { MetricsController } from './metrics.controller';
@@ -32,6 +33,7 @@ class ScrapedGauges implements OnModuleInit {
   constructor(
     private readonly metrics: AppMetrics,
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(READ_DATA_SOURCE) private readonly readSource: DataSource | null,
   ) {}
 
   /** One query per scrape for both outbox gauges (collected concurrently). */
@@ -57,6 +59,21 @@ class ScrapedGauges implements OnModuleInit {
         gauge.set({ state: 'waiting' }, pool.waitingCount);
       },
     );
+    const readSource = this.readSource;
+    if (readSource) {
+      this.metrics.gaugeOnScrape(
+        'gc_db_read_pool_connections',
+        'The read pool (DATABASE_READ_URL): total open, idle, and callers waiting.',
+        ['state'] as const,
+        (gauge) => {
+          const pool = poolOf(readSource);
+          if (!pool) return;
+          gauge.set({ state: 'total' }, pool.totalCount);
+          gauge.set({ state: 'idle' }, pool.idleCount);
+          gauge.set({ state: 'waiting' }, pool.waitingCount);
+        },
+      );
+    }
     this.metrics.gaugeOnScrape(
       'gc_outbox_jobs',
       'Outbox rows not yet done, by state (pending, published), and dead letters.',

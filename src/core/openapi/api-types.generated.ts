@@ -19414,7 +19414,7 @@ export const API_TYPES: ApiTypes = {
     },
     "HealthController_ready": {
       "module": "core",
-      "description": "The process can serve: its database (and Redis, when configured) answer."
+      "description": "The process can serve: its database, read pool and Redis (those configured) answer."
     },
     "listDeadLetterJobs": {
       "module": "core"

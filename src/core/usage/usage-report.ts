@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TransactionHost } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import { AppConfig } from '../config/env';
 import { Clock } from '../clock/clock';
 import { csvRow } from '../csv/csv';
+import { ReadReplica } from '../context/read-replica';
 import { TenantDb } from '../context/tenant-db';
 import { RequestContext } from '../context/request-context';
 import { toCents } from '../money/money';
@@ -84,11 +83,11 @@ export interface OwnUsageView {
 @Injectable()
 export class UsageReport {
   constructor(
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly db: TenantDb,
     private readonly clock: Clock,
     private readonly context: RequestContext,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly replica: ReadReplica,
   ) {}
 
   /** '2026-12-01' for the month asked (validated by the caller), else the current one. */
@@ -102,7 +101,10 @@ export class UsageReport {
   }
 
   async platform(month: string): Promise<UsageReportView> {
-    const rows = await sqlRows(this.txHost.tx, ALL_AGENCIES, [month]);
+    // Counters flushed every few seconds anyway: a replica's lag changes nothing here.
+    const rows = await this.replica.lagTolerant((manager) =>
+      sqlRows(manager, ALL_AGENCIES, [month]),
+    );
     const totals = Object.fromEntries(
       USAGE_FIELDS.map((f) => [f, String(rows.reduce((sum, r) => sum + BigInt(r[f]), 0n))]),
     ) as unknown as UsageFigures;
@@ -131,7 +133,9 @@ export class UsageReport {
   }
 
   async own(month: string): Promise<OwnUsageView> {
-    const [usage] = await this.db.rows(ONE_AGENCY, [this.db.agencyId, month]);
+    const [usage] = await this.replica.lagTolerant(() =>
+      this.db.rows(ONE_AGENCY, [this.db.agencyId, month]),
+    );
     const prices = this.prices;
     return {
       month: month.slice(0, 7),
