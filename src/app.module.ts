@@ -43,6 +43,9 @@ const API_MODULES: Type[] = [
   CommonGrantsModule,
 ];
 
+/** Where the API modules are mounted (also read by scripts/openapi, which builds in preview). */
+export const API_ROUTES = API_MODULES.map((module) => ({ path: 'api/v1', module }));
+
 /**
  * The monolith: the kernel plus one module per business capability, and the web pages. The API
  * prefix is given per module (RouterModule) rather than globally, so the pages and the health
@@ -57,7 +60,7 @@ export class AppModule {
         CoreModule.register(config),
         MetricsModule,
         ...API_MODULES,
-        RouterModule.register(API_MODULES.map((module) => ({ path: 'api/v1', module }))),
+        RouterModule.register(API_ROUTES),
         WebModule,
       ],
     };

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import multipart from '@fastify/multipart';
 import { FastifyBaseLogger, FastifyInstance, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +19,7 @@ import { createValidationPipe, DeferredRefusal } from './core/http/validation';
 import { TENANT_DIRECTORY, TenantDirectory } from './core/access/access.ports';
 import { AppMetrics } from './core/metrics/app-metrics';
 import { installHttpMetrics } from './core/metrics/http-metrics';
+import { buildApiDocument } from './core/openapi/api-document';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -108,17 +109,7 @@ export async function createApp(
   await httpExtensionOf(app)?.register(app);
   app.useGlobalPipes(new DeferredRefusal(createValidationPipe()));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Grant Commons API')
-      .setDescription(
-        'Grants management for state education agencies. Errors are RFC 9457 problem documents with a stable `code`.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

@@ -45,7 +45,16 @@ export class AllocationsController {
    */
   @Post('inputs')
   @ApiConsumes('multipart/form-data', 'application/json')
-  @ApiBody({ schema: { type: 'object', properties: { csv: { type: 'string' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'multipart/form-data: the CSV' },
+        csv: { type: 'string', description: 'JSON: the CSV text (at most 5 MB)' },
+        filename: { type: 'string', maxLength: 255, description: 'JSON: its file name' },
+      },
+    },
+  })
   @RequirePermission('decision.manage')
   async upload(@Param('programId') programId: string, @Req() request: FastifyRequest) {
     if (request.isMultipart()) {

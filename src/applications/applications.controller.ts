@@ -14,7 +14,7 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { RequirePermission } from '../core/access/access.decorators';
@@ -39,6 +39,7 @@ import {
 } from './dto/application.dto';
 import { ApplicationSubmissions } from './submission/application-submission.service';
 import { ApplicationVersions } from './submission/application-versions.service';
+import { FileResponse, MultipartFileBody } from '../core/openapi/openapi.decorators';
 
 const etag = (reply: FastifyReply, version: number) => void reply.header('etag', etagOf(version));
 
@@ -173,7 +174,9 @@ export class ApplicationsController {
 
   /** multipart/form-data with one file part; streamed, type checked by content, size-limited. */
   @Post(':applicationId/attachments')
-  @ApiConsumes('multipart/form-data')
+  @MultipartFileBody(
+    "The file: one part named `file`; its type is checked by content against the agency's list",
+  )
   @RequirePermission('application.edit')
   async upload(
     @Param('organizationId') organizationId: string,
@@ -195,6 +198,7 @@ export class ApplicationsController {
 
   @Get(':applicationId/attachments/:attachmentId')
   @RequirePermission('application.read')
+  @FileResponse(['*/*'], 'The attachment, in its own media type')
   async download(
     @Param('organizationId') organizationId: string,
     @Param('applicationId') applicationId: string,

@@ -26,6 +26,7 @@ import { contentDisposition } from './attachments/content-sniffer';
 import { ApplicationListQuery, DiffQuery, ReturnDto } from './dto/application.dto';
 import { ApplicationSubmissions } from './submission/application-submission.service';
 import { ApplicationVersions } from './submission/application-versions.service';
+import { FileResponse } from '../core/openapi/openapi.decorators';
 
 /** Program officers' side: every application to a program, lists, export, return for revision. */
 @ApiTags('applications (agency staff)')
@@ -56,6 +57,7 @@ export class ProgramApplicationsController {
    */
   @Get('export.csv')
   @RequirePermission('application.export')
+  @FileResponse(['text/csv'], 'The filtered applications as CSV, streamed')
   async export(
     @Param('programId') programId: string,
     @Query() query: ApplicationListQuery,
@@ -154,6 +156,7 @@ export class ProgramApplicationsController {
 
   @Get(':applicationId/attachments/:attachmentId')
   @RequirePermission('application.read')
+  @FileResponse(['*/*'], 'The attachment, in its own media type')
   async download(
     @Param('programId') programId: string,
     @Param('applicationId') applicationId: string,

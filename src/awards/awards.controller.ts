@@ -18,6 +18,7 @@ import {
 import { whenReady } from '../core/http/pending-artefact';
 import { AwardNoticeFiles, noticeFile } from './notice/award-notice-files';
 import { ProgramAwardTermsService } from './program-award-terms.service';
+import { FileResponse } from '../core/openapi/openapi.decorators';
 
 /** Agency staff: making, amending and reading awards; approving budget revisions. */
 @ApiTags('awards')
@@ -58,6 +59,7 @@ export class AwardsController {
 
   @Get(':awardId/notice')
   @RequirePermission('award.read')
+  @FileResponse(['application/pdf'], 'The award notice (PDF)', { pending: true })
   async notice(
     @Param('awardId') awardId: string,
     @Req() request: FastifyRequest,

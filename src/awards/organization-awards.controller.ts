@@ -19,6 +19,7 @@ import { AwardBudget } from './budget/award-budget.service';
 import { AcceptAwardDto, AwardListQuery, BudgetRevisionDto, ReasonDto } from './dto/award.dto';
 import { whenReady } from '../core/http/pending-artefact';
 import { AwardNoticeFiles, noticeFile } from './notice/award-notice-files';
+import { FileResponse } from '../core/openapi/openapi.decorators';
 
 /** The organization's side: its awards, acceptance, and budget revisions (If-Match). */
 @ApiTags('awards')
@@ -50,6 +51,7 @@ export class OrganizationAwardsController {
 
   @Get(':awardId/notice')
   @RequirePermission('award.read')
+  @FileResponse(['application/pdf'], 'The award notice (PDF)', { pending: true })
   async notice(
     @Param('organizationId') organizationId: string,
     @Param('awardId') awardId: string,

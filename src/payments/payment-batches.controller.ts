@@ -20,6 +20,7 @@ import { PaymentBatches } from './batches/payment-batches.service';
 import { PaymentReconciliation } from './batches/payment-reconciliation.service';
 import { ConfirmationDto, MarkPaidDto } from './dto/payment.dto';
 import { ConfirmationInvalidError } from './payments.errors';
+import { FileResponse } from '../core/openapi/openapi.decorators';
 
 const MAX_CONFIRMATION_BYTES = 5 * 1024 * 1024;
 
@@ -57,6 +58,11 @@ export class PaymentBatchesController {
   @Get(':batchId/file')
   @RequirePermission('payment.batch')
   @Header('cache-control', 'no-store') // account numbers: no copy in any cache on the way
+  @FileResponse(
+    ['text/csv', 'text/plain'],
+    "The batch's payment file in the agency's export format (CSV, or NACHA ACH as text)",
+    { pending: true },
+  )
   async file(
     @Param('batchId') batchId: string,
     @Req() request: FastifyRequest,

@@ -17,6 +17,7 @@ import { etagOf, parseIfMatch } from '../core/idempotency/etag';
 import { ReviewAssignments } from './assignments/review-assignments.service';
 import { DeclarationDto, SaveScoresDto } from './dto/review.dto';
 import { ReviewScoring } from './scoring/review-scoring.service';
+import { FileResponse } from '../core/openapi/openapi.decorators';
 
 /**
  * A reviewer's own work: their assignments, the conflict declaration that must come first, the
@@ -56,6 +57,7 @@ export class ReviewerController {
    */
   @Get(':assignmentId/attachments/:attachmentId')
   @RequirePermission('review.score')
+  @FileResponse(['*/*'], 'The attachment, in its own media type')
   async attachment(
     @Param('assignmentId') assignmentId: string,
     @Param('attachmentId') attachmentId: string,

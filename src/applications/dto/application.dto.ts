@@ -26,7 +26,11 @@ export class StartApplicationDto {
 }
 
 export class UpdateApplicationDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) projectTitle?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  projectTitle?: string | null;
 
   @ApiPropertyOptional({ example: '125000.00' })
   @IsOptional()

@@ -1,5 +1,5 @@
 import { applyDecorators, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController, ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 
 export const PUBLIC_ROUTE = 'gc:public';
@@ -9,7 +9,8 @@ export const WEB_PAGE = 'gc:web-page';
 export const STEP_UP = 'gc:step-up';
 
 /** Anyone may call this route, signed in or not. */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiExtension('x-public', true));
 
 /**
  * The caller must hold this permission. On agency routes (`/agencies/:agencyCode/...`) it is
@@ -17,14 +18,18 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
  * in that organization); elsewhere against platform or self-service permissions.
  */
 export const RequirePermission = (permission: string): MethodDecorator & ClassDecorator =>
-  SetMetadata(REQUIRED_PERMISSION, permission);
+  applyDecorators(
+    SetMetadata(REQUIRED_PERMISSION, permission),
+    // In the OpenAPI document too: the operation's bearer security and its 401/403 follow.
+    ApiExtension('x-permission', permission),
+  );
 
 /**
  * A money action: besides the permission, the caller's session must have checked a second
  * factor recently (the agency's limit, 15 minutes by default); else 401 auth.step_up_required.
  */
 export const RequireRecentSecondFactor = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(STEP_UP, true);
+  applyDecorators(SetMetadata(STEP_UP, true), ApiExtension('x-step-up', true));
 
 /** The route touches no database (liveness): skip the per-request transaction. */
 export const WithoutTransaction = (): MethodDecorator & ClassDecorator =>

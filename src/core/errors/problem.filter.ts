@@ -39,7 +39,7 @@ const TITLES: Record<number, string> = {
 };
 
 /** HTTP exceptions raised by the framework itself (routing, parsing) get codes of their own. */
-const FRAMEWORK_CODES: Record<number, string> = {
+export const FRAMEWORK_CODES: Record<number, string> = {
   400: 'request.malformed',
   401: 'auth.unauthenticated',
   403: 'auth.forbidden',

@@ -1,4 +1,5 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { applyDecorators, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { NestFastifyApplication, RouteConfig } from '@nestjs/platform-fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -36,14 +37,23 @@ export class RateLimitedError extends DomainError {
  * Puts a route in the `email` group: each call may enqueue an email, so the per-IP and global
  * email limits apply before anything else runs (routes under /api/v1/auth/ are in `auth` already).
  */
-export const SendsEmail = (): MethodDecorator => RouteConfig({ rateLimitGroup: 'email' });
+export const SendsEmail = (): MethodDecorator =>
+  applyDecorators(
+    RouteConfig({ rateLimitGroup: 'email' }),
+    ApiExtension('x-rate-limited', 'email'),
+  );
 /**
  * A public, anonymous read of open data (CommonGrants): limited per client IP, so one scraper
  * cannot take the database's time from everyone (no global limit: many clients are normal).
  */
-export const PublicData = (): MethodDecorator => RouteConfig({ rateLimitGroup: 'publicData' });
+export const PublicData = (): MethodDecorator =>
+  applyDecorators(
+    RouteConfig({ rateLimitGroup: 'publicData' }),
+    ApiExtension('x-rate-limited', 'publicData'),
+  );
 /** A route outside /api/v1/auth/ that checks a password (the web sign-in form): limited as those. */
-export const ChecksPassword = (): MethodDecorator => RouteConfig({ rateLimitGroup: 'auth' });
+export const ChecksPassword = (): MethodDecorator =>
+  applyDecorators(RouteConfig({ rateLimitGroup: 'auth' }), ApiExtension('x-rate-limited', 'auth'));
 
 /**
  * Where limits count: Redis when REDIS_URL is set (so they hold across API replicas), else this

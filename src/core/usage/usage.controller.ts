@@ -5,6 +5,7 @@ import { RequirePermission } from '../access/access.decorators';
 import { ValidationFailedError } from '../errors/domain-error';
 import { parseUsageMonth } from './usage-month';
 import { OwnUsageView, UsageReport, UsageReportView } from './usage-report';
+import { FileResponse } from '../openapi/openapi.decorators';
 
 /** ?month=YYYY-MM, or the current month when absent; anything else is refused. */
 function monthQuery(report: UsageReport, month: string | undefined): string {
@@ -35,6 +36,7 @@ export class PlatformUsageController {
   @Get('export.csv')
   @ApiQuery({ name: 'month', required: false })
   @ApiOperation({ operationId: 'platformUsageCsv', summary: 'The same report as CSV' })
+  @FileResponse(['text/csv'], 'The usage report as CSV')
   async csv(@Res() reply: FastifyReply, @Query('month') month?: string): Promise<void> {
     const report = await this.report.platform(monthQuery(this.report, month));
     await reply

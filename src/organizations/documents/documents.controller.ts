@@ -10,7 +10,7 @@ import {
   Req,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { contentDisposition } from '../../applications/attachments/content-sniffer';
 import { RequirePermission } from '../../core/access/access.decorators';
@@ -18,6 +18,7 @@ import { DocumentAttachments } from './document-attachments';
 import { readDocumentUpload } from './document-uploads';
 import { AttachFromLibraryDto } from './documents.dto';
 import { OrganizationDocuments } from './organization-documents.service';
+import { FileResponse, MultipartFileBody } from '../../core/openapi/openapi.decorators';
 
 /**
  * The organization's document library. Members read it; its admins and authorized
@@ -38,7 +39,11 @@ export class DocumentsController {
   }
 
   @Post('documents')
-  @ApiConsumes('multipart/form-data')
+  @MultipartFileBody('The document: fields kind, title, expiresOn, then the part `file`', {
+    kind: { $ref: '#/components/schemas/DocumentKind' },
+    title: { type: 'string', maxLength: 200 },
+    expiresOn: { type: 'string', format: 'date', description: 'Empty clears it' },
+  })
   @RequirePermission('organization.documents.manage')
   async upload(@Param('organizationId') organizationId: string, @Req() request: FastifyRequest) {
     const { fields, file } = await readDocumentUpload(request, this.documents.maxBytes());
@@ -53,6 +58,7 @@ export class DocumentsController {
 
   @Get('documents/:documentId/file')
   @RequirePermission('organization.documents.read')
+  @FileResponse(['*/*'], "The document's file, in its own media type")
   async download(
     @Param('organizationId') organizationId: string,
     @Param('documentId') documentId: string,
@@ -67,7 +73,11 @@ export class DocumentsController {
 
   /** A new file for the document (kind, title optional; expiresOn as sent, empty clears it). */
   @Put('documents/:documentId')
-  @ApiConsumes('multipart/form-data')
+  @MultipartFileBody('A new file for the document; fields as on upload', {
+    kind: { $ref: '#/components/schemas/DocumentKind' },
+    title: { type: 'string', maxLength: 200 },
+    expiresOn: { type: 'string', format: 'date', description: 'Empty clears it' },
+  })
   @RequirePermission('organization.documents.manage')
   async replace(
     @Param('organizationId') organizationId: string,

@@ -111,6 +111,8 @@ export class CreateProgramDto {
   closesAt?: string | null;
 
   @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
     description: 'Minutes after closesAt still accepted; null = agency default.',
   })
   @IsOptional()
@@ -119,33 +121,44 @@ export class CreateProgramDto {
   @Max(1440)
   graceMinutes?: number | null;
 
-  @ApiPropertyOptional({ description: '{ organizationTypes?, requiredIdentifiers? }' })
+  @ApiPropertyOptional({
+    description: 'Who may apply: organization types, identifiers they must have',
+    allOf: [{ $ref: '#/components/schemas/Eligibility' }],
+  })
   @IsOptional()
   @IsObject()
   eligibility?: Record<string, unknown>;
 
   @ApiPropertyOptional({
-    description: 'Form definition: { sections: [{ key, title, questions }] }',
+    description: 'The application form: sections of questions, each typed by `type`',
+    nullable: true,
+    allOf: [{ $ref: '#/components/schemas/FormDefinition' }],
   })
   @IsOptional()
   @IsObject()
   form?: Record<string, unknown> | null;
 
-  @ApiPropertyOptional({ description: '[{ key, label, description?, allowedTypes? }]' })
+  @ApiPropertyOptional({
+    description: 'Attachments an application must include',
+    type: 'array',
+    items: { $ref: '#/components/schemas/RequiredAttachment' },
+  })
   @IsOptional()
   @IsArray()
   requiredAttachments?: unknown[];
 
   @ApiPropertyOptional({
-    description:
-      '{ allowedFunctionCodes?, allowedObjectCodes?, indirectCostCapPercent?, mustTotalRequested? }',
+    description: 'Budget rules: allowed codes, indirect cost cap, must total the amount requested',
+    allOf: [{ $ref: '#/components/schemas/BudgetRules' }],
   })
   @IsOptional()
   @IsObject()
   budgetRules?: Record<string, unknown>;
 
   @ApiPropertyOptional({
-    description: '{ criteria: [{ key, title, weight, maxPoints }], reviewersPerApplication? }',
+    description: 'The review rubric: weighted criteria, reviewers per application',
+    nullable: true,
+    allOf: [{ $ref: '#/components/schemas/Rubric' }],
   })
   @IsOptional()
   @IsObject()

@@ -75,17 +75,17 @@ export class SessionDto {
   current: boolean;
   @ApiProperty()
   createdAt: string;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   lastUsedAt: string | null;
   @ApiProperty()
   endsAt: string;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   ip: string | null;
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   userAgent: string | null;
   @ApiProperty({ type: [String], example: ['pwd', 'otp'] })
   authMethods: string[];
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   secondFactorAt: string | null;
 }
 
