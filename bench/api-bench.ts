@@ -222,6 +222,7 @@ function apiEnv(
     PAYEE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     PAYMENT_FILE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    WEBHOOK_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ACCESS_TOKEN_TTL_SECONDS: '86400',
     MIGRATE_ON_START: 'false',
     DATABASE_URL: db.appUrl,

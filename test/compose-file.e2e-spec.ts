@@ -2,6 +2,7 @@ import Ajv from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { loadConfig } from '../src/core/config/env';
 
 /**
  * docker/compose.yml checked without a Docker engine (none in CI): parsed with `yaml`, its
@@ -46,6 +47,15 @@ function interpolate(
   return { text: out, errors };
 }
 
+const attempt = (run: () => unknown): string | undefined => {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
 /** Every ${...} in the file: its name, operator and default/message. */
 function variables(text: string): { name: string; op?: string; arg?: string }[] {
   return [...text.matchAll(VARIABLE)]
@@ -63,12 +73,18 @@ const REQUIRED = [
   'PAYEE_ENCRYPTION_KEY',
   'PAYMENT_FILE_ENCRYPTION_KEY',
   'MFA_ENCRYPTION_KEY',
+  'WEBHOOK_ENCRYPTION_KEY',
   'PUBLIC_APP_URL',
   'SITE_ADDRESS',
 ];
-const fullEnv = Object.fromEntries(
-  REQUIRED.map((name) => [name, `value-of-${name.toLowerCase()}`]),
-);
+/** A value of the shape each variable needs (keys: 32 bytes, base64), distinct per name. */
+const valueOf = (name: string) =>
+  name.endsWith('_KEY')
+    ? Buffer.alloc(32, name.length).toString('base64')
+    : name === 'PUBLIC_APP_URL'
+      ? 'https://grants.example.gov'
+      : `value-of-${name.toLowerCase()}-with-enough-length`;
+const fullEnv = Object.fromEntries(REQUIRED.map((name) => [name, valueOf(name)]));
 const compose = parse(interpolate(composeText, fullEnv).text, { merge: true }) as ComposeFile;
 const services = compose.services;
 const SECRET_NAME = /PASSWORD|SECRET|TOKEN|ENCRYPTION_KEY|AUTH/;
@@ -122,6 +138,16 @@ describe('docker/compose.yml', () => {
             });
         }
       }
+    }
+  });
+
+  it('gives api and worker every setting the app requires in production (its own validation)', () => {
+    for (const name of ['api', 'worker']) {
+      // `KEY:` with nothing after it is YAML's null: Compose passes it as an empty value.
+      const env = Object.fromEntries(
+        Object.entries(services[name].environment!).map(([k, v]) => [k, String(v ?? '')]),
+      );
+      expect({ name, error: attempt(() => loadConfig(env)) }).toEqual({ name, error: undefined });
     }
   });
 
