@@ -235,6 +235,15 @@ describe('the image build', () => {
     );
   });
 
+  it('installs in the image as CI does: the npm settings go in with the lockfile', () => {
+    // Without .npmrc (legacy peer resolution) `npm ci` stops at ERESOLVE on this lockfile.
+    expect(read('.npmrc')).toMatch(/^legacy-peer-deps=true$/m);
+    expect(read('docker/Dockerfile')).toMatch(
+      /^COPY package\.json package-lock\.json \.npmrc \.\/$/m,
+    );
+    expect(read('.dockerignore')).not.toMatch(/^\.npmrc$/m);
+  });
+
   it('leaves embedded PostgreSQL out of the production image', () => {
     const pkg = JSON.parse(read('package.json')) as {
       dependencies: Record<string, string>;
